@@ -1,0 +1,54 @@
+# The two commands a fresh machine needs: `make lab` and `make test`. Both create .venv first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+
+.PHONY: lab test test-fast test-e2e lint format sync-notebooks bench handout clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+lab: $(VENV)/.installed
+	@echo "Starting JupyterLab on notebooks/ — open the URL printed below (it carries the login token)."
+	$(BIN)/jupyter lab --no-browser --port $(PORT) --ServerApp.root_dir=notebooks \
+		--LabApp.default_url=/lab/tree/00_start.ipynb
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+test-e2e: $(VENV)/.installed-test
+	$(BIN)/python -m pytest tests/e2e
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check casekit tests benchmarks
+	$(BIN)/ruff format --check casekit tests benchmarks
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format casekit tests benchmarks
+	$(BIN)/ruff check --fix casekit tests benchmarks
+
+sync-notebooks: $(VENV)/.installed
+	$(BIN)/jupytext --sync notebooks/*.ipynb
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+handout: $(VENV)/.installed
+	$(BIN)/casekit handout -o handout.html
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

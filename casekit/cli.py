@@ -1,0 +1,86 @@
+"""The ``casekit`` command: validate a case folder, write a handout, list cases, and manage answers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from casekit import loader
+from casekit.errors import CasekitError
+from casekit.i18n import t
+
+__all__ = ["main"]
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    for case_id in loader.list_cases():
+        print(case_id)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    problems = loader.validate(path)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    case = loader.load_case_dir(path)
+    print(t("cli_valid", case.lang, path=path, sections=len(case.sections), actors=len(case.actors),
+            questions=len(case.questions)))
+    return 0
+
+
+def _cmd_handout(args: argparse.Namespace) -> int:
+    from casekit.handout import handout_html
+
+    case = loader.load_case(args.case, lang=args.lang)
+    out = Path(args.output)
+    out.write_text(handout_html(case), encoding="utf-8")
+    print(t("cli_wrote", case.lang, path=out))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="casekit", description="Interactive teaching cases for Jupyter.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("list", help="list the shipped cases")
+    p.set_defaults(handler=_cmd_list)
+
+    p = commands.add_parser("validate", help="check a case folder; exit 1 and name every problem")
+    p.add_argument("path", help="a case folder, e.g. data/cases/samskabelse")
+    p.set_defaults(handler=_cmd_validate)
+
+    p = commands.add_parser("handout", help="write a printable HTML handout of a case")
+    p.add_argument("--case", default=loader.DEFAULT_CASE, help="case id (default: %(default)s)")
+    p.add_argument("--lang", default="da", help="language (default: %(default)s)")
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    p.set_defaults(handler=_cmd_handout)
+
+    try:
+        from casekit import _cli_answers
+    except ImportError:  # pragma: no cover - only while the answers module is being written
+        _cli_answers = None
+    if _cli_answers is not None:
+        _cli_answers.add_parsers(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (errors are printed, never a traceback)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CasekitError as exc:
+        print(f"casekit: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"casekit: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

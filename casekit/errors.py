@@ -1,0 +1,65 @@
+"""Exceptions raised by casekit.
+
+Every error a user or a data editor can cause is a :class:`CasekitError`. Messages say what was wrong,
+where (file, field, line) and, where it helps, what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AnswerImportError",
+    "AnswerStoreError",
+    "CaseDataError",
+    "CaseNotFoundError",
+    "CasekitError",
+    "Problem",
+]
+
+
+class CasekitError(Exception):
+    """Base class of every error casekit raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a case folder: the file, the field (a dotted path) and the line, where known."""
+
+    file: str
+    message: str
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            where += f" [{self.field}]"
+        return f"{where}: {self.message}"
+
+
+class CaseDataError(CasekitError):
+    """A case folder is broken: missing files, bad YAML, unknown ids, duplicates.
+
+    ``problems`` lists every problem found, so an editor can fix them all in one go.
+    """
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        lines = [str(p) for p in self.problems]
+        head = f"{len(lines)} problem(s) in the case data:" if len(lines) != 1 else "Problem in the case data:"
+        super().__init__("\n".join([head, *("  " + line for line in lines)]))
+
+
+class CaseNotFoundError(CasekitError):
+    """No case with that id, or the case has no edition in that language."""
+
+
+class AnswerStoreError(CasekitError):
+    """The answer store cannot be opened or written."""
+
+
+class AnswerImportError(CasekitError):
+    """A file offered for import is not a casekit answer export this store can take."""
