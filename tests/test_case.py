@@ -1,0 +1,60 @@
+"""A case, a part and a section render as readable, escaped rich output in a notebook."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import casekit
+
+MINI = Path(__file__).with_name("data") / "mini"
+
+
+class TestRichDisplay:
+    """Notebook renderings label each utterance with its speaker and escape everything from the data."""
+
+    def test_section_html_labels_speakers_and_escapes(self):
+        html = casekit.load_case_dir(MINI).part(1)._repr_html_()
+        assert "<strong>Ada:</strong> ”Hej &amp; &lt;b&gt;velkommen&lt;/b&gt;”" in html
+        assert "<b>velkommen" not in html
+        assert 'data-speaker="bo"' in html
+        assert 'lang="da"' in html
+
+    def test_paragraph_numbers_for_citing(self):
+        html = casekit.load_case_dir(MINI).part(1)._repr_html_()
+        assert 'title="del-1 ¶1"' in html and "¶2" in html
+
+    def test_joining_punctuation_is_dropped_in_the_dialogue_view(self):
+        html = casekit.load_case_dir(MINI).part(1)._repr_html_()
+        assert "<p>men så afbryder Bo:</p>" in html
+        assert "<p>.</p>" not in html
+
+    def test_case_html_has_title_attribution_and_questions(self):
+        html = casekit.load_case_dir(MINI)._repr_html_()
+        assert "Minicasen" in html and "Gengivet fra test.example." in html
+        assert "Hvorfor &lt;script&gt;?" in html and "<script" not in html
+
+    def test_markdown_escapes_and_labels(self):
+        case = casekit.load_case_dir(MINI)
+        md = case.part(1)._repr_markdown_()
+        assert "> **Ada:** ”Hej &amp; &lt;b&gt;velkommen&lt;/b&gt;”" in md
+        assert case._repr_markdown_().startswith("# Minicasen")
+
+    def test_real_case_renders_all_sixteen_quotes(self):
+        html = casekit.load_case()._repr_html_()
+        assert html.count('class="casekit-utterance"') == 16
+
+    def test_paragraph_text_by_reference(self):
+        case = casekit.load_case_dir(MINI)
+        assert case.paragraph_text("del-1 ¶2") == "Andet afsnit."
+
+
+def test_import_is_light():
+    """`import casekit` and loading a case import neither matplotlib nor ipywidgets (nor pandas)."""
+    code = (
+        "import sys, casekit; casekit.load_case(); "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
