@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from casekit.answers import AnswerStore, Revision
 from casekit.case import Actor, Block, Case, Question, QuestionGroup, Reference, Relation, Section
 from casekit.errors import (
     AnswerImportError,
@@ -17,6 +18,7 @@ from casekit.errors import (
     CasekitError,
     Problem,
 )
+from casekit.export import ExportFigure
 from casekit.loader import list_cases, load_case, load_case_dir, validate
 
 __version__ = "0.1.0"
@@ -24,17 +26,20 @@ __version__ = "0.1.0"
 __all__ = [
     "Actor",
     "AnswerImportError",
+    "AnswerStore",
     "AnswerStoreError",
     "Block",
     "Case",
     "CaseDataError",
     "CaseNotFoundError",
     "CasekitError",
+    "ExportFigure",
     "Problem",
     "Question",
     "QuestionGroup",
     "Reference",
     "Relation",
+    "Revision",
     "Section",
     "__version__",
     "list_cases",

@@ -280,7 +280,13 @@ class AnswerStore:
 
     @classmethod
     def _open_file(
-        cls, file: Path, case_id: str, learner: str | None, case_version: str, lang: str, recovered: Path | None
+        cls,
+        file: Path,
+        case_id: str,
+        learner: str | None,
+        case_version: str,
+        lang: str,
+        recovered: Path | None,
     ) -> AnswerStore:
         store = cls(
             file,
@@ -304,18 +310,15 @@ class AnswerStore:
         return store
 
     def _initialise(self, learner: str | None) -> None:
-        """Create the schema if missing, check the file is ours, and read the meta table."""
+        """Inspect an existing file read-only, then create the schema if missing and read the meta table."""
+        if self.path.exists():
+            _inspect(self.path, self.lang)
         with self._connection() as conn:
-            check = conn.execute("PRAGMA quick_check").fetchone()
-            if check is None or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no result'}")
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            meta = dict(conn.execute("SELECT name, value FROM meta").fetchall()) if "meta" in tables else {}
-            if tables - {"sqlite_sequence"} and meta.get("format") != STORE_FORMAT:
-                raise AnswerStoreError(t("answers.error.not_a_store", _ui(self.lang), path=self.path))
+            _enable_wal(conn)
+            meta = _read_meta(conn)
             if not meta:
                 self._write(conn, self._create_schema, learner)
-                meta = dict(conn.execute("SELECT name, value FROM meta").fetchall())
+                meta = _read_meta(conn)
             # A probe of every column: a file with our marker but another layout must not be written to.
             conn.execute(f"SELECT {_COLUMNS} FROM revisions LIMIT 1").fetchall()
         self._check_meta(meta)
@@ -344,14 +347,13 @@ class AnswerStore:
         if schema > STORE_SCHEMA:
             raise AnswerStoreError(t("answers.error.newer_store", lang, path=self.path, found=schema))
         if meta.get("case_id") != self.case_id:
-            raise AnswerStoreError(
-                t("answers.error.other_case", lang, path=self.path, found=meta.get("case_id"),
-                  expected=self.case_id)
-            )  # fmt: skip
+            found = meta.get("case_id")
+            message = t("answers.error.other_case", lang, path=self.path, found=found, expected=self.case_id)
+            raise AnswerStoreError(message)
         self.learner = meta.get("learner", "")
         self.created_at = meta.get("created_at", "")
 
-    # -- connection handling -----------------------------------------------------------------------------------
+    # -- connection handling ---------------------------------------------------------------------------------
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         """The store's connection, for the calling thread's exclusive use while the block runs."""
@@ -402,7 +404,7 @@ class AnswerStore:
     def __repr__(self) -> str:
         return f"<AnswerStore {str(self.path)!r} case={self.case_id!r} learner={self.learner!r}>"
 
-    # -- writing -----------------------------------------------------------------------------------------------
+    # -- writing ---------------------------------------------------------------------------------------------
     def save(self, key: str, value: Any) -> Revision:
         """Append a new revision of ``key``; empty or whitespace-only text is saved too.
 
@@ -437,7 +439,8 @@ class AnswerStore:
         if newest is not None and newest >= now:
             now = _format_time(_parse_time(newest) + timedelta(microseconds=1))
         cursor = conn.execute(
-            "INSERT INTO revisions (key, value, saved_at, case_version, lang, source) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO revisions (key, value, saved_at, case_version, lang, source) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (key, text, now, self.case_version, self.lang, SOURCE_LOCAL),
         )
         return Revision(key, json.loads(text), now, int(cursor.lastrowid or 0), self.case_version, self.lang)
@@ -502,7 +505,7 @@ class AnswerStore:
         data = parse_import(content, case_id=self.case_id, lang=self.lang, name=name)
         return self.import_revisions(data.revisions)
 
-    # -- reading -----------------------------------------------------------------------------------------------
+    # -- reading ---------------------------------------------------------------------------------------------
     def get(self, key: str, default: Any = None) -> Any:
         """The latest value of ``key``, or ``default`` if it was never saved."""
         latest = self.latest(key)
@@ -556,7 +559,7 @@ class AnswerStore:
                 t("answers.error.read_failed", _ui(self.lang), path=self.path, reason=exc)
             ) from exc
 
-    # -- export ------------------------------------------------------------------------------------------------
+    # -- export ----------------------------------------------------------------------------------------------
     def export(
         self,
         path: str | os.PathLike[str],
@@ -565,7 +568,10 @@ class AnswerStore:
         case: Case | None = None,
         figures: Iterable[ExportFigure] | None = None,
     ) -> Path:
-        """Write an export file (``json``, ``html`` or ``markdown``); see :func:`casekit.export.write_export`."""
+        """Write an export file (``json``, ``html`` or ``markdown``).
+
+        See :func:`casekit.export.write_export`; HTML and Markdown load the case if ``case`` is not given.
+        """
         from casekit.export import write_export
 
         return write_export(self, path, format, case=case, figures=figures)
@@ -640,11 +646,13 @@ def _refuse(obj: object) -> Any:
 
 
 def _to_json(key: str, value: Any, lang: str) -> str:
-    """The canonical JSON text of ``value`` (sorted keys, so equal answers compare equal), or raise."""
+    """The compact JSON text of ``value``, or raise naming the key and the offending type.
+
+    Mapping order is kept (a widget's order of fields is meaningful); an exported value re-serialises to
+    the same text, which is what import uses to recognise revisions it already has.
+    """
     try:
-        return json.dumps(
-            value, ensure_ascii=False, sort_keys=True, allow_nan=False, separators=(",", ":"), default=_refuse
-        )
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_refuse)
     except _NotJson as exc:
         kind = exc.kind
     except ValueError:  # NaN or infinity
@@ -676,7 +684,8 @@ def _split_sql(script: str) -> list[str]:
     for line in script.strip().splitlines():
         current.append(line)
         joined = "\n".join(current).strip()
-        if joined.endswith(";") and (not joined.upper().startswith("CREATE TRIGGER") or joined.endswith("END;")):
+        in_trigger = joined.upper().startswith("CREATE TRIGGER")
+        if joined.endswith(";") and (not in_trigger or joined.endswith("END;")):
             statements.append(joined)
             current = []
     return statements
@@ -685,23 +694,57 @@ def _split_sql(script: str) -> list[str]:
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves; check_same_thread=False because
     # widget callbacks arrive on other threads (access is serialised by the store's lock).
-    conn = sqlite3.connect(
-        str(path), timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-    )
+    conn = sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     try:
-        for attempt in range(_RETRIES):
-            try:
-                conn.execute("PRAGMA journal_mode = WAL")
-                break
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or attempt == _RETRIES - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        # FULL: the WAL is synced at every commit, so a returned save survives a crash or a power cut.
         conn.execute("PRAGMA synchronous = FULL")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL mode (persistent, so a no-op once done); retry while another process has it."""
+    for attempt in range(_RETRIES):
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or attempt == _RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return dict(conn.execute("SELECT name, value FROM meta").fetchall()) if "meta" in tables else {}
+
+
+def _inspect(path: Path, lang: str) -> None:
+    """Check an existing file without changing a byte of it.
+
+    A read-only connection cannot checkpoint, reset or delete the ``-wal`` file, so a damaged store is moved
+    aside exactly as it was found, and a foreign database is refused untouched (no switch to WAL mode).
+
+    Raises
+    ------
+    sqlite3.DatabaseError
+        The file is damaged (see :func:`_is_corruption`).
+    AnswerStoreError
+        The file is a healthy SQLite database that is not a casekit answer store.
+    """
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=_BUSY_TIMEOUT_S)
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchone()
+        if check is None or check[0] != "ok":
+            raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no result'}")
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        meta = _read_meta(conn)
+    finally:
+        conn.close()
+    if tables - {"sqlite_sequence"} and meta.get("format") != STORE_FORMAT:
+        raise AnswerStoreError(t("answers.error.not_a_store", _ui(lang), path=path))
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -733,10 +776,11 @@ def _move_aside_if_damaged(file: Path, lang: str) -> Path | None:
 
 
 def _move_aside(file: Path, lang: str) -> Path:
-    """Rename ``file`` (and its ``-wal``/``-shm``) to ``<stem>.corrupt-<UTC time>[-n].sqlite``; never overwrite."""
+    """Rename ``file`` (+ ``-wal``/``-shm``) to ``<stem>.corrupt-<UTC time>[-n].sqlite``; never overwrite."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     for n in range(1000):
-        target = file.with_name(f"{file.stem}.corrupt-{stamp}{'' if n == 0 else f'-{n}'}{file.suffix or SUFFIX}")
+        counter = "" if n == 0 else f"-{n}"
+        target = file.with_name(f"{file.stem}.corrupt-{stamp}{counter}{file.suffix or SUFFIX}")
         if not any(Path(f"{target}{extra}").exists() for extra in ("", "-wal", "-shm")):
             break
     else:  # pragma: no cover - a thousand recoveries in one second

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -194,6 +194,7 @@ class Case:
     languages: tuple[str, ...] = ("da",)
     meta: Mapping[str, object] = field(default_factory=_frozen)
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=_frozen)
+    activities: Mapping[str, Any] = field(default_factory=_frozen)
 
     # -- look-ups ---------------------------------------------------------------------------------------
     @property
@@ -236,6 +237,16 @@ class Case:
             if group.id == group_id:
                 return group
         raise KeyError(f"case {self.id!r} has no question group {group_id!r}")
+
+    def activity(self, key: str) -> Mapping[str, Any]:
+        """The texts of one activity (``da/activities.yaml``); an empty mapping if the case has none."""
+        return self.activities.get(key) or {}
+
+    def block(self, block_id: str) -> Block:
+        for block in self.blocks:
+            if block.id == block_id:
+                return block
+        raise KeyError(f"case {self.id!r} has no block {block_id!r}")
 
     def label(self, kind: str, key: str) -> str:
         """A display label from the case data, e.g. ``label("sector", "skole")``; the key if none."""

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casekit import loader
+from casekit import _cli_answers, loader
 from casekit.errors import CasekitError
 from casekit.i18n import t
 
@@ -60,12 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="the HTML file to write")
     p.set_defaults(handler=_cmd_handout)
 
-    try:
-        from casekit import _cli_answers
-    except ImportError:  # pragma: no cover - only while the answers module is being written
-        _cli_answers = None
-    if _cli_answers is not None:
-        _cli_answers.add_parsers(commands)
+    _cli_answers.add_parsers(commands)
     return parser
 
 

@@ -260,6 +260,7 @@ class _Reader:
         relations = self.relations(lang, known, sections)
         references = self.references({s.id for s in sections})
         self.check_speakers(actors, sections)
+        activities = self.activities(lang, sections, groups)
         if lang_meta is None:
             return None
         labels = lang_meta.get("labels") or {}
@@ -276,6 +277,7 @@ class _Reader:
             languages=languages,
             meta=_freeze({**{k: v for k, v in lang_meta.items() if k != "labels"}, "source": dict(source)}),
             labels=_freeze({kind: dict(values) for kind, values in labels.items() if isinstance(values, dict)}),
+            activities=_freeze(activities),
         )
 
     def actors(self, lang: str) -> list[Actor]:
@@ -547,6 +549,44 @@ class _Reader:
             seen.add(ref_id)
             references.append(Reference(ref_id, tuple(authors), str(year), cited_as, tuple(where)))
         return references
+
+    def activities(self, lang: str, sections: list[Section], groups: list[QuestionGroup]) -> dict:
+        """The optional activity texts; every ``evidence`` block id and ``question`` id must exist."""
+        name = f"{lang}/activities.yaml"
+        if not (self.folder / name).is_file():
+            return {}
+        data = self.file(name)
+        if not isinstance(data, dict):
+            if name not in self.broken:
+                self.problem(name, f"expected a mapping of activity → texts, found {_kind(data)}")
+            return {}
+        blocks = {b.id for s in sections for b in s.blocks}
+        questions = {q.id for g in groups for q in g.questions}
+
+        def walk(node: Any, path: str) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    where = f"{path}.{key}" if path else str(key)
+                    if key == "evidence":
+                        refs = value if isinstance(value, list) else [value]
+                        for ref in refs:
+                            if ref not in blocks:
+                                self.problem(name, f"unknown block id {ref!r} (ids look like del-1.3.10)",
+                                             where, _yaml.line_of(node, key))
+                    elif key == "question" and value not in questions:
+                        self.problem(name, f"unknown question id {value!r}", where, _yaml.line_of(node, key))
+                    else:
+                        walk(value, where)
+            elif isinstance(node, list):
+                for i, item in enumerate(node):
+                    walk(item, f"{path}[{i}]")
+            elif isinstance(node, str):
+                issue = _hygiene(node)
+                if issue:
+                    self.problem(name, issue, path, None)
+
+        walk(data, "")
+        return data
 
     def check_speakers(self, actors: list[Actor], sections: list[Section]) -> None:
         """``speaks`` in actors.yaml must agree with the quotes in the text."""

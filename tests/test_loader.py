@@ -68,6 +68,12 @@ class TestLoadingTheFixture:
         assert (relation.source, relation.type, relation.target, relation.section) == (
             "bo", "interrupts", "ada", "del-1")
 
+    def test_activities_are_read(self):
+        case = casekit.load_case_dir(MINI)
+        assert case.activity("decision-point")["options"] == {"a": "Første vej", "b": "Anden vej"}
+        assert case.block("del-1.1.2").speaker == "ada"
+        assert case.activity("no-such-activity") == {}
+
     def test_version_and_labels(self):
         case = casekit.load_case_dir(MINI)
         assert case.version == "3"
@@ -141,7 +147,7 @@ class TestValidation:
 
     def test_duplicate_ids(self, mini: Path):
         edit(mini / "da" / "questions.yaml", "id: beta-2", "id: beta-1")
-        (problem,) = casekit.validate(mini)
+        (problem,) = [p for p in casekit.validate(mini) if "duplicate" in p.message]
         assert "duplicate question id 'beta-1'" in problem.message
         assert problem.line == 13
 
@@ -208,6 +214,13 @@ class TestValidation:
             casekit.load_case_dir(mini)
         assert len(info.value.problems) >= 2
         assert "unknown actor 'adam'" in str(info.value) and "unknown speaker id 'bob'" in str(info.value)
+
+    def test_activity_references_must_exist(self, mini: Path):
+        edit(mini / "da" / "activities.yaml", "evidence: [del-1.1.2]", "evidence: [del-1.9.9]")
+        edit(mini / "da" / "activities.yaml", "question: beta-2", "question: beta-7")
+        found = problems_of(mini)
+        assert any("activities.yaml:4 [decision-point.evidence]: unknown block id 'del-1.9.9'" in p for p in found)
+        assert any("[dilemmas.dilemma-1.question]: unknown question id 'beta-7'" in p for p in found)
 
     def test_not_a_folder(self, tmp_path: Path):
         (problem,) = casekit.validate(tmp_path / "nothing")

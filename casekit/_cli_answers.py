@@ -1,0 +1,144 @@
+"""``casekit answers export|import|show``: a learner's answers from the command line.
+
+Hooked into :mod:`casekit.cli` by :func:`add_parsers`. Every handler returns an exit code; a problem is
+one clear line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from casekit.answers import AnswerStore, _ui
+from casekit.errors import CasekitError
+from casekit.export import FORMATS, _display_time, activity_title, write_export
+from casekit.i18n import t
+
+if TYPE_CHECKING:
+    from casekit.case import Case
+
+__all__ = ["add_parsers", "run"]
+
+# argparse builds its help before --lang is known; the help is in English like the rest of `casekit -h`.
+_HELP_LANG = "en"
+_PREVIEW = 70
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``answers`` command (``export``, ``import``, ``show``) to a ``casekit`` sub-parser set.
+
+    Each sub-command sets ``handler`` (call ``args.handler(args)``, which returns the exit code).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``answers`` parser.
+    """
+    h = _HELP_LANG
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--case", default="samskabelse", help=t("answers.cli.case_help", h))
+    common.add_argument("--lang", default="da", help=t("answers.cli.lang_help", h))
+    common.add_argument("--answers-dir", default=None, help=t("answers.cli.dir_help", h))
+    common.add_argument("--learner", default=None, help=t("answers.cli.learner_help", h))
+
+    parser = subparsers.add_parser(
+        "answers", help=t("answers.cli.help", h), description=t("answers.cli.help", h)
+    )
+    commands = parser.add_subparsers(dest="answers_command", required=True)
+
+    p = commands.add_parser("export", parents=[common], help=t("answers.cli.export_help", h))
+    p.add_argument("--format", choices=sorted(FORMATS), default="json", help=t("answers.cli.format_help", h))
+    p.add_argument("-o", "--output", required=True, help=t("answers.cli.output_help", h))
+    p.set_defaults(handler=run)
+
+    p = commands.add_parser("import", parents=[common], help=t("answers.cli.import_help", h))
+    p.add_argument("file", help=t("answers.cli.file_help", h))
+    p.set_defaults(handler=run)
+
+    p = commands.add_parser("show", parents=[common], help=t("answers.cli.show_help", h))
+    p.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one ``answers`` sub-command; returns the exit code (1 with a message on stderr on failure)."""
+    try:
+        return _COMMANDS[args.answers_command](args)
+    except (CasekitError, OSError) as exc:
+        print(f"casekit: {exc}", file=sys.stderr)
+        return 1
+
+
+def _open(args: argparse.Namespace, *, create: bool) -> AnswerStore:
+    return AnswerStore.open(
+        args.answers_dir, case_id=args.case, learner=args.learner, lang=args.lang, create=create
+    )
+
+
+def _load_case(args: argparse.Namespace) -> Case | None:
+    """The case for question texts; if it cannot be loaded the export still goes out, by answer id."""
+    try:
+        from casekit.loader import load_case
+
+        return load_case(args.case, lang=args.lang)
+    except Exception as exc:  # a case-data problem must not stop anyone getting the answers out
+        print(f"casekit: {t('answers.cli.case_fallback', _ui(args.lang), reason=exc)}", file=sys.stderr)
+        return None
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _open(args, create=False) as store:
+        case = _load_case(args) if args.format != "json" else None
+        path = write_export(store, args.output, args.format, case=case, find_case=False)
+    print(t("cli_wrote", _ui(args.lang), path=path))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    with _open(args, create=True) as store:
+        result = store.import_file(args.file)
+    key = "import.success" if result.added else "import.nothing_new"
+    print(t(key, _ui(args.lang), added=result.added, name=args.file))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    lang = _ui(args.lang)
+    with _open(args, create=False) as store:
+        revisions = store.revisions()
+        learner, path = store.learner, store.path
+    latest: dict[str, tuple[int, str, object]] = {}
+    for rev in revisions:  # grouped by key, oldest first
+        count = latest.get(rev.key, (0, "", None))[0] + 1
+        latest[rev.key] = (count, rev.saved_at, rev.value)
+    print(
+        t("answers.cli.show_header", lang, learner=learner, case_id=args.case, count=len(latest), path=path)
+    )
+    if not latest:
+        print(t("answers.cli.empty", lang))
+    for key, (count, saved_at, value) in latest.items():
+        title = activity_title(key, lang)
+        label = key if title == key else f"{key} – {title}"
+        line = t(
+            "answers.cli.show_line",
+            lang,
+            key=label,
+            revisions=count,
+            time=_display_time(saved_at),
+            preview=_preview(value, lang),
+        )
+        print(line)
+    return 0
+
+
+def _preview(value: object, lang: str) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return t("export.empty_answer", lang)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _PREVIEW else flat[: _PREVIEW - 1] + "…"
+
+
+_COMMANDS = {"export": _export, "import": _import, "show": _show}

@@ -1,0 +1,194 @@
+"""Download and upload controls for the hand-in: answers out as a file, answers back in from a file.
+
+The download is a plain ``<a download href="data:…;base64,…">`` link inside an ``ipywidgets.HTML``: it
+survives JupyterLab's sanitizer and works in JupyterLab, Voilà and Binder without a server extension. The
+link carries the answers as they were when it was rendered, so the control can be refreshed.
+
+The upload is an ``ipywidgets.FileUpload``; the file is imported with :meth:`AnswerStore.import_bytes` and
+the outcome is shown in the learner's language, never as a traceback. Callbacks may run on any thread (see
+``notes/browser-testing.md``); the store is safe for that.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from casekit.answers import AnswerStore, ImportResult, _ui
+from casekit.errors import CasekitError
+from casekit.export import FORMATS, MAX_IMPORT_BYTES, _canonical_format, _too_big, render
+from casekit.i18n import t
+
+if TYPE_CHECKING:
+    from casekit.case import Case
+
+__all__ = ["DownloadControl", "UploadControl", "download_link", "upload_control"]
+
+log = logging.getLogger(__name__)
+
+
+def _lang(store: AnswerStore, case: Case | None) -> str:
+    return _ui(case.lang if case is not None else store.lang)
+
+
+class DownloadControl:
+    """A download link for one export format, with a button that re-renders it from the current answers.
+
+    Attributes
+    ----------
+    widget : ipywidgets.HTML
+        The link itself.
+    button : ipywidgets.Button
+        "Opdatér link": calls :meth:`refresh`.
+    box : ipywidgets.HBox
+        Link and button side by side; what displaying the control shows.
+    """
+
+    def __init__(self, store: AnswerStore, case: Case | None, format: str = "json") -> None:
+        self.store = store
+        self.case = case
+        self.format = _canonical_format(format, store.lang)
+        lang = _lang(store, case)
+        self.widget = widgets.HTML()
+        self.button = widgets.Button(
+            description=t("answers.download.refresh", lang),
+            tooltip=t("answers.download.refresh_tooltip", lang),
+        )
+        self.button.on_click(lambda _button: self.refresh())
+        self.box = widgets.HBox([self.widget, self.button])
+        self.refresh()
+
+    @property
+    def file_name(self) -> str:
+        """``<case>-<learner>.<ext>``: a hand-in file an instructor can tell apart from the others."""
+        suffix, _mime = FORMATS[self.format]
+        return f"{self.store.case_id}-{self.store.learner}{suffix}"
+
+    def refresh(self) -> None:
+        """Re-render the link with the answers as they are now."""
+        _suffix, mime = FORMATS[self.format]
+        text = render(self.store, self.format, case=self.case, find_case=self.case is None)
+        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        label = t(f"answers.download.{self.format}", _lang(self.store, self.case))
+        self.widget.value = (
+            f'<a download="{html.escape(self.file_name)}" '
+            f'href="data:{mime};charset=utf-8;base64,{payload}">{html.escape(label)}</a>'
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.box._repr_mimebundle_(**kwargs)
+
+
+def download_link(store: AnswerStore, case: Case | None, format: str = "json") -> widgets.HTML:
+    """An ``ipywidgets.HTML`` download link carrying the export of ``store`` in ``format``.
+
+    Use :class:`DownloadControl` for a link that can be refreshed.
+    """
+    return DownloadControl(store, case, format).widget
+
+
+class UploadControl:
+    """A file picker for an exported JSON file and a status line that says what the import did.
+
+    Attributes
+    ----------
+    upload : ipywidgets.FileUpload
+        ``accept=".json"``, one file at a time.
+    status : ipywidgets.HTML
+        The outcome in the learner's language (``role="status"``).
+    widget : ipywidgets.VBox
+        Both, one under the other; what displaying the control shows.
+    last_result : ImportResult or None
+        The outcome of the last successful import.
+    """
+
+    def __init__(
+        self,
+        store: AnswerStore,
+        case: Case | None,
+        on_import: Callable[[ImportResult], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.lang = _lang(store, case)
+        self.on_import = on_import
+        self.last_result: ImportResult | None = None
+        self.upload = widgets.FileUpload(
+            accept=".json",
+            multiple=False,
+            description=t("answers.upload.description", self.lang),
+            tooltip=t("answers.upload.tooltip", self.lang),
+        )
+        self.status = widgets.HTML()
+        self.widget = widgets.VBox([self.upload, self.status])
+        self.upload.observe(self._on_upload, names="value")
+
+    def _on_upload(self, change: dict[str, Any]) -> None:
+        files = change.get("new") or ()
+        for item in files:
+            self._import_one(item)
+        if files:
+            # Clear the picker so that choosing the same file again is a new upload.
+            self.upload.value = ()
+
+    def _import_one(self, item: Any) -> None:
+        name = str(_field(item, "name") or "upload.json")
+        try:
+            size = _field(item, "size")
+            if isinstance(size, int) and size > MAX_IMPORT_BYTES:
+                raise _too_big(name, size, self.lang)
+            result = self.store.import_bytes(bytes(_field(item, "content")), name=name)
+        except CasekitError as exc:  # AnswerImportError (a bad file) or AnswerStoreError (the disk)
+            self._show(str(exc), error=True)
+            return
+        except Exception as exc:  # never a traceback in front of a learner; the log keeps the details
+            log.exception("importing %s failed", name)
+            self._show(t("import.failed_unexpected", self.lang, reason=type(exc).__name__), error=True)
+            return
+        self.last_result = result
+        key = "import.success" if result.added else "import.nothing_new"
+        self._show(t(key, self.lang, added=result.added, name=name), error=False)
+        if self.on_import is not None:
+            try:
+                self.on_import(result)
+            except Exception:  # the import itself succeeded and was reported; keep the details in the log
+                log.exception("on_import callback failed after importing %s", name)
+
+    def _show(self, message: str, *, error: bool) -> None:
+        role = "alert" if error else "status"
+        css = "casekit-import-error" if error else "casekit-import-ok"
+        self.status.value = f'<p role="{role}" class="{css}">{html.escape(message)}</p>'
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def upload_control(
+    store: AnswerStore,
+    case: Case | None,
+    on_import: Callable[[ImportResult], None] | None = None,
+) -> UploadControl:
+    """A file picker that imports an exported JSON file into ``store`` and reports the outcome.
+
+    Parameters
+    ----------
+    store : AnswerStore
+        Where the answers go; nothing in it is lost (see :meth:`AnswerStore.import_file`).
+    case : Case or None
+        Sets the language of the messages (else the store's).
+    on_import : callable, optional
+        Called with the :class:`~casekit.answers.ImportResult` after a successful import, e.g. to
+        refresh download links or reload the answer widgets.
+    """
+    return UploadControl(store, case, on_import)
+
+
+def _field(item: Any, name: str) -> Any:
+    """A field of an uploaded file: ipywidgets 8 gives dicts, some front-ends give objects."""
+    if isinstance(item, dict):
+        return item.get(name)
+    return getattr(item, name, None)

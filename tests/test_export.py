@@ -1,0 +1,278 @@
+"""Exports: the JSON exchange format, the HTML hand-in and the Markdown hand-in."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import types
+from html import escape
+from pathlib import Path
+
+import pytest
+
+import casekit
+from casekit.answers import AnswerStore
+from casekit.errors import AnswerImportError, AnswerStoreError
+from casekit.export import (
+    AnswerExport,
+    ExportFigure,
+    activity_title,
+    export_html,
+    export_json,
+    export_markdown,
+    figures_for,
+    parse_import,
+)
+
+HOSTILE = "<script>alert(1)</script> og <img src=x onerror=alert(1)>"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+@pytest.fixture(scope="module")
+def case():
+    """The real Danish case, as learners get it."""
+    return casekit.load_case("samskabelse", lang="da")
+
+
+@pytest.fixture
+def store(tmp_path: Path, case):
+    with AnswerStore.open(tmp_path / "answers", case=case) as opened:
+        yield opened
+
+
+def _article(page: str, element_id: str) -> str:
+    """The ``<article id=…>`` of one question or activity in the hand-in."""
+    match = re.search(rf'<article id="{re.escape(element_id)}">(.*?)</article>', page, re.S)
+    assert match, f"no article {element_id!r}"
+    return match.group(1)
+
+
+class TestJson:
+    """The JSON export follows the documented schema (docs/answers-format.md), version 1."""
+
+    def test_document_shape(self, store: AnswerStore):
+        store.save("organisering-1", "første")
+        store.save("organisering-1", "anden æøå")
+        doc = json.loads(export_json(store))
+        assert doc["format"] == "casekit-answers"
+        assert doc["schema_version"] == 1
+        assert doc["case"] == {"id": "samskabelse", "version": store.case_version, "lang": "da"}
+        assert doc["learner"] == store.learner
+        assert doc["exported_at"].endswith("+00:00")
+        entry = doc["answers"]["organisering-1"]
+        assert entry["value"] == "anden æøå"
+        assert [h["value"] for h in entry["history"]] == ["første", "anden æøå"]
+        assert set(entry["history"][0]) == {"value", "saved_at", "case_version", "lang"}
+
+    def test_letters_are_written_as_utf8(self, store: AnswerStore, tmp_path: Path):
+        store.save("etik-1", "Blåbærgrød 🙂")
+        data = store.export(tmp_path / "svar.json").read_bytes()
+        assert "Blåbærgrød 🙂".encode() in data
+        assert b"\\u" not in data
+
+    def test_parse_import_of_an_export(self, store: AnswerStore):
+        store.save("etik-1", "a")
+        store.save("etik-1", "b")
+        parsed = parse_import(export_json(store).encode("utf-8"), case_id="samskabelse")
+        assert isinstance(parsed, AnswerExport)
+        assert parsed.as_dict() == {"etik-1": "b"}
+        assert [r.source for r in parsed.revisions] == ["import", "import"]
+
+    def test_parse_import_refuses_another_case_in_english(self, store: AnswerStore):
+        with pytest.raises(AnswerImportError, match='holds answers to the case "samskabelse", not to "mini"'):
+            parse_import(export_json(store), case_id="mini", lang="en", name="x.json")
+
+    def test_unknown_format_is_refused(self, store: AnswerStore, tmp_path: Path):
+        with pytest.raises(AnswerStoreError, match="pdf"):
+            store.export(tmp_path / "x.pdf", "pdf")
+
+    def test_export_replaces_a_file_atomically(self, store: AnswerStore, tmp_path: Path):
+        """No temporary file is left behind, and an existing hand-in is replaced whole."""
+        target = tmp_path / "out" / "svar.json"
+        store.save("etik-1", "først")
+        store.export(target)
+        store.save("etik-1", "så")
+        store.export(target)
+        assert json.loads(target.read_text(encoding="utf-8"))["answers"]["etik-1"]["value"] == "så"
+        assert [p.name for p in target.parent.iterdir()] == ["svar.json"]
+
+
+class TestHtml:
+    """The HTML hand-in: standalone, printable, accessible, and safe whatever the learner typed."""
+
+    def test_hostile_text_is_shown_as_text(self, store: AnswerStore, case):
+        store.save("organisering-1", HOSTILE)
+        store.save("stakeholder-map", {"kim": {"power": 4, "interest": HOSTILE}})
+        store.save("proposal.minutes", HOSTILE)
+        page = export_html(store, case)
+        assert "<script" not in page.lower()
+        assert "<img src=x" not in page
+        assert "onerror=alert(1)>" not in page
+        assert escape(HOSTILE) in page
+        assert page.count(escape(HOSTILE)) == 3
+
+    def test_page_structure(self, store: AnswerStore, case):
+        store.save("organisering-1", "svar")
+        page = export_html(store, case)
+        assert page.startswith("<!DOCTYPE html>")
+        assert '<html lang="da">' in page
+        assert '<meta charset="utf-8">' in page
+        assert page.count("<main>") == 1 and page.count("<h1>") == 1
+        assert "<header>" in page and "<footer>" in page
+        assert "@media print" in page
+        assert "Dine svar" in page and store.learner in page
+        assert "http://" not in page and "https://" not in page  # standalone: nothing is fetched
+
+    def test_question_text_beside_the_answer(self, store: AnswerStore, case):
+        store.save("maalstyring-2", "Mit svar\nover to linjer")
+        article = _article(export_html(store, case), "maalstyring-2")
+        assert escape(case.question("maalstyring-2").text) in article
+        assert "Mit svar\nover to linjer" in article
+        assert "Gemt " in article
+
+    def test_unanswered_questions_are_listed(self, store: AnswerStore, case):
+        page = export_html(store, case)
+        for question in case.questions:
+            assert "Ikke besvaret" in _article(page, question.id)
+
+    def test_empty_answer_is_marked(self, store: AnswerStore, case):
+        store.save("etik-1", "   ")
+        assert "(tomt svar)" in _article(export_html(store, case), "etik-1")
+
+    def test_mapping_becomes_a_table_with_actor_names(self, store: AnswerStore, case):
+        store.save(
+            "stakeholder-map", {"boern-unge": {"power": 1, "interest": 5}, "kim": {"power": 4, "interest": 5}}
+        )
+        article = _article(export_html(store, case), "stakeholder-map")
+        assert "<table>" in article
+        assert '<th scope="col">Magt</th><th scope="col">Interesse</th>' in article
+        names = re.findall(r'<th scope="row">(.*?)</th>', article)
+        assert names == [escape(case.actor("kim").name), escape(case.actor("boern-unge").name)]  # case order
+
+    def test_activity_title_prompt_and_option_labels_from_the_case(self, store: AnswerStore, case):
+        store.save("decision-point", {"choice": "interesser", "justification": "Fordi"})
+        store.save("proposal.participation", {"kim": "inform"})
+        page = export_html(store, case)
+        decision = _article(page, "decision-point")
+        assert escape(str(case.activity("decision-point")["title"])) in decision
+        assert escape(str(case.activity("decision-point")["options"]["interesser"])) in decision
+        proposal = _article(page, "proposal")
+        assert escape(str(case.activity("proposal")["levels"]["inform"])) in proposal
+
+    def test_figures_embedded_with_alt_text(self, store: AnswerStore, case):
+        figure = ExportFigure(
+            title="Dit interessentkort", png=PNG, alt='Kim har "høj" magt & <stor> interesse'
+        )
+        page = export_html(store, case, [figure])
+        img = re.search(r"<img [^>]*>", page)
+        assert img is not None
+        assert 'src="data:image/png;base64,iVBORw0KGgo' in img.group(0)
+        assert 'alt="Kim har &quot;høj&quot; magt &amp; &lt;stor&gt; interesse"' in img.group(0)
+        assert "<figcaption>Dit interessentkort</figcaption>" in page
+
+    def test_english_page(self, store: AnswerStore, case):
+        store.save("etik-1", "x")
+        page = export_html(store, case, lang="en")
+        assert '<html lang="en">' in page and "Your answers" in page
+
+    def test_plain_mapping_without_a_case(self):
+        page = export_html({"etik-1": "svar uden case", "stakeholder-map": {"a": 1}}, None)
+        assert "svar uden case" in page and "Interessentkort" in page and "<main>" in page
+
+    def test_store_export_finds_the_case_and_the_charts(
+        self, store: AnswerStore, case, tmp_path: Path, monkeypatch
+    ):
+        """store.export(..., "html") loads the case and asks casekit.charts for the learner's figures."""
+        seen = {}
+
+        def export_figures(case, answers):
+            seen["answers"] = answers
+            return [ExportFigure("Kort", PNG, "Et magt–interesse-kort")]
+
+        fake = types.ModuleType("casekit.charts")
+        fake.export_figures = export_figures  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "casekit.charts", fake)
+        monkeypatch.setattr(casekit, "charts", fake, raising=False)
+        store.save("organisering-1", "svar")
+        page = store.export(tmp_path / "aflevering.html", "html").read_text(encoding="utf-8")
+        assert escape(case.question("organisering-1").text) in page  # the case was loaded by the store
+        assert 'alt="Et magt–interesse-kort"' in page
+        assert seen["answers"] == {"organisering-1": "svar"}
+
+
+class TestFiguresFor:
+    """figures_for asks casekit.charts lazily and never stops a hand-in."""
+
+    def test_no_export_figures_yet(self, case, monkeypatch):
+        fake = types.ModuleType("casekit.charts")
+        monkeypatch.setitem(sys.modules, "casekit.charts", fake)
+        monkeypatch.setattr(casekit, "charts", fake, raising=False)
+        assert figures_for(case, {}) == ()
+
+    def test_failing_chart_is_left_out(self, case, monkeypatch, caplog):
+        def broken(case, answers):
+            raise ValueError("boom")
+
+        fake = types.ModuleType("casekit.charts")
+        fake.export_figures = broken  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "casekit.charts", fake)
+        monkeypatch.setattr(casekit, "charts", fake, raising=False)
+        assert figures_for(case, {}) == ()
+        assert "export_figures failed" in caplog.text
+
+    def test_no_case_no_figures(self):
+        assert figures_for(None, {"stakeholder-map": {}}) == ()
+
+
+class TestMarkdown:
+    """The Markdown hand-in carries the same content as plain text."""
+
+    def test_text_questions_and_tables(self, store: AnswerStore, case):
+        store.save("organisering-1", "Første linje\nAnden linje med æøå 🙂")
+        store.save("stakeholder-map", {"kim": {"power": 4, "interest": 5}})
+        store.save(
+            "dilemma-1", {"position": 2, "paragraphs": ["del-1 ¶3", "del-2 ¶1"], "justification": "a|b"}
+        )
+        text = export_markdown(store, case)
+        assert "Første linje\nAnden linje med æøå 🙂" in text
+        assert case.question("organisering-1").text in text
+        assert f"| {case.actor('kim').name} | 4 | 5 |" in text
+        assert "del-1 ¶3, del-2 ¶1" in text
+        assert "a\\|b" in text  # a | in a table cell would break the table
+        assert text.startswith("# Dine svar")
+
+    def test_store_export_markdown(self, store: AnswerStore, tmp_path: Path):
+        store.save("etik-2", HOSTILE)
+        assert HOSTILE in store.export(tmp_path / "svar.md", "markdown").read_text(encoding="utf-8")
+        assert (tmp_path / "svar.md").exists()
+
+
+class TestActivityTitle:
+    """Non-question keys get a readable title: from the case, then the catalog, else the key itself."""
+
+    def test_catalog_titles(self):
+        assert activity_title("stakeholder-map") == "Interessentkort"
+        assert activity_title("dilemma-2", "en") == "Ethical dilemma 2"
+        assert activity_title("dilemma-1.justification") == "Etisk dilemma 1 · Begrundelse"
+        assert activity_title("something-else") == "something-else"
+
+    def test_case_titles_win(self, case):
+        assert activity_title("proposal.minutes", "da", case) == (
+            f"{case.activity('proposal')['title']} · {case.activity('proposal')['fields']['minutes']}"
+        )
+
+    @pytest.mark.parametrize(
+        "key",
+        [
+            "stakeholder-map",
+            "decision-point",
+            "goal-divergence",
+            "dilemma-1",
+            "dilemma-2",
+            "dilemma-3",
+            "proposal",
+        ],
+    )
+    def test_every_activity_has_a_title_in_both_languages(self, key):
+        assert activity_title(key, "da") != key and activity_title(key, "en") != key

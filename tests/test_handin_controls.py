@@ -1,0 +1,170 @@
+"""Download and upload controls, driven headless the way the browser drives them."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import ipywidgets as widgets
+import pytest
+
+import casekit
+from casekit._handin import DownloadControl, UploadControl, download_link, upload_control
+from casekit.answers import AnswerStore
+
+
+@pytest.fixture(scope="module")
+def case():
+    return casekit.load_case("samskabelse", lang="da")
+
+
+@pytest.fixture
+def store(tmp_path: Path, case):
+    with AnswerStore.open(tmp_path / "answers", case=case) as opened:
+        yield opened
+
+
+def _link(html: str) -> tuple[str, str, bytes]:
+    """(download file name, MIME type, decoded content) of the link in a control."""
+    match = re.fullmatch(
+        r'<a download="([^"]+)" href="data:([^;]+);charset=utf-8;base64,([^"]+)">[^<]+</a>', html
+    )
+    assert match, html
+    return match.group(1), match.group(2), base64.b64decode(match.group(3))
+
+
+def _uploaded(content: bytes, name: str = "svar.json") -> tuple[dict, ...]:
+    """A FileUpload value as ipywidgets 8 sets it from the browser."""
+    return (
+        {
+            "name": name,
+            "type": "application/json",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime(2025, 3, 1, 10, 0, tzinfo=timezone.utc),
+        },
+    )
+
+
+class TestDownload:
+    """The link carries the export as a data URL, and refreshing it picks up new answers."""
+
+    def test_json_link(self, store: AnswerStore):
+        store.save("organisering-1", "æøå 🙂")
+        widget = download_link(store, None)
+        assert isinstance(widget, widgets.HTML)
+        name, mime, content = _link(widget.value)
+        assert name == f"samskabelse-{store.learner}.json"
+        assert mime == "application/json"
+        assert json.loads(content.decode("utf-8"))["answers"]["organisering-1"]["value"] == "æøå 🙂"
+        assert "Hent dine svar" in widget.value
+
+    def test_refresh_picks_up_new_answers(self, store: AnswerStore, case):
+        control = DownloadControl(store, case, "json")
+        assert json.loads(_link(control.widget.value)[2])["answers"] == {}
+        store.save("etik-1", "nyt svar")
+        control.refresh()
+        assert json.loads(_link(control.widget.value)[2])["answers"]["etik-1"]["value"] == "nyt svar"
+        store.save("etik-1", "endnu nyere")
+        control.button.click()  # the learner's "Opdatér link" button
+        assert json.loads(_link(control.widget.value)[2])["answers"]["etik-1"]["value"] == "endnu nyere"
+        assert control.box.children == (control.widget, control.button)
+
+    @pytest.mark.parametrize(
+        ("format", "mime", "suffix"), [("html", "text/html", ".html"), ("markdown", "text/markdown", ".md")]
+    )
+    def test_hand_in_links(self, store: AnswerStore, case, format: str, mime: str, suffix: str):
+        store.save("organisering-1", "<b>mit svar</b>")
+        name, got_mime, content = _link(DownloadControl(store, case, format).widget.value)
+        assert (got_mime, Path(name).suffix) == (mime, suffix)
+        text = content.decode("utf-8")
+        assert case.question("organisering-1").text in text.replace("&#x27;", "'").replace("&quot;", '"')
+        assert ("&lt;b&gt;mit svar&lt;/b&gt;" if format == "html" else "<b>mit svar</b>") in text
+
+
+class TestUpload:
+    """Uploading an export imports it and says so in Danish; a bad file gets a message, never a traceback."""
+
+    @staticmethod
+    def _export_of_another_session(tmp_path: Path, case) -> bytes:
+        with AnswerStore.open(tmp_path / "binder", case=case) as other:
+            other.save("organisering-1", "skrevet på Binder")
+            other.save("organisering-1", "rettet på Binder")
+            other.save("etik-1", "æøå")
+            return other.export(tmp_path / "binder.json").read_bytes()
+
+    def test_control_shape(self, store: AnswerStore, case):
+        control = upload_control(store, case)
+        assert isinstance(control, UploadControl)
+        assert control.upload.accept == ".json" and control.upload.multiple is False
+        assert control.upload.description == "Hent svar ind"
+        assert control.widget.children == (control.upload, control.status)
+
+    def test_upload_imports_and_reports(self, store: AnswerStore, case, tmp_path: Path):
+        store.save("etik-2", "lokalt svar")
+        calls = []
+        control = upload_control(store, case, on_import=calls.append)
+        control.upload.value = _uploaded(self._export_of_another_session(tmp_path, case))
+        assert store.get("organisering-1") == "rettet på Binder"
+        assert store.get("etik-2") == "lokalt svar"
+        assert "Hentede 3 nye svarversioner" in control.status.value
+        assert 'role="status"' in control.status.value
+        assert [c.added for c in calls] == [3]
+        assert control.upload.value == ()  # cleared, so the same file can be chosen again
+
+    def test_same_file_twice_adds_nothing(self, store: AnswerStore, case, tmp_path: Path):
+        content = self._export_of_another_session(tmp_path, case)
+        control = upload_control(store, case)
+        control.upload.value = _uploaded(content)
+        control.upload.value = _uploaded(content)
+        assert "ingen nye svar" in control.status.value
+        assert store.count() == 3
+
+    @pytest.mark.parametrize(
+        ("content", "expected"),
+        [
+            (b"\x89PNG\r\n", "UTF-8"),
+            (b"{ikke json", "ikke gyldig JSON"),
+            (json.dumps({"format": "noget andet"}).encode(), '"format"'),
+        ],
+    )
+    def test_bad_file_gets_a_friendly_message(self, store: AnswerStore, case, content: bytes, expected: str):
+        store.save("etik-1", "mit svar")
+        control = upload_control(store, case)
+        control.upload.value = _uploaded(content, name="forkert.json")
+        assert expected in html.unescape(control.status.value)
+        assert "forkert.json" in control.status.value
+        assert 'role="alert"' in control.status.value
+        assert "Traceback" not in control.status.value
+        assert store.as_dict() == {"etik-1": "mit svar"} and store.count() == 1
+
+    def test_unexpected_error_is_not_a_traceback(self, store: AnswerStore, case, monkeypatch, caplog):
+        def explode(content: bytes, name: str = "") -> None:
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(store, "import_bytes", explode)
+        control = upload_control(store, case)
+        control.upload.value = _uploaded(b"{}")
+        assert "uventet fejl" in control.status.value and "Traceback" not in control.status.value
+        assert "disk on fire" in caplog.text  # the details go to the log
+
+    def test_upload_handled_on_another_thread(self, store: AnswerStore, case, tmp_path: Path):
+        """In a live kernel the callback runs on a subshell thread, not the one that opened the store."""
+        content = self._export_of_another_session(tmp_path, case)
+        control = upload_control(store, case)
+        thread = threading.Thread(target=lambda: setattr(control.upload, "value", _uploaded(content)))
+        thread.start()
+        thread.join()
+        assert store.get("etik-1") == "æøå"
+
+    def test_oversized_upload_is_refused_before_parsing(self, store: AnswerStore, case):
+        control = upload_control(store, case)
+        item = dict(_uploaded(b"{}")[0], size=21 * 1024 * 1024)
+        control.upload.value = (item,)
+        assert "for stor" in control.status.value
+        assert store.count() == 0
