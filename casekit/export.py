@@ -32,6 +32,7 @@ from casekit.answers import (
     SOURCE_IMPORT,
     AnswerStore,
     Revision,
+    _parse_time,
     _to_json,
     _ui,
     normalise_time,
@@ -66,6 +67,10 @@ log = logging.getLogger(__name__)
 EXPORT_FORMAT = "casekit-answers"
 SCHEMA_VERSION = 1
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+#: Revisions of one key closer together than this are one burst of typing; an export keeps the last of each
+#: burst. The widgets save on every keystroke so nothing is lost, which would make an export with every
+#: keystroke grow with the square of the text's length; the store itself keeps every revision.
+BURST_SECONDS = 60
 #: format → (file suffix, MIME type)
 FORMATS: dict[str, tuple[str, str]] = {
     "json": (".json", "application/json"),
@@ -117,10 +122,29 @@ class AnswerExport:
 
 
 # -- JSON ----------------------------------------------------------------------------------------------------
+def settled(revisions: Iterable[Revision], burst_seconds: float | None = None) -> list[Revision]:
+    """The revisions that stood for a while: the last of each burst of saves to a key, and each key's latest.
+
+    ``revisions`` must be grouped by key, oldest first (as :meth:`AnswerStore.revisions` returns them).
+    """
+    pause = BURST_SECONDS if burst_seconds is None else burst_seconds
+    ordered = list(revisions)
+    kept = []
+    for rev, after in zip(ordered, [*ordered[1:], None][: len(ordered)], strict=True):
+        if after is None or after.key != rev.key:
+            kept.append(rev)
+        elif (_parse_time(after.saved_at) - _parse_time(rev.saved_at)).total_seconds() >= pause:
+            kept.append(rev)
+    return kept
+
+
 def to_document(store: AnswerStore) -> dict[str, Any]:
-    """The export document (schema version 1) of a store, as plain data."""
+    """The export document (schema version 1) of a store, as plain data.
+
+    The history holds the settled revisions (see :func:`settled`): how the answer stood at each pause.
+    """
     answers: dict[str, dict[str, Any]] = {}
-    for rev in store.revisions():  # grouped by key, oldest first: the last one seen is the latest
+    for rev in settled(store.revisions()):  # grouped by key, oldest first: the last one seen is the latest
         entry = answers.setdefault(rev.key, {"value": None, "history": []})
         entry["value"] = rev.value
         entry["history"].append(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from casekit import export
 from casekit.answers import (
     AnswerStore,
     ImportResult,
@@ -26,6 +27,14 @@ from casekit.answers import (
     store_file_name,
 )
 from casekit.errors import AnswerImportError, AnswerStoreError
+
+
+@pytest.fixture(autouse=True)
+def every_revision_exported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests save in quick succession and follow every revision through an export; the burst
+    compaction of exports is pinned by ``test_export.py::TestBursts``."""
+    monkeypatch.setattr(export, "BURST_SECONDS", 0)
+
 
 REPO = Path(__file__).resolve().parents[1]
 

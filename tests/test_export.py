@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import casekit
-from casekit.answers import AnswerStore
+from casekit import export
+from casekit.answers import AnswerStore, Revision
 from casekit.errors import AnswerImportError, AnswerStoreError
 from casekit.export import (
     AnswerExport,
@@ -24,6 +25,14 @@ from casekit.export import (
     figures_for,
     parse_import,
 )
+
+
+@pytest.fixture(autouse=True)
+def every_revision_exported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests save in quick succession and follow every revision through an export; the burst
+    compaction of exports is pinned by ``test_export.py::TestBursts``."""
+    monkeypatch.setattr(export, "BURST_SECONDS", 0)
+
 
 HOSTILE = "<script>alert(1)</script> og <img src=x onerror=alert(1)>"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -276,3 +285,30 @@ class TestActivityTitle:
     )
     def test_every_activity_has_a_title_in_both_languages(self, key):
         assert activity_title(key, "da") != key and activity_title(key, "en") != key
+
+
+class TestBursts:
+    """An export keeps how each answer stood at every pause, not every keystroke; the store keeps all."""
+
+    def _revisions(self, times: list[str]) -> list[Revision]:
+        return [Revision("etik-1", f"v{i}", at, i + 1, "1", "da") for i, at in enumerate(times)]
+
+    def test_typing_burst_exports_as_its_last_revision(self, store: AnswerStore, monkeypatch):
+        monkeypatch.setattr(export, "BURST_SECONDS", 60)
+        for text in ("T", "Ty", "Typ", "Type"):
+            store.save("etik-1", text)
+        doc = json.loads(export_json(store))
+        assert [h["value"] for h in doc["answers"]["etik-1"]["history"]] == ["Type"]
+        assert len(store.history("etik-1")) == 4
+
+    def test_pauses_separate_bursts(self):
+        times = ["2026-01-01T10:00:00+00:00", "2026-01-01T10:00:05+00:00", "2026-01-01T10:03:00+00:00",
+                 "2026-01-02T09:00:00+00:00"]
+        kept = export.settled(self._revisions(times), burst_seconds=60)
+        assert [r.value for r in kept] == ["v1", "v2", "v3"]
+
+    def test_each_key_keeps_its_latest(self):
+        revs = [Revision("a", 1, "2026-01-01T10:00:00+00:00", 1, "1", "da"),
+                Revision("b", 2, "2026-01-01T10:00:01+00:00", 2, "1", "da")]
+        assert export.settled(revs, burst_seconds=60) == revs
+        assert export.settled([]) == []
