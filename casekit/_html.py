@@ -43,7 +43,9 @@ def _paragraph_html(blocks: tuple[Block, ...], lang: str) -> str:
         if block.kind == "utterance":
             parts.append(_utterance_html(block, lang))
         elif block.kind == "question":
-            parts.append(f'<p class="casekit-question"><strong>{block.paragraph}.</strong> {escape(block.text)}</p>')
+            parts.append(
+                f'<p class="casekit-question"><strong>{block.paragraph}.</strong> {escape(block.text)}</p>'
+            )
         else:
             text = _display_narration(block.text)
             if text:
@@ -68,7 +70,11 @@ def section_html(section: Section, lang: str = "da", top_level: int = 2) -> str:
 
 
 def attribution_html(case: Case) -> str:
-    return f'<p class="casekit-attribution"><small>{escape(str(case.meta.get("attribution", "")))}</small></p>'
+    """The attribution line, with a link to the publisher when the data gives an address."""
+    text = escape(str(case.meta.get("attribution", "")))
+    url = str(case.source.get("url", ""))
+    link = f' <a href="{escape(url)}">{escape(url)}</a>' if url else ""
+    return f'<p class="casekit-attribution"><small>{text}{link}</small></p>'
 
 
 def case_html(case: Case, top_level: int = 2) -> str:
@@ -99,7 +105,9 @@ def section_markdown(section: Section, lang: str = "da", top_level: int = 2) -> 
             elif block.kind == "question":
                 lines += [f"{block.paragraph}. {md_escape(block.text)}", ""]
             elif text := _display_narration(block.text):
-                prefix = f"*{t('paragraph_label', lang, n=block.paragraph)}* " if block is paragraph[0] else ""
+                prefix = (
+                    f"*{t('paragraph_label', lang, n=block.paragraph)}* " if block is paragraph[0] else ""
+                )
                 lines += [prefix + md_escape(text), ""]
     return "\n".join(lines)
 

@@ -28,8 +28,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1
     case = loader.load_case_dir(path)
-    print(t("cli_valid", case.lang, path=path, sections=len(case.sections), actors=len(case.actors),
-            questions=len(case.questions)))
+    print(
+        t(
+            "cli_valid",
+            case.lang,
+            path=path,
+            sections=len(case.sections),
+            actors=len(case.actors),
+            questions=len(case.questions),
+        )
+    )
     return 0
 
 

@@ -49,7 +49,9 @@ class CaseDataError(CasekitError):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(problems)
         lines = [str(p) for p in self.problems]
-        head = f"{len(lines)} problem(s) in the case data:" if len(lines) != 1 else "Problem in the case data:"
+        head = (
+            f"{len(lines)} problem(s) in the case data:" if len(lines) != 1 else "Problem in the case data:"
+        )
         super().__init__("\n".join([head, *("  " + line for line in lines)]))
 
 

@@ -233,8 +233,12 @@ class _Reader:
         )
         for lang in langs:
             if not (self.folder / lang).is_dir():
-                self.problem("case.yaml", f"language {lang!r} has no folder {lang}/", "case.languages",
-                             _yaml.line_of(meta, "languages"))
+                self.problem(
+                    "case.yaml",
+                    f"language {lang!r} has no folder {lang}/",
+                    "case.languages",
+                    _yaml.line_of(meta, "languages"),
+                )
         return list(langs)
 
     def build(self, lang: str | None) -> Case | None:
@@ -243,12 +247,18 @@ class _Reader:
             return None
         case_id = self.field("case.yaml", meta, "id", "case", _is_id, "an id (a-z, 0-9, '-')", default="")
         if case_id and case_id != self.folder.name:
-            self.problem("case.yaml", f"id {case_id!r} differs from the folder name {self.folder.name!r}",
-                         "case.id", _yaml.line_of(meta, "id"))
+            self.problem(
+                "case.yaml",
+                f"id {case_id!r} differs from the folder name {self.folder.name!r}",
+                "case.id",
+                _yaml.line_of(meta, "id"),
+            )
         version = str(self.field("case.yaml", meta, "version", "case", _is_scalar, "a version", default="0"))
         default_lang = self.field("case.yaml", meta, "default_lang", "case", _is_str, "a language code")
         source = self.field("case.yaml", meta, "source", "case", _is_dict, "a mapping", default={})
-        self.unknown_fields("case.yaml", meta, "case", ("id", "version", "default_lang", "languages", "source"))
+        self.unknown_fields(
+            "case.yaml", meta, "case", ("id", "version", "default_lang", "languages", "source")
+        )
         languages = tuple(meta.get("languages") or ())
         lang = lang or default_lang or "da"
 
@@ -276,7 +286,9 @@ class _Reader:
             references=tuple(references),
             languages=languages,
             meta=_freeze({**{k: v for k, v in lang_meta.items() if k != "labels"}, "source": dict(source)}),
-            labels=_freeze({kind: dict(values) for kind, values in labels.items() if isinstance(values, dict)}),
+            labels=_freeze(
+                {kind: dict(values) for kind, values in labels.items() if isinstance(values, dict)}
+            ),
             activities=_freeze(activities),
         )
 
@@ -291,7 +303,17 @@ class _Reader:
         actors: list[Actor] = []
         seen: set[str] = set()
         records = self.items(name, self.file(name), "actors")
-        fields = ("id", "kind", "sector", "parts", "speaks", "project_group", "workshop", "at_table", "variants")
+        fields = (
+            "id",
+            "kind",
+            "sector",
+            "parts",
+            "speaks",
+            "project_group",
+            "workshop",
+            "at_table",
+            "variants",
+        )
         for i, record in enumerate(records):
             path = f"actors[{i}]"
             record = self.mapping(name, record, path, _yaml.line_of(records, i))
@@ -302,35 +324,59 @@ class _Reader:
                 continue
             path = f"actors[{actor_id}]"
             if actor_id in seen:
-                self.problem(name, f"duplicate actor id {actor_id!r}", f"{path}.id", _yaml.line_of(record, "id"))
+                self.problem(
+                    name, f"duplicate actor id {actor_id!r}", f"{path}.id", _yaml.line_of(record, "id")
+                )
                 continue
             seen.add(actor_id)
             self.unknown_fields(name, record, path, fields)
             kind = self.field(name, record, "kind", path, lambda v: v in ACTOR_KINDS, " | ".join(ACTOR_KINDS))
             sector = self.field(name, record, "sector", path, _is_str, "a sector key")
-            parts = self.field(name, record, "parts", path, _is_parts, "a list of parts, e.g. [1, 2]", default=[])
+            parts = self.field(
+                name, record, "parts", path, _is_parts, "a list of parts, e.g. [1, 2]", default=[]
+            )
             speaks = self.field(name, record, "speaks", path, _is_bool, "true or false", default=False)
-            in_group = self.field(name, record, "project_group", path, _is_tristate, "true, false or not_stated")
+            in_group = self.field(
+                name, record, "project_group", path, _is_tristate, "true, false or not_stated"
+            )
             workshop = self.field(name, record, "workshop", path, _is_tristate, "true, false or not_stated")
             at_table = self.field(name, record, "at_table", path, _is_bool, "true or false", default=False)
-            variants = self.field(name, record, "variants", path, _is_str_list, "a list of spellings",
-                                  required=False, default=[])
+            variants = self.field(
+                name,
+                record,
+                "variants",
+                path,
+                _is_str_list,
+                "a list of spellings",
+                required=False,
+                default=[],
+            )
             texts = local_actors.get(actor_id)
             if not isinstance(texts, dict):
-                self.problem(local_name, f"actor {actor_id!r} has no name and role here",
-                             f"actors.{actor_id}", getattr(local_actors, "line", None))
+                self.problem(
+                    local_name,
+                    f"actor {actor_id!r} has no name and role here",
+                    f"actors.{actor_id}",
+                    getattr(local_actors, "line", None),
+                )
                 texts = {}
             else:
                 self.unknown_fields(local_name, texts, f"actors.{actor_id}", ("name", "role", "note"))
             actors.append(
                 Actor(
                     id=actor_id,
-                    name=self.field(local_name, texts, "name", f"actors.{actor_id}", _is_text, "a name",
-                                    default=actor_id) if texts else actor_id,
+                    name=self.field(
+                        local_name, texts, "name", f"actors.{actor_id}", _is_text, "a name", default=actor_id
+                    )
+                    if texts
+                    else actor_id,
                     kind=kind or "person",
                     sector=sector or NOT_STATED,
-                    role=self.field(local_name, texts, "role", f"actors.{actor_id}", _is_text, "a role",
-                                    default="") if texts else "",
+                    role=self.field(
+                        local_name, texts, "role", f"actors.{actor_id}", _is_text, "a role", default=""
+                    )
+                    if texts
+                    else "",
                     parts=tuple(parts),
                     speaks=bool(speaks),
                     project_group=_tristate(in_group),
@@ -342,8 +388,12 @@ class _Reader:
             )
         for extra in local_actors:
             if extra not in seen and name not in self.broken:
-                self.problem(local_name, f"unknown actor id {extra!r} (not in actors.yaml)", f"actors.{extra}",
-                             _yaml.line_of(local_actors, extra))
+                self.problem(
+                    local_name,
+                    f"unknown actor id {extra!r} (not in actors.yaml)",
+                    f"actors.{extra}",
+                    _yaml.line_of(local_actors, extra),
+                )
         return actors
 
     def lang_meta(self, lang: str, actors: list[Actor]) -> dict | None:
@@ -360,8 +410,12 @@ class _Reader:
         sectors = labels.get("sector") if isinstance(labels.get("sector"), dict) else {}
         for actor in actors:
             if actor.sector not in sectors:
-                self.problem(name, f"no label for sector {actor.sector!r} (used by actor {actor.id!r})",
-                             "meta.labels.sector", _yaml.line_of(labels, "sector"))
+                self.problem(
+                    name,
+                    f"no label for sector {actor.sector!r} (used by actor {actor.id!r})",
+                    "meta.labels.sector",
+                    _yaml.line_of(labels, "sector"),
+                )
         return meta
 
     def questions(self, lang: str) -> list[QuestionGroup]:
@@ -377,7 +431,9 @@ class _Reader:
             if group_id is None:
                 continue
             if group_id in groups:
-                self.problem(name, f"duplicate group id {group_id!r}", f"groups[{i}].id", _yaml.line_of(record, "id"))
+                self.problem(
+                    name, f"duplicate group id {group_id!r}", f"groups[{i}].id", _yaml.line_of(record, "id")
+                )
                 continue
             if heading is not None:
                 self.text(name, heading, f"groups[{group_id}].heading", _yaml.line_of(record, "heading"))
@@ -393,8 +449,9 @@ class _Reader:
                 continue
             path = f"questions[{question_id}]"
             if question_id in seen:
-                self.problem(name, f"duplicate question id {question_id!r}", f"{path}.id",
-                             _yaml.line_of(record, "id"))
+                self.problem(
+                    name, f"duplicate question id {question_id!r}", f"{path}.id", _yaml.line_of(record, "id")
+                )
                 continue
             seen.add(question_id)
             self.unknown_fields(name, record, path, ("id", "group", "text"))
@@ -403,8 +460,13 @@ class _Reader:
                 self.problem(name, f"question {question_id!r} has no group", f"{path}.group", record.line)
                 continue
             if group not in groups:
-                self.problem(name, f"question {question_id!r} names an unknown group {group!r} "
-                             f"(groups: {', '.join(groups)})", f"{path}.group", _yaml.line_of(record, "group"))
+                self.problem(
+                    name,
+                    f"question {question_id!r} names an unknown group {group!r} "
+                    f"(groups: {', '.join(groups)})",
+                    f"{path}.group",
+                    _yaml.line_of(record, "group"),
+                )
                 continue
             text = self.text(name, record.get("text"), f"{path}.text", _yaml.line_of(record, "text"))
             if text is not None:
@@ -427,16 +489,30 @@ class _Reader:
                 continue
             path = f"sections[{section_id}]"
             if section_id in seen:
-                self.problem(name, f"duplicate section id {section_id!r}", f"{path}.id", _yaml.line_of(record, "id"))
+                self.problem(
+                    name, f"duplicate section id {section_id!r}", f"{path}.id", _yaml.line_of(record, "id")
+                )
                 continue
             seen.add(section_id)
-            self.unknown_fields(name, record, path, ("id", "heading", "level", "part", "paragraphs", "questions"))
-            heading = self.text(name, record.get("heading"), f"{path}.heading", _yaml.line_of(record, "heading"))
+            self.unknown_fields(
+                name, record, path, ("id", "heading", "level", "part", "paragraphs", "questions")
+            )
+            heading = self.text(
+                name, record.get("heading"), f"{path}.heading", _yaml.line_of(record, "heading")
+            )
             level = self.field(name, record, "level", path, lambda v: v in (1, 2), "1 or 2", default=1)
             part = self.field(name, record, "part", path, _is_part, "a part number", required=False)
             blocks = self.blocks(name, section_id, record, path, actors)
-            sections.append(Section(id=section_id, heading=heading or section_id, level=level,
-                                    blocks=tuple(blocks), part=part, lang=lang))
+            sections.append(
+                Section(
+                    id=section_id,
+                    heading=heading or section_id,
+                    level=level,
+                    blocks=tuple(blocks),
+                    part=part,
+                    lang=lang,
+                )
+            )
             if record.get("questions") is True:
                 sections.extend(_question_sections(groups, level + 1, lang))
         for group in groups:
@@ -444,11 +520,17 @@ class _Reader:
                 self.problem(name, f"section id {group.id!r} is also a question group id", "sections")
         return sections
 
-    def blocks(self, name: str, section_id: str, record: dict, path: str, actors: dict[str, Actor]) -> list[Block]:
+    def blocks(
+        self, name: str, section_id: str, record: dict, path: str, actors: dict[str, Actor]
+    ) -> list[Block]:
         paragraphs = record.get("paragraphs", [])
         if not isinstance(paragraphs, list):
-            self.problem(name, f"expected a list of paragraphs, found {_kind(paragraphs)}", f"{path}.paragraphs",
-                         _yaml.line_of(record, "paragraphs"))
+            self.problem(
+                name,
+                f"expected a list of paragraphs, found {_kind(paragraphs)}",
+                f"{path}.paragraphs",
+                _yaml.line_of(record, "paragraphs"),
+            )
             return []
         blocks: list[Block] = []
         for p, paragraph in enumerate(paragraphs, start=1):
@@ -460,18 +542,36 @@ class _Reader:
                 block_id = f"{section_id}.{p}.{b}"
                 if isinstance(item, dict):
                     if len(item) != 1:
-                        self.problem(name, "a quote is a mapping with exactly one key, the speaker id: "
-                                     f"{{speaker: words}}, found keys {list(item)}", where, item_line)
+                        self.problem(
+                            name,
+                            "a quote is a mapping with exactly one key, the speaker id: "
+                            f"{{speaker: words}}, found keys {list(item)}",
+                            where,
+                            item_line,
+                        )
                         continue
                     ((speaker, words),) = item.items()
                     if speaker not in actors and "actors.yaml" not in self.broken:
-                        self.problem(name, f"unknown speaker id {speaker!r} (not an actor in actors.yaml)",
-                                     where, item_line)
+                        self.problem(
+                            name,
+                            f"unknown speaker id {speaker!r} (not an actor in actors.yaml)",
+                            where,
+                            item_line,
+                        )
                         continue
                     words = self.text(name, words, where, item_line)
                     if words is not None:
-                        blocks.append(Block(block_id, "utterance", words, section_id, p, speaker=speaker,
-                                            speaker_name=actors[speaker].name if speaker in actors else speaker))
+                        blocks.append(
+                            Block(
+                                block_id,
+                                "utterance",
+                                words,
+                                section_id,
+                                p,
+                                speaker=speaker,
+                                speaker_name=actors[speaker].name if speaker in actors else speaker,
+                            )
+                        )
                 else:
                     words = self.text(name, item, where, item_line)
                     if words is not None:
@@ -495,28 +595,50 @@ class _Reader:
             for end in ("source", "target"):
                 actor_id = self.field(name, record, end, path, _is_str, "an actor id")
                 if actor_id is not None and actor_id not in actors and "actors.yaml" not in self.broken:
-                    self.problem(name, f"relation to an unknown actor {actor_id!r}", f"{path}.{end}",
-                                 _yaml.line_of(record, end))
+                    self.problem(
+                        name,
+                        f"relation to an unknown actor {actor_id!r}",
+                        f"{path}.{end}",
+                        _yaml.line_of(record, end),
+                    )
                     actor_id = None
                 ends.append(actor_id)
-            rel_type = self.field(name, record, "type", path, lambda v: v in RELATION_TYPES,
-                                  " | ".join(RELATION_TYPES))
-            evidence = self.field(name, record, "evidence", path, _is_dict, "a mapping language → sentence",
-                                  default={})
+            rel_type = self.field(
+                name, record, "type", path, lambda v: v in RELATION_TYPES, " | ".join(RELATION_TYPES)
+            )
+            evidence = self.field(
+                name, record, "evidence", path, _is_dict, "a mapping language → sentence", default={}
+            )
             sentence = evidence.get(lang) if isinstance(evidence, dict) else None
             if sentence is None:
-                self.problem(name, f"no evidence in {lang!r}", f"{path}.evidence.{lang}",
-                             _yaml.line_of(record, "evidence"))
+                self.problem(
+                    name,
+                    f"no evidence in {lang!r}",
+                    f"{path}.evidence.{lang}",
+                    _yaml.line_of(record, "evidence"),
+                )
                 continue
             found = [sid for sid, text in paragraphs if _squash(str(sentence)) in text]
             if not found:
-                self.problem(name, f"the evidence is not found word for word in {lang}/text.yaml: "
-                             f"{str(sentence)[:80]!r}", f"{path}.evidence.{lang}", _yaml.line_of(evidence, lang))
+                self.problem(
+                    name,
+                    f"the evidence is not found word for word in {lang}/text.yaml: {str(sentence)[:80]!r}",
+                    f"{path}.evidence.{lang}",
+                    _yaml.line_of(evidence, lang),
+                )
                 continue
             if None in ends or rel_type is None:
                 continue
-            relations.append(Relation(source=ends[0], type=rel_type, target=ends[1], evidence=str(sentence),
-                                      section=found[0], note=str(record.get("note") or "")))
+            relations.append(
+                Relation(
+                    source=ends[0],
+                    type=rel_type,
+                    target=ends[1],
+                    evidence=str(sentence),
+                    section=found[0],
+                    note=str(record.get("note") or ""),
+                )
+            )
         return relations
 
     def references(self, section_ids: set[str]) -> list[Reference]:
@@ -534,16 +656,26 @@ class _Reader:
             self.unknown_fields(name, record, path, ("id", "authors", "year", "cited_as", "sections"))
             ref_id = self.field(name, record, "id", path, _is_id, "an id")
             if ref_id in seen:
-                self.problem(name, f"duplicate reference id {ref_id!r}", f"{path}.id", _yaml.line_of(record, "id"))
+                self.problem(
+                    name, f"duplicate reference id {ref_id!r}", f"{path}.id", _yaml.line_of(record, "id")
+                )
                 continue
             authors = self.field(name, record, "authors", path, _is_str_list, "a list of names", default=[])
             year = self.field(name, record, "year", path, _is_scalar, "a year as printed", default="")
-            cited_as = self.field(name, record, "cited_as", path, _is_text, "the citation as printed", default="")
-            where = self.field(name, record, "sections", path, _is_str_list, "a list of section ids", default=[])
+            cited_as = self.field(
+                name, record, "cited_as", path, _is_text, "the citation as printed", default=""
+            )
+            where = self.field(
+                name, record, "sections", path, _is_str_list, "a list of section ids", default=[]
+            )
             for section_id in where:
                 if section_id not in section_ids:
-                    self.problem(name, f"unknown section id {section_id!r}", f"{path}.sections",
-                                 _yaml.line_of(record, "sections"))
+                    self.problem(
+                        name,
+                        f"unknown section id {section_id!r}",
+                        f"{path}.sections",
+                        _yaml.line_of(record, "sections"),
+                    )
             if ref_id is None:
                 continue
             seen.add(ref_id)
@@ -571,8 +703,12 @@ class _Reader:
                         refs = value if isinstance(value, list) else [value]
                         for ref in refs:
                             if ref not in blocks:
-                                self.problem(name, f"unknown block id {ref!r} (ids look like del-1.3.10)",
-                                             where, _yaml.line_of(node, key))
+                                self.problem(
+                                    name,
+                                    f"unknown block id {ref!r} (ids look like del-1.3.10)",
+                                    where,
+                                    _yaml.line_of(node, key),
+                                )
                     elif key == "question" and value not in questions:
                         self.problem(name, f"unknown question id {value!r}", where, _yaml.line_of(node, key))
                     else:
@@ -597,8 +733,12 @@ class _Reader:
         for actor in actors:
             if actor.speaks != (actor.id in speakers):
                 said = "has no quote in the text" if actor.speaks else "has quotes in the text"
-                self.problem("actors.yaml", f"actor {actor.id!r} says speaks: {str(actor.speaks).lower()} "
-                             f"but {said}", f"actors[{actor.id}].speaks", lines.get(actor.id))
+                self.problem(
+                    "actors.yaml",
+                    f"actor {actor.id!r} says speaks: {str(actor.speaks).lower()} but {said}",
+                    f"actors[{actor.id}].speaks",
+                    lines.get(actor.id),
+                )
 
 
 # -- helpers --------------------------------------------------------------------------------------------------
@@ -617,7 +757,9 @@ def _hygiene(text: str) -> str | None:
     if text != text.strip():
         return "text starts or ends with a space"
     if "  " in text:
-        return f"double space in the text near {text[max(0, text.index('  ') - 20):text.index('  ') + 20]!r}"
+        return (
+            f"double space in the text near {text[max(0, text.index('  ') - 20) : text.index('  ') + 20]!r}"
+        )
     if "\n" in text:
         return "line break inside the text (use a folded block: '>-')"
     if "•" in text:

@@ -20,17 +20,35 @@
 # klubber og lokale foreninger til at skabe velfærd sammen. Du læser casen, kortlægger interessenterne,
 # tager stilling til dilemmaerne og skriver dit eget forslag.
 #
-# **Sådan gør du:** Vælg **Run → Run All Cells** i menuen. Du skal ikke skrive kode – kun læse og svare i
-# felterne.
+# **Sådan gør du:** Vælg **Run → Run All Cells** i menuen øverst. Du skal ikke skrive kode – kun læse og
+# svare i felterne under cellerne.
 #
 # **Der er ingen facitliste.** Casens forfattere skriver selv, at "en sådan findes ganske enkelt ikke".
+# Det, der tæller, er at du begrunder dine svar med casen.
+#
+# ## Sådan gemmes dine svar
+# Alt, hvad du skriver eller vælger, gemmes med det samme i mappen `answers/` ved siden af disse notebooks
+# – også hver tidligere version, så intet går tabt, selv hvis du lukker fanen eller genstarter.
+#
+# **På Binder** slettes alt, når sessionen lukker (efter ca. ti minutter uden aktivitet). Hent derfor dine
+# svar som fil i `06_aflevering` undervejs. I en ny session kan du uploade filen igen og arbejde videre.
+#
+# ## Vejen gennem casen
+# 1. `01_del1` – læs del 1, lav et interessentkort, og tag stilling ved beslutningspunktet
+# 2. `02_del2` – læs del 2, og se hvor målene går fra hinanden
+# 3. `03_etik` – de tre etiske dilemmaer
+# 4. `04_spoergsmaal` – casens ti refleksionsspørgsmål
+# 5. `05_forslag` – skriv Kim og Sannes referat og forslag
+# 6. `06_aflevering` – se dine svar igennem, og hent dem som fil
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start()
 
 # %% [markdown]
 # ## Casen
 # Her er hele casen. Du læser del 1 og del 2 igen i de næste notebooks, hvor du også arbejder med dem.
 
 # %%
-import casekit
-
-case = casekit.load_case("samskabelse", lang="da")
 case

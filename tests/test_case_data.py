@@ -60,8 +60,16 @@ class TestFidelity:
 
     def test_sections_in_order(self, case: casekit.Case):
         assert [s.id for s in case.sections] == [
-            "abstract", "introduktion", "beskrivelse", "del-1", "del-2", "spoergsmaal",
-            "organisering", "maalstyring", "etik", "efterspil",
+            "abstract",
+            "introduktion",
+            "beskrivelse",
+            "del-1",
+            "del-2",
+            "spoergsmaal",
+            "organisering",
+            "maalstyring",
+            "etik",
+            "efterspil",
         ]
         assert case.part(1).heading == "Case del 1: Planlægning af samskabelse"
         assert case.part(2).heading == "Case del 2: Undervejs i samskabelsesprocessen"
@@ -127,23 +135,54 @@ class TestDialogue:
         speakers = [b.speaker for b in case.utterances]
         assert len(speakers) == 16
         assert speakers == [
-            "kim", "sanne", "kim", "sanne", "kim", "sanne", "kim", "sanne", "kim",
-            "sanne", "jorun", "kim", "jorun", "sanne", "majbritt", "musikklubleder",
+            "kim",
+            "sanne",
+            "kim",
+            "sanne",
+            "kim",
+            "sanne",
+            "kim",
+            "sanne",
+            "kim",
+            "sanne",
+            "jorun",
+            "kim",
+            "jorun",
+            "sanne",
+            "majbritt",
+            "musikklubleder",
         ]
 
     def test_utterances_only_in_the_parts(self, case: casekit.Case):
         assert {b.section for b in case.utterances} == {"del-1", "del-2"}
 
     def test_speakers_are_flagged(self, case: casekit.Case):
-        assert {a.id for a in case.actors if a.speaks} == {"kim", "sanne", "jorun", "majbritt", "musikklubleder"}
+        assert {a.id for a in case.actors if a.speaks} == {
+            "kim",
+            "sanne",
+            "jorun",
+            "majbritt",
+            "musikklubleder",
+        }
 
 
 class TestActorsAndRelations:
     """Every stakeholder is in the data, also those not at the table; what the text leaves open stays open."""
 
     def test_eleven_named_people(self, case: casekit.Case):
-        named = {"kim", "sanne", "lars", "mette", "anne", "martin", "birgit", "karen", "flemming", "majbritt",
-                 "jorun"}
+        named = {
+            "kim",
+            "sanne",
+            "lars",
+            "mette",
+            "anne",
+            "martin",
+            "birgit",
+            "karen",
+            "flemming",
+            "majbritt",
+            "jorun",
+        }
         assert named <= {a.id for a in case.actors if a.kind == "person"}
 
     def test_stakeholders_not_at_the_table(self, case: casekit.Case):
@@ -158,14 +197,18 @@ class TestActorsAndRelations:
     def test_no_director_is_tied_to_a_post(self, case: casekit.Case):
         posts = {"boerne-ungedirektoer", "skole-fritidsdirektoer"}
         for relation in case.relations:
-            assert not ({relation.source, relation.target} & {"flemming", "majbritt"}
-                        and {relation.source, relation.target} & posts)
+            assert not (
+                {relation.source, relation.target} & {"flemming", "majbritt"}
+                and {relation.source, relation.target} & posts
+            )
 
     def test_relation_types_and_evidence(self, case: casekit.Case):
         types = {r.type for r in case.relations}
         assert types == {"leads", "reports_to", "member_of", "represents", "initiated_by", "interrupts"}
         for relation in case.relations:
-            assert " ".join(relation.evidence.split()) in " ".join(case.section(relation.section).text.split())
+            assert " ".join(relation.evidence.split()) in " ".join(
+                case.section(relation.section).text.split()
+            )
 
     def test_majbritt_interrupts(self, case: casekit.Case):
         frame = case.relations_frame()
@@ -178,7 +221,10 @@ class TestQuestionsAndReferences:
 
     def test_groups_and_ids(self, case: casekit.Case):
         assert [(g.id, len(g.questions)) for g in case.question_groups] == [
-            ("organisering", 3), ("maalstyring", 4), ("etik", 3)]
+            ("organisering", 3),
+            ("maalstyring", 4),
+            ("etik", 3),
+        ]
         assert [q.id for q in case.questions][:3] == ["organisering-1", "organisering-2", "organisering-3"]
         assert case.question_groups[2].heading == "Spørgsmål til refleksion over etiske dilemmaer"
 

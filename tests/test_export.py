@@ -302,13 +302,19 @@ class TestBursts:
         assert len(store.history("etik-1")) == 4
 
     def test_pauses_separate_bursts(self):
-        times = ["2026-01-01T10:00:00+00:00", "2026-01-01T10:00:05+00:00", "2026-01-01T10:03:00+00:00",
-                 "2026-01-02T09:00:00+00:00"]
+        times = [
+            "2026-01-01T10:00:00+00:00",
+            "2026-01-01T10:00:05+00:00",
+            "2026-01-01T10:03:00+00:00",
+            "2026-01-02T09:00:00+00:00",
+        ]
         kept = export.settled(self._revisions(times), burst_seconds=60)
         assert [r.value for r in kept] == ["v1", "v2", "v3"]
 
     def test_each_key_keeps_its_latest(self):
-        revs = [Revision("a", 1, "2026-01-01T10:00:00+00:00", 1, "1", "da"),
-                Revision("b", 2, "2026-01-01T10:00:01+00:00", 2, "1", "da")]
+        revs = [
+            Revision("a", 1, "2026-01-01T10:00:00+00:00", 1, "1", "da"),
+            Revision("b", 2, "2026-01-01T10:00:01+00:00", 2, "1", "da"),
+        ]
         assert export.settled(revs, burst_seconds=60) == revs
         assert export.settled([]) == []

@@ -30,7 +30,7 @@ class TestHandout:
     """Headings, speaker labels, questions and the source; no scripts; the language is declared."""
 
     def test_language_and_no_scripts(self, html: str):
-        assert html.startswith("<!DOCTYPE html>\n<html lang=\"da\">")
+        assert html.startswith('<!DOCTYPE html>\n<html lang="da">')
         tags = _Collector()
         tags.feed(html)
         names = {tag for tag, _ in tags.tags}
@@ -47,7 +47,10 @@ class TestHandout:
         case = casekit.load_case()
         for question in case.questions:
             assert escape(question.text) in html
-        assert len(re.findall(r"<strong>(Kim|Sanne|Jorun|Majbritt|Musikklublederen?[^<]*):</strong>", html)) == 16
+        assert (
+            len(re.findall(r"<strong>(Kim|Sanne|Jorun|Majbritt|Musikklublederen?[^<]*):</strong>", html))
+            == 16
+        )
 
     def test_attribution(self, html: str):
         assert "lederliv.dk" in html

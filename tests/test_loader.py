@@ -41,8 +41,14 @@ class TestLoadingTheFixture:
         case = casekit.load_case_dir(MINI)
         assert [s.id for s in case.sections] == ["intro", "del-1", "spm", "alpha", "beta"]
         part = case.part(1)
-        assert [b.kind for b in part.blocks] == ["narration", "utterance", "narration", "utterance", "narration",
-                                                  "narration"]
+        assert [b.kind for b in part.blocks] == [
+            "narration",
+            "utterance",
+            "narration",
+            "utterance",
+            "narration",
+            "narration",
+        ]
         assert [b.speaker_name for b in part.utterances] == ["Ada", "Bo"]
         assert part.blocks[1].ref == "del-1 ¶1"
         assert part.blocks[-1].ref == "del-1 ¶2"
@@ -61,12 +67,21 @@ class TestLoadingTheFixture:
     def test_actors_keep_not_stated_as_none(self):
         ada = casekit.load_case_dir(MINI).actor("ada")
         assert (ada.name, ada.kind, ada.project_group, ada.workshop, ada.variants) == (
-            "Ada", "person", True, None, ("ADA",))
+            "Ada",
+            "person",
+            True,
+            None,
+            ("ADA",),
+        )
 
     def test_relation_evidence_is_located(self):
         (relation,) = casekit.load_case_dir(MINI).relations
         assert (relation.source, relation.type, relation.target, relation.section) == (
-            "bo", "interrupts", "ada", "del-1")
+            "bo",
+            "interrupts",
+            "ada",
+            "del-1",
+        )
 
     def test_activities_are_read(self):
         case = casekit.load_case_dir(MINI)
@@ -159,7 +174,9 @@ class TestValidation:
     def test_relation_to_unknown_actor(self, mini: Path):
         edit(mini / "relations.yaml", "target: ada", "target: adam")
         (problem,) = casekit.validate(mini)
-        assert str(problem).endswith("relations.yaml:4 [relations[0].target]: relation to an unknown actor 'adam'")
+        assert str(problem).endswith(
+            "relations.yaml:4 [relations[0].target]: relation to an unknown actor 'adam'"
+        )
 
     def test_evidence_not_in_text(self, mini: Path):
         edit(mini / "relations.yaml", "så afbryder Bo", "så afbryder Ada")
@@ -188,8 +205,11 @@ class TestValidation:
         assert any("unknown field 'colour'" in p for p in found)
 
     def test_speaks_must_match_the_quotes(self, mini: Path):
-        edit(mini / "actors.yaml", "    sector: not_stated\n    parts: [1]\n    speaks: true",
-             "    sector: not_stated\n    parts: [1]\n    speaks: false")
+        edit(
+            mini / "actors.yaml",
+            "    sector: not_stated\n    parts: [1]\n    speaks: true",
+            "    sector: not_stated\n    parts: [1]\n    speaks: false",
+        )
         (problem,) = casekit.validate(mini)
         assert "actor 'bo' says speaks: false but has quotes in the text" in problem.message
 
@@ -219,7 +239,9 @@ class TestValidation:
         edit(mini / "da" / "activities.yaml", "evidence: [del-1.1.2]", "evidence: [del-1.9.9]")
         edit(mini / "da" / "activities.yaml", "question: beta-2", "question: beta-7")
         found = problems_of(mini)
-        assert any("activities.yaml:4 [decision-point.evidence]: unknown block id 'del-1.9.9'" in p for p in found)
+        assert any(
+            "activities.yaml:4 [decision-point.evidence]: unknown block id 'del-1.9.9'" in p for p in found
+        )
         assert any("[dilemmas.dilemma-1.question]: unknown question id 'beta-7'" in p for p in found)
 
     def test_not_a_folder(self, tmp_path: Path):

@@ -54,8 +54,24 @@ def test_notebook_runs_top_to_bottom(ipynb: Path, tmp_path: Path):
     shutil.copytree(NOTEBOOKS, work, ignore=shutil.ignore_patterns("answers", ".ipynb_checkpoints"))
     env = {**os.environ, "CASEKIT_ANSWERS": str(tmp_path / "answers"), "MPLBACKEND": "Agg"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
-         "-o", "addopts=", "-W", "error", str(work / ipynb.name)],
-        cwd=work, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-o",
+            "addopts=",
+            "-W",
+            "error",
+            str(work / ipynb.name),
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -16,7 +16,18 @@ REPO = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
     )
@@ -51,8 +62,9 @@ def test_installed_wheel_loads_the_case_from_elsewhere(wheel: Path, tmp_path: Pa
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    out = subprocess.run([sys.executable, "-c", code, str(target)], cwd=elsewhere, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(target)], cwd=elsewhere, capture_output=True, text=True, check=True
+    )
     listed, questions, utterances, root = out.stdout.split(maxsplit=3)
     assert (listed, questions, utterances) == ("['samskabelse']", "10", "16")
     assert root.strip().startswith(str(target))

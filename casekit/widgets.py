@@ -1,0 +1,798 @@
+"""The learner's activities as ipywidgets: read, map, place, take a position, answer, propose, hand in.
+
+Each public function takes a :class:`~casekit.case.Case` and an :class:`~casekit.answers.AnswerStore` and
+returns something a notebook cell displays. Every activity restores the learner's saved answer when it is
+built, saves on every change, and shows a small "saved" line. Nothing here raises at a learner: a problem
+becomes a friendly message in the case's language, and the details go to the log.
+
+Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons and text boxes with
+visible labels, no sliders and nothing drag-only (see ``notes/browser-testing.md``). Charts are shown as
+``<img alt=…>`` with the numbers behind them.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from html import escape
+from typing import Any
+
+import ipywidgets as W
+from IPython.display import HTML
+
+from casekit import _html, loader
+from casekit.answers import AnswerStore, Revision
+from casekit.case import Actor, Case
+from casekit.errors import CasekitError
+from casekit.i18n import t
+
+__all__ = [
+    "SCALE",
+    "Activity",
+    "decision_point",
+    "dilemma",
+    "goal_divergence",
+    "handin",
+    "proposal",
+    "questions",
+    "read",
+    "stakeholder_map",
+    "start",
+]
+
+log = logging.getLogger(__name__)
+
+SCALE = (1, 2, 3, 4, 5)
+UNSET = 0  # the dropdown value meaning "not chosen yet"; never stored
+
+# Answer keys: question ids, plus these activity keys.
+MAP_KEY = "stakeholder-map"
+DECISION_KEY = "decision-point"
+GOALS_KEY = "goal-divergence"
+PROPOSAL_FIELDS = ("minutes", "overlap", "process")
+PLAN_KEY = "proposal.participation"
+
+_WIDE = W.Layout(width="100%")
+_LABEL_WIDTH = {"description_width": "9em"}
+
+
+# -- the pieces every activity shares ------------------------------------------------------------------------
+class Activity(W.VBox):
+    """What an activity function returns: a box of controls with a status line.
+
+    Attributes
+    ----------
+    key : str
+        The answer key (or key prefix) the activity saves under.
+    inputs : dict
+        The controls by name, e.g. ``inputs["kim.power"]``; tests and instructors can set ``.value``.
+    status : ipywidgets.HTML
+        The "saved" line (``role="status"``).
+    chart : ipywidgets.HTML or None
+        The chart, redrawn on every change, if the activity has one.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        children: Iterable[W.Widget],
+        inputs: dict[str, W.Widget],
+        status: W.HTML,
+        chart: W.HTML | None = None,
+    ) -> None:
+        super().__init__(list(children))
+        self.key = key
+        self.inputs = inputs
+        self.status = status
+        self.chart = chart
+
+
+class _Saver:
+    """Saves to the store and keeps the status line honest about what happened."""
+
+    def __init__(self, store: AnswerStore | None, lang: str) -> None:
+        self.store = store
+        self.lang = lang
+        self.status = W.HTML(_status_html(t("widgets.not_saved_yet", lang)))
+
+    def restore(self, key: str) -> Any:
+        """The saved answer for ``key`` (``None`` if none), and say so on the status line."""
+        if self.store is None:
+            self.status.value = _status_html(t("widgets.no_store", self.lang, reason=""), error=True)
+            return None
+        try:
+            revision = self.store.latest(key)
+        except CasekitError as exc:
+            self.status.value = _status_html(t("widgets.save_failed", self.lang, reason=exc), error=True)
+            return None
+        if revision is None:
+            return None
+        self.status.value = _status_html(t("widgets.restored", self.lang, time=_clock(revision)))
+        return revision.value
+
+    def save(self, key: str, value: Any) -> bool:
+        if self.store is None:
+            self.status.value = _status_html(t("widgets.no_store", self.lang, reason=""), error=True)
+            return False
+        try:
+            revision = self.store.save(key, value)
+        except CasekitError as exc:
+            self.status.value = _status_html(t("widgets.save_failed", self.lang, reason=exc), error=True)
+            return False
+        except Exception:  # a learner never sees a traceback; the log keeps it
+            log.exception("saving %s failed", key)
+            self.status.value = _status_html(t("widgets.unexpected", self.lang), error=True)
+            return False
+        message = t("widgets.saved", self.lang, time=_clock(revision))
+        if isinstance(value, str) and not value.strip():
+            message += " " + t("widgets.empty_answer", self.lang)
+        self.status.value = _status_html(message)
+        return True
+
+
+def _guarded(lang: str, status: W.HTML) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Run a widget callback so that no exception reaches the learner (the log keeps the details)."""
+
+    def wrap(callback: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(callback)
+        def run(*args: Any, **kwargs: Any) -> None:
+            try:
+                callback(*args, **kwargs)
+            except Exception:
+                log.exception("activity callback %s failed", callback.__name__)
+                status.value = _status_html(t("widgets.unexpected", lang), error=True)
+
+        return run
+
+    return wrap
+
+
+def _status_html(message: str, *, error: bool = False) -> str:
+    role = "alert" if error else "status"
+    colour = "#8B0000" if error else "#1b5e20"
+    return f'<span role="{role}" aria-live="polite" style="color:{colour}">{escape(message)}</span>'
+
+
+def _clock(revision: Revision) -> str:
+    try:
+        return (
+            datetime.fromisoformat(revision.saved_at.replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
+        )
+    except ValueError:
+        return revision.saved_at
+
+
+def _message(text: str) -> HTML:
+    return HTML(f'<p role="alert" style="color:#8B0000">{escape(text)}</p>')
+
+
+def _heading(text: str, level: int = 2) -> W.HTML:
+    """Activity titles are <h2> under the notebook's <h1>; their parts are <h3>."""
+    return W.HTML(f"<h{level}>{escape(text)}</h{level}>")
+
+
+def _paragraph(text: str) -> W.HTML:
+    return W.HTML(f"<p>{escape(text)}</p>", layout=_WIDE)
+
+
+def _textarea(description: str, value: str, rows: int = 5) -> W.Textarea:
+    return W.Textarea(
+        value=value,
+        description=description,
+        rows=rows,
+        layout=_WIDE,
+        style=_LABEL_WIDTH,
+        continuous_update=True,
+    )
+
+
+def _scale_dropdown(description: str, labels: Mapping[int, str], value: Any, lang: str) -> W.Dropdown:
+    options = [(t("widgets.unset", lang), UNSET)] + [(labels[n], n) for n in SCALE]
+    return W.Dropdown(
+        options=options,
+        value=value if value in SCALE else UNSET,
+        description=description,
+        style={"description_width": "6em"},
+    )
+
+
+def _scale_labels(lang: str) -> dict[int, str]:
+    return {n: t(f"widgets.scale.{n}", lang) for n in SCALE}
+
+
+def _evidence_html(case: Case, block_ids: Iterable[str]) -> str:
+    """The case passages an activity builds on, with speaker and paragraph, as a quote list."""
+    items = []
+    for block_id in block_ids:
+        block = case.block(block_id)
+        who = (
+            f"<strong>{escape(t('speaker_said', case.lang, name=block.speaker_name))}</strong> "
+            if (block.speaker_name)
+            else ""
+        )
+        items.append(
+            f'<blockquote style="margin:0.3em 0 0.3em 1em;padding-left:0.6em;'
+            f'border-left:4px solid #0072B2">{who}{escape(block.quoted.lstrip(",. "))} '
+            f"<small>({escape(block.ref)})</small></blockquote>"
+        )
+    if not items:
+        return ""
+    return f"<h3>{escape(t('widgets.evidence_heading', case.lang))}</h3>{''.join(items)}"
+
+
+def _intro(case: Case, key: str) -> list[W.Widget]:
+    config = case.activity(key)
+    parts: list[W.Widget] = []
+    if config.get("title"):
+        parts.append(_heading(str(config["title"])))
+    if config.get("intro"):
+        parts.append(_paragraph(str(config["intro"])))
+    if config.get("evidence"):
+        parts.append(W.HTML(_evidence_html(case, config["evidence"]), layout=_WIDE))
+    return parts
+
+
+def _chart_html(build: Callable[[], Any]) -> str:
+    return build().to_html()
+
+
+# -- start and read ------------------------------------------------------------------------------------------
+def start(
+    case_id: str = loader.DEFAULT_CASE,
+    lang: str = "da",
+    learner: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> tuple[Case, AnswerStore | None]:
+    """Load the case and open the learner's answer store; show where the answers are kept.
+
+    Returns ``(case, store)``. If the store cannot be opened, ``store`` is ``None``, a message says so,
+    and the activities still show (and say that they cannot save).
+    """
+    from IPython.display import display
+
+    case = loader.load_case(case_id, lang)
+    try:
+        store = AnswerStore.open(path, case=case, learner=learner)
+    except CasekitError as exc:
+        display(_message(t("widgets.no_store", case.lang, reason=exc)))
+        return case, None
+    recovered = store.recovery_message(case.lang)
+    if recovered:
+        display(_message(recovered))
+    where = os.path.relpath(store.path) if store.path.is_relative_to(os.getcwd()) else str(store.path)
+    display(
+        HTML(
+            f"<p><small>{escape(t('widgets.store_location', case.lang, path=where, learner=store.learner))}"
+            "</small></p>"
+        )
+    )
+    return case, store
+
+
+def read(case: Case, part: int = 1) -> HTML:
+    """Part ``part`` of the case, the dialogue set apart with each speaker's name."""
+    try:
+        section = case.part(part)
+    except KeyError:
+        return _message(t("widgets.read.unknown_part", case.lang, part=part))
+    names = list(dict.fromkeys(b.speaker_name for b in section.utterances if b.speaker_name))
+    speakers = f"<p><em>{escape(t('widgets.speakers_in_part', case.lang, names=', '.join(names)))}</em></p>"
+    return HTML(_html.section_html(section, case.lang, top_level=1).replace("</h2>", "</h2>" + speakers, 1))
+
+
+# -- stakeholder map -----------------------------------------------------------------------------------------
+def _map_groups(case: Case) -> list[tuple[str, list[Actor]]]:
+    at_table = [a for a in case.actors if a.at_table]
+    groups = [
+        ("widgets.map.group.person", [a for a in at_table if a.kind == "person"]),
+        ("widgets.map.group.role", [a for a in at_table if a.kind == "role"]),
+        ("widgets.map.group.organisation", [a for a in at_table if a.kind in ("organisation", "group")]),
+        ("widgets.map.group.absent", [a for a in case.actors if not a.at_table]),
+    ]
+    return [(key, actors) for key, actors in groups if actors]
+
+
+def _placements(saved: Any, case: Case) -> dict[str, dict[str, int | None]]:
+    """Saved placements that still fit the case: known actors, values on the scale."""
+    known = {a.id for a in case.actors}
+    if not isinstance(saved, Mapping):
+        return {}
+    result = {}
+    for actor_id, place in saved.items():
+        if actor_id in known and isinstance(place, Mapping):
+            result[actor_id] = {
+                axis: place.get(axis) if place.get(axis) in SCALE else None for axis in ("power", "interest")
+            }
+    return result
+
+
+def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
+    """Place every stakeholder on a power × interest grid; the chart redraws on each change.
+
+    Saved under ``stakeholder-map`` as ``{actor id: {"power": 1–5, "interest": 1–5}}``.
+    """
+    from casekit import charts
+
+    lang = case.lang
+    saver = _Saver(store, lang)
+    saved = _placements(saver.restore(MAP_KEY), case)
+    labels = _scale_labels(lang)
+    inputs: dict[str, W.Widget] = {}
+    rows: list[W.Widget] = []
+    for group_key, actors in _map_groups(case):
+        rows.append(_heading(t(group_key, lang), 3))
+        for actor in actors:
+            place = saved.get(actor.id, {})
+            power = _scale_dropdown(t("widgets.map.power", lang), labels, place.get("power"), lang)
+            interest = _scale_dropdown(t("widgets.map.interest", lang), labels, place.get("interest"), lang)
+            inputs[f"{actor.id}.power"], inputs[f"{actor.id}.interest"] = power, interest
+            name = W.HTML(
+                f'<strong title="{escape(actor.role)}">{escape(actor.name)}</strong>',
+                layout=W.Layout(width="14em"),
+            )
+            rows.append(W.HBox([name, power, interest], layout=W.Layout(flex_flow="row wrap")))
+
+    def current() -> dict[str, dict[str, int | None]]:
+        value = {}
+        for actor in case.actors:
+            p, i = inputs[f"{actor.id}.power"].value, inputs[f"{actor.id}.interest"].value
+            if p or i:
+                value[actor.id] = {"power": p or None, "interest": i or None}
+        return value
+
+    def complete(value: Mapping[str, Mapping[str, int | None]]) -> dict[str, dict[str, int]]:
+        return {
+            k: {"power": v["power"], "interest": v["interest"]}
+            for k, v in value.items()
+            if v["power"] and v["interest"]
+        }
+
+    chart = W.HTML(_chart_html(lambda: charts.stakeholder_map(case, complete(saved))), layout=_WIDE)
+
+    @_guarded(lang, saver.status)
+    def changed(_change: Any = None) -> None:
+        value = current()
+        saver.save(MAP_KEY, value)
+        chart.value = _chart_html(lambda: charts.stakeholder_map(case, complete(value)))
+
+    for control in inputs.values():
+        control.observe(changed, names="value")
+    relations = W.HTML(
+        f"<h3>{escape(t('widgets.map.relations_heading', lang))}</h3>"
+        + charts.relations_diagram(case).to_html(),
+        layout=_WIDE,
+    )
+    form = W.VBox(rows, layout=W.Layout(min_width="30em", flex="1 1 30em"))
+    body = W.HBox(
+        [form, W.VBox([chart, saver.status], layout=W.Layout(flex="1 1 30em"))],
+        layout=W.Layout(flex_flow="row wrap", width="100%"),
+    )
+    return Activity(MAP_KEY, [*_intro(case, MAP_KEY), body, relations], inputs, saver.status, chart)
+
+
+# -- decision point ------------------------------------------------------------------------------------------
+def decision_point(case: Case, store: AnswerStore | None) -> Activity:
+    """Kim and Sanne's choice in part 1: the learner chooses and justifies.
+
+    Saved under ``decision-point`` as ``{"choice": option id or None, "justification": text}``.
+    """
+    lang = case.lang
+    saver = _Saver(store, lang)
+    saved = saver.restore(DECISION_KEY)
+    saved = saved if isinstance(saved, Mapping) else {}
+    options = dict(case.activity(DECISION_KEY).get("options") or {})
+    choice = W.RadioButtons(
+        options=[(str(label), key) for key, label in options.items()],
+        value=saved.get("choice") if saved.get("choice") in options else None,
+        description=t("widgets.decision.choice", lang),
+        style=_LABEL_WIDTH,
+        layout=_WIDE,
+    )
+    justification = _textarea(
+        t("widgets.decision.justification", lang), str(saved.get("justification") or "")
+    )
+    prompt = case.activity(DECISION_KEY).get("prompt")
+
+    @_guarded(lang, saver.status)
+    def changed(_change: Any = None) -> None:
+        saver.save(DECISION_KEY, {"choice": choice.value, "justification": justification.value})
+
+    choice.observe(changed, names="value")
+    justification.observe(changed, names="value")
+    children = [*_intro(case, DECISION_KEY), choice]
+    if prompt:
+        children.append(_paragraph(str(prompt)))
+    children += [justification, saver.status]
+    return Activity(DECISION_KEY, children, {"choice": choice, "justification": justification}, saver.status)
+
+
+# -- goal divergence -----------------------------------------------------------------------------------------
+def _quotes_html(case: Case, actor_id: str) -> str:
+    quotes = [b for b in case.utterances if b.speaker == actor_id]
+    return "".join(
+        f'<blockquote style="margin:0.2em 0 0.4em 0;padding-left:0.6em;border-left:4px solid #E69F00">'
+        f"{escape(b.quoted)} <small>({escape(b.ref)})</small></blockquote>"
+        for b in quotes
+    )
+
+
+def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
+    """Place each speaking actor between "one common goal" and "room for different goals".
+
+    The quotes that are the evidence stand beside each actor. Saved under ``goal-divergence`` as
+    ``{actor id: 1–5}``.
+    """
+    from casekit import charts
+
+    lang = case.lang
+    config = case.activity(GOALS_KEY)
+    saver = _Saver(store, lang)
+    saved = saver.restore(GOALS_KEY)
+    speakers = [a for a in case.actors if a.speaks]
+    saved = (
+        {k: v for k, v in saved.items() if v in SCALE and k in {a.id for a in speakers}}
+        if isinstance(saved, Mapping)
+        else {}
+    )
+    labels = {n: str(n) for n in SCALE}
+    labels[1] = t("widgets.goals.point", lang, n=1, text=config.get("left", ""))
+    labels[5] = t("widgets.goals.point", lang, n=5, text=config.get("right", ""))
+    inputs: dict[str, W.Widget] = {}
+    rows: list[W.Widget] = []
+    for actor in speakers:
+        control = _scale_dropdown(t("widgets.goals.position", lang), labels, saved.get(actor.id), lang)
+        control.layout = W.Layout(width="26em")
+        inputs[actor.id] = control
+        rows.append(
+            W.VBox(
+                [
+                    _heading(actor.name, 3),
+                    W.HBox(
+                        [control, W.HTML(_quotes_html(case, actor.id), layout=W.Layout(flex="1 1 24em"))],
+                        layout=W.Layout(flex_flow="row wrap", width="100%"),
+                    ),
+                ]
+            )
+        )
+
+    def draw(value: Mapping[str, int]) -> str:
+        return _chart_html(lambda: charts.goal_divergence(case, value)) + _chart_html(
+            lambda: charts.goal_spread(case, [value])
+        )
+
+    chart = W.HTML(draw(saved), layout=_WIDE)
+
+    @_guarded(lang, saver.status)
+    def changed(_change: Any = None) -> None:
+        value = {actor_id: control.value for actor_id, control in inputs.items() if control.value in SCALE}
+        saver.save(GOALS_KEY, value)
+        chart.value = draw(value)
+
+    for control in inputs.values():
+        control.observe(changed, names="value")
+    return Activity(
+        GOALS_KEY, [*_intro(case, GOALS_KEY), *rows, saver.status, chart], inputs, saver.status, chart
+    )
+
+
+# -- dilemmas ------------------------------------------------------------------------------------------------
+def _paragraph_options(case: Case) -> list[tuple[str, str]]:
+    options = []
+    for section in case.sections:
+        if section.part is None:
+            continue
+        for paragraph in section.paragraphs:
+            ref = paragraph[0].ref
+            preview = " ".join(case.paragraph_text(ref).split()[:10])
+            options.append((f"{ref}: {preview} …", ref))
+    return options
+
+
+def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
+    """Ethical dilemma ``n`` (1–3): a position between two poles the learner can rename, a justification
+    citing case paragraphs, and "whose voice is missing?".
+
+    Saved under ``dilemma-<n>`` as ``{"position", "left", "right", "justification", "paragraphs",
+    "missing_voices"}``.
+    """
+    lang = case.lang
+    key = f"dilemma-{n}"
+    config = (case.activity("dilemmas") or {}).get(key)
+    if not isinstance(config, Mapping):
+        return _message(t("widgets.dilemma.unknown", lang, n=n))
+    saver = _Saver(store, lang)
+    saved = saver.restore(key)
+    saved = saved if isinstance(saved, Mapping) else {}
+    question = case.question(str(config["question"]))
+    left = W.Text(
+        value=str(saved.get("left") or config.get("left", "")),
+        description=t("widgets.dilemma.left", lang),
+        style=_LABEL_WIDTH,
+        layout=_WIDE,
+    )
+    right = W.Text(
+        value=str(saved.get("right") or config.get("right", "")),
+        description=t("widgets.dilemma.right", lang),
+        style=_LABEL_WIDTH,
+        layout=_WIDE,
+    )
+    position = W.Dropdown(
+        description=t("widgets.dilemma.position", lang), style=_LABEL_WIDTH, layout=W.Layout(width="40em")
+    )
+    refs = _paragraph_options(case)
+    known_refs = {ref for _label, ref in refs}
+    paragraphs = W.SelectMultiple(
+        options=refs,
+        value=[r for r in saved.get("paragraphs") or [] if r in known_refs],
+        rows=min(len(refs), 8),
+        description=t("widgets.dilemma.paragraphs", lang),
+        style=_LABEL_WIDTH,
+        layout=_WIDE,
+    )
+    justification = _textarea(t("widgets.dilemma.justification", lang), str(saved.get("justification") or ""))
+    missing = _textarea(t("widgets.dilemma.missing", lang), str(saved.get("missing_voices") or ""), rows=3)
+
+    def position_options() -> list[tuple[str, int]]:
+        names = {
+            1: t("widgets.dilemma.point_left", lang, pole=left.value),
+            3: t("widgets.dilemma.point_middle", lang),
+            5: t("widgets.dilemma.point_right", lang, pole=right.value),
+        }
+        return [(t("widgets.unset", lang), UNSET)] + [(names.get(v, str(v)), v) for v in SCALE]
+
+    position.options = position_options()
+    position.value = saved.get("position") if saved.get("position") in SCALE else UNSET
+    relabelling = False
+
+    def value() -> dict[str, Any]:
+        return {
+            "position": position.value or None,
+            "left": left.value,
+            "right": right.value,
+            "justification": justification.value,
+            "paragraphs": list(paragraphs.value),
+            "missing_voices": missing.value,
+        }
+
+    @_guarded(lang, saver.status)
+    def changed(change: Any = None) -> None:
+        nonlocal relabelling
+        if relabelling:
+            return
+        if change is not None and change.get("owner") in (left, right):
+            relabelling = True  # new pole names: relabel the scale without losing the chosen point
+            try:
+                chosen = position.value
+                position.options = position_options()
+                position.value = chosen
+            finally:
+                relabelling = False
+        saver.save(key, value())
+
+    for control in (left, right, position, paragraphs, justification, missing):
+        control.observe(changed, names="value")
+    children = [
+        _heading(t("widgets.dilemma.heading", lang, n=n)),
+        W.HTML(f"<blockquote><p>{escape(question.text)}</p></blockquote>", layout=_WIDE),
+        _paragraph(str(case.activity("dilemma").get("intro", ""))),
+        left,
+        right,
+        position,
+        justification,
+        paragraphs,
+        W.HTML(f"<small>{escape(t('widgets.dilemma.paragraphs_hint', lang))}</small>"),
+        missing,
+        saver.status,
+    ]
+    inputs = {
+        "left": left,
+        "right": right,
+        "position": position,
+        "justification": justification,
+        "paragraphs": paragraphs,
+        "missing_voices": missing,
+    }
+    return Activity(key, children, inputs, saver.status)
+
+
+# -- reflection questions ------------------------------------------------------------------------------------
+def questions(case: Case, store: AnswerStore | None, group: str | None = None) -> Activity | HTML:
+    """One text box per reflection question, under the three group headings (or one group).
+
+    Each answer is saved under its question id, e.g. ``organisering-1``.
+    """
+    lang = case.lang
+    groups = case.question_groups
+    if group is not None:
+        groups = tuple(g for g in groups if g.id == group)
+        if not groups:
+            return _message(
+                t(
+                    "widgets.questions.unknown_group",
+                    lang,
+                    group=group,
+                    groups=", ".join(g.id for g in case.question_groups),
+                )
+            )
+    children: list[W.Widget] = []
+    intro = case.activity("questions").get("intro")
+    if intro:
+        children.append(_paragraph(str(intro)))
+    inputs: dict[str, W.Widget] = {}
+    statuses: list[W.HTML] = []
+    for question_group in groups:
+        children.append(_heading(question_group.heading))
+        for question in question_group.questions:
+            saver = _Saver(store, lang)
+            saved = saver.restore(question.id)
+            box = _textarea(
+                t("widgets.question_label", lang, n=question.number), saved if isinstance(saved, str) else ""
+            )
+            box.placeholder = t("widgets.your_answer", lang)
+
+            def changed(change: Any, _key: str = question.id, _saver: _Saver = saver) -> None:
+                _saver.save(_key, change["new"])
+
+            box.observe(_guarded(lang, saver.status)(changed), names="value")
+            inputs[question.id] = box
+            statuses.append(saver.status)
+            children += [
+                W.HTML(f"<p><strong>{question.number}.</strong> {escape(question.text)}</p>", layout=_WIDE),
+                box,
+                saver.status,
+            ]
+    status = statuses[0] if statuses else W.HTML()
+    return Activity("questions", children, inputs, status)
+
+
+# -- capstone ------------------------------------------------------------------------------------------------
+def proposal(case: Case, store: AnswerStore | None) -> Activity:
+    """Kim and Sanne's task: minutes, where the goals overlap, a proposal for the process, and a
+    participation plan (each stakeholder × inform / consult / involve / collaborate / empower).
+
+    Saved under ``proposal.minutes``, ``proposal.overlap``, ``proposal.process`` (text) and
+    ``proposal.participation`` (``{actor id: level}``).
+    """
+    lang = case.lang
+    config = case.activity("proposal")
+    fields = dict(config.get("fields") or {})
+    levels = dict(config.get("levels") or {})
+    inputs: dict[str, W.Widget] = {}
+    children: list[W.Widget] = list(_intro(case, "proposal"))
+    statuses = []
+    for name in PROPOSAL_FIELDS:
+        key = f"proposal.{name}"
+        saver = _Saver(store, lang)
+        saved = saver.restore(key)
+        children.append(_heading(str(fields.get(name, name)), 3))
+        box = _textarea(str(fields.get(name, name)), saved if isinstance(saved, str) else "", rows=8)
+
+        def changed(change: Any, _key: str = key, _saver: _Saver = saver) -> None:
+            _saver.save(_key, change["new"])
+
+        box.observe(_guarded(lang, saver.status)(changed), names="value")
+        inputs[key] = box
+        statuses.append(saver.status)
+        children += [box, saver.status]
+
+    saver = _Saver(store, lang)
+    saved = saver.restore(PLAN_KEY)
+    saved = saved if isinstance(saved, Mapping) else {}
+    options = [(t("widgets.unset", lang), "")] + [(str(label), level) for level, label in levels.items()]
+    children += [
+        _heading(t("widgets.proposal.plan_heading", lang), 3),
+        _paragraph(t("widgets.proposal.plan_hint", lang)),
+    ]
+    plan: dict[str, W.Dropdown] = {}
+    for actor in case.actors:
+        control = W.Dropdown(
+            options=options,
+            value=saved.get(actor.id) if saved.get(actor.id) in levels else "",
+            description=actor.name,
+            style={"description_width": "16em"},
+            layout=W.Layout(width="34em"),
+        )
+        plan[actor.id] = control
+        inputs[f"{PLAN_KEY}.{actor.id}"] = control
+        children.append(control)
+
+    @_guarded(lang, saver.status)
+    def plan_changed(_change: Any = None) -> None:
+        saver.save(PLAN_KEY, {actor_id: c.value for actor_id, c in plan.items() if c.value})
+
+    for control in plan.values():
+        control.observe(plan_changed, names="value")
+    children.append(saver.status)
+    return Activity("proposal", children, inputs, saver.status)
+
+
+# -- hand-in -------------------------------------------------------------------------------------------------
+def task_keys(case: Case) -> list[str]:
+    """Every answer key a learner can fill in, in the order of the journey."""
+    dilemmas = list((case.activity("dilemmas") or {}).keys())
+    return [
+        MAP_KEY,
+        DECISION_KEY,
+        GOALS_KEY,
+        *dilemmas,
+        *(q.id for q in case.questions),
+        *(f"proposal.{name}" for name in PROPOSAL_FIELDS),
+        PLAN_KEY,
+    ]
+
+
+def _is_answered(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, Mapping):
+        return any(_is_answered(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return bool(value)
+    return True
+
+
+def _task_title(case: Case, key: str) -> str:
+    from casekit.export import activity_title
+
+    try:
+        question = case.question(key)
+    except KeyError:
+        return activity_title(key, case.lang, case=case)
+    return f"{question.number}. {question.text}"
+
+
+def _preview_html(case: Case, store: AnswerStore | None) -> str:
+    answers = store.as_dict() if store is not None else {}
+    keys = task_keys(case)
+    done = sum(_is_answered(answers.get(k)) for k in keys)
+    rows = "".join(
+        f"<tr><td>{escape(_task_title(case, key))}</td><td>"
+        f"{escape(t('widgets.handin.answered' if _is_answered(answers.get(key)) else 'widgets.handin.unanswered', case.lang))}"
+        "</td></tr>"
+        for key in keys
+    )
+    return (
+        f"<p>{escape(t('widgets.handin.count', case.lang, answered=done, total=len(keys)))}</p>"
+        f'<table style="border-collapse:collapse"><tbody>{rows}</tbody></table>'
+    )
+
+
+def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:
+    """Preview what has been answered, download the answers (HTML, JSON, Markdown), and upload earlier ones."""
+    from casekit._handin import DownloadControl, UploadControl
+
+    lang = case.lang
+    if store is None:
+        return _message(t("widgets.no_store", lang, reason=""))
+    preview = W.HTML(_preview_html(case, store), layout=_WIDE)
+    downloads = [DownloadControl(store, case, fmt) for fmt in ("html", "json", "markdown")]
+    status = W.HTML()
+
+    @_guarded(lang, status)
+    def refresh(_arg: Any = None) -> None:
+        preview.value = _preview_html(case, store)
+        for control in downloads:
+            control.refresh()
+
+    upload = UploadControl(store, case, on_import=refresh)
+    button = W.Button(description=t("widgets.handin.refresh", lang), layout=W.Layout(width="auto"))
+    button.on_click(refresh)
+    children = [
+        *_intro(case, "handin"),
+        _heading(t("widgets.handin.preview_heading", lang), 3),
+        preview,
+        button,
+        _heading(t("widgets.handin.download_heading", lang), 3),
+        *(d.box for d in downloads),
+        _heading(t("widgets.handin.upload_heading", lang), 3),
+        upload.widget,
+        status,
+    ]
+    inputs: dict[str, W.Widget] = {"refresh": button, "upload": upload.upload}
+    inputs.update({f"download.{d.format}": d.widget for d in downloads})
+    return Activity("handin", children, inputs, upload.status)

@@ -1,0 +1,38 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Del 1: Planlægning af samskabelse
+# Vælg **Run → Run All Cells**. Læs først del 1 – og læg mærke til, hvem der taler, og hvem der bliver
+# talt om.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start()
+
+# %%
+widgets.read(case, part=1)
+
+# %% [markdown]
+# Næste opgave er et interessentkort. Vælg for hver interessent en værdi fra 1 til 5 for magt og for
+# interesse; kortet tegnes på ny, hver gang du ændrer noget. Under kortet ser du relationerne i casen:
+# hvem der har sat projektet i gang, hvem der leder det, og hvem der ikke er med.
+
+# %%
+widgets.stakeholder_map(case, store)
+
+# %%
+widgets.decision_point(case, store)

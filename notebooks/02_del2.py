@@ -1,0 +1,29 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Del 2: Undervejs i samskabelsesprocessen
+# Vælg **Run → Run All Cells**. Læs del 2 – workshoppen, hvor målene bliver diskuteret.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start()
+
+# %%
+widgets.read(case, part=2)
+
+# %%
+widgets.goal_divergence(case, store)

@@ -1,0 +1,33 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # De tre etiske dilemmaer
+# Vælg **Run → Run All Cells**. Casen slutter med tre spørgsmål om etik. For hvert af dem tager du
+# stilling mellem to yderpunkter, begrunder din placering og spørger, hvis stemme der mangler.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start()
+
+# %%
+widgets.dilemma(case, store, 1)
+
+# %%
+widgets.dilemma(case, store, 2)
+
+# %%
+widgets.dilemma(case, store, 3)

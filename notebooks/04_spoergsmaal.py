@@ -1,0 +1,27 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Refleksionsspørgsmålene
+# Vælg **Run → Run All Cells**. Her er casens ti spørgsmål i tre grupper: organiseringen af samskabelse,
+# målstyring og etiske dilemmaer.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start()
+
+# %%
+widgets.questions(case, store)

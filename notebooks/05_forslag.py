@@ -1,0 +1,26 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Kim og Sannes forslag
+# Vælg **Run → Run All Cells**. Workshoppen er slut, og Kim og Sanne har fået en opgave. Nu er det din.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start()
+
+# %%
+widgets.proposal(case, store)

@@ -1,0 +1,31 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Aflevering
+# Vælg **Run → Run All Cells**. Se, hvad du har svaret, og hent dine svar som fil:
+# - **HTML** til aflevering og print,
+# - **JSON** til at fortsætte senere (upload den her igen, fx i en ny Binder-session),
+# - **Markdown** som ren tekst.
+#
+# Linkene indeholder dine svar, som de var, da cellen blev kørt: tryk på knappen for at opdatere dem.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start()
+
+# %%
+widgets.handin(case, store)

@@ -1,0 +1,1 @@
+"""Browser tests: JupyterLab and Voilà driven by Chromium through Playwright (see conftest.py)."""

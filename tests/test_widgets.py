@@ -1,0 +1,264 @@
+"""Every activity saves what the learner does, restores it when built again, and never shows a traceback."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import ipywidgets
+import pytest
+
+import casekit
+from casekit import widgets
+from casekit.answers import AnswerStore
+
+
+@pytest.fixture(scope="module")
+def case() -> casekit.Case:
+    return casekit.load_case("samskabelse", lang="da")
+
+
+@pytest.fixture
+def store(case: casekit.Case, tmp_path: Path) -> AnswerStore:
+    return AnswerStore.open(tmp_path / "answers", case=case)
+
+
+def rebuilt(store: AnswerStore, case: casekit.Case) -> AnswerStore:
+    """The same store file opened afresh, as after a kernel restart."""
+    return AnswerStore.open(store.path, case=case)
+
+
+class TestRead:
+    """Reading a part shows its dialogue with speaker labels."""
+
+    def test_part_two_lists_its_speakers(self, case):
+        html = widgets.read(case, part=2).data
+        assert "Personer der taler: Sanne, Jorun, Kim, Majbritt" in html
+        assert html.count('class="casekit-utterance"') == 7
+
+    def test_unknown_part_is_a_friendly_message(self, case):
+        assert "del 3 findes ikke" in widgets.read(case, part=3).data
+
+
+class TestStakeholderMap:
+    """Placements reach the store as actor → power/interest and come back when the map is built again."""
+
+    def test_placing_saves_and_redraws(self, case, store):
+        activity = widgets.stakeholder_map(case, store)
+        before = activity.chart.value
+        activity.inputs["majbritt.power"].value = 5
+        activity.inputs["majbritt.interest"].value = 4
+        assert store.get("stakeholder-map")["majbritt"] == {"power": 5, "interest": 4}
+        assert activity.chart.value != before
+        assert 'alt="' in activity.chart.value
+        assert "Gemt" in activity.status.value
+
+    def test_every_actor_has_controls_including_those_not_at_the_table(self, case, store):
+        activity = widgets.stakeholder_map(case, store)
+        for actor in case.actors:
+            assert f"{actor.id}.power" in activity.inputs
+        assert "frivillige.interest" in activity.inputs
+
+    def test_restored_after_restart(self, case, store):
+        widgets.stakeholder_map(case, store).inputs["boern-unge.interest"].value = 5
+        again = widgets.stakeholder_map(case, rebuilt(store, case))
+        assert again.inputs["boern-unge.interest"].value == 5
+        assert again.inputs["boern-unge.power"].value == widgets.UNSET
+
+    def test_stale_saved_values_are_ignored(self, case, store):
+        store.save(
+            "stakeholder-map", {"nobody": {"power": 3, "interest": 3}, "kim": {"power": 9, "interest": 2}}
+        )
+        activity = widgets.stakeholder_map(case, store)
+        assert activity.inputs["kim.power"].value == widgets.UNSET
+        assert activity.inputs["kim.interest"].value == 2
+
+    def test_controls_are_keyboard_friendly(self, case, store):
+        activity = widgets.stakeholder_map(case, store)
+        kinds = {type(w).__name__ for w in activity.inputs.values()}
+        assert kinds == {"Dropdown"}
+
+
+class TestDecisionPoint:
+    def test_choice_and_justification_saved_and_restored(self, case, store):
+        activity = widgets.decision_point(case, store)
+        activity.inputs["choice"].value = "maal-foerst"
+        activity.inputs["justification"].value = "Fordi direktørerne skal købe det."
+        assert store.get("decision-point") == {
+            "choice": "maal-foerst",
+            "justification": "Fordi direktørerne skal købe det.",
+        }
+        again = widgets.decision_point(case, rebuilt(store, case))
+        assert again.inputs["choice"].value == "maal-foerst"
+        assert again.inputs["justification"].value.startswith("Fordi")
+
+    def test_shows_kims_question_as_evidence(self, case, store):
+        html = html_text(widgets.decision_point(case, store))
+        assert "Okay – hvordan gør vi det her?" in html and "del-1 ¶3" in html
+
+
+class TestGoalDivergence:
+    def test_each_speaker_placed_with_quotes_beside(self, case, store):
+        activity = widgets.goal_divergence(case, store)
+        assert set(activity.inputs) == {"kim", "sanne", "jorun", "majbritt", "musikklubleder"}
+        activity.inputs["jorun"].value = 5
+        activity.inputs["majbritt"].value = 1
+        assert store.get("goal-divergence") == {"jorun": 5, "majbritt": 1}
+        assert 'alt="' in activity.chart.value
+        text = html_text(activity)
+        assert "om vi overhovedet skal gennemtvinge et fælles mål?" in text
+
+    def test_restored(self, case, store):
+        widgets.goal_divergence(case, store).inputs["sanne"].value = 3
+        assert widgets.goal_divergence(case, rebuilt(store, case)).inputs["sanne"].value == 3
+
+
+class TestDilemma:
+    def test_all_fields_saved_and_restored(self, case, store):
+        activity = widgets.dilemma(case, store, 2)
+        activity.inputs["position"].value = 4
+        activity.inputs["left"].value = "Hierarki"
+        activity.inputs["justification"].value = "Æble, øl og å – se del-2 ¶2."
+        activity.inputs["paragraphs"].value = ("del-2 ¶2",)
+        activity.inputs["missing_voices"].value = "Børnene"
+        saved = store.get("dilemma-2")
+        assert saved["position"] == 4 and saved["left"] == "Hierarki"
+        assert saved["paragraphs"] == ["del-2 ¶2"] and saved["missing_voices"] == "Børnene"
+        again = widgets.dilemma(case, rebuilt(store, case), 2)
+        assert again.inputs["justification"].value == "Æble, øl og å – se del-2 ¶2."
+        assert again.inputs["position"].value == 4 and again.inputs["paragraphs"].value == ("del-2 ¶2",)
+
+    def test_renaming_a_pole_relabels_the_scale_and_keeps_the_position(self, case, store):
+        activity = widgets.dilemma(case, store, 1)
+        activity.inputs["position"].value = 5
+        activity.inputs["right"].value = "Borgernes egen proces"
+        labels = [label for label, _ in activity.inputs["position"].options]
+        assert "5 – tættest på: Borgernes egen proces" in labels
+        assert activity.inputs["position"].value == 5
+        assert store.get("dilemma-1")["right"] == "Borgernes egen proces"
+
+    def test_shows_the_question_as_written(self, case, store):
+        activity = widgets.dilemma(case, store, 2)
+        assert case.question("etik-2").text in activity.children[1].value
+
+    def test_unknown_dilemma_is_a_friendly_message(self, case, store):
+        assert "findes ikke" in widgets.dilemma(case, store, 4).data
+
+
+class TestQuestions:
+    def test_ten_boxes_under_three_headings(self, case, store):
+        activity = widgets.questions(case, store)
+        assert list(activity.inputs) == [q.id for q in case.questions]
+        headings = [w.value for w in _walk(activity) if isinstance(w, ipywidgets.HTML) and "<h2>" in w.value]
+        assert len(headings) == 3
+
+    def test_typing_saves_every_change_and_restores(self, case, store):
+        box = widgets.questions(case, store).inputs["maalstyring-2"]
+        box.value = "Første udkast"
+        box.value = "Andet udkast 🙂"
+        assert [r.value for r in store.history("maalstyring-2")] == ["Første udkast", "Andet udkast 🙂"]
+        again = widgets.questions(case, rebuilt(store, case))
+        assert again.inputs["maalstyring-2"].value == "Andet udkast 🙂"
+
+    def test_clearing_an_answer_is_saved_and_said(self, case, store):
+        activity = widgets.questions(case, store, group="etik")
+        box = activity.inputs["etik-1"]
+        box.value = "noget"
+        box.value = "   "
+        assert store.get("etik-1") == "   "
+        assert "Feltet er tomt" in html_text(activity)
+
+    def test_one_group_only(self, case, store):
+        assert list(widgets.questions(case, store, group="etik").inputs) == ["etik-1", "etik-2", "etik-3"]
+
+    def test_unknown_group_is_a_friendly_message(self, case, store):
+        assert "organisering, maalstyring, etik" in widgets.questions(case, store, group="x").data
+
+
+class TestProposal:
+    def test_texts_and_participation_plan(self, case, store):
+        activity = widgets.proposal(case, store)
+        activity.inputs["proposal.minutes"].value = "Referat: vi mødtes."
+        activity.inputs["proposal.participation.frivillige"].value = "involve"
+        activity.inputs["proposal.participation.politikere"].value = "inform"
+        assert store.get("proposal.minutes") == "Referat: vi mødtes."
+        assert store.get("proposal.participation") == {"frivillige": "involve", "politikere": "inform"}
+        again = widgets.proposal(case, rebuilt(store, case))
+        assert again.inputs["proposal.participation.frivillige"].value == "involve"
+        assert again.inputs["proposal.minutes"].value == "Referat: vi mødtes."
+
+    def test_five_levels_plus_unset(self, case, store):
+        control = widgets.proposal(case, store).inputs["proposal.participation.kim"]
+        assert [v for _, v in control.options] == [
+            "",
+            "inform",
+            "consult",
+            "involve",
+            "collaborate",
+            "empower",
+        ]
+
+
+class TestHandin:
+    def test_preview_counts_and_links(self, case, store):
+        store.save("organisering-1", "Svar")
+        activity = widgets.handin(case, store)
+        assert f"1 af {len(widgets.task_keys(case))} opgaver har et svar." in html_text(activity)
+        assert 'download="samskabelse-' in activity.inputs["download.json"].value
+
+    def test_refresh_updates_the_preview_and_links(self, case, store):
+        activity = widgets.handin(case, store)
+        old = activity.inputs["download.json"].value
+        store.save("etik-3", "Nyt svar")
+        activity.inputs["refresh"].click()
+        assert activity.inputs["download.json"].value != old
+
+
+class TestNeverATraceback:
+    """A store that cannot be used shows a message; saves from other threads work."""
+
+    def test_activities_without_a_store_say_so(self, case):
+        activity = widgets.questions(case, None)
+        activity.inputs["etik-1"].value = "tekst"
+        assert "kan ikke gemmes" in activity.status.value
+        assert "kan ikke gemmes" in widgets.handin(case, None).data
+
+    def test_a_failing_save_is_reported_not_raised(self, case, store, monkeypatch):
+        activity = widgets.decision_point(case, store)
+
+        def broken(*_args, **_kwargs):
+            raise OSError("disk full")
+
+        monkeypatch.setattr(store, "save", broken)
+        activity.inputs["justification"].value = "x"
+        assert "Noget gik galt" in activity.status.value
+
+    def test_saving_from_another_thread(self, case, store):
+        box = widgets.questions(case, store).inputs["organisering-2"]
+        worker = threading.Thread(target=lambda: setattr(box, "value", "fra en anden tråd"))
+        worker.start()
+        worker.join()
+        assert store.get("organisering-2") == "fra en anden tråd"
+
+    def test_start_opens_the_store_in_casekit_answers(self, answers_dir: Path):
+        case, store = widgets.start()
+        assert store is not None and store.path.parent == answers_dir
+        assert case.id == "samskabelse"
+
+    def test_start_without_a_usable_folder(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        blocker = tmp_path / "file"
+        blocker.write_text("not a folder", encoding="utf-8")
+        monkeypatch.setenv("CASEKIT_ANSWERS", str(blocker / "answers"))
+        case, store = widgets.start()
+        assert store is None and case.id == "samskabelse"
+
+
+def html_text(activity) -> str:
+    """All the HTML an activity shows, in order."""
+    return "".join(w.value for w in _walk(activity) if isinstance(w, ipywidgets.HTML))
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
