@@ -14,8 +14,8 @@ from casekit.errors import (
     AnswerImportError,
     AnswerStoreError,
     CaseDataError,
-    CaseNotFoundError,
     CasekitError,
+    CaseNotFoundError,
     Problem,
 )
 from casekit.export import ExportFigure

@@ -75,7 +75,7 @@ def read(path: Path, display: str) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, [Problem(display, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     try:
-        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - _Loader is a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

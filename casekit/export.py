@@ -129,13 +129,15 @@ def settled(revisions: Iterable[Revision], burst_seconds: float | None = None) -
     """
     pause = BURST_SECONDS if burst_seconds is None else burst_seconds
     ordered = list(revisions)
-    kept = []
-    for rev, after in zip(ordered, [*ordered[1:], None][: len(ordered)], strict=True):
-        if after is None or after.key != rev.key:
-            kept.append(rev)
-        elif (_parse_time(after.saved_at) - _parse_time(rev.saved_at)).total_seconds() >= pause:
-            kept.append(rev)
-    return kept
+    following = [*ordered[1:], None][: len(ordered)]
+    return [rev for rev, after in zip(ordered, following, strict=True) if _ends_burst(rev, after, pause)]
+
+
+def _ends_burst(rev: Revision, after: Revision | None, pause: float) -> bool:
+    """Whether ``rev`` is the last save before a pause (or the key's latest)."""
+    if after is None or after.key != rev.key:
+        return True
+    return (_parse_time(after.saved_at) - _parse_time(rev.saved_at)).total_seconds() >= pause
 
 
 def to_document(store: AnswerStore) -> dict[str, Any]:

@@ -31,6 +31,7 @@ def handout_html(case: Case) -> str:
     title = t("handout_title", case.lang, title=case.title)
     publisher = str(case.source.get("publisher", ""))
     url = str(case.source.get("url", ""))
+    generated = t("handout_generated", case.lang, publisher=publisher)
     sections = "".join(_html.section_html(s, case.lang, top_level=2) for s in case.sections)
     source_link = f'<a href="{escape(url)}">{escape(publisher or url)}</a>' if url else escape(publisher)
     return f"""<!DOCTYPE html>
@@ -50,7 +51,7 @@ def handout_html(case: Case) -> str:
 {sections}
 </main>
 <footer>
-<p>{escape(t("source_label", case.lang))}: {source_link}. {escape(t("handout_generated", case.lang, publisher=publisher))}</p>
+<p>{escape(t("source_label", case.lang))}: {source_link}. {escape(generated)}</p>
 </footer>
 </body>
 </html>

@@ -39,7 +39,7 @@ NOT_STATED = "not_stated"
 _FOOTER = re.compile(r"www\.lederliv\.dk\s+\d+")
 
 
-# -- where cases live ---------------------------------------------------------------------------------------
+# -- where cases live ----------------------------------------------------------------------------------------
 def cases_root() -> Path:
     """The folder holding one sub-folder per case.
 
@@ -121,7 +121,8 @@ def _load_cached(folder: str, lang: str | None, _signature: tuple[tuple[str, int
     languages = reader.languages()
     if lang is not None and languages and lang not in languages:
         raise CaseNotFoundError(
-            f"case {Path(folder).name!r} has no edition in {lang!r}; its languages are: {', '.join(languages)}"
+            f"case {Path(folder).name!r} has no edition in {lang!r}; "
+            f"its languages are: {', '.join(languages)}"
         )
     case = reader.build(lang)
     problems = reader.unique_problems()
@@ -130,7 +131,7 @@ def _load_cached(folder: str, lang: str | None, _signature: tuple[tuple[str, int
     return case
 
 
-# -- the reader -----------------------------------------------------------------------------------------------
+# -- the reader ----------------------------------------------------------------------------------------------
 class _Reader:
     """Reads one case folder, collecting problems instead of stopping at the first."""
 
@@ -741,7 +742,7 @@ class _Reader:
                 )
 
 
-# -- helpers --------------------------------------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------------------------------
 def _question_sections(groups: list[QuestionGroup], level: int, lang: str) -> list[Section]:
     sections = []
     for group in groups:

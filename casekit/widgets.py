@@ -750,11 +750,11 @@ def _preview_html(case: Case, store: AnswerStore | None) -> str:
     answers = store.as_dict() if store is not None else {}
     keys = task_keys(case)
     done = sum(_is_answered(answers.get(k)) for k in keys)
+    state = {True: t("widgets.handin.answered", case.lang), False: t("widgets.handin.unanswered", case.lang)}
     rows = "".join(
-        f"<tr><td>{escape(_task_title(case, key))}</td><td>"
-        f"{escape(t('widgets.handin.answered' if _is_answered(answers.get(key)) else 'widgets.handin.unanswered', case.lang))}"
-        "</td></tr>"
-        for key in keys
+        f"<tr><td>{escape(_task_title(case, k))}</td>"
+        f"<td>{escape(state[_is_answered(answers.get(k))])}</td></tr>"
+        for k in keys
     )
     return (
         f"<p>{escape(t('widgets.handin.count', case.lang, answered=done, total=len(keys)))}</p>"
@@ -763,7 +763,7 @@ def _preview_html(case: Case, store: AnswerStore | None) -> str:
 
 
 def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:
-    """Preview what has been answered, download the answers (HTML, JSON, Markdown), and upload earlier ones."""
+    """Preview what has been answered, download the answers (HTML, JSON, Markdown), upload earlier ones."""
     from casekit._handin import DownloadControl, UploadControl
 
     lang = case.lang

@@ -1,4 +1,4 @@
-"""The casekit command validates case folders, writes handouts, and lists cases; errors never show a traceback."""
+"""The casekit command validates cases, writes handouts, and lists cases; errors never show a traceback."""
 
 from __future__ import annotations
 

@@ -143,7 +143,7 @@ class TestValidation:
     def test_missing_file(self, mini: Path):
         (mini / "da" / "questions.yaml").unlink()
         assert any(p.endswith("questions.yaml: file is missing") for p in problems_of(mini))
-        with pytest.raises(CaseDataError, match="questions.yaml: file is missing"):
+        with pytest.raises(CaseDataError, match=r"questions\.yaml: file is missing"):
             casekit.load_case_dir(mini)
 
     def test_yaml_syntax_error_names_the_line(self, mini: Path):
