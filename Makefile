@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
+# Extra options for `make lab`, e.g. LAB_ARGS=--no-browser on a machine without a browser.
+LAB_ARGS ?=
+# JupyterLab refuses to start as root unless told; containers and CI machines often run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test test-fast test-e2e lint format sync-notebooks bench handout clean
 
@@ -21,7 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 lab: $(VENV)/.installed
 	@echo "Starting JupyterLab on notebooks/ — open the URL printed below (it carries the login token)."
-	$(BIN)/jupyter lab --no-browser --port $(PORT) --ServerApp.root_dir=notebooks \
+	$(BIN)/jupyter lab --port $(PORT) $(ROOT_FLAG) $(LAB_ARGS) --ServerApp.root_dir=notebooks \
 		--LabApp.default_url=/lab/tree/00_start.ipynb
 
 test: $(VENV)/.installed-test

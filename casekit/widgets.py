@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 from IPython.display import HTML
@@ -28,6 +28,9 @@ from casekit.answers import AnswerStore, Revision
 from casekit.case import Actor, Case
 from casekit.errors import CasekitError
 from casekit.i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "SCALE",
@@ -41,6 +44,7 @@ __all__ = [
     "read",
     "stakeholder_map",
     "start",
+    "who_is_who",
 ]
 
 log = logging.getLogger(__name__)
@@ -281,6 +285,36 @@ def read(case: Case, part: int = 1) -> HTML:
     names = list(dict.fromkeys(b.speaker_name for b in section.utterances if b.speaker_name))
     speakers = f"<p><em>{escape(t('widgets.speakers_in_part', case.lang, names=', '.join(names)))}</em></p>"
     return HTML(_html.section_html(section, case.lang, top_level=1).replace("</h2>", "</h2>" + speakers, 1))
+
+
+def who_is_who(case: Case) -> pd.DataFrame:
+    """Everyone in the case, also those only talked about, as a table in the learner's language.
+
+    What the text leaves open reads "Ikke oplyst"; nothing is guessed.
+    """
+    import pandas as pd
+
+    lang = case.lang
+
+    def answer(value: bool | None) -> str:
+        return t("not_stated", lang) if value is None else t("widgets.yes" if value else "widgets.no", lang)
+
+    columns = ("name", "kind", "sector", "role", "speaks", "project_group", "workshop", "at_table")
+    rows = [
+        (
+            a.name,
+            case.label("kind", a.kind),
+            case.label("sector", a.sector),
+            a.role,
+            answer(a.speaks),
+            answer(a.project_group),
+            answer(a.workshop),
+            answer(a.at_table),
+        )
+        for a in case.actors
+    ]
+    frame = pd.DataFrame(rows, columns=[t(f"widgets.who.{c}", lang) for c in columns])
+    return frame.set_index(t("widgets.who.name", lang))
 
 
 # -- stakeholder map -----------------------------------------------------------------------------------------

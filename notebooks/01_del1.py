@@ -27,6 +27,13 @@ case, store = widgets.start()
 widgets.read(case, part=1)
 
 # %% [markdown]
+# Her er alle, der er med i casen – også dem, der kun bliver talt om. Hvor teksten ikke siger noget, står
+# der "Ikke oplyst": casen gætter ikke.
+
+# %% tags=["casekit-check-output"]
+widgets.who_is_who(case)
+
+# %% [markdown]
 # Næste opgave er et interessentkort. Vælg for hver interessent en værdi fra 1 til 5 for magt og for
 # interesse; kortet tegnes på ny, hver gang du ændrer noget. Under kortet ser du relationerne i casen:
 # hvem der har sat projektet i gang, hvem der leder det, og hvem der ikke er med.

@@ -14,6 +14,12 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 IPYNBS = sorted(NOTEBOOKS.glob("*.ipynb"))
+SNAPSHOTS = Path(__file__).with_name("data") / "notebook_outputs"
+CHECK_TAG = "casekit-check-output"
+
+
+def _checked(path: Path) -> bool:
+    return any(CHECK_TAG in c.get("metadata", {}).get("tags", []) for c in jupytext.read(path).cells)
 
 
 def _ids(paths: list[Path]) -> list[str]:
@@ -50,8 +56,7 @@ class TestNotebookFiles:
 @pytest.mark.parametrize("ipynb", IPYNBS, ids=_ids(IPYNBS))
 def test_notebook_runs_top_to_bottom(ipynb: Path, tmp_path: Path):
     """nbval runs every cell in a fresh kernel (a copy, so nothing is written into the repository)."""
-    work = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOKS, work, ignore=shutil.ignore_patterns("answers", ".ipynb_checkpoints"))
+    work = _copy_notebooks(tmp_path)
     env = {**os.environ, "CASEKIT_ANSWERS": str(tmp_path / "answers"), "MPLBACKEND": "Agg"}
     result = subprocess.run(
         [
@@ -75,3 +80,37 @@ def test_notebook_runs_top_to_bottom(ipynb: Path, tmp_path: Path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def _copy_notebooks(tmp_path: Path) -> Path:
+    work = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, work, ignore=shutil.ignore_patterns("answers", ".ipynb_checkpoints"))
+    return work
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ipynb", [p for p in IPYNBS if _checked(p)], ids=lambda p: p.stem)
+def test_checked_outputs_match_their_snapshots(ipynb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Cells tagged casekit-check-output (a table, a count) print what tests/data/notebook_outputs holds.
+
+    The notebooks are committed without outputs, so nbval has nothing to compare with; the expected text
+    lives beside the tests instead. CASEKIT_UPDATE_SNAPSHOTS=1 rewrites the files after a deliberate change.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    work = _copy_notebooks(tmp_path)
+    monkeypatch.setenv("CASEKIT_ANSWERS", str(tmp_path / "answers"))
+    notebook = nbformat.read(work / ipynb.name, as_version=4)
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+    ).execute()
+    checked = [c for c in notebook.cells if CHECK_TAG in c.metadata.get("tags", [])]
+    for n, cell in enumerate(checked, start=1):
+        text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs) + "\n"
+        snapshot = SNAPSHOTS / f"{ipynb.stem}-{n}.txt"
+        if os.environ.get("CASEKIT_UPDATE_SNAPSHOTS") == "1":
+            snapshot.parent.mkdir(parents=True, exist_ok=True)
+            snapshot.write_text(text, encoding="utf-8")
+        assert snapshot.is_file(), f"no snapshot {snapshot.name}: run with CASEKIT_UPDATE_SNAPSHOTS=1 once"
+        assert text == snapshot.read_text(encoding="utf-8"), f"{ipynb.name}, checked cell {n} changed"

@@ -262,3 +262,22 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+class TestWhoIsWho:
+    """The table of everyone in the case says "Ikke oplyst" where the text is silent, and guesses nothing."""
+
+    def test_everyone_with_unstated_facts(self, case):
+        table = widgets.who_is_who(case)
+        assert len(table) == len(case.actors)
+        assert table.loc["Anne", "Område"] == "Ikke oplyst"
+        assert table.loc["Jorun", "Projektgruppen"] == "Ikke oplyst"
+        assert table.loc["Politikerne", "Ved bordet"] == "Nej"
+        assert table.loc["Kim", "Taler"] == "Ja"
+
+    def test_english_headers_from_the_catalog(self, case):
+        import dataclasses
+
+        table = widgets.who_is_who(dataclasses.replace(case, lang="en"))
+        assert table.index.name == "Name"
+        assert list(table.columns)[:2] == ["What", "Area"]

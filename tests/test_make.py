@@ -1,0 +1,72 @@
+"""`make lab`, the first command of the README, starts JupyterLab on the notebooks and prints its address."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, seconds: float = 60) -> int:
+    """The status of a GET, retried while the server is still binding its port (it logs its URL first)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                return answer.status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_lab_serves_the_start_notebook(tmp_path: Path):
+    port = _free_port()
+    env = {**os.environ, "HOME": str(tmp_path)}  # JupyterLab asks npm at start-up, which writes under HOME
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"PORT={port}", "LAB_ARGS=--no-browser --ip=127.0.0.1"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        url = None
+        while url is None and time.monotonic() < deadline and process.poll() is None:
+            line = process.stdout.readline()  # type: ignore[union-attr]
+            output.append(line)
+            found = re.search(rf"(http://127\.0\.0\.1:{port}/lab\S*token=\w+)", line)
+            url = found.group(1) if found else None
+        assert url, "no URL printed:\n" + "".join(output[-40:])
+        token = url.rsplit("token=", 1)[1]
+        assert _get(f"http://127.0.0.1:{port}/api/contents/00_start.ipynb?token={token}") == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        process.stdout.close()  # type: ignore[union-attr]
