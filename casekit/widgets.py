@@ -105,7 +105,7 @@ class _Saver:
     def restore(self, key: str) -> Any:
         """The saved answer for ``key`` (``None`` if none), and say so on the status line."""
         if self.store is None:
-            self.status.value = _status_html(t("widgets.no_store", self.lang, reason=""), error=True)
+            self.status.value = _status_html(t("widgets.no_store_short", self.lang), error=True)
             return None
         try:
             revision = self.store.latest(key)
@@ -119,7 +119,7 @@ class _Saver:
 
     def save(self, key: str, value: Any) -> bool:
         if self.store is None:
-            self.status.value = _status_html(t("widgets.no_store", self.lang, reason=""), error=True)
+            self.status.value = _status_html(t("widgets.no_store_short", self.lang), error=True)
             return False
         try:
             revision = self.store.save(key, value)
@@ -237,10 +237,6 @@ def _intro(case: Case, key: str) -> list[W.Widget]:
     if config.get("evidence"):
         parts.append(W.HTML(_evidence_html(case, config["evidence"]), layout=_WIDE))
     return parts
-
-
-def _chart_html(build: Callable[[], Any]) -> str:
-    return build().to_html()
 
 
 # -- start and read ------------------------------------------------------------------------------------------
@@ -384,13 +380,13 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
             if v["power"] and v["interest"]
         }
 
-    chart = W.HTML(_chart_html(lambda: charts.stakeholder_map(case, complete(saved))), layout=_WIDE)
+    chart = W.HTML(charts.stakeholder_map(case, complete(saved)).to_html(), layout=_WIDE)
 
     @_guarded(lang, saver.status)
     def changed(_change: Any = None) -> None:
         value = current()
         saver.save(MAP_KEY, value)
-        chart.value = _chart_html(lambda: charts.stakeholder_map(case, complete(value)))
+        chart.value = charts.stakeholder_map(case, complete(value)).to_html()
 
     for control in inputs.values():
         control.observe(changed, names="value")
@@ -493,9 +489,7 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
         )
 
     def draw(value: Mapping[str, int]) -> str:
-        return _chart_html(lambda: charts.goal_divergence(case, value)) + _chart_html(
-            lambda: charts.goal_spread(case, [value])
-        )
+        return charts.goal_divergence(case, value).to_html() + charts.goal_spread(case, [value]).to_html()
 
     chart = W.HTML(draw(saved), layout=_WIDE)
 
@@ -802,7 +796,7 @@ def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:
 
     lang = case.lang
     if store is None:
-        return _message(t("widgets.no_store", lang, reason=""))
+        return _message(t("widgets.no_store_short", lang))
     preview = W.HTML(_preview_html(case, store), layout=_WIDE)
     downloads = [DownloadControl(store, case, fmt) for fmt in ("html", "json", "markdown")]
     status = W.HTML()
