@@ -49,3 +49,29 @@ def answers_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("CASEKIT_ANSWERS", str(folder))
     return folder
+
+
+@pytest.fixture(scope="session")
+def case():
+    """The real Danish case, as learners get it (frozen, so one copy serves every test)."""
+    import casekit
+
+    return casekit.load_case("samskabelse", lang="da")
+
+
+@pytest.fixture
+def store(tmp_path: Path, case):
+    """A fresh answer store for the real case, in a temporary folder."""
+    from casekit.answers import AnswerStore
+
+    with AnswerStore.open(tmp_path / "answers", case=case) as opened:
+        yield opened
+
+
+@pytest.fixture
+def every_revision_exported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests that save in quick succession and follow every revision through an export; the burst
+    compaction of exports is pinned by ``test_export.py::TestBursts``."""
+    from casekit import export
+
+    monkeypatch.setattr(export, "BURST_SECONDS", 0)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from casekit import export
 from casekit.answers import (
     AnswerStore,
     ImportResult,
@@ -28,12 +27,7 @@ from casekit.answers import (
 )
 from casekit.errors import AnswerImportError, AnswerStoreError
 
-
-@pytest.fixture(autouse=True)
-def every_revision_exported(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests save in quick succession and follow every revision through an export; the burst
-    compaction of exports is pinned by ``test_export.py::TestBursts``."""
-    monkeypatch.setattr(export, "BURST_SECONDS", 0)
+pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
 
 REPO = Path(__file__).resolve().parents[1]

@@ -15,11 +15,6 @@ SOURCE = CASE_DIR / "source" / "000_3c5abedd891ee6d5.txt"
 FOOTER = re.compile(r"www\.lederliv\.dk\s+\d+")
 
 
-@pytest.fixture(scope="module")
-def case() -> casekit.Case:
-    return casekit.load_case("samskabelse", lang="da")
-
-
 def words(text: str) -> list[str]:
     """The normalised word sequence: lower-case, punctuation and layout dropped."""
     return re.findall(r"\w+", text.lower())

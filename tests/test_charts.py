@@ -31,12 +31,6 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def case():
-    """The real Danish case, as learners get it."""
-    return casekit.load_case("samskabelse")
-
-
-@pytest.fixture(scope="module")
 def case_en(case):
     """The same case with English as the learner's language (the case text exists in Danish only, so its
     Danish activity texts are dropped and the catalog's English words show)."""

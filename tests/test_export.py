@@ -26,28 +26,11 @@ from casekit.export import (
     parse_import,
 )
 
-
-@pytest.fixture(autouse=True)
-def every_revision_exported(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests save in quick succession and follow every revision through an export; the burst
-    compaction of exports is pinned by ``test_export.py::TestBursts``."""
-    monkeypatch.setattr(export, "BURST_SECONDS", 0)
+pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
 
 HOSTILE = "<script>alert(1)</script> og <img src=x onerror=alert(1)>"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-
-
-@pytest.fixture(scope="module")
-def case():
-    """The real Danish case, as learners get it."""
-    return casekit.load_case("samskabelse", lang="da")
-
-
-@pytest.fixture
-def store(tmp_path: Path, case):
-    with AnswerStore.open(tmp_path / "answers", case=case) as opened:
-        yield opened
 
 
 def _article(page: str, element_id: str) -> str:

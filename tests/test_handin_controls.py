@@ -13,28 +13,10 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
-import casekit
-from casekit import export
 from casekit._handin import DownloadControl, UploadControl, download_link, upload_control
 from casekit.answers import AnswerStore
 
-
-@pytest.fixture(autouse=True)
-def every_revision_exported(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests save in quick succession and follow every revision through an export; the burst
-    compaction of exports is pinned by ``test_export.py::TestBursts``."""
-    monkeypatch.setattr(export, "BURST_SECONDS", 0)
-
-
-@pytest.fixture(scope="module")
-def case():
-    return casekit.load_case("samskabelse", lang="da")
-
-
-@pytest.fixture
-def store(tmp_path: Path, case):
-    with AnswerStore.open(tmp_path / "answers", case=case) as opened:
-        yield opened
+pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
 
 def _link(html: str) -> tuple[str, str, bytes]:

@@ -13,16 +13,6 @@ from casekit import widgets
 from casekit.answers import AnswerStore
 
 
-@pytest.fixture(scope="module")
-def case() -> casekit.Case:
-    return casekit.load_case("samskabelse", lang="da")
-
-
-@pytest.fixture
-def store(case: casekit.Case, tmp_path: Path) -> AnswerStore:
-    return AnswerStore.open(tmp_path / "answers", case=case)
-
-
 def rebuilt(store: AnswerStore, case: casekit.Case) -> AnswerStore:
     """The same store file opened afresh, as after a kernel restart."""
     return AnswerStore.open(store.path, case=case)
