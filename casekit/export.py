@@ -81,14 +81,12 @@ _ALIASES = {"md": "markdown", "htm": "html"}
 # Non-question keys in the order the activities come in the notebooks; others follow alphabetically.
 _ACTIVITY_ORDER = (
     "stakeholder-map",
-    "relations",
     "decision-point",
     "goal-divergence",
     "dilemma-1",
     "dilemma-2",
     "dilemma-3",
     "proposal",
-    "participation-plan",
 )
 
 

@@ -254,18 +254,7 @@ class TestActivityTitle:
             f"{case.activity('proposal')['title']} · {case.activity('proposal')['fields']['minutes']}"
         )
 
-    @pytest.mark.parametrize(
-        "key",
-        [
-            "stakeholder-map",
-            "decision-point",
-            "goal-divergence",
-            "dilemma-1",
-            "dilemma-2",
-            "dilemma-3",
-            "proposal",
-        ],
-    )
+    @pytest.mark.parametrize("key", export._ACTIVITY_ORDER)
     def test_every_activity_has_a_title_in_both_languages(self, key):
         assert activity_title(key, "da") != key and activity_title(key, "en") != key
 
