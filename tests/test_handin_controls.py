@@ -22,7 +22,9 @@ pytestmark = pytest.mark.usefixtures("every_revision_exported")
 def _link(html: str) -> tuple[str, str, bytes]:
     """(download file name, MIME type, decoded content) of the link in a control."""
     match = re.fullmatch(
-        r'<a download="([^"]+)" href="data:([^;]+);charset=utf-8;base64,([^"]+)">[^<]+</a>', html
+        r'<a download="([^"]+)" style="[^"]*underline[^"]*" '
+        r'href="data:([^;]+);charset=utf-8;base64,([^"]+)">[^<]+</a>',
+        html,
     )
     assert match, html
     return match.group(1), match.group(2), base64.b64decode(match.group(3))

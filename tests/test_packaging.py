@@ -42,6 +42,7 @@ def test_wheel_contains_data_and_catalog(wheel: Path):
     assert "casekit/_data/cases/samskabelse/source/000_3c5abedd891ee6d5.txt" in names
     assert "casekit/locales/da/core.yaml" in names
     assert "casekit/py.typed" in names
+    assert "casekit-0.1.0.data/data/share/jupyter/lab/settings/overrides.json" in names
     assert not any(n.startswith("tests/") for n in names)
 
 

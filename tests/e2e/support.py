@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from collections.abc import Callable
+
+    from playwright.sync_api import Locator, Page
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -631,14 +633,32 @@ class Axe:
 
     script: Path
 
-    def run(self, page: Page, options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run ``axe.run(document, options)`` on the page; returns axe's list of violations."""
+    def inject(self, page: Page) -> None:
+        """Load axe-core into the page unless it is there already."""
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.add_script_tag(content=_HIDE_AMD)
             page.add_script_tag(path=str(self.script))
             page.add_script_tag(content=_RESTORE_AMD)
+
+    def run(self, page: Page, options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run ``axe.run(document, options)`` on the page; returns axe's list of violations."""
+        self.inject(page)
         return page.evaluate(
             "async (options) => (await axe.run(document, options)).violations", options or {}
+        )
+
+    def results(self, page: Page, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run ``axe.run(document, options)`` on the page; returns axe's whole result: ``violations``,
+        ``passes``, ``incomplete`` and ``inapplicable`` (each a list of rules with their ``nodes``), e.g. to
+        prove that a rule ran on the elements it should have checked."""
+        self.inject(page)
+        return page.evaluate(
+            """async (options) => {
+              const r = await axe.run(document, options);
+              return {violations: r.violations, passes: r.passes, incomplete: r.incomplete,
+                      inapplicable: r.inapplicable};
+            }""",
+            options or {},
         )
 
     def assert_no_serious(
@@ -675,6 +695,67 @@ def format_violations(violations: list[dict[str, Any]], nodes: int = 3) -> str:
         for node in v["nodes"][:nodes]:
             lines.append(f"    target {node.get('target')}: {node.get('html', '')[:200]}")
     return "\n".join(lines)
+
+
+# -- casekit's activities and answer store -------------------------------------------------------------------
+# Measured in JupyterLab 4.6 and Voilà 0.5 (ipywidgets 8.1): every widget is a ``.jupyter-widgets`` element;
+# an ``ipywidgets.HTML`` keeps its markup in ``.widget-html-content``; a described control has a
+# ``<label class="widget-label" for=ID>`` next to its ``<select>``/``<textarea>``/``<input id=ID>``, so
+# Playwright's ``get_by_label`` finds it. Boxes are ``.widget-hbox`` and ``.widget-vbox``.
+_ANCESTOR_BOX = (
+    "xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' widget-{}box ')][1]"
+)
+
+
+def _exactly(text: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def actor_row(scope: Page | Locator, name: str) -> Locator:
+    """The stakeholder-map row of the actor shown as ``name`` (its bold name label, exact text): the innermost
+    ``.widget-hbox`` around the label, holding that actor's "Magt" and "Interesse" dropdowns."""
+    label = scope.locator(".widget-html-content > strong").filter(has_text=_exactly(name))
+    return label.locator(_ANCESTOR_BOX.format("h"))
+
+
+def activity_box(scope: Page | Locator, heading: str, level: int = 2) -> Locator:
+    """The activity whose ``<h2>`` (or ``<h{level}>``) says exactly ``heading``: the innermost
+    ``.widget-vbox`` around it (casekit's ``Activity``)."""
+    title = scope.locator(f".widget-html-content > h{level}").filter(has_text=_exactly(heading))
+    return title.locator(_ANCESTOR_BOX.format("v"))
+
+
+def stored_answer(answers_dir: Path, key: str, case_id: str = "samskabelse", default: Any = None) -> Any:
+    """The latest saved value of ``key`` in the learner's store in ``answers_dir`` (``default`` if the store
+    file or the key does not exist yet), read with casekit's own :class:`~casekit.answers.AnswerStore`.
+    Call it only after the notebook's ``widgets.start()`` has run: that creates the store file and schema."""
+    from casekit.answers import AnswerStore, store_file_name
+
+    if not (answers_dir / store_file_name(case_id)).is_file():
+        return default
+    with AnswerStore.open(answers_dir, case_id=case_id, create=False) as store:
+        return store.get(key, default)
+
+
+def wait_for_answer(
+    answers_dir: Path,
+    key: str,
+    accept: Callable[[Any], bool],
+    timeout: float = 10.0,
+    case_id: str = "samskabelse",
+) -> Any:
+    """Poll the store until ``accept(value of key)`` is true; returns that value. Fails naming the last value
+    seen (the kernel saves in a widget callback, a moment after the browser sent the change)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = stored_answer(answers_dir, key, case_id)
+        if accept(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{key!r} in the store in {answers_dir} after {timeout:.0f} s is {value!r}, not as expected"
+            )
+        time.sleep(0.1)
 
 
 # -- artifacts ----------------------------------------------------------------------------------------------
