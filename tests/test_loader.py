@@ -244,6 +244,31 @@ class TestValidation:
         )
         assert any("[dilemmas.dilemma-1.question]: unknown question id 'beta-7'" in p for p in found)
 
+    @pytest.mark.parametrize(
+        ("file", "old", "new"),
+        [
+            ("da/questions.yaml", None, None),  # the file is removed
+            ("actors.yaml", "    kind: group", "    kind: [group"),
+            ("da/text.yaml", "- bo: Nej.", "- bob: Nej."),
+            ("da/questions.yaml", "id: beta-2", "id: beta-1"),
+            ("relations.yaml", "target: ada", "target: adam"),
+            ("da/questions.yaml", "    group: alpha\n", ""),
+        ],
+        ids=["missing-file", "yaml-syntax", "unknown-speaker", "duplicate-id", "unknown-actor", "no-group"],
+    )
+    def test_loading_raises_with_the_validation_messages(self, mini: Path, file: str, old, new):
+        """`load_case` refuses a broken case with exactly the messages `casekit validate` prints."""
+        if old is None:
+            (mini / file).unlink()
+        else:
+            edit(mini / file, old, new)
+        expected = problems_of(mini)
+        assert expected
+        with pytest.raises(CaseDataError) as info:
+            casekit.load_case_dir(mini)
+        assert [str(p) for p in info.value.problems] == expected
+        assert all(line in str(info.value) for line in expected)
+
     def test_not_a_folder(self, tmp_path: Path):
         (problem,) = casekit.validate(tmp_path / "nothing")
         assert problem.message == "not a folder"
