@@ -36,27 +36,30 @@ def _utterance_html(block: Block, lang: str) -> str:
 
 
 def _paragraph_html(blocks: tuple[Block, ...], lang: str) -> str:
+    """One paragraph: its number (for citing) leads the first line; quotes are set apart."""
     first = blocks[0]
-    label = escape(t("paragraph_label", lang, n=first.paragraph))
+    anchor = escape(f"{first.section}-p{first.paragraph}")
+    if first.kind == "question":
+        items = "".join(
+            f'<p class="casekit-question"><strong>{b.paragraph}.</strong> {escape(b.text)}</p>'
+            for b in blocks
+        )
+        return f'<div class="casekit-paragraph" id="{anchor}">{items}</div>'
+    label = (
+        f'<span class="casekit-pref" style="{_PREF_STYLE}" title="{escape(first.ref)}">'
+        f"{escape(t('paragraph_label', lang, n=first.paragraph))}</span>"
+    )
     parts: list[str] = []
     for block in blocks:
         if block.kind == "utterance":
             parts.append(_utterance_html(block, lang))
-        elif block.kind == "question":
-            parts.append(
-                f'<p class="casekit-question"><strong>{block.paragraph}.</strong> {escape(block.text)}</p>'
-            )
-        else:
-            text = _display_narration(block.text)
-            if text:
-                parts.append(f"<p>{escape(text)}</p>")
-    anchor = escape(f"{first.section}-p{first.paragraph}")
-    if first.kind == "question":
-        return f'<div class="casekit-paragraph" id="{anchor}">{"".join(parts)}</div>'
-    return (
-        f'<div class="casekit-paragraph" id="{anchor}"><span class="casekit-pref" style="{_PREF_STYLE}" '
-        f'title="{escape(first.ref)}">{label}</span>{"".join(parts)}</div>'
-    )
+        elif text := _display_narration(block.text):
+            parts.append(f"<p>{escape(text)}</p>")
+    if parts and parts[0].startswith("<p>"):
+        parts[0] = "<p>" + label + parts[0][len("<p>") :]
+    else:
+        parts.insert(0, f"<p>{label}</p>")
+    return f'<div class="casekit-paragraph" id="{anchor}">{"".join(parts)}</div>'
 
 
 def section_html(section: Section, lang: str = "da", top_level: int = 2) -> str:
