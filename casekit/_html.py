@@ -23,7 +23,7 @@ _UTTERANCE_STYLE = "margin:0.3em 0 0.3em 1.2em;padding:0.2em 0.8em;border-left:4
 _PREF_STYLE = "font-size:0.8em;color:#444;margin-right:0.4em;"
 
 
-def _display_narration(text: str) -> str:
+def display_narration(text: str) -> str:
     return _LEADING_JOINERS.sub("", text)
 
 
@@ -53,7 +53,7 @@ def _paragraph_html(blocks: tuple[Block, ...], lang: str) -> str:
     for block in blocks:
         if block.kind == "utterance":
             parts.append(_utterance_html(block, lang))
-        elif text := _display_narration(block.text):
+        elif text := display_narration(block.text):
             parts.append(f"<p>{escape(text)}</p>")
     if parts and parts[0].startswith("<p>"):
         parts[0] = "<p>" + label + parts[0][len("<p>") :]
@@ -107,7 +107,7 @@ def section_markdown(section: Section, lang: str = "da", top_level: int = 2) -> 
                 lines += [f"> **{name}** {md_escape(block.quoted)}", ""]
             elif block.kind == "question":
                 lines += [f"{block.paragraph}. {md_escape(block.text)}", ""]
-            elif text := _display_narration(block.text):
+            elif text := display_narration(block.text):
                 prefix = (
                     f"*{t('paragraph_label', lang, n=block.paragraph)}* " if block is paragraph[0] else ""
                 )

@@ -746,9 +746,10 @@ class _Reader:
 def _question_sections(groups: list[QuestionGroup], level: int, lang: str) -> list[Section]:
     sections = []
     for group in groups:
+        # A question's paragraph is its number across all groups, as the activities and the hand-in show it.
         blocks = tuple(
-            Block(f"{group.id}.{n}.1", "question", q.text, group.id, n, question=q.id)
-            for n, q in enumerate(group.questions, start=1)
+            Block(f"{group.id}.{q.number}.1", "question", q.text, group.id, q.number, question=q.id)
+            for q in group.questions
         )
         sections.append(Section(group.id, group.heading, min(level, 2), blocks, lang=lang))
     return sections

@@ -219,7 +219,7 @@ def _evidence_html(case: Case, block_ids: Iterable[str]) -> str:
         )
         items.append(
             f'<blockquote style="margin:0.3em 0 0.3em 1em;padding-left:0.6em;'
-            f'border-left:4px solid #0072B2">{who}{escape(block.quoted.lstrip(",. "))} '
+            f'border-left:4px solid #0072B2">{who}{escape(_html.display_narration(block.quoted))} '
             f"<small>({escape(block.ref)})</small></blockquote>"
         )
     if not items:

@@ -52,6 +52,10 @@ class TestHandout:
             == 16
         )
 
+    def test_questions_numbered_one_to_ten_as_in_the_activities(self, html: str):
+        numbers = re.findall(r'<p class="casekit-question"><strong>(\d+)\.</strong>', html)
+        assert numbers == [str(n) for n in range(1, 11)]
+
     def test_attribution(self, html: str):
         assert "lederliv.dk" in html
         assert 'href="https://www.lederliv.dk"' in html
