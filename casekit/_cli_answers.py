@@ -11,10 +11,12 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from casekit.answers import AnswerStore, _ui
+from casekit.answers import AnswerStore
+from casekit.clock import display_time
 from casekit.errors import CasekitError
-from casekit.export import FORMATS, _display_time, activity_title, write_export
+from casekit.export import FORMATS, activity_title, write_export
 from casekit.i18n import t
+from casekit.i18n import ui_lang as _ui
 
 if TYPE_CHECKING:
     from casekit.case import Case
@@ -126,7 +128,7 @@ def _show(args: argparse.Namespace) -> int:
             lang,
             key=label,
             revisions=count,
-            time=_display_time(saved_at),
+            time=display_time(saved_at),
             preview=_preview(value, lang),
         )
         print(line)

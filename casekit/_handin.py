@@ -5,24 +5,25 @@ survives JupyterLab's sanitizer and works in JupyterLab, Voilà and Binder witho
 link carries the answers as they were when it was rendered, so the control can be refreshed.
 
 The upload is an ``ipywidgets.FileUpload``; the file is imported with :meth:`AnswerStore.import_bytes` and
-the outcome is shown in the learner's language, never as a traceback. Callbacks may run on any thread (see
-``notes/browser-testing.md``); the store is safe for that.
+the outcome is shown in the learner's language, never as a traceback. Callbacks may run on any thread (in a
+live kernel, widget callbacks arrive on kernel subshell threads); the store is safe for that.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from casekit.answers import AnswerStore, ImportResult, _ui
+from casekit import _templates
+from casekit.answers import AnswerStore, ImportResult
 from casekit.errors import CasekitError
-from casekit.export import FORMATS, MAX_IMPORT_BYTES, _canonical_format, _too_big, render
-from casekit.i18n import t
+from casekit.export import FORMATS, canonical_format, render
+from casekit.i18n import t, ui_lang
+from casekit.importer import MAX_IMPORT_BYTES, too_big
 
 if TYPE_CHECKING:
     from casekit.case import Case
@@ -31,13 +32,9 @@ __all__ = ["DownloadControl", "UploadControl", "download_link", "upload_control"
 
 log = logging.getLogger(__name__)
 
-# Front-ends style a link inside a widget like plain text; a learner must see that it is a link
-# (#0b5cad on white: contrast 6.5:1).
-_LINK_STYLE = "color:#0b5cad;text-decoration:underline"
-
 
 def _lang(store: AnswerStore, case: Case | None) -> str:
-    return _ui(case.lang if case is not None else store.lang)
+    return ui_lang(case.lang if case is not None else store.lang)
 
 
 class DownloadControl:
@@ -56,7 +53,7 @@ class DownloadControl:
     def __init__(self, store: AnswerStore, case: Case | None, format: str = "json") -> None:
         self.store = store
         self.case = case
-        self.format = _canonical_format(format, store.lang)
+        self.format = canonical_format(format, store.lang)
         lang = _lang(store, case)
         self.widget = widgets.HTML()
         self.button = widgets.Button(
@@ -79,9 +76,9 @@ class DownloadControl:
         text = render(self.store, self.format, case=self.case, find_case=self.case is None)
         payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
         label = t(f"answers.download.{self.format}", _lang(self.store, self.case))
-        self.widget.value = (
-            f'<a download="{html.escape(self.file_name)}" style="{_LINK_STYLE}" '
-            f'href="data:{mime};charset=utf-8;base64,{payload}">{html.escape(label)}</a>'
+        href = f"data:{mime};charset=utf-8;base64,{payload}"
+        self.widget.value = _templates.piece(
+            "widgets.html.j2", "download", file_name=self.file_name, href=href, label=label
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -144,7 +141,7 @@ class UploadControl:
         try:
             size = _field(item, "size")
             if isinstance(size, int) and size > MAX_IMPORT_BYTES:
-                raise _too_big(name, size, self.lang)
+                raise too_big(name, size, self.lang)
             result = self.store.import_bytes(bytes(_field(item, "content")), name=name)
         except CasekitError as exc:  # AnswerImportError (a bad file) or AnswerStoreError (the disk)
             self._show(str(exc), error=True)
@@ -163,9 +160,7 @@ class UploadControl:
                 log.exception("on_import callback failed after importing %s", name)
 
     def _show(self, message: str, *, error: bool) -> None:
-        role = "alert" if error else "status"
-        css = "casekit-import-error" if error else "casekit-import-ok"
-        self.status.value = f'<p role="{role}" class="{css}">{html.escape(message)}</p>'
+        self.status.value = _templates.piece("widgets.html.j2", "status", message=message, error=error)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -1,120 +1,229 @@
 """HTML and Markdown renderings of the case text, shared by the notebook display and the handout.
 
-Everything from the data is escaped. Utterances are set apart with their speaker's name, so dialogue reads
-as dialogue; narration fragments that only join quotes (", Sanne siger:", ".") lose their leading
-punctuation in this view. ``Section.text`` keeps the exact running text.
+The markup lives in template files (``casekit/templates/case/``); this module only prepares the data
+(heading levels, paragraph numbers, speakers' names, the catalog's words) and renders them. The HTML
+templates are autoescaped and the Markdown ones escape every data field, so nothing from the data becomes
+markup. Utterances are set apart with their speaker's name, so dialogue reads as dialogue; narration
+fragments that only join quotes (", Sanne siger:", ".") lose their leading punctuation in this view.
+``Section.text`` keeps the exact running text.
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from casekit import _templates
 from casekit.i18n import t
 
 if TYPE_CHECKING:
     from casekit.case import Block, Case, Section
 
-_LEADING_JOINERS = re.compile(r"^[,.;:!?…]+\s*")
+__all__ = [
+    "attribution_data",
+    "attribution_html",
+    "case_html",
+    "case_markdown",
+    "display_narration",
+    "md_escape",
+    "section_html",
+    "section_markdown",
+    "sections_data",
+]
 
-# Inline styles: notebook front-ends keep style attributes, and the handout needs no stylesheet for them.
-_UTTERANCE_STYLE = "margin:0.3em 0 0.3em 1.2em;padding:0.2em 0.8em;border-left:4px solid #0072B2;"
-_PREF_STYLE = "font-size:0.8em;color:#444;margin-right:0.4em;"
+_LEADING_JOINERS = re.compile(r"^[,.;:!?…]+\s*")
 
 
 def display_narration(text: str) -> str:
+    """Narration as the dialogue view shows it: without the punctuation that only joins it to a quote.
+
+    Parameters
+    ----------
+    text : str
+        A narration fragment, e.g. ``", Sanne siger:"``.
+
+    Returns
+    -------
+    str
+        ``text`` without its leading joining punctuation and the space after it (``"Sanne siger:"``).
+    """
     return _LEADING_JOINERS.sub("", text)
 
 
-def _utterance_html(block: Block, lang: str) -> str:
-    name = escape(t("speaker_said", lang, name=block.speaker_name or block.speaker or ""))
-    return (
-        f'<blockquote class="casekit-utterance" data-speaker="{escape(block.speaker or "")}" '
-        f'style="{_UTTERANCE_STYLE}"><p><strong>{name}</strong> {escape(block.quoted)}</p></blockquote>'
-    )
+# -- the data the templates get ------------------------------------------------------------------------------
+def _part(block: Block, lang: str, *, first: bool) -> dict[str, Any] | None:
+    """One block of a paragraph for the templates, or ``None`` for narration that is only punctuation."""
+    part: dict[str, Any] = {"kind": block.kind, "number": block.paragraph, "first": first}
+    if block.kind == "utterance":
+        part["speaker"] = block.speaker or ""
+        part["said"] = t("speaker_said", lang, name=block.speaker_name or block.speaker or "")
+        part["text"] = block.quoted
+        return part
+    text = block.text if block.kind == "question" else display_narration(block.text)
+    if not text:
+        return None
+    part["text"] = text
+    return part
 
 
-def _paragraph_html(blocks: tuple[Block, ...], lang: str) -> str:
-    """One paragraph: its number (for citing) leads the first line; quotes are set apart."""
+def _paragraph(blocks: tuple[Block, ...], lang: str) -> dict[str, Any]:
+    """One paragraph: its anchor, its citable number and its parts (questions keep every block)."""
     first = blocks[0]
-    anchor = escape(f"{first.section}-p{first.paragraph}")
-    if first.kind == "question":
-        items = "".join(
-            f'<p class="casekit-question"><strong>{b.paragraph}.</strong> {escape(b.text)}</p>'
-            for b in blocks
-        )
-        return f'<div class="casekit-paragraph" id="{anchor}">{items}</div>'
-    label = (
-        f'<span class="casekit-pref" style="{_PREF_STYLE}" title="{escape(first.ref)}">'
-        f"{escape(t('paragraph_label', lang, n=first.paragraph))}</span>"
-    )
-    parts: list[str] = []
+    question = first.kind == "question"
+    parts = []
     for block in blocks:
-        if block.kind == "utterance":
-            parts.append(_utterance_html(block, lang))
-        elif text := display_narration(block.text):
-            parts.append(f"<p>{escape(text)}</p>")
-    if parts and parts[0].startswith("<p>"):
-        parts[0] = "<p>" + label + parts[0][len("<p>") :]
-    else:
-        parts.insert(0, f"<p>{label}</p>")
-    return f'<div class="casekit-paragraph" id="{anchor}">{"".join(parts)}</div>'
+        if question:
+            parts.append({"kind": "question", "number": block.paragraph, "text": block.text, "first": False})
+        elif (part := _part(block, lang, first=block is first)) is not None:
+            parts.append(part)
+    return {
+        "anchor": f"{first.section}-p{first.paragraph}",
+        "ref": first.ref,
+        "label": t("paragraph_label", lang, n=first.paragraph),
+        "question": question,
+        "parts": parts,
+    }
 
 
+def _section(section: Section, lang: str, top_level: int) -> dict[str, Any]:
+    """One section: id, language, heading and its level (``top_level`` for a top section, at most 6)."""
+    return {
+        "id": section.id,
+        "lang": lang,
+        "heading": section.heading,
+        "level": min(top_level + section.level - 1, 6),
+        "paragraphs": [_paragraph(p, lang) for p in section.paragraphs],
+    }
+
+
+def attribution_data(case: Case) -> dict[str, str]:
+    """The attribution line and the publisher's address, for the templates."""
+    return {"text": str(case.meta.get("attribution", "")), "url": str(case.source.get("url", ""))}
+
+
+def sections_data(case: Case, top_level: int) -> list[dict[str, Any]]:
+    """Every section of ``case`` prepared for the templates (the handout uses this too)."""
+    return [_section(s, case.lang, top_level) for s in case.sections]
+
+
+# -- HTML ----------------------------------------------------------------------------------------------------
 def section_html(section: Section, lang: str = "da", top_level: int = 2) -> str:
-    """One section as an HTML fragment: a heading, then its paragraphs."""
-    level = min(top_level + section.level - 1, 6)
-    body = "".join(_paragraph_html(p, lang) for p in section.paragraphs)
-    return (
-        f'<section class="casekit-section" id="{escape(section.id)}" lang="{escape(lang)}">'
-        f"<h{level}>{escape(section.heading)}</h{level}>{body}</section>"
-    )
+    """One section as an HTML fragment: a heading, then its numbered paragraphs.
+
+    Parameters
+    ----------
+    section : Section
+        The section to show.
+    lang : str
+        The language of the catalog's words (speaker labels, paragraph numbers) and of ``lang=``.
+    top_level : int
+        The heading level of a top-level section; subsections go one level deeper (never past 6).
+
+    Returns
+    -------
+    str
+        ``<section class="casekit-section" id=… lang=…>`` with the heading and one
+        ``<div class="casekit-paragraph">`` per paragraph.
+    """
+    return _templates.render("case/section.html.j2", s=_section(section, lang, top_level))
 
 
 def attribution_html(case: Case) -> str:
-    """The attribution line, with a link to the publisher when the data gives an address."""
-    text = escape(str(case.meta.get("attribution", "")))
-    url = str(case.source.get("url", ""))
-    link = f' <a href="{escape(url)}">{escape(url)}</a>' if url else ""
-    return f'<p class="casekit-attribution"><small>{text}{link}</small></p>'
+    """The attribution line, with a link to the publisher when the data gives an address.
+
+    Parameters
+    ----------
+    case : Case
+        The case whose ``meta.attribution`` and ``source.url`` are shown.
+
+    Returns
+    -------
+    str
+        ``<p class="casekit-attribution">`` with the text and, if there is one, the link.
+    """
+    return _templates.render("case/attribution.html.j2", a=attribution_data(case))
 
 
 def case_html(case: Case, top_level: int = 2) -> str:
-    sections = "".join(section_html(s, case.lang, top_level + 1) for s in case.sections)
-    return (
-        f'<article class="casekit-case" lang="{escape(case.lang)}"><h{top_level}>{escape(case.title)}'
-        f"</h{top_level}>{attribution_html(case)}{sections}</article>"
+    """The whole case as an HTML fragment: its title, the attribution, then every section.
+
+    Parameters
+    ----------
+    case : Case
+        The case to show.
+    top_level : int
+        The heading level of the title; the sections start one level below.
+
+    Returns
+    -------
+    str
+        ``<article class="casekit-case" lang=…>``.
+    """
+    return _templates.render(
+        "case/case.html.j2",
+        lang=case.lang,
+        level=top_level,
+        title=case.title,
+        a=attribution_data(case),
+        sections=sections_data(case, top_level + 1),
     )
 
 
 # -- Markdown ------------------------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
-
-
 def md_escape(text: str) -> str:
-    """Escape text for Markdown: HTML-significant characters and Markdown's own markers."""
-    return _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
+    """Escape text for Markdown: HTML-significant characters and Markdown's own markers.
+
+    The rule is the ``esc`` macro of ``case/macros.md.j2``, which the Markdown renderings use.
+
+    Parameters
+    ----------
+    text : str
+        Text from the data.
+
+    Returns
+    -------
+    str
+        ``text`` with ``&``, ``<``, ``>`` as entities and ``\\ ` * _ [ ] # |`` backslash-escaped.
+    """
+    return _templates.piece("case/macros.md.j2", "esc", text=text)
 
 
 def section_markdown(section: Section, lang: str = "da", top_level: int = 2) -> str:
-    level = min(top_level + section.level - 1, 6)
-    lines = [f"{'#' * level} {md_escape(section.heading)}", ""]
-    for paragraph in section.paragraphs:
-        for block in paragraph:
-            if block.kind == "utterance":
-                name = md_escape(t("speaker_said", lang, name=block.speaker_name or ""))
-                lines += [f"> **{name}** {md_escape(block.quoted)}", ""]
-            elif block.kind == "question":
-                lines += [f"{block.paragraph}. {md_escape(block.text)}", ""]
-            elif text := display_narration(block.text):
-                prefix = (
-                    f"*{t('paragraph_label', lang, n=block.paragraph)}* " if block is paragraph[0] else ""
-                )
-                lines += [prefix + md_escape(text), ""]
-    return "\n".join(lines)
+    """One section as Markdown: a heading, then a block of text per narration, quote or question.
+
+    Parameters
+    ----------
+    section : Section
+        The section to show.
+    lang : str
+        The language of the catalog's words.
+    top_level : int
+        The heading level of a top-level section (never past 6).
+
+    Returns
+    -------
+    str
+        Markdown text ending in one line break.
+    """
+    return _templates.render("case/section.md.j2", s=_section(section, lang, top_level))
 
 
 def case_markdown(case: Case) -> str:
-    head = [f"# {md_escape(case.title)}", "", f"*{md_escape(str(case.meta.get('attribution', '')))}*", ""]
-    return "\n".join(head + [section_markdown(s, case.lang) for s in case.sections])
+    """The whole case as Markdown: the title, the attribution in italics, then every section.
+
+    Parameters
+    ----------
+    case : Case
+        The case to show.
+
+    Returns
+    -------
+    str
+        Markdown text ending in one line break.
+    """
+    return _templates.render(
+        "case/case.md.j2",
+        title=case.title,
+        attribution=str(case.meta.get("attribution", "")),
+        sections=sections_data(case, 2),
+    )

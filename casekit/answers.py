@@ -40,12 +40,14 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casekit.clock import later, normalise_time, now
 from casekit.errors import AnswerStoreError
-from casekit.i18n import DEFAULT_LANG, LANGUAGES, t
+from casekit.i18n import DEFAULT_LANG, t
+from casekit.i18n import ui_lang as _ui
 
 if TYPE_CHECKING:
     from casekit.case import Case
@@ -57,7 +59,9 @@ __all__ = [
     "ImportResult",
     "Revision",
     "default_answers_dir",
+    "normalise_time",
     "store_file_name",
+    "to_json",
     "validate_key",
 ]
 
@@ -334,7 +338,7 @@ class AnswerStore:
                 ("store_schema", str(STORE_SCHEMA)),
                 ("case_id", self.case_id),
                 ("learner", learner if learner is not None else _pseudonym()),
-                ("created_at", _now()),
+                ("created_at", now()),
             ],
         )
 
@@ -424,7 +428,7 @@ class AnswerStore:
             the disk refused the write.
         """
         validate_key(key, self.lang)
-        text = _to_json(key, value, self.lang)
+        text = to_json(key, value, self.lang)
         try:
             with self._connection() as conn:
                 return self._write(conn, self._insert_local, key, text)
@@ -434,16 +438,17 @@ class AnswerStore:
             ) from exc
 
     def _insert_local(self, conn: sqlite3.Connection, key: str, text: str) -> Revision:
-        now = _now()
+        saved_at = now()
         (newest,) = conn.execute("SELECT max(saved_at) FROM revisions WHERE key = ?", (key,)).fetchone()
-        if newest is not None and newest >= now:
-            now = _format_time(_parse_time(newest) + timedelta(microseconds=1))
+        if newest is not None and newest >= saved_at:
+            saved_at = later(newest)
         cursor = conn.execute(
             "INSERT INTO revisions (key, value, saved_at, case_version, lang, source) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (key, text, now, self.case_version, self.lang, SOURCE_LOCAL),
+            (key, text, saved_at, self.case_version, self.lang, SOURCE_LOCAL),
         )
-        return Revision(key, json.loads(text), now, int(cursor.lastrowid or 0), self.case_version, self.lang)
+        revision = int(cursor.lastrowid or 0)
+        return Revision(key, json.loads(text), saved_at, revision, self.case_version, self.lang)
 
     def import_revisions(self, revisions: Iterable[Revision]) -> ImportResult:
         """Merge revisions (e.g. from an export) in one transaction; nothing in the store is lost.
@@ -451,7 +456,7 @@ class AnswerStore:
         A revision whose key, ``saved_at`` and value the store already has is skipped; every other one is
         appended with its own ``saved_at``, case version and language and ``source="import"``.
         """
-        incoming = [(r.key, _to_json(r.key, r.value, self.lang), r.saved_at, r) for r in revisions]
+        incoming = [(r.key, to_json(r.key, r.value, self.lang), r.saved_at, r) for r in revisions]
         for key, *_ in incoming:
             validate_key(key, self.lang)
         try:
@@ -584,11 +589,6 @@ class AnswerStore:
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
-def _ui(lang: str | None) -> str:
-    """The catalog language for messages: the store's language if the catalog has it, else Danish."""
-    return lang if lang in LANGUAGES else DEFAULT_LANG
-
-
 def _resolve_file(path: str | os.PathLike[str] | None, case_id: str, learner: str | None) -> Path:
     if path is None:
         return default_answers_dir() / store_file_name(case_id, learner)
@@ -613,25 +613,6 @@ def _pseudonym() -> str:
     return f"elev-{secrets.token_hex(3)}"
 
 
-def _now() -> str:
-    return _format_time(datetime.now(timezone.utc))
-
-
-def _format_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def _parse_time(text: str) -> datetime:
-    """Parse ISO 8601; a trailing ``Z`` is UTC and a time without offset is taken as UTC."""
-    moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
-
-
-def normalise_time(text: str) -> str:
-    """The canonical stored form of an ISO 8601 time (UTC, microseconds); ``ValueError`` if invalid."""
-    return _format_time(_parse_time(text))
-
-
 class _Damaged(Exception):
     """The store file is not a readable SQLite database (raised inside :meth:`AnswerStore.open`)."""
 
@@ -645,8 +626,8 @@ def _refuse(obj: object) -> Any:
     raise _NotJson(type(obj).__name__)
 
 
-def _to_json(key: str, value: Any, lang: str) -> str:
-    """The compact JSON text of ``value``, or raise naming the key and the offending type.
+def to_json(key: str, value: Any, lang: str = DEFAULT_LANG) -> str:
+    """The compact JSON text the store keeps for ``value``, or raise naming the key and the offending type.
 
     Mapping order is kept (a widget's order of fields is meaningful); an exported value re-serialises to
     the same text, which is what import uses to recognise revisions it already has.

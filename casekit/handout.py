@@ -1,11 +1,15 @@
-"""A standalone, printable, accessible HTML handout of a whole case and its questions."""
+"""A standalone, printable, accessible HTML handout of a whole case and its questions.
+
+The document is ``casekit/templates/handout.html.j2``: the shared layout and stylesheet of
+``base.html.j2`` around the same section markup the notebook display uses. No scripts, no external
+resources.
+"""
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
-from casekit import _html
+from casekit import _html, _templates
 from casekit.i18n import t
 
 if TYPE_CHECKING:
@@ -13,46 +17,32 @@ if TYPE_CHECKING:
 
 __all__ = ["handout_html"]
 
-# Print-friendly, high-contrast, readable type; no scripts and no external resources.
-_CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; font-size: 12pt; line-height: 1.5; color: #111;
-       max-width: 42em; margin: 2em auto; padding: 0 1em; background: #fff; }
-h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; line-height: 1.2; }
-h2 { margin-top: 1.6em; border-bottom: 1px solid #999; }
-.casekit-pref { font-family: Helvetica, Arial, sans-serif; }
-.casekit-attribution, footer { color: #333; }
-@media print { body { margin: 0; max-width: none; } h2, h3 { break-after: avoid; }
-               .casekit-utterance { break-inside: avoid; } }
-"""
-
 
 def handout_html(case: Case) -> str:
-    """The whole case, questions included, as one HTML document with ``lang`` set and no scripts."""
-    title = t("handout_title", case.lang, title=case.title)
+    """The whole case, questions included, as one HTML document with ``lang`` set and no scripts.
+
+    Parameters
+    ----------
+    case : Case
+        The case to print.
+
+    Returns
+    -------
+    str
+        A complete document: ``<!DOCTYPE html>``, a header with the title and attribution, every section
+        in ``<main>``, and a footer with the source and the line saying how the handout was made.
+    """
     publisher = str(case.source.get("publisher", ""))
-    url = str(case.source.get("url", ""))
-    generated = t("handout_generated", case.lang, publisher=publisher)
-    sections = "".join(_html.section_html(s, case.lang, top_level=2) for s in case.sections)
-    source_link = f'<a href="{escape(url)}">{escape(publisher or url)}</a>' if url else escape(publisher)
-    return f"""<!DOCTYPE html>
-<html lang="{escape(case.lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-<h1>{escape(case.title)}</h1>
-{_html.attribution_html(case)}
-</header>
-<main>
-{sections}
-</main>
-<footer>
-<p>{escape(t("source_label", case.lang))}: {source_link}. {escape(generated)}</p>
-</footer>
-</body>
-</html>
-"""
+    return _templates.render(
+        "handout.html.j2",
+        lang=case.lang,
+        kind="handout",
+        title=t("handout_title", case.lang, title=case.title),
+        case_title=case.title,
+        a=_html.attribution_data(case),
+        sections=_html.sections_data(case, 2),
+        source_label=t("source_label", case.lang),
+        publisher=publisher,
+        url=str(case.source.get("url", "")),
+        generated=t("handout_generated", case.lang, publisher=publisher),
+    )

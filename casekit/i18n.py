@@ -14,7 +14,7 @@ import yaml
 
 from casekit.errors import CasekitError
 
-__all__ = ["DEFAULT_LANG", "LANGUAGES", "catalog", "t"]
+__all__ = ["DEFAULT_LANG", "LANGUAGES", "catalog", "t", "ui_lang"]
 
 DEFAULT_LANG = "da"
 LANGUAGES = ("da", "en")
@@ -40,6 +40,11 @@ def catalog(lang: str = DEFAULT_LANG) -> dict[str, str]:
             merged[key] = text
             origin[key] = path.name
     return merged
+
+
+def ui_lang(lang: str | None) -> str:
+    """The catalog language for messages: ``lang`` if the catalog has it, else Danish."""
+    return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:

@@ -1,13 +1,19 @@
 """Read a case folder, check it, and build a :class:`~casekit.case.Case`.
 
-Every problem found is reported with the file, the field and the line, all at once (``validate``), and
-loading a broken case raises :class:`~casekit.errors.CaseDataError` with the same messages. The format is
-described in ``docs/data-format.md``.
+Each case file is checked against its JSON Schema in ``casekit/schemas/case/`` (the reference of the format;
+``docs/data-format.md`` introduces it); what a schema cannot say (ids that must exist, match or be unique,
+evidence found in the text, text hygiene) is checked here. Every problem found is reported with the file,
+the field and the line, all at once (``validate``), and loading a broken case raises
+:class:`~casekit.errors.CaseDataError` with the same messages.
+
+Loading stays cheap: a file is checked by a validator that fastjsonschema compiles once per process, and
+only a file that fails (or ``validate``) brings in jsonschema, which lists every error with its path.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from collections.abc import Callable
@@ -37,6 +43,8 @@ ACTOR_KINDS = ("person", "role", "group", "organisation")
 RELATION_TYPES = ("leads", "reports_to", "member_of", "represents", "initiated_by", "interrupts")
 NOT_STATED = "not_stated"
 _FOOTER = re.compile(r"www\.lederliv\.dk\s+\d+")
+_SCHEMAS = Path(__file__).with_name("schemas") / "case"
+_SCHEMA_BASE = "https://casekit.invalid/schemas/case/"
 
 
 # -- where cases live ----------------------------------------------------------------------------------------
@@ -62,6 +70,7 @@ def list_cases() -> list[str]:
 
 
 def case_path(case_id: str) -> Path:
+    """The folder of a shipped case; :class:`CaseNotFoundError` names the cases there are."""
     folder = cases_root() / case_id
     if not ID_PATTERN.match(case_id) or not (folder / "case.yaml").is_file():
         known = ", ".join(list_cases()) or "none"
@@ -96,14 +105,19 @@ def load_case_dir(path: str | os.PathLike[str], lang: str | None = None) -> Case
 
 
 def validate(path: str | os.PathLike[str]) -> list[Problem]:
-    """Every problem in a case folder, in every language it declares; an empty list means valid."""
+    """Every problem in a case folder, in every language it declares; an empty list means valid.
+
+    Besides each edition's own checks, the editions are compared: they must have the same actor, section
+    and question ids.
+    """
     folder = Path(path)
     if not folder.is_dir():
         return [Problem(str(folder), "not a folder")]
-    reader = _Reader(folder)
+    reader = _Reader(folder, thorough=True)
     languages = reader.languages()
     for lang in languages or [None]:
         reader.build(lang)
+    reader.compare_editions(languages)
     return reader.unique_problems()
 
 
@@ -131,28 +145,82 @@ def _load_cached(folder: str, lang: str | None, _signature: tuple[tuple[str, int
     return case
 
 
+# -- the schemas ---------------------------------------------------------------------------------------------
+def _schema_kind(name: str) -> str:
+    """The schema of a case file: ``da/actors.yaml`` → ``local-actors``, ``da/text.yaml`` → ``text``."""
+    stem = name.rsplit("/", 1)[-1].removesuffix(".yaml")
+    return "local-actors" if "/" in name and stem == "actors" else stem
+
+
+@functools.cache
+def _schema(kind: str) -> dict[str, Any]:
+    return json.loads((_SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def _shipped_schema(uri: str) -> dict[str, Any]:
+    """Resolve a ``$ref`` to another shipped schema; anything else is refused (no network, ever)."""
+    if not uri.startswith(_SCHEMA_BASE):
+        raise ValueError(f"{uri} is not a casekit schema")
+    return _schema(uri[len(_SCHEMA_BASE) :].split("#")[0].removesuffix(".schema.json"))
+
+
+@functools.cache
+def _fast_check(kind: str) -> Callable[[Any], Any]:
+    """fastjsonschema's validator for one kind of file, compiled on first use."""
+    import fastjsonschema
+
+    handlers = {"https": _shipped_schema, "http": _shipped_schema}
+    return fastjsonschema.compile(_schema(kind), handlers=handlers, use_default=False)
+
+
+@functools.cache
+def _full_check(kind: str) -> Any:
+    """jsonschema's validator for one kind of file: slower to import, but it lists every error."""
+    import jsonschema
+    import referencing
+    from referencing.jsonschema import DRAFT202012
+
+    schemas = [_schema(p.name.removesuffix(".schema.json")) for p in sorted(_SCHEMAS.glob("*.schema.json"))]
+    registry = referencing.Registry().with_resources(
+        (schema["$id"], DRAFT202012.create_resource(schema)) for schema in schemas
+    )
+    return jsonschema.Draft202012Validator(_schema(kind), registry=registry)
+
+
+def _schema_problems(file: str, kind: str, data: Any, thorough: bool) -> list[Problem]:
+    """Where ``data`` does not match its schema, as problems with field and line, in line order."""
+    if not thorough:
+        try:
+            _fast_check(kind)(data)
+            return []
+        except Exception:  # a schema violation, or data the generated code cannot take: ask jsonschema
+            pass
+    errors = _full_check(kind).iter_errors(data)
+    prefix = kind if kind in ("case", "meta") else ""
+    missing = {key: message for (where, key), message in _MISSING.items() if where == kind}
+    return _yaml.schema_problems(file, data, errors, prefix=prefix, id_pattern=ID_PATTERN, missing=missing)
+
+
+# Missing fields that have a message of their own.
+_MISSING = {("questions", "group"): "question {id!r} has no group"}
+
+
 # -- the reader ----------------------------------------------------------------------------------------------
 class _Reader:
-    """Reads one case folder, collecting problems instead of stopping at the first."""
+    """Reads one case folder, collecting problems instead of stopping at the first.
 
-    def __init__(self, folder: Path) -> None:
+    A file that cannot be read or does not match its schema is reported, and the checks that need it are
+    skipped (``data`` gives ``None``); everything else is still checked.
+    """
+
+    def __init__(self, folder: Path, thorough: bool = False) -> None:
         self.folder = folder
+        self.thorough = thorough  # check every file with jsonschema, not only those fastjsonschema refuses
         self.problems: list[Problem] = []
-        self._files: dict[str, Any] = {}
-        self.broken: set[str] = set()  # files that could not be read: checks against them are skipped
+        self._data: dict[str, Any] = {}
 
-    # -- plumbing --
     def unique_problems(self) -> list[Problem]:
         return list(dict.fromkeys(self.problems))
-
-    def file(self, name: str) -> Any:
-        if name not in self._files:
-            data, problems = _yaml.read(self.folder / name, self.display(name))
-            self.problems.extend(problems)
-            if problems:
-                self.broken.add(name)
-            self._files[name] = data
-        return self._files[name]
 
     def display(self, name: str) -> str:
         return str(self.folder / name)
@@ -160,257 +228,140 @@ class _Reader:
     def problem(self, name: str, message: str, field: str | None = None, line: int | None = None) -> None:
         self.problems.append(Problem(self.display(name), message, field, line))
 
-    def mapping(self, name: str, data: Any, field: str, line: int | None) -> dict | None:
-        if isinstance(data, dict):
-            return data
-        self.problem(name, f"expected a mapping, found {_kind(data)}", field, line)
-        return None
+    def exists(self, name: str) -> bool:
+        return (self.folder / name).is_file()
 
-    def items(self, name: str, data: Any, key: str) -> list:
-        """``data[key]`` as a list, or a problem saying it is missing or not a list."""
-        if not isinstance(data, dict):
-            if name not in self.broken:
-                self.problem(name, f"expected a mapping with a '{key}' list, found {_kind(data)}")
-            return []
-        value = data.get(key)
-        if not isinstance(value, list):
-            self.problem(name, f"expected a list, found {_kind(value)}", key, _yaml.line_of(data, key))
-            return []
-        return value
+    def data(self, name: str) -> Any:
+        """The contents of a case file if it reads and matches its schema, else ``None``."""
+        if name not in self._data:
+            data, problems = _yaml.read(self.folder / name, self.display(name))
+            if not problems:
+                problems = _schema_problems(self.display(name), _schema_kind(name), data, self.thorough)
+            self.problems.extend(problems)
+            self._data[name] = None if problems else data
+        return self._data[name]
 
-    def field(
-        self,
-        name: str,
-        record: dict,
-        key: str,
-        path: str,
-        check: Callable[[Any], bool],
-        expected: str,
-        *,
-        required: bool = True,
-        default: Any = None,
-    ) -> Any:
-        if key not in record:
-            if required:
-                self.problem(name, f"missing field '{key}'", f"{path}.{key}", _yaml.line_of(record, key))
-            return default
-        value = record[key]
-        if not check(value):
-            self.problem(
-                name, f"expected {expected}, found {value!r}", f"{path}.{key}", _yaml.line_of(record, key)
-            )
-            return default
-        return value
+    def duplicate(self, name: str, what: str, ident: str, seen: set[str], field: str, record: Any) -> bool:
+        """Whether ``ident`` was seen before (and reported as a duplicate); remembers it otherwise."""
+        if ident in seen:
+            self.problem(name, f"duplicate {what} id {ident!r}", field, _yaml.line_of(record, "id"))
+            return True
+        seen.add(ident)
+        return False
 
-    def unknown_fields(self, name: str, record: dict, path: str, known: tuple[str, ...]) -> None:
-        for key in record:
-            if key not in known:
-                self.problem(
-                    name,
-                    f"unknown field '{key}' (known fields: {', '.join(known)})",
-                    f"{path}.{key}",
-                    _yaml.line_of(record, key),
-                )
-
-    def text(self, name: str, value: Any, field: str, line: int | None) -> str | None:
-        """A piece of case text; reports extraction artifacts left in it."""
-        if not isinstance(value, str) or not value:
-            self.problem(name, f"expected non-empty text, found {_kind(value)}", field, line)
-            return None
-        issue = _hygiene(value)
+    def hygiene(self, name: str, text: str, field: str, line: int | None) -> None:
+        issue = _hygiene(text)
         if issue:
             self.problem(name, issue, field, line)
-        return value
 
     # -- files --
     def languages(self) -> list[str]:
-        meta = self.file("case.yaml")
-        if not isinstance(meta, dict):
-            if meta is not None:
-                self.problem("case.yaml", f"expected a mapping, found {_kind(meta)}")
+        meta = self.data("case.yaml")
+        if meta is None:
             return []
-        langs = self.field(
-            "case.yaml", meta, "languages", "case", _is_str_list, "a list of language codes", default=[]
-        )
-        for lang in langs:
+        for lang in meta["languages"]:
             if not (self.folder / lang).is_dir():
-                self.problem(
-                    "case.yaml",
-                    f"language {lang!r} has no folder {lang}/",
-                    "case.languages",
-                    _yaml.line_of(meta, "languages"),
-                )
-        return list(langs)
-
-    def build(self, lang: str | None) -> Case | None:
-        meta = self.file("case.yaml")
-        if not isinstance(meta, dict):
-            return None
-        case_id = self.field("case.yaml", meta, "id", "case", _is_id, "an id (a-z, 0-9, '-')", default="")
-        if case_id and case_id != self.folder.name:
+                line = _yaml.line_of(meta, "languages")
+                self.problem("case.yaml", f"language {lang!r} has no folder {lang}/", "case.languages", line)
+        if meta["id"] != self.folder.name:
             self.problem(
                 "case.yaml",
-                f"id {case_id!r} differs from the folder name {self.folder.name!r}",
+                f"id {meta['id']!r} differs from the folder name {self.folder.name!r}",
                 "case.id",
                 _yaml.line_of(meta, "id"),
             )
-        version = str(self.field("case.yaml", meta, "version", "case", _is_scalar, "a version", default="0"))
-        default_lang = self.field("case.yaml", meta, "default_lang", "case", _is_str, "a language code")
-        source = self.field("case.yaml", meta, "source", "case", _is_dict, "a mapping", default={})
-        self.unknown_fields(
-            "case.yaml", meta, "case", ("id", "version", "default_lang", "languages", "source")
-        )
-        languages = tuple(meta.get("languages") or ())
-        lang = lang or default_lang or "da"
+        return list(meta["languages"])
 
+    def build(self, lang: str | None) -> Case | None:
+        meta = self.data("case.yaml")
+        lang = lang or (meta["default_lang"] if meta else None) or "da"
         actors = self.actors(lang)
-        known = {a.id: a for a in actors}
+        known = {a.id: a for a in actors} if actors is not None else None
         lang_meta = self.lang_meta(lang, actors)
         groups = self.questions(lang)
         sections = self.sections(lang, known, groups)
         relations = self.relations(lang, known, sections)
-        references = self.references({s.id for s in sections})
+        references = self.references(sections)
         self.check_speakers(actors, sections)
         activities = self.activities(lang, sections, groups)
-        if lang_meta is None:
+        parts = (meta, actors, lang_meta, groups, sections, relations, references, activities)
+        if meta is None or lang_meta is None or any(part is None for part in parts):
             return None
         labels = lang_meta.get("labels") or {}
         return Case(
-            id=case_id,
+            id=meta["id"],
             lang=lang,
-            version=version,
+            version=str(meta["version"]),
             title=lang_meta.get("title", ""),
             sections=tuple(sections),
             question_groups=tuple(groups),
             actors=tuple(actors),
             relations=tuple(relations),
             references=tuple(references),
-            languages=languages,
-            meta=_freeze({**{k: v for k, v in lang_meta.items() if k != "labels"}, "source": dict(source)}),
-            labels=_freeze(
-                {kind: dict(values) for kind, values in labels.items() if isinstance(values, dict)}
+            languages=tuple(meta["languages"]),
+            meta=_freeze(
+                {**{k: v for k, v in lang_meta.items() if k != "labels"}, "source": dict(meta["source"])}
             ),
+            labels=_freeze({kind: dict(values) for kind, values in labels.items()}),
             activities=_freeze(activities),
         )
 
-    def actors(self, lang: str) -> list[Actor]:
+    def actors(self, lang: str) -> list[Actor] | None:
+        """The actors of actors.yaml with their names from ``<lang>/actors.yaml``; every id needs one."""
         name, local_name = "actors.yaml", f"{lang}/actors.yaml"
-        local = self.file(local_name)
-        local_actors = local.get("actors") if isinstance(local, dict) else None
-        if local is not None and not isinstance(local_actors, dict):
-            self.problem(local_name, "expected a mapping 'actors' of actor id → name, role")
-            local_actors = None
-        local_actors = local_actors or {}
+        data, local = self.data(name), self.data(local_name)
+        if data is None:
+            return None
+        texts = local["actors"] if local is not None else {}
         actors: list[Actor] = []
-        seen: set[str] = set()
-        records = self.items(name, self.file(name), "actors")
-        fields = (
-            "id",
-            "kind",
-            "sector",
-            "parts",
-            "speaks",
-            "project_group",
-            "workshop",
-            "at_table",
-            "variants",
-        )
-        for i, record in enumerate(records):
-            path = f"actors[{i}]"
-            record = self.mapping(name, record, path, _yaml.line_of(records, i))
-            if record is None:
+        ids: set[str] = set()
+        for record in data["actors"]:
+            actor_id = record["id"]
+            if self.duplicate(name, "actor", actor_id, ids, f"actors[{actor_id}].id", record):
                 continue
-            actor_id = self.field(name, record, "id", path, _is_id, "an id (a-z, 0-9, '-')")
-            if actor_id is None:
-                continue
-            path = f"actors[{actor_id}]"
-            if actor_id in seen:
-                self.problem(
-                    name, f"duplicate actor id {actor_id!r}", f"{path}.id", _yaml.line_of(record, "id")
-                )
-                continue
-            seen.add(actor_id)
-            self.unknown_fields(name, record, path, fields)
-            kind = self.field(name, record, "kind", path, lambda v: v in ACTOR_KINDS, " | ".join(ACTOR_KINDS))
-            sector = self.field(name, record, "sector", path, _is_str, "a sector key")
-            parts = self.field(
-                name, record, "parts", path, _is_parts, "a list of parts, e.g. [1, 2]", default=[]
-            )
-            speaks = self.field(name, record, "speaks", path, _is_bool, "true or false", default=False)
-            in_group = self.field(
-                name, record, "project_group", path, _is_tristate, "true, false or not_stated"
-            )
-            workshop = self.field(name, record, "workshop", path, _is_tristate, "true, false or not_stated")
-            at_table = self.field(name, record, "at_table", path, _is_bool, "true or false", default=False)
-            variants = self.field(
-                name,
-                record,
-                "variants",
-                path,
-                _is_str_list,
-                "a list of spellings",
-                required=False,
-                default=[],
-            )
-            texts = local_actors.get(actor_id)
-            if not isinstance(texts, dict):
+            if local is not None and actor_id not in texts:
                 self.problem(
                     local_name,
                     f"actor {actor_id!r} has no name and role here",
                     f"actors.{actor_id}",
-                    getattr(local_actors, "line", None),
+                    getattr(texts, "line", None),
                 )
-                texts = {}
-            else:
-                self.unknown_fields(local_name, texts, f"actors.{actor_id}", ("name", "role", "note"))
+            entry = texts.get(actor_id) or {}
             actors.append(
                 Actor(
                     id=actor_id,
-                    name=self.field(
-                        local_name, texts, "name", f"actors.{actor_id}", _is_text, "a name", default=actor_id
-                    )
-                    if texts
-                    else actor_id,
-                    kind=kind or "person",
-                    sector=sector or NOT_STATED,
-                    role=self.field(
-                        local_name, texts, "role", f"actors.{actor_id}", _is_text, "a role", default=""
-                    )
-                    if texts
-                    else "",
-                    parts=tuple(parts),
-                    speaks=bool(speaks),
-                    project_group=_tristate(in_group),
-                    workshop=_tristate(workshop),
-                    at_table=bool(at_table),
-                    variants=tuple(variants),
-                    note=str(texts.get("note") or ""),
+                    name=entry.get("name", actor_id),
+                    kind=record["kind"],
+                    sector=record["sector"],
+                    role=entry.get("role", ""),
+                    parts=tuple(record["parts"]),
+                    speaks=record["speaks"],
+                    project_group=_tristate(record["project_group"]),
+                    workshop=_tristate(record["workshop"]),
+                    at_table=record["at_table"],
+                    variants=tuple(record.get("variants", ())),
+                    note=str(entry.get("note") or ""),
                 )
             )
-        for extra in local_actors:
-            if extra not in seen and name not in self.broken:
+        for extra in texts:
+            if extra not in ids:
                 self.problem(
                     local_name,
                     f"unknown actor id {extra!r} (not in actors.yaml)",
                     f"actors.{extra}",
-                    _yaml.line_of(local_actors, extra),
+                    _yaml.line_of(texts, extra),
                 )
         return actors
 
-    def lang_meta(self, lang: str, actors: list[Actor]) -> dict | None:
+    def lang_meta(self, lang: str, actors: list[Actor] | None) -> dict | None:
+        """``<lang>/meta.yaml``; every actor's sector needs a label."""
         name = f"{lang}/meta.yaml"
-        meta = self.file(name)
+        meta = self.data(name)
         if meta is None:
             return None
-        if not isinstance(meta, dict):
-            self.problem(name, f"expected a mapping, found {_kind(meta)}")
-            return None
-        self.field(name, meta, "title", "meta", _is_text, "a title")
-        self.field(name, meta, "attribution", "meta", _is_text, "an attribution line")
-        labels = self.field(name, meta, "labels", "meta", _is_dict, "a mapping of label kinds", default={})
-        sectors = labels.get("sector") if isinstance(labels.get("sector"), dict) else {}
-        for actor in actors:
-            if actor.sector not in sectors:
+        labels = meta["labels"]
+        for actor in actors or ():
+            if actor.sector not in labels.get("sector", {}):
                 self.problem(
                     name,
                     f"no label for sector {actor.sector!r} (used by actor {actor.id!r})",
@@ -419,46 +370,24 @@ class _Reader:
                 )
         return meta
 
-    def questions(self, lang: str) -> list[QuestionGroup]:
+    def questions(self, lang: str) -> list[QuestionGroup] | None:
+        """The question groups of ``<lang>/questions.yaml``; ids are unique, every question's group exists."""
         name = f"{lang}/questions.yaml"
-        data = self.file(name)
+        data = self.data(name)
+        if data is None:
+            return None
         groups: dict[str, tuple[str, list[Question]]] = {}
-        for i, record in enumerate(self.items(name, data, "groups")):
-            record = self.mapping(name, record, f"groups[{i}]", _yaml.line_of(data.get("groups"), i))
-            if record is None:
+        for i, record in enumerate(data["groups"]):
+            group_id, heading = record["id"], record["heading"]
+            if self.duplicate(name, "group", group_id, set(groups), f"groups[{i}].id", record):
                 continue
-            group_id = self.field(name, record, "id", f"groups[{i}]", _is_id, "an id")
-            heading = self.field(name, record, "heading", f"groups[{i}]", _is_text, "a heading")
-            if group_id is None:
-                continue
-            if group_id in groups:
-                self.problem(
-                    name, f"duplicate group id {group_id!r}", f"groups[{i}].id", _yaml.line_of(record, "id")
-                )
-                continue
-            if heading is not None:
-                self.text(name, heading, f"groups[{group_id}].heading", _yaml.line_of(record, "heading"))
-            groups[group_id] = (heading or group_id, [])
+            self.hygiene(name, heading, f"groups[{group_id}].heading", _yaml.line_of(record, "heading"))
+            groups[group_id] = (heading, [])
         seen: set[str] = set()
-        records = self.items(name, data, "questions")
-        for i, record in enumerate(records):
-            record = self.mapping(name, record, f"questions[{i}]", _yaml.line_of(records, i))
-            if record is None:
-                continue
-            question_id = self.field(name, record, "id", f"questions[{i}]", _is_id, "an id")
-            if question_id is None:
-                continue
+        for record in data["questions"]:
+            question_id, group = record["id"], record["group"]
             path = f"questions[{question_id}]"
-            if question_id in seen:
-                self.problem(
-                    name, f"duplicate question id {question_id!r}", f"{path}.id", _yaml.line_of(record, "id")
-                )
-                continue
-            seen.add(question_id)
-            self.unknown_fields(name, record, path, ("id", "group", "text"))
-            group = record.get("group")
-            if group is None:
-                self.problem(name, f"question {question_id!r} has no group", f"{path}.group", record.line)
+            if self.duplicate(name, "question", question_id, seen, f"{path}.id", record):
                 continue
             if group not in groups:
                 self.problem(
@@ -469,70 +398,44 @@ class _Reader:
                     _yaml.line_of(record, "group"),
                 )
                 continue
-            text = self.text(name, record.get("text"), f"{path}.text", _yaml.line_of(record, "text"))
-            if text is not None:
-                members = groups[group][1]
-                members.append(Question(id=question_id, group=group, number=len(seen), text=text))
+            self.hygiene(name, record["text"], f"{path}.text", _yaml.line_of(record, "text"))
+            groups[group][1].append(
+                Question(id=question_id, group=group, number=len(seen), text=record["text"])
+            )
         return [QuestionGroup(id=g, heading=h, questions=tuple(qs)) for g, (h, qs) in groups.items()]
 
-    def sections(self, lang: str, actors: dict[str, Actor], groups: list[QuestionGroup]) -> list[Section]:
+    def sections(
+        self, lang: str, actors: dict[str, Actor] | None, groups: list[QuestionGroup] | None
+    ) -> list[Section] | None:
+        """The sections of ``<lang>/text.yaml``, with the question groups where it has ``questions: true``."""
         name = f"{lang}/text.yaml"
-        data = self.file(name)
-        records = self.items(name, data, "sections")
+        data = self.data(name)
+        if data is None:
+            return None
         sections: list[Section] = []
         seen: set[str] = set()
-        for i, record in enumerate(records):
-            record = self.mapping(name, record, f"sections[{i}]", _yaml.line_of(records, i))
-            if record is None:
-                continue
-            section_id = self.field(name, record, "id", f"sections[{i}]", _is_id, "an id")
-            if section_id is None:
-                continue
+        for record in data["sections"]:
+            section_id, heading, level = record["id"], record["heading"], record.get("level", 1)
             path = f"sections[{section_id}]"
-            if section_id in seen:
-                self.problem(
-                    name, f"duplicate section id {section_id!r}", f"{path}.id", _yaml.line_of(record, "id")
-                )
+            if self.duplicate(name, "section", section_id, seen, f"{path}.id", record):
                 continue
-            seen.add(section_id)
-            self.unknown_fields(
-                name, record, path, ("id", "heading", "level", "part", "paragraphs", "questions")
-            )
-            heading = self.text(
-                name, record.get("heading"), f"{path}.heading", _yaml.line_of(record, "heading")
-            )
-            level = self.field(name, record, "level", path, lambda v: v in (1, 2), "1 or 2", default=1)
-            part = self.field(name, record, "part", path, _is_part, "a part number", required=False)
+            self.hygiene(name, heading, f"{path}.heading", _yaml.line_of(record, "heading"))
             blocks = self.blocks(name, section_id, record, path, actors)
             sections.append(
-                Section(
-                    id=section_id,
-                    heading=heading or section_id,
-                    level=level,
-                    blocks=tuple(blocks),
-                    part=part,
-                    lang=lang,
-                )
+                Section(section_id, heading, level, tuple(blocks), part=record.get("part"), lang=lang)
             )
             if record.get("questions") is True:
-                sections.extend(_question_sections(groups, level + 1, lang))
-        for group in groups:
+                sections.extend(_question_sections(groups or [], level + 1, lang))
+        for group in groups or ():
             if group.id in seen:
                 self.problem(name, f"section id {group.id!r} is also a question group id", "sections")
         return sections
 
     def blocks(
-        self, name: str, section_id: str, record: dict, path: str, actors: dict[str, Actor]
+        self, name: str, section_id: str, record: dict, path: str, actors: dict[str, Actor] | None
     ) -> list[Block]:
+        """A section's paragraphs as blocks; every speaker is an actor and the text is clean."""
         paragraphs = record.get("paragraphs", [])
-        if not isinstance(paragraphs, list):
-            self.problem(
-                name,
-                f"expected a list of paragraphs, found {_kind(paragraphs)}",
-                f"{path}.paragraphs",
-                _yaml.line_of(record, "paragraphs"),
-            )
-            return []
         blocks: list[Block] = []
         for p, paragraph in enumerate(paragraphs, start=1):
             items = paragraph if isinstance(paragraph, list) else [paragraph]
@@ -541,196 +444,134 @@ class _Reader:
                 where = f"{path}.paragraphs[{p}][{b}]"
                 item_line = _yaml.line_of(items, b - 1) if isinstance(items, _yaml.LineList) else line
                 block_id = f"{section_id}.{p}.{b}"
-                if isinstance(item, dict):
-                    if len(item) != 1:
-                        self.problem(
-                            name,
-                            "a quote is a mapping with exactly one key, the speaker id: "
-                            f"{{speaker: words}}, found keys {list(item)}",
-                            where,
-                            item_line,
-                        )
-                        continue
-                    ((speaker, words),) = item.items()
-                    if speaker not in actors and "actors.yaml" not in self.broken:
-                        self.problem(
-                            name,
-                            f"unknown speaker id {speaker!r} (not an actor in actors.yaml)",
-                            where,
-                            item_line,
-                        )
-                        continue
-                    words = self.text(name, words, where, item_line)
-                    if words is not None:
-                        blocks.append(
-                            Block(
-                                block_id,
-                                "utterance",
-                                words,
-                                section_id,
-                                p,
-                                speaker=speaker,
-                                speaker_name=actors[speaker].name if speaker in actors else speaker,
-                            )
-                        )
-                else:
-                    words = self.text(name, item, where, item_line)
-                    if words is not None:
-                        blocks.append(Block(block_id, "narration", words, section_id, p))
+                if not isinstance(item, dict):
+                    self.hygiene(name, item, where, item_line)
+                    blocks.append(Block(block_id, "narration", item, section_id, p))
+                    continue
+                ((speaker, words),) = item.items()
+                if actors is not None and speaker not in actors:
+                    message = f"unknown speaker id {speaker!r} (not an actor in actors.yaml)"
+                    self.problem(name, message, where, item_line)
+                    continue
+                self.hygiene(name, words, where, item_line)
+                shown = actors[speaker].name if actors is not None else speaker
+                blocks.append(
+                    Block(block_id, "utterance", words, section_id, p, speaker=speaker, speaker_name=shown)
+                )
         return blocks
 
-    def relations(self, lang: str, actors: dict[str, Actor], sections: list[Section]) -> list[Relation]:
+    def relations(
+        self, lang: str, actors: dict[str, Actor] | None, sections: list[Section] | None
+    ) -> list[Relation] | None:
+        """The optional relations; both ends are actors, and the evidence stands word for word in the text."""
         name = "relations.yaml"
-        if not (self.folder / name).is_file():
+        if not self.exists(name):
             return []
-        paragraphs = [(s.id, _squash(join_blocks(p))) for s in sections for p in s.paragraphs]
+        data = self.data(name)
+        if data is None:
+            return None
+        paragraphs = [(s.id, _squash(join_blocks(p))) for s in sections or () for p in s.paragraphs]
         relations: list[Relation] = []
-        records = self.items(name, self.file(name), "relations")
-        for i, record in enumerate(records):
+        for i, record in enumerate(data["relations"]):
             path = f"relations[{i}]"
-            record = self.mapping(name, record, path, _yaml.line_of(records, i))
-            if record is None:
-                continue
-            self.unknown_fields(name, record, path, ("source", "type", "target", "evidence", "note"))
-            ends = []
+            known = True
             for end in ("source", "target"):
-                actor_id = self.field(name, record, end, path, _is_str, "an actor id")
-                if actor_id is not None and actor_id not in actors and "actors.yaml" not in self.broken:
+                if actors is not None and record[end] not in actors:
                     self.problem(
                         name,
-                        f"relation to an unknown actor {actor_id!r}",
+                        f"relation to an unknown actor {record[end]!r}",
                         f"{path}.{end}",
                         _yaml.line_of(record, end),
                     )
-                    actor_id = None
-                ends.append(actor_id)
-            rel_type = self.field(
-                name, record, "type", path, lambda v: v in RELATION_TYPES, " | ".join(RELATION_TYPES)
-            )
-            evidence = self.field(
-                name, record, "evidence", path, _is_dict, "a mapping language → sentence", default={}
-            )
-            sentence = evidence.get(lang) if isinstance(evidence, dict) else None
+                    known = False
+            evidence = record["evidence"]
+            sentence = evidence.get(lang)
             if sentence is None:
-                self.problem(
-                    name,
-                    f"no evidence in {lang!r}",
-                    f"{path}.evidence.{lang}",
-                    _yaml.line_of(record, "evidence"),
-                )
+                line = _yaml.line_of(record, "evidence")
+                self.problem(name, f"no evidence in {lang!r}", f"{path}.evidence.{lang}", line)
                 continue
-            found = [sid for sid, text in paragraphs if _squash(str(sentence)) in text]
+            if sections is None:
+                continue
+            found = [sid for sid, text in paragraphs if _squash(sentence) in text]
             if not found:
                 self.problem(
                     name,
-                    f"the evidence is not found word for word in {lang}/text.yaml: {str(sentence)[:80]!r}",
+                    f"the evidence is not found word for word in {lang}/text.yaml: {sentence[:80]!r}",
                     f"{path}.evidence.{lang}",
                     _yaml.line_of(evidence, lang),
                 )
                 continue
-            if None in ends or rel_type is None:
-                continue
-            relations.append(
-                Relation(
-                    source=ends[0],
-                    type=rel_type,
-                    target=ends[1],
-                    evidence=str(sentence),
-                    section=found[0],
-                    note=str(record.get("note") or ""),
+            if known:
+                note = str(record.get("note") or "")
+                relations.append(
+                    Relation(record["source"], record["type"], record["target"], sentence, found[0], note)
                 )
-            )
         return relations
 
-    def references(self, section_ids: set[str]) -> list[Reference]:
+    def references(self, sections: list[Section] | None) -> list[Reference] | None:
+        """The optional references; ids are unique and every section they name exists."""
         name = "references.yaml"
-        if not (self.folder / name).is_file():
+        if not self.exists(name):
             return []
+        data = self.data(name)
+        if data is None:
+            return None
+        section_ids = {s.id for s in sections} if sections is not None else None
         references: list[Reference] = []
-        seen: set[str] = set()
-        records = self.items(name, self.file(name), "references")
-        for i, record in enumerate(records):
-            path = f"references[{i}]"
-            record = self.mapping(name, record, path, _yaml.line_of(records, i))
-            if record is None:
+        for i, record in enumerate(data["references"]):
+            path, ref_id, where = f"references[{i}]", record["id"], record["sections"]
+            if self.duplicate(name, "reference", ref_id, {r.id for r in references}, f"{path}.id", record):
                 continue
-            self.unknown_fields(name, record, path, ("id", "authors", "year", "cited_as", "sections"))
-            ref_id = self.field(name, record, "id", path, _is_id, "an id")
-            if ref_id in seen:
-                self.problem(
-                    name, f"duplicate reference id {ref_id!r}", f"{path}.id", _yaml.line_of(record, "id")
-                )
-                continue
-            authors = self.field(name, record, "authors", path, _is_str_list, "a list of names", default=[])
-            year = self.field(name, record, "year", path, _is_scalar, "a year as printed", default="")
-            cited_as = self.field(
-                name, record, "cited_as", path, _is_text, "the citation as printed", default=""
-            )
-            where = self.field(
-                name, record, "sections", path, _is_str_list, "a list of section ids", default=[]
-            )
             for section_id in where:
-                if section_id not in section_ids:
-                    self.problem(
-                        name,
-                        f"unknown section id {section_id!r}",
-                        f"{path}.sections",
-                        _yaml.line_of(record, "sections"),
-                    )
-            if ref_id is None:
-                continue
-            seen.add(ref_id)
-            references.append(Reference(ref_id, tuple(authors), str(year), cited_as, tuple(where)))
+                if section_ids is not None and section_id not in section_ids:
+                    line = _yaml.line_of(record, "sections")
+                    self.problem(name, f"unknown section id {section_id!r}", f"{path}.sections", line)
+            authors, year = tuple(record["authors"]), str(record["year"])
+            references.append(Reference(ref_id, authors, year, record["cited_as"], tuple(where)))
         return references
 
-    def activities(self, lang: str, sections: list[Section], groups: list[QuestionGroup]) -> dict:
+    def activities(
+        self, lang: str, sections: list[Section] | None, groups: list[QuestionGroup] | None
+    ) -> dict | None:
         """The optional activity texts; every ``evidence`` block id and ``question`` id must exist."""
         name = f"{lang}/activities.yaml"
-        if not (self.folder / name).is_file():
+        if not self.exists(name):
             return {}
-        data = self.file(name)
-        if not isinstance(data, dict):
-            if name not in self.broken:
-                self.problem(name, f"expected a mapping of activity → texts, found {_kind(data)}")
-            return {}
-        blocks = {b.id for s in sections for b in s.blocks}
-        questions = {q.id for g in groups for q in g.questions}
+        data = self.data(name)
+        if data is None:
+            return None
+        blocks = {b.id for s in sections for b in s.blocks} if sections is not None else None
+        questions = {q.id for g in groups for q in g.questions} if groups is not None else None
 
-        def walk(node: Any, path: str) -> None:
+        def walk(node: Any, path: str, line: int | None) -> None:
             if isinstance(node, dict):
                 for key, value in node.items():
-                    where = f"{path}.{key}" if path else str(key)
+                    where, at = f"{path}.{key}" if path else str(key), _yaml.line_of(node, key)
                     if key == "evidence":
-                        refs = value if isinstance(value, list) else [value]
-                        for ref in refs:
-                            if ref not in blocks:
-                                self.problem(
-                                    name,
-                                    f"unknown block id {ref!r} (ids look like del-1.3.10)",
-                                    where,
-                                    _yaml.line_of(node, key),
-                                )
-                    elif key == "question" and value not in questions:
-                        self.problem(name, f"unknown question id {value!r}", where, _yaml.line_of(node, key))
+                        for ref in value if isinstance(value, list) else [value]:
+                            if blocks is not None and ref not in blocks:
+                                message = f"unknown block id {ref!r} (ids look like del-1.3.10)"
+                                self.problem(name, message, where, at)
+                    elif key == "question":
+                        if questions is not None and value not in questions:
+                            self.problem(name, f"unknown question id {value!r}", where, at)
                     else:
-                        walk(value, where)
+                        walk(value, where, at)
             elif isinstance(node, list):
                 for i, item in enumerate(node):
-                    walk(item, f"{path}[{i}]")
+                    walk(item, f"{path}[{i}]", _yaml.line_of(node, i))
             elif isinstance(node, str):
-                issue = _hygiene(node)
-                if issue:
-                    self.problem(name, issue, path, None)
+                self.hygiene(name, node, path, line)
 
-        walk(data, "")
+        walk(data, "", None)
         return data
 
-    def check_speakers(self, actors: list[Actor], sections: list[Section]) -> None:
+    def check_speakers(self, actors: list[Actor] | None, sections: list[Section] | None) -> None:
         """``speaks`` in actors.yaml must agree with the quotes in the text."""
+        if actors is None or sections is None:
+            return
         speakers = {b.speaker for s in sections for b in s.utterances}
-        records = self.file("actors.yaml")
-        items = records.get("actors") if isinstance(records, dict) else None
-        lines = {r.get("id"): r.line_of("speaks") for r in items or [] if isinstance(r, _yaml.LineDict)}
+        lines = {r["id"]: _yaml.line_of(r, "speaks") for r in self.data("actors.yaml")["actors"]}
         for actor in actors:
             if actor.speaks != (actor.id in speakers):
                 said = "has no quote in the text" if actor.speaks else "has quotes in the text"
@@ -740,6 +581,29 @@ class _Reader:
                     f"actors[{actor.id}].speaks",
                     lines.get(actor.id),
                 )
+
+    def compare_editions(self, languages: list[str]) -> None:
+        """Every edition has the same actor, section and question ids as the first one declared."""
+        kinds = (
+            ("actor", "actors", "actors"),
+            ("section", "text", "sections"),
+            ("question", "questions", "questions"),
+        )
+        for lang in languages[1:]:
+            for what, file, key in kinds:
+                first, data = (self.data(f"{code}/{file}.yaml") for code in (languages[0], lang))
+                if first is None or data is None:
+                    continue
+                expected, ids = (
+                    [i if isinstance(i, str) else i["id"] for i in d[key]] for d in (first, data)
+                )
+                missing, extra = [i for i in expected if i not in ids], [i for i in ids if i not in expected]
+                found = [
+                    f"{label} {', '.join(i)}" for label, i in (("missing", missing), ("extra", extra)) if i
+                ]
+                if found:
+                    message = f"the {what} ids differ from the {languages[0]!r} edition: {'; '.join(found)}"
+                    self.problem(f"{lang}/{file}.yaml", message, key, _yaml.line_of(data, key))
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
@@ -779,53 +643,5 @@ def _freeze(mapping: dict) -> Any:
     return MappingProxyType(mapping)
 
 
-_KINDS = ((type(None), "nothing"), (bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"))
-
-
-def _kind(value: Any) -> str:
-    """How a wrong value looks, for a message: 'a list', 'text', 'nothing'…"""
-    return next((name for kind, name in _KINDS if isinstance(value, kind)), type(value).__name__)
-
-
 def _tristate(value: Any) -> bool | None:
     return None if value == NOT_STATED or value is None else bool(value)
-
-
-def _is_str(v: Any) -> bool:
-    return isinstance(v, str) and bool(v)
-
-
-def _is_text(v: Any) -> bool:
-    return isinstance(v, str) and bool(v.strip())
-
-
-def _is_id(v: Any) -> bool:
-    return isinstance(v, str) and bool(ID_PATTERN.match(v))
-
-
-def _is_bool(v: Any) -> bool:
-    return isinstance(v, bool)
-
-
-def _is_tristate(v: Any) -> bool:
-    return isinstance(v, bool) or v == NOT_STATED
-
-
-def _is_dict(v: Any) -> bool:
-    return isinstance(v, dict)
-
-
-def _is_scalar(v: Any) -> bool:
-    return isinstance(v, (str, int)) and not isinstance(v, bool)
-
-
-def _is_part(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
-
-
-def _is_parts(v: Any) -> bool:
-    return isinstance(v, list) and all(_is_part(p) for p in v)
-
-
-def _is_str_list(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) and x for x in v)

@@ -6,8 +6,8 @@ built, saves on every change, and shows a small "saved" line. Nothing here raise
 becomes a friendly message in the case's language, and the details go to the log.
 
 Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons and text boxes with
-visible labels, no sliders and nothing drag-only (see ``notes/browser-testing.md``). Charts are shown as
-``<img alt=…>`` with the numbers behind them.
+visible labels, no sliders (their handle has no accessible name in ipywidgets 8) and nothing drag-only.
+Charts are shown as vector images (``<img alt=…>`` carrying the SVG) with the numbers behind them.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 from IPython.display import HTML
 
-from casekit import _html, loader
+from casekit import _html, _templates, loader, registry
 from casekit.answers import AnswerStore, Revision
 from casekit.case import Actor, Case
+from casekit.clock import local_clock
 from casekit.errors import CasekitError
 from casekit.i18n import t
+from casekit.registry import SCALE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,15 +49,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCALE = (1, 2, 3, 4, 5)
 UNSET = 0  # the dropdown value meaning "not chosen yet"; never stored
 
-# Answer keys: question ids, plus these activity keys.
+# Answer keys, as the answer registry (casekit.registry) defines them.
 MAP_KEY = "stakeholder-map"
 DECISION_KEY = "decision-point"
 GOALS_KEY = "goal-divergence"
-PROPOSAL_FIELDS = ("minutes", "overlap", "process")
 PLAN_KEY = "proposal.participation"
+PROPOSAL_FIELDS = tuple(
+    k.partition(".")[2] for k in registry.activity_keys() if k.startswith("proposal.") and k != PLAN_KEY
+)
 
 _WIDE = W.Layout(width="100%")
 _LABEL_WIDTH = {"description_width": "9em"}
@@ -154,32 +155,30 @@ def _guarded(lang: str, status: W.HTML) -> Callable[[Callable[..., None]], Calla
     return wrap
 
 
+def _piece(macro: str, /, **arguments: Any) -> str:
+    """One small HTML piece from ``templates/widgets.html.j2``."""
+    return _templates.piece("widgets.html.j2", macro, **arguments)
+
+
 def _status_html(message: str, *, error: bool = False) -> str:
-    role = "alert" if error else "status"
-    colour = "#8B0000" if error else "#1b5e20"
-    return f'<span role="{role}" aria-live="polite" style="color:{colour}">{escape(message)}</span>'
+    return _piece("status", message=message, error=error)
 
 
 def _clock(revision: Revision) -> str:
-    try:
-        return (
-            datetime.fromisoformat(revision.saved_at.replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
-        )
-    except ValueError:
-        return revision.saved_at
+    return local_clock(revision.saved_at)
 
 
 def _message(text: str) -> HTML:
-    return HTML(f'<p role="alert" style="color:#8B0000">{escape(text)}</p>')
+    return HTML(_piece("message", text=text))
 
 
 def _heading(text: str, level: int = 2) -> W.HTML:
     """Activity titles are <h2> under the notebook's <h1>; their parts are <h3>."""
-    return W.HTML(f"<h{level}>{escape(text)}</h{level}>")
+    return W.HTML(_piece("heading", text=text, level=level))
 
 
 def _paragraph(text: str) -> W.HTML:
-    return W.HTML(f"<p>{escape(text)}</p>", layout=_WIDE)
+    return W.HTML(_piece("paragraph", text=text), layout=_WIDE)
 
 
 def _textarea(description: str, value: str, rows: int = 5) -> W.Textarea:
@@ -209,22 +208,12 @@ def _scale_labels(lang: str) -> dict[int, str]:
 
 def _evidence_html(case: Case, block_ids: Iterable[str]) -> str:
     """The case passages an activity builds on, with speaker and paragraph, as a quote list."""
-    items = []
+    quotes = []
     for block_id in block_ids:
         block = case.block(block_id)
-        who = (
-            f"<strong>{escape(t('speaker_said', case.lang, name=block.speaker_name))}</strong> "
-            if (block.speaker_name)
-            else ""
-        )
-        items.append(
-            f'<blockquote style="margin:0.3em 0 0.3em 1em;padding-left:0.6em;'
-            f'border-left:4px solid #0072B2">{who}{escape(_html.display_narration(block.quoted))} '
-            f"<small>({escape(block.ref)})</small></blockquote>"
-        )
-    if not items:
-        return ""
-    return f"<h3>{escape(t('widgets.evidence_heading', case.lang))}</h3>{''.join(items)}"
+        speaker = t("speaker_said", case.lang, name=block.speaker_name) if block.speaker_name else ""
+        quotes.append({"speaker": speaker, "text": _html.display_narration(block.quoted), "ref": block.ref})
+    return _piece("evidence", heading=t("widgets.evidence_heading", case.lang), quotes=quotes)
 
 
 def _intro(case: Case, key: str) -> list[W.Widget]:
@@ -264,10 +253,7 @@ def start(
         display(_message(recovered))
     where = os.path.relpath(store.path) if store.path.is_relative_to(os.getcwd()) else str(store.path)
     display(
-        HTML(
-            f"<p><small>{escape(t('widgets.store_location', case.lang, path=where, learner=store.learner))}"
-            "</small></p>"
-        )
+        HTML(_piece("small", text=t("widgets.store_location", case.lang, path=where, learner=store.learner)))
     )
     return case, store
 
@@ -279,7 +265,7 @@ def read(case: Case, part: int = 1) -> HTML:
     except KeyError:
         return _message(t("widgets.read.unknown_part", case.lang, part=part))
     names = list(dict.fromkeys(b.speaker_name for b in section.utterances if b.speaker_name))
-    speakers = f"<p><em>{escape(t('widgets.speakers_in_part', case.lang, names=', '.join(names)))}</em></p>"
+    speakers = _piece("speakers", text=t("widgets.speakers_in_part", case.lang, names=", ".join(names)))
     return HTML(_html.section_html(section, case.lang, top_level=1).replace("</h2>", "</h2>" + speakers, 1))
 
 
@@ -327,16 +313,7 @@ def _map_groups(case: Case) -> list[tuple[str, list[Actor]]]:
 
 def _placements(saved: Any, case: Case) -> dict[str, dict[str, int | None]]:
     """Saved placements that still fit the case: known actors, values on the scale."""
-    known = {a.id for a in case.actors}
-    if not isinstance(saved, Mapping):
-        return {}
-    result = {}
-    for actor_id, place in saved.items():
-        if actor_id in known and isinstance(place, Mapping):
-            result[actor_id] = {
-                axis: place.get(axis) if place.get(axis) in SCALE else None for axis in ("power", "interest")
-            }
-    return result
+    return registry.clean(MAP_KEY, saved, case) or {}
 
 
 def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
@@ -360,8 +337,7 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
             interest = _scale_dropdown(t("widgets.map.interest", lang), labels, place.get("interest"), lang)
             inputs[f"{actor.id}.power"], inputs[f"{actor.id}.interest"] = power, interest
             name = W.HTML(
-                f'<strong title="{escape(actor.role)}">{escape(actor.name)}</strong>',
-                layout=W.Layout(width="14em"),
+                _piece("actor_name", name=actor.name, role=actor.role), layout=W.Layout(width="14em")
             )
             rows.append(W.HBox([name, power, interest], layout=W.Layout(flex_flow="row wrap")))
 
@@ -390,11 +366,8 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
 
     for control in inputs.values():
         control.observe(changed, names="value")
-    relations = W.HTML(
-        f"<h3>{escape(t('widgets.map.relations_heading', lang))}</h3>"
-        + charts.relations_diagram(case).to_html(),
-        layout=_WIDE,
-    )
+    heading = _piece("heading", text=t("widgets.map.relations_heading", lang), level=3)
+    relations = W.HTML(heading + charts.relations_diagram(case).to_html(), layout=_WIDE)
     form = W.VBox(rows, layout=W.Layout(min_width="30em", flex="1 1 30em"))
     body = W.HBox(
         [form, W.VBox([chart, saver.status], layout=W.Layout(flex="1 1 30em"))],
@@ -411,8 +384,7 @@ def decision_point(case: Case, store: AnswerStore | None) -> Activity:
     """
     lang = case.lang
     saver = _Saver(store, lang)
-    saved = saver.restore(DECISION_KEY)
-    saved = saved if isinstance(saved, Mapping) else {}
+    saved = registry.clean(DECISION_KEY, saver.restore(DECISION_KEY), case) or {}
     options = dict(case.activity(DECISION_KEY).get("options") or {})
     choice = W.RadioButtons(
         options=[(str(label), key) for key, label in options.items()],
@@ -441,12 +413,8 @@ def decision_point(case: Case, store: AnswerStore | None) -> Activity:
 
 # -- goal divergence -----------------------------------------------------------------------------------------
 def _quotes_html(case: Case, actor_id: str) -> str:
-    quotes = [b for b in case.utterances if b.speaker == actor_id]
-    return "".join(
-        f'<blockquote style="margin:0.2em 0 0.4em 0;padding-left:0.6em;border-left:4px solid #E69F00">'
-        f"{escape(b.quoted)} <small>({escape(b.ref)})</small></blockquote>"
-        for b in quotes
-    )
+    quotes = [{"text": b.quoted, "ref": b.ref} for b in case.utterances if b.speaker == actor_id]
+    return _piece("quotes", items=quotes)
 
 
 def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
@@ -460,13 +428,8 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
     lang = case.lang
     config = case.activity(GOALS_KEY)
     saver = _Saver(store, lang)
-    saved = saver.restore(GOALS_KEY)
+    saved = registry.clean(GOALS_KEY, saver.restore(GOALS_KEY), case) or {}
     speakers = [a for a in case.actors if a.speaks]
-    saved = (
-        {k: v for k, v in saved.items() if v in SCALE and k in {a.id for a in speakers}}
-        if isinstance(saved, Mapping)
-        else {}
-    )
     labels = {n: str(n) for n in SCALE}
     labels[1] = t("widgets.goals.point", lang, n=1, text=config.get("left", ""))
     labels[5] = t("widgets.goals.point", lang, n=5, text=config.get("right", ""))
@@ -532,8 +495,7 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
     if not isinstance(config, Mapping):
         return _message(t("widgets.dilemma.unknown", lang, n=n))
     saver = _Saver(store, lang)
-    saved = saver.restore(key)
-    saved = saved if isinstance(saved, Mapping) else {}
+    saved = registry.clean(key, saver.restore(key), case) or {}
     question = case.question(str(config["question"]))
     left = W.Text(
         value=str(saved.get("left") or config.get("left", "")),
@@ -604,14 +566,14 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
         control.observe(changed, names="value")
     children = [
         _heading(t("widgets.dilemma.heading", lang, n=n)),
-        W.HTML(f"<blockquote><p>{escape(question.text)}</p></blockquote>", layout=_WIDE),
+        W.HTML(_piece("quoted_question", text=question.text), layout=_WIDE),
         _paragraph(str(case.activity("dilemma").get("intro", ""))),
         left,
         right,
         position,
         justification,
         paragraphs,
-        W.HTML(f"<small>{escape(t('widgets.dilemma.paragraphs_hint', lang))}</small>"),
+        W.HTML(_piece("hint", text=t("widgets.dilemma.paragraphs_hint", lang))),
         missing,
         saver.status,
     ]
@@ -668,7 +630,7 @@ def questions(case: Case, store: AnswerStore | None, group: str | None = None) -
             inputs[question.id] = box
             statuses.append(saver.status)
             children += [
-                W.HTML(f"<p><strong>{question.number}.</strong> {escape(question.text)}</p>", layout=_WIDE),
+                W.HTML(_piece("question", number=question.number, text=question.text), layout=_WIDE),
                 box,
                 saver.status,
             ]
@@ -707,8 +669,7 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
         children += [box, saver.status]
 
     saver = _Saver(store, lang)
-    saved = saver.restore(PLAN_KEY)
-    saved = saved if isinstance(saved, Mapping) else {}
+    saved = registry.clean(PLAN_KEY, saver.restore(PLAN_KEY), case) or {}
     options = [(t("widgets.unset", lang), "")] + [(str(label), level) for level, label in levels.items()]
     children += [
         _heading(t("widgets.proposal.plan_heading", lang), 3),
@@ -739,17 +700,8 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
 
 # -- hand-in -------------------------------------------------------------------------------------------------
 def task_keys(case: Case) -> list[str]:
-    """Every answer key a learner can fill in, in the order of the journey."""
-    dilemmas = list((case.activity("dilemmas") or {}).keys())
-    return [
-        MAP_KEY,
-        DECISION_KEY,
-        GOALS_KEY,
-        *dilemmas,
-        *(q.id for q in case.questions),
-        *(f"proposal.{name}" for name in PROPOSAL_FIELDS),
-        PLAN_KEY,
-    ]
+    """Every answer key a learner can fill in, in the order of the journey (see :mod:`casekit.registry`)."""
+    return registry.answer_keys(case)
 
 
 def _is_answered(value: Any) -> bool:
@@ -779,15 +731,9 @@ def _preview_html(case: Case, store: AnswerStore | None) -> str:
     keys = task_keys(case)
     done = sum(_is_answered(answers.get(k)) for k in keys)
     state = {True: t("widgets.handin.answered", case.lang), False: t("widgets.handin.unanswered", case.lang)}
-    rows = "".join(
-        f"<tr><td>{escape(_task_title(case, k))}</td>"
-        f"<td>{escape(state[_is_answered(answers.get(k))])}</td></tr>"
-        for k in keys
-    )
-    return (
-        f"<p>{escape(t('widgets.handin.count', case.lang, answered=done, total=len(keys)))}</p>"
-        f'<table style="border-collapse:collapse"><tbody>{rows}</tbody></table>'
-    )
+    rows = [(_task_title(case, k), state[_is_answered(answers.get(k))]) for k in keys]
+    count = t("widgets.handin.count", case.lang, answered=done, total=len(keys))
+    return _piece("preview", count=count, rows=rows)
 
 
 def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
 import types
 from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 import casekit
-from casekit import export
+from casekit import export, registry
 from casekit.answers import AnswerStore, Revision
 from casekit.errors import AnswerImportError, AnswerStoreError
 from casekit.export import (
@@ -31,6 +33,23 @@ pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
 HOSTILE = "<script>alert(1)</script> og <img src=x onerror=alert(1)>"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def _images(page: str) -> list[dict[str, str]]:
+    """The attributes of every ``<img>`` in a page, unescaped, as a browser reads them."""
+
+    class Images(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[dict[str, str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "img":
+                self.found.append({k: v or "" for k, v in attrs})
+
+    parser = Images()
+    parser.feed(page)
+    return parser.found
 
 
 def _article(page: str, element_id: str) -> str:
@@ -153,15 +172,23 @@ class TestHtml:
         assert escape(str(case.activity("proposal")["levels"]["inform"])) in proposal
 
     def test_figures_embedded_with_alt_text(self, store: AnswerStore, case):
-        figure = ExportFigure(
-            title="Dit interessentkort", png=PNG, alt='Kim har "høj" magt & <stor> interesse'
-        )
-        page = export_html(store, case, [figure])
-        img = re.search(r"<img [^>]*>", page)
-        assert img is not None
-        assert 'src="data:image/png;base64,iVBORw0KGgo' in img.group(0)
-        assert 'alt="Kim har &quot;høj&quot; magt &amp; &lt;stor&gt; interesse"' in img.group(0)
+        """A raster figure is embedded as a PNG image whose alt text keeps quotes and markup as text."""
+        alt = 'Kim har "høj" magt & <stor> interesse'
+        page = export_html(store, case, [ExportFigure(title="Dit interessentkort", png=PNG, alt=alt)])
+        (img,) = _images(page)
+        assert img["src"].startswith("data:image/png;base64,iVBORw0KGgo")
+        assert img["alt"] == alt
         assert "<figcaption>Dit interessentkort</figcaption>" in page
+
+    def test_vector_figures_are_embedded_as_svg(self, store: AnswerStore, case):
+        """A figure with SVG is embedded as the vector image itself (crisp in print), with its alt text."""
+        svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>Kim</text></svg>'
+        figure = ExportFigure(title="Kort", alt="Et kort", svg=svg)
+        (img,) = _images(export_html(store, case, [figure]))
+        prefix = "data:image/svg+xml;base64,"
+        assert img["src"].startswith(prefix)
+        assert base64.b64decode(img["src"][len(prefix) :]).decode("utf-8") == svg
+        assert img["alt"] == "Et kort"
 
     def test_english_page(self, store: AnswerStore, case):
         store.save("etik-1", "x")
@@ -235,9 +262,11 @@ class TestMarkdown:
         assert text.startswith("# Dine svar")
 
     def test_store_export_markdown(self, store: AnswerStore, tmp_path: Path):
+        """The store writes the Markdown hand-in; a learner's HTML in it reads as text, never as a tag."""
         store.save("etik-2", HOSTILE)
-        assert HOSTILE in store.export(tmp_path / "svar.md", "markdown").read_text(encoding="utf-8")
-        assert (tmp_path / "svar.md").exists()
+        text = store.export(tmp_path / "svar.md", "markdown").read_text(encoding="utf-8")
+        assert HOSTILE.replace("<", "&lt;") in text
+        assert "<script" not in text and "<img" not in text
 
 
 class TestActivityTitle:
@@ -254,8 +283,9 @@ class TestActivityTitle:
             f"{case.activity('proposal')['title']} · {case.activity('proposal')['fields']['minutes']}"
         )
 
-    @pytest.mark.parametrize("key", export._ACTIVITY_ORDER)
+    @pytest.mark.parametrize("key", registry.activity_keys())
     def test_every_activity_has_a_title_in_both_languages(self, key):
+        """Every activity of the answer registry has a title of its own in Danish and in English."""
         assert activity_title(key, "da") != key and activity_title(key, "en") != key
 
 
@@ -290,3 +320,20 @@ class TestBursts:
         ]
         assert export.settled(revs, burst_seconds=60) == revs
         assert export.settled([]) == []
+
+
+class TestRegistryDocumented:
+    """docs/answers-format.md lists every answer of the registry with its shape, and the schema has it."""
+
+    def test_every_answer_is_in_the_docs_table(self):
+        """Each registry entry's key (or, for the questions, its placeholder row) and shape are documented."""
+        doc = (Path(__file__).resolve().parents[1] / "docs" / "answers-format.md").read_text(encoding="utf-8")
+        rows = [line for line in doc.splitlines() if line.startswith("| ")]
+        for spec in registry.ANSWERS:
+            shown = "question ids" if spec.key == registry.QUESTIONS else f"`{spec.key}`"
+            assert any(shown in row and f"`{spec.shape}`" in row for row in rows), spec
+
+    def test_every_shape_is_in_the_schema(self):
+        """Every shape the registry names is a definition of the export schema."""
+        definitions = registry.export_schema()["$defs"]
+        assert {f"value-{spec.shape}" for spec in registry.ANSWERS} <= set(definitions)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import casekit
 from casekit import loader
@@ -158,18 +163,18 @@ class TestValidation:
         (problem,) = [p for p in casekit.validate(mini) if "speaker" in p.message]
         assert problem.message == "unknown speaker id 'bob' (not an actor in actors.yaml)"
         assert problem.field == "sections[del-1].paragraphs[1][4]"
-        assert problem.line == 15
+        assert problem.line == 16  # one more since the yaml-language-server header
 
     def test_duplicate_ids(self, mini: Path):
         edit(mini / "da" / "questions.yaml", "id: beta-2", "id: beta-1")
         (problem,) = [p for p in casekit.validate(mini) if "duplicate" in p.message]
         assert "duplicate question id 'beta-1'" in problem.message
-        assert problem.line == 13
+        assert problem.line == 14  # one more since the yaml-language-server header
 
     def test_duplicate_yaml_keys(self, mini: Path):
         edit(mini / "da" / "meta.yaml", "title: Minicasen", "title: Minicasen\ntitle: Igen")
         (problem,) = casekit.validate(mini)
-        assert "duplicate key 'title'" in problem.message and problem.line == 2
+        assert "duplicate key 'title'" in problem.message and problem.line == 3  # after the header
 
     def test_relation_to_unknown_actor(self, mini: Path):
         edit(mini / "relations.yaml", "target: ada", "target: adam")
@@ -187,7 +192,7 @@ class TestValidation:
         edit(mini / "da" / "questions.yaml", "    group: alpha\n", "")
         (problem,) = casekit.validate(mini)
         assert problem.message == "question 'alpha-1' has no group"
-        assert problem.line == 7
+        assert problem.line == 8  # one more since the yaml-language-server header
 
     def test_question_with_unknown_group(self, mini: Path):
         edit(mini / "da" / "questions.yaml", "group: alpha", "group: gamma")
@@ -240,7 +245,7 @@ class TestValidation:
         edit(mini / "da" / "activities.yaml", "question: beta-2", "question: beta-7")
         found = problems_of(mini)
         assert any(
-            "activities.yaml:4 [decision-point.evidence]: unknown block id 'del-1.9.9'" in p for p in found
+            "activities.yaml:5 [decision-point.evidence]: unknown block id 'del-1.9.9'" in p for p in found
         )
         assert any("[dilemmas.dilemma-1.question]: unknown question id 'beta-7'" in p for p in found)
 
@@ -272,3 +277,240 @@ class TestValidation:
     def test_not_a_folder(self, tmp_path: Path):
         (problem,) = casekit.validate(tmp_path / "nothing")
         assert problem.message == "not a folder"
+
+
+SCHEMAS = Path(loader.__file__).with_name("schemas") / "case"
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = sorted((REPO / "data" / "cases" / "samskabelse").glob("*.yaml")) + sorted(
+    (REPO / "data" / "cases" / "samskabelse" / "da").glob("*.yaml")
+)
+FIXTURE = sorted(MINI.rglob("*.yaml"))
+HEADER = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
+
+
+def schema_kind(path: Path) -> str:
+    """The schema a case file follows: da/actors.yaml → local-actors, text.yaml → text."""
+    top_level = (path.parent / "case.yaml").is_file()
+    return "local-actors" if path.stem == "actors" and not top_level else path.stem
+
+
+def read_schema(kind: str) -> dict:
+    return json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def offline(uri: str) -> dict:
+    """Resolve a cross-file $ref to a shipped schema file, never the network."""
+    assert uri.startswith("https://casekit.invalid/schemas/case/"), uri
+    return read_schema(uri.rsplit("/", 1)[1].split("#")[0].removesuffix(".schema.json"))
+
+
+def full_validator(kind: str):
+    import jsonschema
+    import referencing
+    from referencing.jsonschema import DRAFT202012
+
+    schemas = [json.loads(p.read_text(encoding="utf-8")) for p in SCHEMAS.glob("*.schema.json")]
+    registry = referencing.Registry().with_resources(
+        (s["$id"], DRAFT202012.create_resource(s)) for s in schemas
+    )
+    return jsonschema.Draft202012Validator(read_schema(kind), registry=registry)
+
+
+class TestSchemas:
+    """The JSON Schemas are valid, compile with fastjsonschema, and accept every shipped case file."""
+
+    def test_there_is_a_schema_per_kind_of_file(self):
+        """Each kind of case file has its schema with $schema, a stable $id, a title and a description."""
+        kinds = {"case", "actors", "relations", "references", "meta", "text", "local-actors", "questions"}
+        for kind in {*kinds, "activities", "defs"}:
+            schema = read_schema(kind)
+            assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+            assert schema["$id"] == f"https://casekit.invalid/schemas/case/{kind}.schema.json"
+            assert schema["title"] and schema["description"]
+
+    @pytest.mark.parametrize("path", sorted(SCHEMAS.glob("*.schema.json")), ids=lambda p: p.name)
+    def test_every_schema_is_valid_and_compiles(self, path: Path):
+        """Every schema passes its meta-schema and compiles with fastjsonschema, resolving refs offline."""
+        import fastjsonschema
+        import jsonschema
+
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+        check = fastjsonschema.compile(schema, handlers={"https": offline, "http": offline})
+        assert callable(check)
+
+    @pytest.mark.parametrize("path", SHIPPED + FIXTURE, ids=lambda p: str(p.relative_to(REPO)))
+    def test_every_shipped_file_matches_its_schema(self, path: Path):
+        """Every file of the shipped case and of the fixture passes both jsonschema and fastjsonschema."""
+        import fastjsonschema
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        kind = schema_kind(path)
+        assert [e.message for e in full_validator(kind).iter_errors(data)] == []
+        fastjsonschema.compile(read_schema(kind), handlers={"https": offline})(data)
+
+    @pytest.mark.parametrize("path", SHIPPED + FIXTURE, ids=lambda p: str(p.relative_to(REPO)))
+    def test_every_shipped_file_names_its_schema_for_the_editor(self, path: Path):
+        """Every shipped YAML file starts with a yaml-language-server header pointing at its schema file."""
+        header = HEADER.match(path.read_text(encoding="utf-8"))
+        assert header, f"{path} has no yaml-language-server header on its first line"
+        target = (path.parent / header.group(1)).resolve()
+        assert target.is_file(), target
+        assert target == (SCHEMAS / f"{schema_kind(path)}.schema.json").resolve()
+
+
+class TestSchemaMessages:
+    """A file that breaks its schema gets a plain-English message with file, field and line."""
+
+    def test_wrong_type(self, mini: Path):
+        """A scalar where a list belongs says what was expected and what kind of value was found."""
+        edit(mini / "actors.yaml", "parts: [1]", "parts: 1")
+        (problem,) = casekit.validate(mini)
+        assert str(problem).endswith("actors.yaml:6 [actors[ada].parts]: expected a list, found a number")
+
+    def test_missing_field(self, mini: Path):
+        """A missing required field is named, at the line where its record starts."""
+        edit(mini / "actors.yaml", "    kind: person\n", "")
+        (problem,) = casekit.validate(mini)
+        assert (problem.message, problem.field, problem.line) == (
+            "missing field 'kind'",
+            "actors[ada].kind",
+            3,
+        )
+
+    def test_unknown_field(self, mini: Path):
+        """An unknown field is named with the fields that are allowed there, at its own line."""
+        edit(mini / "actors.yaml", "speaks: false", "speaks: false\n    colour: red")
+        (problem,) = casekit.validate(mini)
+        assert problem.message == (
+            "unknown field 'colour' (known fields: id, kind, sector, parts, speaks, project_group, workshop, "
+            "at_table, variants)"
+        )
+        assert (problem.field, problem.line) == ("actors[elever].colour", 25)
+
+    @pytest.mark.parametrize(
+        ("old", "new", "message", "field", "line"),
+        [
+            (
+                "kind: person",
+                "kind: persona",
+                "expected one of person | role | group | organisation, found 'persona'",
+                "actors[ada].kind",
+                4,
+            ),
+            (
+                "workshop: not_stated",
+                "workshop: maybe",
+                "expected one of true | false | not_stated, found 'maybe'",
+                "actors[ada].workshop",
+                9,
+            ),
+        ],
+        ids=["actor-kind", "tristate"],
+    )
+    def test_enum(self, mini: Path, old: str, new: str, message: str, field: str, line: int):
+        """A value outside a fixed set lists the allowed values."""
+        edit(mini / "actors.yaml", old, new)
+        (problem,) = casekit.validate(mini)
+        assert (problem.message, problem.field, problem.line) == (message, field, line)
+
+    def test_relation_type_enum(self, mini: Path):
+        """An unknown relation type lists the six relation types."""
+        edit(mini / "relations.yaml", "type: interrupts", "type: likes")
+        (problem,) = casekit.validate(mini)
+        assert str(problem).endswith(
+            "relations.yaml:5 [relations[0].type]: expected one of leads | reports_to | member_of | "
+            "represents | initiated_by | interrupts, found 'likes'"
+        )
+
+    def test_id_pattern(self, mini: Path):
+        """An id that is not lower-case words joined by '-' is refused, and the item is named by position."""
+        edit(mini / "da" / "questions.yaml", "id: beta-2", "id: Beta 2")
+        (problem,) = casekit.validate(mini)
+        assert problem.message == "expected an id (a-z, 0-9, '-'), found 'Beta 2'"
+        assert (problem.field, problem.line) == ("questions[2].id", 14)
+
+    def test_empty_text(self, mini: Path):
+        """An empty heading is refused as non-empty text."""
+        edit(mini / "da" / "text.yaml", "heading: Intro", 'heading: ""')
+        (problem,) = casekit.validate(mini)
+        assert (problem.message, problem.field, problem.line) == (
+            "expected non-empty text, found ''",
+            "sections[intro].heading",
+            4,
+        )
+
+    def test_quote_with_two_speakers(self, mini: Path):
+        """A quote block with two keys is explained as a quote, at the block's line and 1-based position."""
+        edit(mini / "da" / "text.yaml", "- bo: Nej.", "- {bo: Nej., ada: Ja.}")
+        (problem,) = casekit.validate(mini)
+        assert problem.message == (
+            "a quote is a mapping with exactly one key, the speaker id: {speaker: words}, "
+            "found keys ['bo', 'ada']"
+        )
+        assert (problem.field, problem.line) == ("sections[del-1].paragraphs[1][4]", 16)
+
+    def test_a_file_that_is_not_a_mapping(self, mini: Path):
+        """A file holding a list where a mapping belongs says so, without a field."""
+        (mini / "da" / "meta.yaml").write_text("- title\n", encoding="utf-8")
+        (problem,) = casekit.validate(mini)
+        assert (problem.message, problem.field) == ("expected a mapping, found a list", None)
+
+    def test_all_schema_problems_of_several_files_at_once(self, mini: Path):
+        """Schema problems in several files are listed at once, in file order; loading raises the same."""
+        edit(mini / "actors.yaml", "speaks: false", "speaks: nej")
+        edit(mini / "da" / "text.yaml", "heading: Intro", 'heading: ""')
+        edit(mini / "da" / "questions.yaml", "id: beta-2", "id: Beta 2")
+        edit(mini / "da" / "meta.yaml", "title: Minicasen\n", "")
+        found = problems_of(mini)
+        assert [p.split("/mini/", 1)[1] for p in found] == [
+            "actors.yaml:24 [actors[elever].speaks]: expected true or false, found 'nej'",
+            "da/meta.yaml:2 [meta.title]: missing field 'title'",
+            "da/questions.yaml:14 [questions[2].id]: expected an id (a-z, 0-9, '-'), found 'Beta 2'",
+            "da/text.yaml:4 [sections[intro].heading]: expected non-empty text, found ''",
+        ]
+        with pytest.raises(CaseDataError) as info:
+            casekit.load_case_dir(mini)
+        assert [str(p) for p in info.value.problems] == found
+
+
+class TestEditions:
+    """With more than one language, every edition has the same actor, section and question ids."""
+
+    @staticmethod
+    def bilingual(mini: Path) -> Path:
+        shutil.copytree(mini / "da", mini / "en")
+        edit(mini / "case.yaml", "languages: [da]", "languages: [da, en]")
+        edit(
+            mini / "relations.yaml",
+            "      da: så afbryder Bo\n",
+            "      da: så afbryder Bo\n      en: så afbryder Bo\n",
+        )
+        return mini
+
+    def test_matching_editions_are_valid(self, mini: Path):
+        """Two editions with the same ids pass, and each loads."""
+        self.bilingual(mini)
+        assert casekit.validate(mini) == []
+        assert casekit.load_case_dir(mini, lang="en").lang == "en"
+
+    def test_editions_differ(self, mini: Path):
+        """An edition with other section or question ids is reported against the first edition."""
+        self.bilingual(mini)
+        edit(mini / "en" / "text.yaml", "id: spm", "id: spm-en")
+        edit(mini / "en" / "questions.yaml", "  - id: alpha-1\n    group: alpha\n    text: Hvem taler?\n", "")
+        found = [p.split("/mini/", 1)[1] for p in problems_of(mini)]
+        assert found == [
+            "en/text.yaml:2 [sections]: the section ids differ from the 'da' edition: "
+            "missing spm; extra spm-en",
+            "en/questions.yaml:7 [questions]: the question ids differ from the 'da' edition: missing alpha-1",
+        ]
+
+
+def test_loading_does_not_import_jsonschema():
+    """Loading the shipped case checks it with fastjsonschema alone; jsonschema stays unimported."""
+    code = (
+        "import sys, casekit; casekit.load_case(); "
+        "assert 'fastjsonschema' in sys.modules; assert 'jsonschema' not in sys.modules, 'imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

@@ -1,0 +1,63 @@
+"""Time in casekit: one clock, one stored form, one way to show a time.
+
+Every time casekit stores or exports is UTC in ISO 8601 with microseconds
+(``2025-03-01T09:15:02.123456+00:00``), so that stored times sort as text. Documents show a time as
+``2025-03-01 09:15 UTC``; a widget's status line shows the learner's local clock time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["display_time", "format_time", "later", "local_clock", "normalise_time", "now", "parse_time"]
+
+
+def now() -> str:
+    """The current time in the stored form."""
+    return format_time(datetime.now(timezone.utc))
+
+
+def format_time(moment: datetime) -> str:
+    """``moment`` in the stored form: UTC, ISO 8601, microseconds."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def parse_time(text: str) -> datetime:
+    """Parse ISO 8601; a trailing ``Z`` is UTC and a time without offset is taken as UTC.
+
+    Raises
+    ------
+    ValueError
+        ``text`` is not an ISO 8601 time.
+    """
+    moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def normalise_time(text: str) -> str:
+    """The stored form of an ISO 8601 time; ``ValueError`` if it is not one."""
+    return format_time(parse_time(text))
+
+
+def later(stored: str, microseconds: int = 1) -> str:
+    """A stored time ``microseconds`` after ``stored``."""
+    return format_time(parse_time(stored) + timedelta(microseconds=microseconds))
+
+
+def display_time(stored: str | None) -> str:
+    """A stored time as documents show it (``2025-03-01 09:15 UTC``); ``""`` for none; as given if odd."""
+    if not stored:
+        return ""
+    try:
+        moment = parse_time(stored).astimezone(timezone.utc)
+    except ValueError:
+        return stored
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def local_clock(stored: str) -> str:
+    """A stored time as the learner's own clock shows it (``14:05:09``), for a status line."""
+    try:
+        return parse_time(stored).astimezone().strftime("%H:%M:%S")
+    except ValueError:
+        return stored

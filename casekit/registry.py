@@ -1,0 +1,378 @@
+"""The answer registry: every answer a learner can give, defined once.
+
+An answer has a key (a question id such as ``organisering-1``, or an activity key such as
+``stakeholder-map``), a place in the journey, and the shape of its value: a JSON Schema in
+``casekit/schemas/answers.schema.json`` (the ``value-*`` definitions), the same file that describes the
+JSON export. The widgets save values of these shapes, the charts and the hand-in read them, the import
+refuses what does not fit, ``docs/answers-format.md`` lists them, and the class summary will read them.
+
+>>> from casekit import registry
+>>> registry.spec("stakeholder-map").shape
+'stakeholder-placements'
+>>> [str(p) for p in registry.problems("goal-divergence", {"kim": 9}, lang="en")]
+['kim: must be a whole number from 1 to 5, not 9']
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from casekit.i18n import t
+
+if TYPE_CHECKING:
+    from casekit.case import Case
+
+__all__ = [
+    "ANSWERS",
+    "EXPORT_FORMAT",
+    "EXPORT_SCHEMA",
+    "LEVELS",
+    "QUESTIONS",
+    "SCALE",
+    "SCHEMA_VERSION",
+    "AnswerSpec",
+    "ShapeProblem",
+    "activity_keys",
+    "answer_keys",
+    "clean",
+    "document_problem",
+    "export_schema",
+    "fits",
+    "kind_of",
+    "problems",
+    "spec",
+]
+
+SCALE = (1, 2, 3, 4, 5)
+"""The 1–5 scale of every placement: the widgets offer it, the charts draw it, the schema checks it."""
+
+LEVELS = ("inform", "consult", "involve", "collaborate", "empower")
+"""The levels of participation of the IAP2 spectrum, in order; the case data gives their labels."""
+
+EXPORT_SCHEMA = Path(__file__).with_name("schemas") / "answers.schema.json"
+
+QUESTIONS = "questions"
+"""The placeholder in :data:`ANSWERS` where a case's reflection questions come in the journey."""
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """One answer a learner can give.
+
+    Attributes
+    ----------
+    key : str
+        The answer key it is stored and exported under.
+    shape : str
+        Its value's shape: ``value-<shape>`` in the export schema (``text``, ``stakeholder-placements``…).
+    notebook : str
+        The learner notebook it is given in (without ``.ipynb``).
+    chart : bool
+        Whether the activity shows a chart of it.
+    """
+
+    key: str
+    shape: str
+    notebook: str
+    chart: bool = False
+
+
+ANSWERS: tuple[AnswerSpec, ...] = (
+    AnswerSpec("stakeholder-map", "stakeholder-placements", "01_del1", chart=True),
+    AnswerSpec("decision-point", "decision", "01_del1"),
+    AnswerSpec("goal-divergence", "goal-placements", "02_del2", chart=True),
+    AnswerSpec("dilemma-1", "dilemma", "03_etik", chart=True),
+    AnswerSpec("dilemma-2", "dilemma", "03_etik", chart=True),
+    AnswerSpec("dilemma-3", "dilemma", "03_etik", chart=True),
+    AnswerSpec(QUESTIONS, "text", "04_spoergsmaal"),
+    AnswerSpec("proposal.minutes", "text", "05_forslag"),
+    AnswerSpec("proposal.overlap", "text", "05_forslag"),
+    AnswerSpec("proposal.process", "text", "05_forslag"),
+    AnswerSpec("proposal.participation", "participation-plan", "05_forslag"),
+)
+"""Every activity's answer in the order of the journey; :data:`QUESTIONS` stands for the case's questions."""
+
+_BY_KEY = {s.key: s for s in ANSWERS if s.key != QUESTIONS}
+_QUESTION_SPEC = next(s for s in ANSWERS if s.key == QUESTIONS)
+
+
+def spec(key: str, case: Case | None = None) -> AnswerSpec | None:
+    """The answer ``key`` stands for: an activity's, or (given the case) a question's; else ``None``."""
+    found = _BY_KEY.get(key)
+    if found is not None:
+        return found
+    if case is not None and any(q.id == key for q in case.questions):
+        return AnswerSpec(key, _QUESTION_SPEC.shape, _QUESTION_SPEC.notebook)
+    return None
+
+
+def answer_keys(case: Case) -> list[str]:
+    """Every answer key a learner can fill in for ``case``, in the order of the journey."""
+    keys: list[str] = []
+    for item in ANSWERS:
+        keys.extend(q.id for q in case.questions) if item.key == QUESTIONS else keys.append(item.key)
+    return keys
+
+
+def activity_keys() -> tuple[str, ...]:
+    """The activity keys (not the questions), in the order of the journey."""
+    return tuple(_BY_KEY)
+
+
+# -- the shapes ----------------------------------------------------------------------------------------------
+@functools.cache
+def export_schema() -> dict[str, Any]:
+    """The export schema (``casekit/schemas/answers.schema.json``) as data."""
+    return json.loads(EXPORT_SCHEMA.read_text(encoding="utf-8"))
+
+
+EXPORT_FORMAT: str = export_schema()["properties"]["format"]["const"]
+"""The ``format`` of an export file: ``casekit-answers``."""
+SCHEMA_VERSION: int = export_schema()["properties"]["schema_version"]["const"]
+"""The ``schema_version`` casekit writes and reads."""
+
+
+def _handlers() -> dict[str, Callable[[str], Any]]:
+    """Resolve the schema's own ``$id`` to the file: validation never goes to the network."""
+    schema = export_schema()
+
+    def resolve(uri: str) -> Any:
+        if uri.split("#")[0] == schema["$id"]:
+            return schema
+        raise ValueError(f"casekit resolves no schema outside the package: {uri}")
+
+    return {"https": resolve, "http": resolve}
+
+
+@functools.cache
+def _validator(ref: str) -> Callable[[Any], Any]:
+    """A fast validator (fastjsonschema, compiled once) for the schema's ``#`` or ``#/$defs/<name>``."""
+    import fastjsonschema
+
+    schema = export_schema()
+    if ref == "#":
+        return fastjsonschema.compile(schema, handlers=_handlers())
+    name = ref.removeprefix("#/$defs/")
+    if name not in schema["$defs"]:
+        raise KeyError(f"the export schema has no definition {name!r}")
+    wrapper = {"$id": schema["$id"], "$ref": ref, "$defs": schema["$defs"]}
+    return fastjsonschema.compile(wrapper, handlers=_handlers())
+
+
+@dataclass(frozen=True)
+class ShapeProblem:
+    """Where a value does not fit its schema, and how, in the learner's language.
+
+    ``where`` is the dotted path inside the value (``kim.power``; ``history[2]`` for a list item);
+    ``rule`` the JSON Schema keyword that failed (``type``, ``maximum``, ``required``…).
+    """
+
+    where: str
+    rule: str
+    message: str
+    expected: str = ""
+    found: str = ""
+    missing_field: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+_TYPE_NAMES = {
+    "string": "string",
+    "object": "object",
+    "array": "list",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "null": "null",
+}
+
+
+def kind_of(value: Any, lang: str) -> str:
+    """How a value looks, in words for a message: "tekst", "en liste", "et tal"…"""
+    if isinstance(value, bool):
+        return t("import.type.boolean", lang)
+    if isinstance(value, (int, float)):
+        return t("import.type.number", lang)
+    name = "string" if isinstance(value, str) else "list" if isinstance(value, list) else "object"
+    return t(f"import.type.{name if value is not None else 'null'}", lang)
+
+
+def _path(parts: Iterable[Any], root: Any) -> str:
+    """``answers.etik-1.history[0].saved_at``: names joined with dots, list positions in brackets."""
+    out, node = "", root
+    for part in parts:
+        if isinstance(node, list):
+            index = int(part)
+            out += f"[{index}]"
+            node = node[index] if 0 <= index < len(node) else None
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _shape_problem(exc: Any, lang: str, root: Any) -> ShapeProblem:
+    """A fastjsonschema error as a :class:`ShapeProblem` with a message from the catalog."""
+    parts = list(exc.path or [])[1:]  # the first element is the value's own name, "data"
+    where, rule, definition, value = _path(parts, root), str(exc.rule), exc.rule_definition, exc.value
+    if rule == "type":
+        wanted = definition if isinstance(definition, list) else [definition]
+        expected = t("shape.or", lang).join(t(f"import.type.{_TYPE_NAMES[w]}", lang) for w in wanted)
+        found = kind_of(value, lang)
+        return ShapeProblem(
+            where, rule, t("shape.type", lang, expected=expected, found=found), expected, found
+        )
+    if rule == "minItems":
+        expected = t("import.type.nonempty_list", lang)
+        found = t("import.type.list", lang) + f" ({len(value)})"
+        return ShapeProblem(
+            where, rule, t("shape.type", lang, expected=expected, found=found), expected, found
+        )
+    if rule == "required":
+        missing = next((n for n in definition if not isinstance(value, dict) or n not in value), "?")
+        inner = f"{where}.{missing}" if where else str(missing)
+        return ShapeProblem(where, rule, t("shape.required", lang, field=missing), missing_field=inner)
+    if rule in ("minimum", "maximum"):
+        return ShapeProblem(where, rule, t("shape.scale", lang, low=SCALE[0], high=SCALE[-1], found=value))
+    if rule == "enum":
+        options = ", ".join(str(o) for o in definition)
+        return ShapeProblem(where, rule, t("shape.enum", lang, options=options, found=value))
+    if rule == "additionalProperties":
+        known = set(exc.definition.get("properties", {}))
+        extra = next((k for k in value if k not in known), "?") if isinstance(value, dict) else "?"
+        return ShapeProblem(where, rule, t("shape.unknown_field", lang, field=extra))
+    if rule in ("propertyNames", "pattern"):
+        return ShapeProblem(where, rule, t("shape.id", lang))
+    return ShapeProblem(where, rule, t("shape.other", lang))
+
+
+def document_problem(doc: Any, lang: str = "da") -> ShapeProblem | None:
+    """The first place an export document does not fit the export schema, or ``None``."""
+    import fastjsonschema
+
+    try:
+        _validator("#")(doc)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        return _shape_problem(exc, lang, doc)
+    return None
+
+
+def problems(key: str, value: Any, case: Case | None = None, lang: str = "da") -> list[ShapeProblem]:
+    """What is wrong with ``value`` as the answer ``key``: ``[]`` if it fits, or the key is not known.
+
+    A reflection question's key is known only with the ``case``.
+    """
+    found = spec(key, case)
+    if found is None:
+        return []
+    import fastjsonschema
+
+    try:
+        _validator(f"#/$defs/value-{found.shape}")(value)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        return [_shape_problem(exc, lang, value)]
+    except RecursionError:
+        return [ShapeProblem("", "depth", t("shape.other", lang))]
+    return []
+
+
+def fits(key: str, value: Any, case: Case | None = None) -> bool:
+    """Whether ``value`` has the shape of the answer ``key`` (an unknown key fits anything)."""
+    return not problems(key, value, case)
+
+
+# -- stale values --------------------------------------------------------------------------------------------
+def _scale(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value in SCALE else None
+
+
+def clean(key: str, value: Any, case: Case) -> Any:
+    """The part of a saved ``value`` that still fits ``case``; ``None`` if nothing does.
+
+    A learner's store may hold values an older casekit or an import put there, or that name actors a new
+    edition of the case no longer has. Activities and charts take what still fits and leave the rest
+    (in the store: nothing is deleted).
+    """
+    found = spec(key, case)
+    if found is None:
+        return value
+    actors = {a.id for a in case.actors}
+    cleaner = _CLEANERS.get(found.shape)
+    if cleaner is not None:
+        return cleaner(value, case, actors)
+    return value if fits(key, value, case) else None
+
+
+def _clean_stakeholders(value: Any, case: Case, actors: set[str]) -> dict[str, dict[str, int | None]] | None:
+    if not isinstance(value, Mapping):
+        return None
+    result = {}
+    for actor_id, place in value.items():
+        if actor_id in actors and isinstance(place, Mapping):
+            result[actor_id] = {axis: _scale(place.get(axis)) for axis in ("power", "interest")}
+    return result
+
+
+def _clean_goals(value: Any, case: Case, actors: set[str]) -> dict[str, int] | None:
+    if not isinstance(value, Mapping):
+        return None
+    speaking = {a.id for a in case.actors if a.speaks}
+    return {k: v for k, v in value.items() if k in speaking and _scale(v) is not None}
+
+
+def _clean_plan(value: Any, case: Case, actors: set[str]) -> dict[str, str] | None:
+    if not isinstance(value, Mapping):
+        return None
+    return {k: v for k, v in value.items() if k in actors and v in LEVELS}
+
+
+def _clean_fields(fields: Mapping[str, Callable[[Any], bool]]) -> Callable[[Any, Case, set[str]], Any]:
+    """A cleaner for a mapping of named fields: each field kept if its check passes."""
+
+    def run(value: Any, case: Case, actors: set[str]) -> dict[str, Any] | None:
+        if not isinstance(value, Mapping):
+            return None
+        return {name: value[name] for name, check in fields.items() if name in value and check(value[name])}
+
+    return run
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_text_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _is_position(value: Any) -> bool:
+    return value is None or _scale(value) is not None
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+_CLEANERS: dict[str, Callable[[Any, Case, set[str]], Any]] = {
+    "stakeholder-placements": _clean_stakeholders,
+    "goal-placements": _clean_goals,
+    "participation-plan": _clean_plan,
+    "decision": _clean_fields({"choice": _is_text_or_none, "justification": _is_text}),
+    "dilemma": _clean_fields(
+        {
+            "position": _is_position,
+            "left": _is_text,
+            "right": _is_text,
+            "justification": _is_text,
+            "paragraphs": _is_text_list,
+            "missing_voices": _is_text,
+        }
+    ),
+}
