@@ -1,10 +1,13 @@
-"""How fast each chart is built and rendered to HTML (PNG + base64), as a widget does on every change.
+"""How fast each chart is built and rendered to HTML (SVG + base64), as a widget does on every change.
 
 Budget (issue "The learner's journey"): save + redraw median < 50 ms, 95th percentile < 100 ms; the chart's
 share should stay under ~35 ms median. Each run changes one placement, as a learner does, and times
 ``chart_function(...).to_html()`` on the real case with every actor placed. "first" is the first call in
-the process (glyph bitmaps not cached yet); "cpu" is the median CPU time of this thread, which stays
-meaningful when other work shares the machine and the wall-clock numbers drift up.
+the process (font metrics not read yet); "cpu" is the median CPU time of this thread, which stays
+meaningful when other work shares the machine and the wall-clock numbers drift up. "x floor" divides the
+median by a floor measured in the same run: a bare Figure with one text saved as SVG with text as text,
+the least any SVG chart costs. "html KB" is the HTML payload (the SVG, base64) a widget sends; "png KB"
+is ``to_png(dpi=80)`` of the same chart, for comparison.
 
 Run: ``.venv/bin/python benchmarks/bench_charts.py [--runs N]``.
 """
@@ -65,25 +68,51 @@ def _cases() -> dict[str, Callable[[int], Any]]:
     }
 
 
-def measure(runs: int = 30) -> list[tuple[str, float, float, float, float, float]]:
-    """(chart, first ms, median ms, p95 ms, median CPU ms, PNG KB) for each chart."""
-    from casekit import charts
+def _floor(runs: int) -> float:
+    """Median ms of the least an SVG chart costs: a bare 11 x 6 in Figure, one text, saved as SVG."""
+    import io
 
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    def once(_: int) -> None:
+        figure = Figure(figsize=(11, 6))
+        figure.text(0.1, 0.5, "floor", fontsize=13)
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            figure.savefig(io.StringIO(), format="svg", metadata={"Date": None})
+
+    once(0)
+    return statistics.median(_time(once, runs)[0])
+
+
+def _time(action: Callable[[int], Any], runs: int) -> tuple[list[float], list[float], Any]:
+    """Wall-clock and thread CPU ms of ``action(i)`` for each run, and the last result."""
+    times, cpu, result = [], [], None
+    for i in range(runs):
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        result = action(i)
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return times, cpu, result
+
+
+def measure(runs: int = 30) -> tuple[float, list[tuple[str, float, float, float, float, float, float]]]:
+    """The floor's median ms, and (chart, first ms, median ms, p95 ms, CPU ms, HTML KB, PNG KB) per chart."""
+
+    def shown(result: Any) -> tuple:
+        return result if isinstance(result, tuple) else (result,)
+
+    floor = _floor(runs)
     rows = []
     for name, build in _cases().items():
-        times, cpu = [], []
-        for i in range(runs + 1):
-            start, start_cpu = time.perf_counter(), time.thread_time()
-            result = build(i)
-            for chart in result if isinstance(result, tuple) else (result,):
-                chart.to_html()
-            times.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.thread_time() - start_cpu) * 1000)
-        shown = result if isinstance(result, tuple) else (result,)
-        size = sum(len(c.to_png(dpi=charts.HTML_DPI)) for c in shown) / 1024
+        times, cpu, result = _time(lambda i, build=build: [c.to_html() for c in shown(build(i))], runs + 1)
+        html = sum(len(page) for page in result) / 1024
+        png = sum(len(c.to_png(dpi=80)) for c in shown(build(0))) / 1024
         timed = times[1:]
-        rows.append((name, times[0], statistics.median(timed), _p95(timed), statistics.median(cpu[1:]), size))
-    return rows
+        rows.append(
+            (name, times[0], statistics.median(timed), _p95(timed), statistics.median(cpu[1:]), html, png)
+        )
+    return floor, rows
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -91,13 +120,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs per chart (default 30)")
     args, _ = parser.parse_known_args(argv)
-    rows = measure(args.runs)
+    floor, rows = measure(args.runs)
     width = max(len(r[0]) for r in rows)
-    print(
-        f"{'chart':<{width}}  {'first ms':>8}  {'median ms':>9}  {'p95 ms':>7}  {'cpu ms':>6}  {'png KB':>6}"
-    )
-    for name, first, median, p95, cpu, size in rows:
-        print(f"{name:<{width}}  {first:>8.1f}  {median:>9.1f}  {p95:>7.1f}  {cpu:>6.1f}  {size:>6.1f}")
+    head = ("first ms", "median ms", "p95 ms", "cpu ms", "x floor", "html KB", "png KB")
+    print(f"{'chart':<{width}}  " + "  ".join(f"{h:>9}" for h in head))
+    for name, first, median, p95, cpu, html, png in rows:
+        cells = (first, median, p95, cpu, median / floor, html, png)
+        print(f"{name:<{width}}  " + "  ".join(f"{c:>9.1f}" for c in cells))
+    print(f"{'floor (Figure + 1 text, SVG)':<{width}}  {'':>9}  {floor:>9.1f}")
 
 
 if __name__ == "__main__":

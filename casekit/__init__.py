@@ -16,7 +16,9 @@ from casekit.errors import (
     CaseDataError,
     CasekitError,
     CaseNotFoundError,
+    ChartDataError,
     Problem,
+    UnknownIdError,
 )
 from casekit.export import ExportFigure
 from casekit.loader import list_cases, load_case, load_case_dir, validate
@@ -33,6 +35,7 @@ __all__ = [
     "CaseDataError",
     "CaseNotFoundError",
     "CasekitError",
+    "ChartDataError",
     "ExportFigure",
     "Problem",
     "Question",
@@ -41,6 +44,7 @@ __all__ = [
     "Relation",
     "Revision",
     "Section",
+    "UnknownIdError",
     "__version__",
     "list_cases",
     "load_case",

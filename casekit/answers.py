@@ -497,15 +497,22 @@ class AnswerStore:
             The file is missing, too big (> 20 MB), not UTF-8 or JSON, not a casekit answer export, of
             another case, or has a field of the wrong type; the message (in the store's language) says
             what and where. The store is unchanged.
+
+        Notes
+        -----
+        A convenience that delegates upward, to :mod:`casekit.importer`, imported only when called.
         """
-        from casekit.export import read_import_file
+        from casekit.importer import read_import_file
 
         data = read_import_file(path, case_id=self.case_id, lang=self.lang)
         return self.import_revisions(data.revisions)
 
     def import_bytes(self, content: bytes, name: str = "upload.json") -> ImportResult:
-        """Like :meth:`import_file`, for the bytes of an uploaded file; ``name`` is used in messages."""
-        from casekit.export import parse_import
+        """Like :meth:`import_file`, for the bytes of an uploaded file; ``name`` is used in messages.
+
+        Delegates upward, to :mod:`casekit.importer`, imported only when called.
+        """
+        from casekit.importer import parse_import
 
         data = parse_import(content, case_id=self.case_id, lang=self.lang, name=name)
         return self.import_revisions(data.revisions)
@@ -576,6 +583,7 @@ class AnswerStore:
         """Write an export file (``json``, ``html`` or ``markdown``).
 
         See :func:`casekit.export.write_export`; HTML and Markdown load the case if ``case`` is not given.
+        A convenience that delegates upward, to :mod:`casekit.export`, imported only when called.
         """
         from casekit.export import write_export
 

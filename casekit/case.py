@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+from casekit.errors import UnknownIdError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -212,31 +214,31 @@ class Case:
             if section.part == n:
                 return section
         parts = sorted(s.part for s in self.sections if s.part is not None)
-        raise KeyError(f"case {self.id!r} has no part {n}; its parts are {parts}")
+        raise UnknownIdError(f"case {self.id!r} has no part {n}; its parts are {parts}")
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
             if section.id == section_id:
                 return section
-        raise KeyError(f"case {self.id!r} has no section {section_id!r}")
+        raise UnknownIdError(f"case {self.id!r} has no section {section_id!r}")
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
             if actor.id == actor_id:
                 return actor
-        raise KeyError(f"case {self.id!r} has no actor {actor_id!r}")
+        raise UnknownIdError(f"case {self.id!r} has no actor {actor_id!r}")
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:
             if question.id == question_id:
                 return question
-        raise KeyError(f"case {self.id!r} has no question {question_id!r}")
+        raise UnknownIdError(f"case {self.id!r} has no question {question_id!r}")
 
     def question_group(self, group_id: str) -> QuestionGroup:
         for group in self.question_groups:
             if group.id == group_id:
                 return group
-        raise KeyError(f"case {self.id!r} has no question group {group_id!r}")
+        raise UnknownIdError(f"case {self.id!r} has no question group {group_id!r}")
 
     def activity(self, key: str) -> Mapping[str, Any]:
         """The texts of one activity (``da/activities.yaml``); an empty mapping if the case has none."""
@@ -246,7 +248,7 @@ class Case:
         for block in self.blocks:
             if block.id == block_id:
                 return block
-        raise KeyError(f"case {self.id!r} has no block {block_id!r}")
+        raise UnknownIdError(f"case {self.id!r} has no block {block_id!r}")
 
     def label(self, kind: str, key: str) -> str:
         """A display label from the case data, e.g. ``label("sector", "skole")``; the key if none."""
@@ -264,7 +266,7 @@ class Case:
         """The running text of a paragraph cited as ``del-1 ¶3``."""
         blocks = [b for b in self.blocks if b.ref == ref]
         if not blocks:
-            raise KeyError(f"case {self.id!r} has no paragraph {ref!r}")
+            raise UnknownIdError(f"case {self.id!r} has no paragraph {ref!r}")
         return join_blocks(blocks)
 
     def full_text(self) -> str:

@@ -8,25 +8,26 @@ never a "right" placement.
 
 Readability (DESIGN.md, principle 6): the Okabe–Ito palette; meaning never carried by colour alone
 (markers, line styles and words as well); labels of at least 13 pt and titles of 18 pt at the figure's
-natural size. Every word comes from ``casekit/locales/<lang>/charts.yaml``.
+natural size. Every word comes from ``casekit/locales/<lang>/charts.yaml``. A chart is shown as SVG with
+its text kept as text (``svg.fonttype: none``), so it stays sharp on a projector and can be selected,
+searched and zoomed (WCAG 2.2 SC 1.4.5); the browser draws it in DejaVu Sans or its own sans-serif.
 
-Speed: a widget redraws a chart on every change. The figures are drawn in inches straight on the Figure
-(no Axes, no tick machinery, no layout engine), and text is drawn by :class:`_Label`, which keeps the
-rasterised glyphs of each label, so a redraw re-uses the labels it drew before. This module imports
-matplotlib and pandas; ``import casekit`` does not import this module.
+Only matplotlib's public API is used: texts, patches, collections and lines on a bare Figure, placed in
+inches from its lower-left corner (``Figure.dpi_scale_trans``; no Axes, ticks or layout engine, which a
+redraw on every widget change cannot afford). Text is measured for wrapping from the font's advance
+widths (read with fontTools, a matplotlib dependency), not by a renderer. This module imports matplotlib
+and pandas; ``import casekit`` does not import this module.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
-import html
+import io
 import math
 import re
-import struct
 import threading
 import unicodedata
-import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,20 +35,17 @@ from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
-import numpy as np
 import pandas as pd
-from matplotlib import artist as martist
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from fontTools.ttLib import TTFont
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
-from matplotlib.ft2font import FT2Font
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
+from casekit._templates import render
 from casekit.i18n import t
 
 if TYPE_CHECKING:
@@ -83,35 +81,27 @@ OKABE_ITO = {
 """The colour-blind-safe palette of Okabe & Ito (2008); every colour in a chart is one of these or white."""
 
 HTML_DPI = 80
-"""Resolution of the PNG in :meth:`Chart.to_html`. The figures are 10–13 in wide, so at 80 dpi a chart is
-about 1000 px wide with 13 pt labels at 14 px, and the PNG encodes fast enough for a live redraw."""
+"""Pixels per inch of the figure in :meth:`Chart.to_html` (the ``<img>``'s width and height). The figures
+are 10–13 in wide, so a chart is about 1000 px wide with 13 pt labels at 14 px; the SVG scales from there."""
 
 _BLACK = OKABE_ITO["black"]
 _WHITE = "#FFFFFF"
-_FONT = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same; has the Danish letters
-_TITLE_PT = 18
-_LABEL_PT = 13
-_AXIS_PT = 14
-_QUADRANT_PT = 15
+_FONT = "DejaVu Sans"  # ships with matplotlib, so every machine measures the same; has the Danish letters
+_TITLE_PT, _LABEL_PT, _AXIS_PT, _QUADRANT_PT = 18, 13, 14, 15
 _LINE_SPACING = 1.2
 _MISSING_GLYPH = "□"
 _POLE_CHARS = 40
-_PNG_LEVEL = 1  # zlib level: 6 takes twice as long for ~15 % smaller files
 
-
-def _tint(colour: str, amount: float) -> tuple[float, float, float]:
-    """``colour`` lightened toward white, ``amount`` of it left: what ``alpha=amount`` gives over white.
-
-    Drawn opaque, because Agg blends a large translucent rectangle at several ms a redraw.
-    """
-    red, green, blue, _ = to_rgba(colour)
-    return tuple(1 - amount * (1 - c) for c in (red, green, blue))  # type: ignore[return-value]
-
-
-# Settings that must not depend on a learner's or instructor's own rcParams or style sheet.
+# Settings that must not depend on a learner's or instructor's own rcParams or style sheet. In the SVG the
+# font family is written as the whole "sans-serif" list, then the generic name, as the browser's fallbacks.
 _RC = {
-    "font.family": [_FONT],
+    "font.family": ["sans-serif"],
+    "font.sans-serif": [_FONT, "Helvetica Neue", "Arial"],
     "font.size": _LABEL_PT,
+    "font.style": "normal",
+    "font.variant": "normal",
+    "font.weight": "normal",
+    "font.stretch": "normal",
     "text.usetex": False,
     "text.parse_math": False,
     "text.hinting": "default",
@@ -124,8 +114,49 @@ _RC = {
     "savefig.edgecolor": _WHITE,
     "savefig.transparent": False,
     "savefig.bbox": "standard",
+    "savefig.pad_inches": 0.1,
     "path.sketch": None,
+    "patch.force_edgecolor": False,
+    "lines.scale_dashes": True,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "casekit",
+    "svg.image_inline": True,
 }
+_TEXT_STYLE = {"color": _BLACK, "linespacing": _LINE_SPACING, "parse_math": False, "usetex": False}
+_MARKER_STYLE = {"linestyle": "none", "color": _BLACK, "markeredgecolor": _BLACK, "markeredgewidth": 1.2}
+_SVG_METADATA = {"Date": None, "Creator": "casekit"}
+_PNG_METADATA = {"Software": None}
+
+# Widget callbacks may build and render from a kernel subshell thread; rcParams are process-wide.
+_LOCK = threading.RLock()
+
+
+class _ChartRc:
+    """The chart's own rcParams while building and rendering, whatever a learner's style sets.
+
+    Only the keys in ``_RC`` are swapped and put back (``matplotlib.rc_context`` copies and re-validates
+    all ~300 settings on the way in and out, a few ms on every redraw).
+    """
+
+    def __enter__(self) -> None:
+        _LOCK.acquire()
+        try:
+            self._saved = {key: matplotlib.rcParams[key] for key in _RC}
+            matplotlib.rcParams.update(_RC)
+        except BaseException:
+            _LOCK.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            matplotlib.rcParams.update(self._saved)
+        finally:
+            _LOCK.release()
+
+
+def _tint(colour: str, amount: float) -> tuple[float, float, float]:
+    """``colour`` lightened toward white, ``amount`` of it left: what ``alpha=amount`` gives over white."""
+    return tuple(1 - amount * (1 - c) for c in to_rgba(colour)[:3])  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -140,7 +171,7 @@ class Chart:
     Attributes
     ----------
     figure : matplotlib.figure.Figure
-        The figure, on its own Agg canvas; not registered with ``pyplot``, so it is freed with the Chart.
+        The figure; not registered with ``pyplot``, so it is freed with the Chart.
     title : str
         The title, in the learner's language.
     alt : str
@@ -157,36 +188,43 @@ class Chart:
     table: pd.DataFrame
     lang: str = "da"
 
+    def to_svg(self) -> str:
+        """The figure as an SVG document (no XML prologue) with its text as ``<text>``; no date in it.
+
+        The same chart always gives the same text: fixed ids, no time, the browser's sans-serif fallbacks.
+        """
+        buffer = io.StringIO()
+        with _ChartRc():
+            self.figure.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+        svg = buffer.getvalue()
+        return svg[svg.index("<svg") :]
+
     def to_png(self, dpi: float = 100) -> bytes:
         """The figure as PNG bytes at ``dpi``: opaque white background, no version or time metadata."""
-        figure = self.figure
-        canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
-        with _FIGURE_LOCK, _ChartRc():
-            old_dpi = figure.dpi
-            try:
-                figure.set_dpi(dpi)
-                canvas.draw()
-                return _png(np.asarray(canvas.buffer_rgba()), dpi)
-            finally:
-                figure.set_dpi(old_dpi)
+        buffer = io.BytesIO()
+        with _ChartRc():
+            self.figure.savefig(buffer, format="png", dpi=dpi, metadata=_PNG_METADATA)
+        return buffer.getvalue()
 
     def to_html(self) -> str:
-        """The figure as an ``<img>`` with alt text and a caption, then the table in a ``<details>``.
+        """The figure as an SVG ``<img>`` with alt text and a caption, then the table in a ``<details>``.
 
-        Everything from the data or the learner is escaped; the image is an inline ``data:`` URI, so the
-        HTML stands alone (a notebook output, an exported hand-in).
+        Everything from the data or the learner is escaped (an autoescaped template); the image is an
+        inline ``data:`` URI, so the HTML stands alone (a notebook output, an exported hand-in).
         """
-        png = self.to_png(dpi=HTML_DPI)
         width, height = (round(v * HTML_DPI) for v in self.figure.get_size_inches())
-        src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        summary = html.escape(t("chart.table_summary", self.lang))
-        return (
-            '<div class="casekit-chart">'
-            f'<figure style="margin:0"><img alt="{html.escape(self.alt)}" src="{src}" width="{width}" '
-            f'height="{height}" style="max-width:100%;height:auto">'
-            f"<figcaption>{html.escape(self.title)}</figcaption></figure>"
-            f"<details><summary>{summary}</summary>{_table_html(self.table)}</details>"
-            "</div>"
+        src = "data:image/svg+xml;base64," + base64.b64encode(self.to_svg().encode("utf-8")).decode("ascii")
+        rows = [[_cell(v) for v in row] for row in self.table.itertuples(index=False, name=None)]
+        return render(
+            "chart.html.j2",
+            alt=self.alt,
+            src=src,
+            width=width,
+            height=height,
+            title=self.title,
+            summary=t("chart.table_summary", self.lang),
+            columns=[str(c) for c in self.table.columns],
+            rows=rows,
         )
 
     def _repr_html_(self) -> str:
@@ -197,87 +235,41 @@ class Chart:
         return f"<Chart {self.title!r}: table {rows}×{cols}>"
 
 
-def _png(rgba: np.ndarray, dpi: float) -> bytes:
-    """Encode an opaque RGBA image as an RGB PNG: no row filter and zlib level 1.
-
-    Twice as fast as Pillow's adaptive filters for these flat, mostly white figures, at about the same
-    size; a widget redraw spends most of its time here.
-    """
-    height, width, _ = rgba.shape
-    raw = np.empty((height, 1 + width * 3), dtype=np.uint8)
-    raw[:, 0] = 0  # filter type "none" for every row
-    pixels = raw[:, 1:]
-    for channel in range(3):  # the figure is opaque: drop alpha (three strided copies beat one 3-D copy)
-        pixels[:, channel::3] = rgba[..., channel]
-    per_metre = round(dpi / 0.0254)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    return b"".join(
-        (
-            b"\x89PNG\r\n\x1a\n",
-            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),  # 8-bit RGB
-            chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            chunk(b"IDAT", zlib.compress(raw, _PNG_LEVEL)),
-            chunk(b"IEND", b""),
-        )
-    )
-
-
-def _table_html(table: pd.DataFrame) -> str:
-    """A plain, escaped HTML table; missing values show as an en dash."""
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
-        for row in table.itertuples(index=False, name=None)
-    )
-    return f'<table class="casekit-chart-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
 def _cell(value: object) -> str:
+    """A table cell's text; a missing value shows as an en dash."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     return str(value)
 
 
+def _frame(
+    lang: str, keys: Sequence[str], rows: Sequence[Sequence[object]], integer: Sequence[int] = ()
+) -> pd.DataFrame:
+    """A table with columns named from the catalog (``chart.col.<key>``); ``integer`` columns may be empty."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in keys]
+    data = {
+        t(f"chart.col.{key}", lang): pd.array(list(values), dtype="Int64") if i in integer else list(values)
+        for i, (key, values) in enumerate(zip(keys, columns, strict=True))
+    }
+    return pd.DataFrame(data)
+
+
+def _join(names: Sequence[str], lang: str) -> str:
+    return t("chart.list_sep", lang).join(names) if names else t("chart.none", lang)
+
+
 # ---------------------------------------------------------------------------------------------------------
-# Text: glyph checks, widths, wrapping, and a label that caches its rasterised glyphs
+# Text: which characters the font has, widths, wrapping
 # ---------------------------------------------------------------------------------------------------------
-
-try:  # matplotlib >= 3.10
-    from matplotlib.ft2font import LoadFlags
-
-    _NO_HINTING: Any = LoadFlags.NO_HINTING
-except ImportError:  # older matplotlib: a plain int flag
-    from matplotlib.ft2font import LOAD_NO_HINTING as _NO_HINTING
-
-# Widget callbacks may draw from a kernel subshell thread: FreeType faces and a figure's dpi are shared state.
-_FONT_LOCK = threading.Lock()
-_FIGURE_LOCK = threading.RLock()
 
 
 @functools.cache
-def _font(path: str) -> FT2Font:
-    """A private FT2Font for ``path`` (not the renderer's shared one), so setting its size is safe."""
-    return FT2Font(path)
-
-
-@functools.cache
-def _font_path(bold: bool = False) -> str:
-    return findfont(FontProperties(family=_FONT, weight="bold" if bold else "normal"))
-
-
-@functools.lru_cache(maxsize=4096)
-def _glyph(char: str) -> tuple[bool, float]:
-    """Whether the chart font has ``char``, and its advance width at 1 pt, in points."""
-    with _FONT_LOCK:
-        font = _font(_font_path())
-        if font.get_char_index(ord(char)) == 0:
-            return False, 0.0
-        font.set_size(100, 72)
-        glyph = font.load_char(ord(char), flags=_NO_HINTING)
-        return True, glyph.linearHoriAdvance / 65536 / 100
+def _advances(bold: bool = False) -> dict[str, float]:
+    """Character -> advance width at 1 pt, in points, for every character the chart font has."""
+    path = findfont(FontProperties(family=_FONT, weight="bold" if bold else "normal"))
+    with TTFont(path) as font:
+        per_em, metrics = font["head"].unitsPerEm, font["hmtx"].metrics
+        return {chr(code): metrics[name][0] / per_em for code, name in font.getBestCmap().items()}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -287,10 +279,11 @@ def _fig_text(text: str) -> str:
     The alt text and the table keep the original; only the picture needs the substitute.
     """
     out: list[str] = []
+    known = _advances()
     for char in " ".join(str(text).split()):
         if unicodedata.category(char) == "Cf" or "\ufe00" <= char <= "\ufe0f":
             continue  # joiners and variation selectors: invisible, and they would split a run of □
-        if _glyph(char)[0]:
+        if char in known:
             out.append(char)
         elif not out or out[-1] != _MISSING_GLYPH:
             out.append(_MISSING_GLYPH)
@@ -303,13 +296,14 @@ def _truncate(text: object, limit: int = _POLE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _width_in(text: str, size: float = _LABEL_PT) -> float:
-    """Estimated width of ``text`` in inches (advances summed, no kerning, 2 % to spare)."""
-    return sum(_glyph(c)[1] for c in text) * size * 1.02 / 72
+def _width_in(text: str, size: float = _LABEL_PT, bold: bool = False) -> float:
+    """Width of ``text`` in inches: the advances summed (no kerning, which only narrows), 2 % to spare."""
+    advances = _advances(bold)
+    return sum(advances.get(c, 1.0) for c in text) * size * 1.02 / 72
 
 
 def _line_h(size: float = _LABEL_PT) -> float:
-    """The distance between the baselines of two lines of a label, in inches."""
+    """Room for one line of a label, in inches: more than a matplotlib line step even with Å or É."""
     return size * _LINE_SPACING * 1.16 / 72
 
 
@@ -358,297 +352,56 @@ def _split_word(word: str, width: float, size: float) -> tuple[str, str]:
     return word[:cut] + "-", word[cut:]
 
 
-@functools.lru_cache(maxsize=1024)  # ~16 KB a line: a few MB for every label of a case at two dpi
-def _raster(
-    path: str, line: str, size: float, dpi: float, rgba: tuple, flags: Any
-) -> tuple[np.ndarray, float]:
-    """One line of text as an RGBA image (bottom row first), and how far below the baseline it ends."""
-    with _FONT_LOCK:
-        font = _font(path)
-        font.set_size(size, dpi)
-        font.set_text(line, 0.0, flags=flags)
-        font.draw_glyphs_to_bitmap(antialiased=True)
-        alpha = np.array(font.get_image(), dtype=np.float32)
-        descent = font.get_descent() / 64
-    alpha = alpha[::-1]  # draw_image takes the bottom row first
-    image = np.empty((*alpha.shape, 4), dtype=np.uint8)
-    image[..., :3] = np.round(np.array(rgba[:3]) * 255).astype(np.uint8)
-    image[..., 3] = np.round(alpha * rgba[3]).astype(np.uint8)
-    return image, descent
-
-
-class _Label(martist.Artist):
-    """A text label that an Agg renderer draws from cached glyph bitmaps.
-
-    matplotlib 3.11 lays out and rasterises every glyph of every :class:`~matplotlib.text.Text` on each
-    draw (milliseconds per label), and building a Text is costly too; a chart redrawn on each widget
-    change draws the same names again and again. This artist keeps only its words and style; on Agg it
-    draws each line from a bitmap cached by (font, text, size, dpi, colour), on any other renderer (SVG,
-    PDF) it draws an ordinary Text. ``ha``: left/center/right; ``va``: top/center/bottom/baseline;
-    rotation 0, or 90 for a single centred line.
-    """
-
-    zorder = 5
-
-    def __init__(
-        self,
-        x: float,
-        y: float,
-        text: str,
-        *,
-        transform: Any,
-        size: float = _LABEL_PT,
-        bold: bool = False,
-        ha: str = "left",
-        va: str = "baseline",
-        rotation: int = 0,
-    ) -> None:
-        super().__init__()
-        if rotation not in (0, 90) or (rotation == 90 and (ha, va) != ("center", "center")):
-            raise ValueError("a label is horizontal, or turned 90° and centred")
-        self._position = (x, y)
-        self._text = text
-        self._size, self._bold, self._ha, self._va, self._rotation = size, bold, ha, va, rotation
-        self.set_transform(transform)
-
-    def get_text(self) -> str:
-        return self._text
-
-    def get_fontsize(self) -> float:
-        return self._size
-
-    def get_position(self) -> tuple[float, float]:
-        return self._position
-
-    def get_rotation(self) -> int:
-        return self._rotation
-
-    def get_color(self) -> str:
-        return _BLACK
-
-    def get_window_extent(self, renderer: Any = None) -> Bbox:
-        """The box the label covers, in display units, from the font's metrics (no renderer needed)."""
-        dpi = self.figure.dpi
-        em = self._size * dpi / 72
-        lines = self._text.split("\n")
-        width = max(_width_in(line, self._size) for line in lines) * dpi * (1.08 if self._bold else 1.0)
-        height = em * (0.93 + 0.24) + em * _LINE_SPACING * 1.16 * (len(lines) - 1)
-        if self._rotation == 90:
-            width, height = height, width
-        x, y = (float(v) for v in self.get_transform().transform(self._position))
-        left = {"left": x, "center": x - width / 2, "right": x - width}[self._ha]
-        top = {"top": y, "center": y + height / 2, "bottom": y + height, "baseline": y + 0.93 * em}[self._va]
-        return Bbox.from_bounds(left, top - height, width, height)
-
-    def _as_text(self) -> Text:
-        text = Text(
-            *self._position,
-            self._text,
-            transform=self.get_transform(),
-            fontsize=self._size,
-            fontfamily=_FONT,
-            fontweight="bold" if self._bold else "normal",
-            color=_BLACK,
-            ha=self._ha,
-            va=self._va,
-            rotation=self._rotation,
-            linespacing=_LINE_SPACING,
-            parse_math=False,
-            usetex=False,
-        )
-        text.set_figure(self.figure)
-        return text
-
-    @martist.allow_rasterization
-    def draw(self, renderer: Any) -> None:
-        if not self.get_visible() or not self._text:
-            return
-        if not isinstance(renderer, RendererAgg):
-            self._as_text().draw(renderer)
-            return
-        dpi = renderer.dpi
-        key = (_font_path(self._bold), self._size, dpi, to_rgba(_BLACK), get_hinting_flag())
-        images = [_raster(key[0], line, *key[1:]) for line in self._text.split("\n")]
-        x, y = (float(v) for v in self.get_transform().transform(self._position))  # numpy's round() is slow
-        gc = renderer.new_gc()
-        try:
-            if self._rotation == 90:
-                image = np.ascontiguousarray(np.rot90(images[0][0], k=-1))
-                renderer.draw_image(gc, round(x - image.shape[1] / 2), round(y - image.shape[0] / 2), image)
-            else:
-                self._draw_lines(renderer, gc, images, x, y, self._size * dpi / 72)
-        finally:
-            gc.restore()
-        self.stale = False
-
-    def _draw_lines(self, renderer: Any, gc: Any, images: list, x: float, y: float, em: float) -> None:
-        ascent, descent = 0.93 * em, 0.24 * em  # DejaVu Sans ascender and descender
-        step = em * _LINE_SPACING * 1.16
-        height = ascent + descent + step * (len(images) - 1)
-        top = {"top": y, "center": y + height / 2, "bottom": y + height, "baseline": y + ascent}[self._va]
-        baseline = top - ascent
-        for image, below in images:
-            width = image.shape[1]
-            left = {"left": x, "center": x - width / 2, "right": x - width}[self._ha]
-            renderer.draw_image(gc, round(left), round(baseline - below), image)
-            baseline -= step
-
-
-def _frame(
-    lang: str, keys: Sequence[str], rows: Sequence[Sequence[object]], integer: Sequence[int] = ()
-) -> pd.DataFrame:
-    """A table with columns named from the catalog (``chart.col.<key>``); ``integer`` columns may be empty."""
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in keys]
-    data = {
-        t(f"chart.col.{key}", lang): pd.array(list(values), dtype="Int64") if i in integer else list(values)
-        for i, (key, values) in enumerate(zip(keys, columns, strict=True))
-    }
-    return pd.DataFrame(data)
-
-
-def _join(names: Sequence[str], lang: str) -> str:
-    return t("chart.list_sep", lang).join(names) if names else t("chart.none", lang)
-
-
 # ---------------------------------------------------------------------------------------------------------
-# Drawing in inches on a bare Figure
+# Drawing in inches on the Figure
 # ---------------------------------------------------------------------------------------------------------
-
-
-class _ChartRc:
-    """The chart's own rcParams while building and rendering, whatever a learner's style sets.
-
-    Only the keys in ``_RC`` are swapped and put back: ``matplotlib.rc_context`` copies and re-validates
-    all ~300 settings on the way in and out, a few ms on every redraw.
-    """
-
-    def __enter__(self) -> None:
-        self._saved = {key: matplotlib.rcParams[key] for key in _RC}
-        for key, value in _RC.items():
-            matplotlib.rcParams[key] = value
-
-    def __exit__(self, *exc: object) -> None:
-        for key, value in self._saved.items():
-            matplotlib.rcParams[key] = value
 
 
 class _Sketch:
-    """A Figure drawn on in inches from its lower-left corner: no Axes, no ticks, no layout engine."""
+    """A Figure drawn on in inches from its lower-left corner (``figure.dpi_scale_trans``), without Axes.
+
+    No Axes, ticks or layout engine: a widget redraws a chart on every change, and each Axes is a few
+    hundred objects for the garbage collector to walk.
+    """
 
     def __init__(self, width: float, height: float) -> None:
         self.figure = Figure(figsize=(width, height), dpi=HTML_DPI, facecolor=_WHITE, edgecolor=_WHITE)
-        FigureCanvasAgg(self.figure)
-        self.width, self.height = width, height
         self.inches = self.figure.dpi_scale_trans
+        self.width, self.height = width, height
 
-    def _add(self, item: Any, gid: str | None) -> Any:
-        if gid:
-            item.set_gid(gid)
-        self.figure.add_artist(item)
-        return item
+    def add(self, artist: Any, gid: str | None = None) -> Any:
+        artist.set(gid=gid, transform=self.inches)
+        return self.figure.add_artist(artist)
 
     def text(
-        self,
-        x: float,
-        y: float,
-        text: str,
-        *,
-        size: float = _LABEL_PT,
-        bold: bool = False,
-        ha: str = "left",
-        va: str = "baseline",
-        rotation: float = 0,
-        gid: str | None = None,
-    ) -> _Label:
-        label = _Label(
-            x, y, text, transform=self.inches, size=size, bold=bold, ha=ha, va=va, rotation=rotation
-        )
-        return self._add(label, gid)
+        self, x: float, y: float, text: str, *, size: float = _LABEL_PT, bold: bool = False, **kwargs: Any
+    ) -> Text:
+        """A plain-text label (never mathtext or TeX); ``kwargs``: ha, va, rotation, gid, label."""
+        kwargs = {"va": "baseline", "zorder": 5, "fontweight": "bold" if bold else "normal", **kwargs}
+        return self.figure.text(x, y, text, fontsize=size, transform=self.inches, **_TEXT_STYLE, **kwargs)
 
-    def title(self, text: str, x: float = 0.3) -> _Label:
-        return self.text(
-            x, self.height - 0.25, _fig_text(text), size=_TITLE_PT, bold=True, va="top", gid="casekit-title"
-        )
+    def title(self, text: str, x: float = 0.3) -> Text:
+        y = self.height - 0.25
+        return self.text(x, y, _fig_text(text), size=_TITLE_PT, bold=True, va="top", gid="casekit-title")
 
-    def lines(
-        self,
-        segments: Sequence,
-        *,
-        color: str = _BLACK,
-        width: float = 1.0,
-        alpha: float = 1.0,
-        style: Any = "solid",
-        zorder: float = 1,
-        gid: str | None = None,
-    ) -> LineCollection:
-        collection = LineCollection(
-            segments,
-            colors=color,
-            linewidths=width,
-            alpha=alpha,
-            linestyles=style,
-            transform=self.inches,
-            zorder=zorder,
-        )
-        return self._add(collection, gid)
+    def lines(self, segments: Sequence, gid: str | None = None, **style: Any) -> LineCollection:
+        """Line segments; ``style`` as for LineCollection (default black, 1 pt, solid, below the text)."""
+        return self.add(LineCollection(segments, **{"colors": _BLACK, "zorder": 1, **style}), gid)
 
-    def rect(
-        self,
-        x: float,
-        y: float,
-        w: float,
-        h: float,
-        *,
-        face: str = "none",
-        alpha: float = 1.0,
-        edge: str = "none",
-        width: float = 0.0,
-        zorder: float = 0,
-        gid: str | None = None,
-    ) -> Rectangle:
-        patch = Rectangle(
-            (x, y),
-            w,
-            h,
-            facecolor=face,
-            edgecolor=edge,
-            linewidth=width,
-            alpha=alpha,
-            transform=self.inches,
-            zorder=zorder,
-        )
-        return self._add(patch, gid)
+    def rect(self, x: float, y: float, w: float, h: float, gid: str | None = None, **style: Any) -> Rectangle:
+        """A rectangle; ``style`` as for Rectangle (default no fill, no edge, at the bottom)."""
+        style = {"facecolor": "none", "edgecolor": "none", "linewidth": 0.0, "zorder": 0, **style}
+        return self.add(Rectangle((x, y), w, h, **style), gid)
 
-    def markers(
-        self,
-        points: Sequence[tuple[float, float]],
-        *,
-        marker: str,
-        size: float,
-        face: str,
-        gid: str | None = None,
-    ) -> Line2D:
-        xs = [p[0] for p in points]
-        ys = [p[1] for p in points]
-        line = Line2D(
-            xs,
-            ys,
-            linestyle="none",
-            color=_BLACK,  # unused (no line), but not matplotlib's default blue
-            marker=marker,
-            markersize=size,
-            markerfacecolor=face,
-            markeredgecolor=_BLACK,
-            markeredgewidth=1.2,
-            transform=self.inches,
-            zorder=6,
-        )
-        return self._add(line, gid)
+    def markers(self, points: Sequence[tuple[float, float]], gid: str, **style: Any) -> Line2D:
+        """Markers without a line; ``style``: marker, markersize, markerfacecolor."""
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return self.add(Line2D(xs, ys, zorder=6, **_MARKER_STYLE, **style), gid)
 
 
 def _build(draw: Callable[..., Chart], *args: Any) -> Chart:
     """Run ``draw(*args)`` with the chart's rcParams (one thread at a time: rcParams are global)."""
-    with _FIGURE_LOCK, _ChartRc():
+    with _ChartRc():
         return draw(*args)
 
 
@@ -714,8 +467,8 @@ _MIN_ROW_H = 0.8
 _QUADRANT_BAND = 0.42  # room for the quadrant label at the top of row 5 and at the bottom of row 1
 _ENTRY_GAP = 0.05
 _MAP_MARGIN = {"left": 1.05, "right": 0.3, "top": 1.0, "bottom": 1.05}
-_AT_TABLE_MARKER = {"marker": "o", "face": OKABE_ITO["blue"], "size": 11.0}
-_ABSENT_MARKER = {"marker": "D", "face": OKABE_ITO["vermillion"], "size": 9.5}
+_AT_TABLE_MARKER = {"marker": "o", "markerfacecolor": OKABE_ITO["blue"], "markersize": 11.0}
+_ABSENT_MARKER = {"marker": "D", "markerfacecolor": OKABE_ITO["vermillion"], "markersize": 9.5}
 
 
 def _quadrant(power: int, interest: int) -> str:
@@ -748,12 +501,8 @@ def _stakeholder_placements(case: Case, placements: object) -> dict[str, tuple[i
     return result
 
 
-def _map_label_width() -> float:
-    return _COL_W - 2 * _CELL_PAD - _MARKER_GUTTER
-
-
 def _name_lines(actor: Actor) -> tuple[str, ...]:
-    return _wrap(_fig_text(actor.name), _map_label_width())
+    return _wrap(_fig_text(actor.name), _COL_W - 2 * _CELL_PAD - _MARKER_GUTTER)
 
 
 def _row_heights(cells: Mapping[tuple[int, int], list[Actor]]) -> dict[int, float]:
@@ -761,8 +510,7 @@ def _row_heights(cells: Mapping[tuple[int, int], list[Actor]]) -> dict[int, floa
     heights: dict[int, float] = {}
     for power in SCALE:
         need = _MIN_ROW_H
-        for interest in SCALE:
-            actors = cells.get((power, interest), [])
+        for actors in (cells.get((power, interest), []) for interest in SCALE):
             if actors:
                 lines = sum(len(_name_lines(a)) for a in actors)
                 need = max(need, lines * _line_h() + _ENTRY_GAP * (len(actors) - 1) + 2 * _CELL_PAD + 0.06)
@@ -805,50 +553,28 @@ def _draw_grid(sketch: _Sketch, grid: _Grid, lang: str) -> None:
     }
     for key, (x0, y0, x1, y1) in boxes.items():
         if _QUADRANT_TINT[key]:
-            sketch.rect(x0, y0, x1 - x0, y1 - y0, face=_tint(_QUADRANT_TINT[key], 0.14), gid=f"casekit-{key}")
+            face = _tint(_QUADRANT_TINT[key], 0.14)
+            sketch.rect(x0, y0, x1 - x0, y1 - y0, gid=f"casekit-{key}", facecolor=face)
         upper = y1 == top
-        sketch.text(
-            x0 + 0.12,
-            y1 - 0.12 if upper else y0 + 0.12,
-            _fig_text(t(f"chart.quadrant.{key}", lang)),
-            size=_QUADRANT_PT,
-            bold=True,
-            va="top" if upper else "bottom",
-            gid="casekit-quadrant",
-        )
+        label = _fig_text(t(f"chart.quadrant.{key}", lang))
+        y, va = (y1 - 0.12, "top") if upper else (y0 + 0.12, "bottom")
+        sketch.text(x0 + 0.12, y, label, size=_QUADRANT_PT, bold=True, va=va, gid="casekit-quadrant")
     cells = [[(grid.col_left(i), grid.bottom), (grid.col_left(i), top)] for i in SCALE[1:] if i != _HIGH_FROM]
     cells += [
         [(grid.left, grid.row_bottom(p)), (right, grid.row_bottom(p))] for p in SCALE[1:] if p != _HIGH_FROM
     ]
-    sketch.lines(cells, alpha=0.2, width=1.0)
-    sketch.lines(
-        [[(split_x, grid.bottom), (split_x, top)], [(grid.left, split_y), (right, split_y)]],
-        alpha=0.8,
-        width=2.4,
-        zorder=2,
-    )
-    sketch.rect(grid.left, grid.bottom, grid.width, grid.height, edge=_BLACK, width=1.4, zorder=2)
+    sketch.lines(cells, alpha=0.2, linewidths=1.0)
+    splits = [[(split_x, grid.bottom), (split_x, top)], [(grid.left, split_y), (right, split_y)]]
+    sketch.lines(splits, alpha=0.8, linewidths=2.4, zorder=2)
+    sketch.rect(grid.left, grid.bottom, grid.width, grid.height, edgecolor=_BLACK, linewidth=1.4, zorder=2)
     for point in SCALE:
         sketch.text(grid.col_left(point) + _COL_W / 2, grid.bottom - 0.1, str(point), ha="center", va="top")
         middle = grid.row_bottom(point) + grid.heights[point] / 2
         sketch.text(grid.left - 0.14, middle, str(point), ha="right", va="center")
-    sketch.text(
-        grid.left + grid.width / 2,
-        grid.bottom - 0.45,
-        _fig_text(t("chart.stakeholder.x_label", lang)),
-        size=_AXIS_PT,
-        ha="center",
-        va="top",
-    )
-    sketch.text(
-        grid.left - 0.62,
-        grid.bottom + grid.height / 2,
-        _fig_text(t("chart.stakeholder.y_label", lang)),
-        size=_AXIS_PT,
-        ha="center",
-        va="center",
-        rotation=90,
-    )
+    x_label, y_label = (_fig_text(t(f"chart.stakeholder.{k}", lang)) for k in ("x_label", "y_label"))
+    middle_x, middle_y = grid.left + grid.width / 2, grid.bottom + grid.height / 2
+    sketch.text(middle_x, grid.bottom - 0.45, x_label, size=_AXIS_PT, ha="center", va="top")
+    sketch.text(grid.left - 0.62, middle_y, y_label, size=_AXIS_PT, ha="center", va="center", rotation=90)
 
 
 def _draw_actors(sketch: _Sketch, grid: _Grid, cells: Mapping[tuple[int, int], list[Actor]]) -> None:
@@ -862,15 +588,13 @@ def _draw_actors(sketch: _Sketch, grid: _Grid, cells: Mapping[tuple[int, int], l
         for actor in actors:
             lines = _name_lines(actor)
             points[actor.at_table].append((x + 0.13, y - 0.105))
-            label = sketch.text(x + _MARKER_GUTTER, y, "\n".join(lines), va="top", gid="casekit-actor-label")
-            label.set_label(actor.id)
+            text = "\n".join(lines)
+            sketch.text(x + _MARKER_GUTTER, y, text, va="top", gid="casekit-actor-label", label=actor.id)
             y -= len(lines) * _line_h() + _ENTRY_GAP
     for at_table, style in ((True, _AT_TABLE_MARKER), (False, _ABSENT_MARKER)):
         if points[at_table]:
             gid = "casekit-actors-at-table" if at_table else "casekit-actors-absent"
-            sketch.markers(
-                points[at_table], marker=style["marker"], size=style["size"], face=style["face"], gid=gid
-            )
+            sketch.markers(points[at_table], gid, **style)
 
 
 def _draw_marker_legend(sketch: _Sketch, right: float, y: float, lang: str) -> None:
@@ -884,9 +608,7 @@ def _draw_marker_legend(sketch: _Sketch, right: float, y: float, lang: str) -> N
         label = _fig_text(label)
         sketch.text(x, y, label, ha="right", va="center", gid="casekit-legend")
         x -= _width_in(label) + 0.22
-        sketch.markers(
-            [(x, y)], marker=style["marker"], size=style["size"], face=style["face"], gid="casekit-key"
-        )
+        sketch.markers([(x, y)], "casekit-key", **style)
         x -= 0.45
 
 
@@ -1018,6 +740,7 @@ _SPARE_STYLES = (
     (OKABE_ITO["sky_blue"], (0, (4, 1.5, 1, 1.5, 1, 1.5)), 2.0),
 )
 _ABSENT_DASH = (0, (4, 2.5))
+_ARROW = {"arrowstyle": "-|>,head_length=0.7,head_width=0.35", "mutation_scale": 14}
 _NET_WIDTH = 13.0
 _NET_MARGIN = 0.35
 _NET_USABLE = _NET_WIDTH - 2 * _NET_MARGIN
@@ -1176,34 +899,26 @@ def _barycentre(node: _Node, neighbours: Mapping[str, list[str]], nodes: Mapping
 
 
 def _draw_node(sketch: _Sketch, node: _Node) -> FancyBboxPatch:
-    absent = not node.actor.at_table
-    group = bool(node.inner)
-    box = FancyBboxPatch(
-        (node.x - node.width / 2, node.y - node.height / 2),
-        node.width,
-        node.height,
-        boxstyle=f"round,pad=0,rounding_size={0.14 if group else 0.08}",
-        facecolor=_tint(OKABE_ITO["sky_blue"], 0.16) if group else _WHITE,
-        edgecolor=_BLACK,
-        linewidth=1.8 if absent or group else 1.4,
-        linestyle=_ABSENT_DASH if absent else "solid",
-        transform=sketch.inches,
-        zorder=1 if group else 3,
-    )
-    box.set_gid("casekit-group" if group else "casekit-node-absent" if absent else "casekit-node")
-    sketch.figure.add_artist(box)
+    absent, group = not node.actor.at_table, bool(node.inner)
+    corner = (node.x - node.width / 2, node.y - node.height / 2)
+    style = {
+        "boxstyle": f"round,pad=0,rounding_size={0.14 if group else 0.08}",
+        "facecolor": _tint(OKABE_ITO["sky_blue"], 0.16) if group else _WHITE,
+        "edgecolor": _BLACK,
+        "linewidth": 1.8 if absent or group else 1.4,
+        "linestyle": _ABSENT_DASH if absent else "solid",
+        "zorder": 1 if group else 3,
+        "label": node.actor.id,
+    }
+    gid = "casekit-group" if group else "casekit-node-absent" if absent else "casekit-node"
+    box = sketch.add(FancyBboxPatch(corner, node.width, node.height, **style), gid)
+    label = {"gid": "casekit-node-label", "label": node.actor.id, "va": "center"}
     if group:
         header_y = node.y + node.height / 2 - _GROUP_HEADER / 2
         x = node.x - node.width / 2 + _GROUP_PAD
-        label = sketch.text(
-            x, header_y, _fig_text(node.actor.name), bold=True, va="center", gid="casekit-node-label"
-        )
+        sketch.text(x, header_y, _fig_text(node.actor.name), bold=True, **label)
     else:
-        label = sketch.text(
-            node.x, node.y, "\n".join(node.lines), ha="center", va="center", gid="casekit-node-label"
-        )
-    box.set_label(node.actor.id)
-    label.set_label(node.actor.id)
+        sketch.text(node.x, node.y, "\n".join(node.lines), ha="center", **label)
     return box
 
 
@@ -1232,22 +947,17 @@ def _draw_edges(sketch: _Sketch, case: Case, nodes: Mapping[str, _Node]) -> None
         seen[pair] += 1
         color, dash, width = _edge_style(relation.type, order)
         source, target = nodes[relation.source], nodes[relation.target]
-        arrow = FancyArrowPatch(
-            _border_point(source, target),
-            _border_point(target, source),
-            arrowstyle="-|>,head_length=0.7,head_width=0.35",
-            connectionstyle=f"arc3,rad={bend}",
-            mutation_scale=14,
-            color=color,
-            linestyle=dash,
-            linewidth=width,
-            shrinkA=0,
-            shrinkB=0,
-            transform=sketch.inches,
-            zorder=2,
-        )
-        arrow.set_gid(f"casekit-edge-{relation.type}")
-        sketch.figure.add_artist(arrow)
+        ends = (_border_point(source, target), _border_point(target, source))
+        style = {
+            "color": color,
+            "linestyle": dash,
+            "linewidth": width,
+            "shrinkA": 0,
+            "shrinkB": 0,
+            "zorder": 2,
+        }
+        arrow = FancyArrowPatch(*ends, connectionstyle=f"arc3,rad={bend}", **_ARROW, **style)
+        sketch.add(arrow, f"casekit-edge-{relation.type}")
 
 
 def _border_point(node: _Node, toward: _Node, gap: float = 0.04) -> tuple[float, float]:
@@ -1297,22 +1007,17 @@ def _draw_network_legend(sketch: _Sketch, case: Case, entries: Sequence[tuple[st
         y = top - (i // _LEGEND_COLUMNS + 0.5) * _LEGEND_ROW
         if kind in ("present", "absent", "frame"):
             face = _tint(OKABE_ITO["sky_blue"], 0.16) if kind == "frame" else _WHITE
+            dash = _ABSENT_DASH if kind == "absent" else "solid"
+            style = {"facecolor": face, "edgecolor": _BLACK, "linewidth": 1.6, "linestyle": dash}
             sample = FancyBboxPatch(
-                (x, y - 0.14),
-                0.75,
-                0.28,
-                boxstyle="round,pad=0,rounding_size=0.06",
-                facecolor=face,
-                edgecolor=_BLACK,
-                linewidth=1.6,
-                linestyle=_ABSENT_DASH if kind == "absent" else "solid",
-                transform=sketch.inches,
-                gid="casekit-key",
+                (x, y - 0.14), 0.75, 0.28, boxstyle="round,pad=0,rounding_size=0.06", **style
             )
-            sketch.figure.add_artist(sample)
+            sketch.add(sample, "casekit-key")
         else:
             color, dash, width = _edge_style(kind, order)
-            sketch.lines([[(x, y), (x + 0.75, y)]], color=color, width=width, style=dash, gid="casekit-key")
+            sketch.lines(
+                [[(x, y), (x + 0.75, y)]], "casekit-key", colors=color, linewidths=width, linestyles=dash
+            )
         sketch.text(x + 0.9, y, label, va="center", gid="casekit-legend")
 
 
@@ -1375,17 +1080,10 @@ def _draw_relations(case: Case) -> Chart:
     absent_rows = [row for row in rows if row[0].rank == _ABSENT_RANK]
     if absent_rows:
         line_y = max(n.y + n.height / 2 for n in absent_rows[0]) + _ROW_GAP / 2
-        sketch.lines(
-            [[(_NET_MARGIN, line_y), (_NET_WIDTH - _NET_MARGIN, line_y)]], alpha=0.5, style=(0, (4, 3))
-        )
-        sketch.text(
-            _NET_MARGIN,
-            line_y - 0.08,
-            _fig_text(t("chart.relations.absent_row", lang)),
-            bold=True,
-            va="top",
-            gid="casekit-absent-heading",
-        )
+        rule = [[(_NET_MARGIN, line_y), (_NET_WIDTH - _NET_MARGIN, line_y)]]
+        sketch.lines(rule, alpha=0.5, linestyles=(0, (4, 3)))
+        heading = _fig_text(t("chart.relations.absent_row", lang))
+        sketch.text(_NET_MARGIN, line_y - 0.08, heading, bold=True, va="top", gid="casekit-absent-heading")
     for node in nodes.values():
         _draw_node(sketch, node)
     _draw_edges(sketch, case, nodes)
@@ -1408,6 +1106,8 @@ _SCALE_RIGHT = 1.5  # room for the count column
 _SCALE_ROW_H = 0.64
 _SCALE_TOP = 1.3
 _SCALE_BOTTOM = 1.35
+_ZEBRA = _tint(_BLACK, 0.05)
+_PLACEMENT = {"marker": "o", "markerfacecolor": OKABE_ITO["blue"]}
 
 
 @dataclass(frozen=True)
@@ -1434,20 +1134,11 @@ def _draw_scale_frame(
     """Zebra rows, a guide line per scale point, the names, the scale numbers and the two poles."""
     bottom, top = _SCALE_BOTTOM, _SCALE_BOTTOM + frame.rows * _SCALE_ROW_H
     for row in range(0, frame.rows, 2):
-        sketch.rect(
-            0.25,
-            frame.y(row) - _SCALE_ROW_H / 2,
-            _SCALE_WIDTH - 0.5,
-            _SCALE_ROW_H,
-            face=_tint(_BLACK, 0.05),
-            gid="casekit-zebra",
-        )
-    sketch.lines([[(frame.x(p), bottom), (frame.x(p), top)] for p in SCALE], alpha=0.25, width=1.0)
-    sketch.lines(
-        [[(frame.x(SCALE[0]), frame.y(r)), (frame.x(SCALE[-1]), frame.y(r))] for r in range(frame.rows)],
-        alpha=0.45,
-        width=1.5,
-    )
+        y = frame.y(row) - _SCALE_ROW_H / 2
+        sketch.rect(0.25, y, _SCALE_WIDTH - 0.5, _SCALE_ROW_H, "casekit-zebra", facecolor=_ZEBRA)
+    sketch.lines([[(frame.x(p), bottom), (frame.x(p), top)] for p in SCALE], alpha=0.25, linewidths=1.0)
+    guides = [[(frame.x(SCALE[0]), frame.y(r)), (frame.x(SCALE[-1]), frame.y(r))] for r in range(frame.rows)]
+    sketch.lines(guides, alpha=0.45, linewidths=1.5)
     for row, name in enumerate(names):
         lines = "\n".join(_wrap(_fig_text(name), _SCALE_LEFT - 0.5)[:2])
         sketch.text(_SCALE_LEFT - 0.2, frame.y(row), lines, ha="right", va="center", gid="casekit-row-label")
@@ -1457,34 +1148,11 @@ def _draw_scale_frame(
     pole_left, pole_right = poles
     left = t("chart.scale_left_arrow", lang, text=pole_left)
     right = t("chart.scale_right_arrow", lang, text=pole_right)
-    sketch.text(
-        frame.x(SCALE[0]) - 0.3,
-        bottom - 0.5,
-        _fig_text(left),
-        size=_AXIS_PT,
-        bold=True,
-        va="top",
-        gid="casekit-pole",
-    )
-    sketch.text(
-        frame.x(SCALE[-1]) + 0.3,
-        bottom - 0.5,
-        _fig_text(right),
-        size=_AXIS_PT,
-        bold=True,
-        ha="right",
-        va="top",
-        gid="casekit-pole",
-    )
-    sketch.text(
-        _SCALE_WIDTH - _SCALE_RIGHT / 2,
-        top + 0.1,
-        _fig_text(header),
-        bold=True,
-        ha="center",
-        va="bottom",
-        gid="casekit-count-header",
-    )
+    pole = {"size": _AXIS_PT, "bold": True, "va": "top", "gid": "casekit-pole"}
+    sketch.text(frame.x(SCALE[0]) - 0.3, bottom - 0.5, _fig_text(left), **pole)
+    sketch.text(frame.x(SCALE[-1]) + 0.3, bottom - 0.5, _fig_text(right), ha="right", **pole)
+    header_style = {"bold": True, "ha": "center", "va": "bottom", "gid": "casekit-count-header"}
+    sketch.text(_SCALE_WIDTH - _SCALE_RIGHT / 2, top + 0.1, _fig_text(header), **header_style)
 
 
 def _goal_poles(case: Case) -> tuple[str, str]:
@@ -1540,38 +1208,21 @@ def _draw_goal_divergence(case: Case, placed: Mapping[str, int]) -> Chart:
     sketch = _Sketch(_SCALE_WIDTH, frame.height)
     title = t("chart.goals.title", lang)
     sketch.title(title)
-    _draw_scale_frame(
-        sketch,
-        frame,
-        [a.name for a in speakers],
-        t("chart.goals.quotes_header", lang),
-        lang,
-        _goal_poles(case),
-    )
+    header = t("chart.goals.quotes_header", lang)
+    _draw_scale_frame(sketch, frame, [a.name for a in speakers], header, lang, _goal_poles(case))
     points = []
     not_placed = _fig_text(t("chart.not_placed", lang))
     for row, actor in enumerate(speakers):
         if actor.id in placed:
             points.append((frame.x(placed[actor.id]), frame.y(row)))
         else:
-            sketch.text(
-                frame.x(3),
-                frame.y(row) + 0.07,
-                not_placed,
-                ha="center",
-                va="bottom",
-                gid="casekit-not-placed",
-            )
-        sketch.text(
-            _SCALE_WIDTH - _SCALE_RIGHT / 2,
-            frame.y(row),
-            str(len(quotes.get(actor.id, []))),
-            ha="center",
-            va="center",
-            gid="casekit-count",
-        )
+            y = frame.y(row) + 0.07
+            sketch.text(frame.x(3), y, not_placed, ha="center", va="bottom", gid="casekit-not-placed")
+        count = str(len(quotes.get(actor.id, [])))
+        x = _SCALE_WIDTH - _SCALE_RIGHT / 2
+        sketch.text(x, frame.y(row), count, ha="center", va="center", gid="casekit-count")
     if points:
-        sketch.markers(points, marker="o", size=15, face=OKABE_ITO["blue"], gid="casekit-placements")
+        sketch.markers(points, "casekit-placements", markersize=15, **_PLACEMENT)
     rows = [
         (
             a.name,
@@ -1647,24 +1298,14 @@ def _draw_goal_spread(case: Case, placements: Sequence[Mapping[str, int]]) -> Ch
             if count:
                 radius = max(0.11 + 0.17 * (count / peak) ** 0.5, 0.16 if count >= 10 else 0.0)
                 circles.append(Circle((frame.x(point), frame.y(row)), radius))
-                sketch.text(
-                    frame.x(point), frame.y(row), str(count), ha="center", va="center", gid="casekit-count"
-                )
-        n = sum(counts[actor.id].values())
+                sketch.text(*circles[-1].center, str(count), ha="center", va="center", gid="casekit-count")
+        n = str(sum(counts[actor.id].values()))
         sketch.text(
-            _SCALE_WIDTH - _SCALE_RIGHT / 2, frame.y(row), str(n), ha="center", va="center", gid="casekit-n"
+            _SCALE_WIDTH - _SCALE_RIGHT / 2, frame.y(row), n, ha="center", va="center", gid="casekit-n"
         )
     if circles:
-        bubbles = PatchCollection(
-            circles,
-            facecolor=OKABE_ITO["sky_blue"],
-            edgecolor=_BLACK,
-            linewidth=1.0,
-            transform=sketch.inches,
-            zorder=4,
-        )
-        bubbles.set_gid("casekit-bubbles")
-        sketch.figure.add_artist(bubbles)
+        style = {"facecolor": OKABE_ITO["sky_blue"], "edgecolor": _BLACK, "linewidth": 1.0, "zorder": 4}
+        sketch.add(PatchCollection(circles, **style), "casekit-bubbles")
     note = t("chart.spread.note", lang, sets=len(placements))
     sketch.text(0.3, 0.15, _fig_text(note), va="bottom", gid="casekit-note")
     rows = [(a.name, *counts[a.id].values(), sum(counts[a.id].values())) for a in speakers]
@@ -1770,22 +1411,10 @@ def _draw_dilemmas(
         top = sketch.height - _DILEMMA_TOP - i * _DILEMMA_ROW_H
         line_y = top - 0.55
         if i % 2 == 0:
-            sketch.rect(
-                0.25,
-                top - _DILEMMA_ROW_H + 0.05,
-                _DILEMMA_WIDTH - 0.5,
-                _DILEMMA_ROW_H - 0.1,
-                face=_tint(_BLACK, 0.05),
-                gid="casekit-zebra",
-            )
-        sketch.text(
-            0.35,
-            line_y,
-            _fig_text(_dilemma_label(key, lang)),
-            bold=True,
-            va="center",
-            gid="casekit-row-label",
-        )
+            y, w, h = top - _DILEMMA_ROW_H + 0.05, _DILEMMA_WIDTH - 0.5, _DILEMMA_ROW_H - 0.1
+            sketch.rect(0.25, y, w, h, "casekit-zebra", facecolor=_ZEBRA)
+        label = _fig_text(_dilemma_label(key, lang))
+        sketch.text(0.35, line_y, label, bold=True, va="center", gid="casekit-row-label")
         guides.append([(x0, line_y), (x1, line_y)])
         for point in SCALE:
             x = x0 + (point - SCALE[0]) * (x1 - x0) / (SCALE[-1] - SCALE[0])
@@ -1793,9 +1422,8 @@ def _draw_dilemmas(
             sketch.text(x, line_y + 0.16, str(point), ha="center", va="bottom", gid="casekit-scale")
         position = positions.get(key)
         if position is None:
-            sketch.text(
-                0.35, line_y - 0.3, _fig_text(t("chart.not_placed", lang)), va="top", gid="casekit-not-placed"
-            )
+            not_placed = _fig_text(t("chart.not_placed", lang))
+            sketch.text(0.35, line_y - 0.3, not_placed, va="top", gid="casekit-not-placed")
         else:
             points.append((x0 + (position - SCALE[0]) * (x1 - x0) / (SCALE[-1] - SCALE[0]), line_y))
         left, right = poles.get(key, ("", ""))
@@ -1803,10 +1431,10 @@ def _draw_dilemmas(
             shown = _fig_text(_truncate(text)) if text.strip() else _fig_text(no_pole)
             lines = _wrap(shown, pole_w, _AXIS_PT)[:2]
             sketch.text(x, line_y - 0.3, "\n".join(lines), size=_AXIS_PT, ha=ha, va="top", gid="casekit-pole")
-    sketch.lines(guides, alpha=0.6, width=2.0)
-    sketch.lines(ticks, alpha=0.6, width=1.5)
+    sketch.lines(guides, alpha=0.6, linewidths=2.0)
+    sketch.lines(ticks, alpha=0.6, linewidths=1.5)
     if points:
-        sketch.markers(points, marker="o", size=16, face=OKABE_ITO["blue"], gid="casekit-placements")
+        sketch.markers(points, "casekit-placements", markersize=16, **_PLACEMENT)
     table_rows = [
         (_dilemma_label(k, lang), poles.get(k, ("", ""))[0], positions.get(k), poles.get(k, ("", ""))[1])
         for k in keys
@@ -1838,6 +1466,48 @@ def _dilemma_alt(
 
 # ---------------------------------------------------------------------------------------------------------
 # The hand-in
+# ---------------------------------------------------------------------------------------------------------
+
+
+def export_figures(case: Case, answers: Mapping[str, Any]) -> list[ExportFigure]:
+    """The charts for a learner's hand-in, from the answers that have data for them.
+
+    ``answers["stakeholder-map"]`` gives the power–interest grid, ``answers["goal-divergence"]`` the goal
+    chart, and ``answers["dilemma-1"]``…``["dilemma-3"]`` (each ``{"position", "left", "right", …}``)
+    the dilemma chart. Values come from a learner's store: anything malformed (a wrong type, an unknown
+    actor, a value off the scale) is skipped, never raised; a chart with nothing left is left out.
+
+    Parameters
+    ----------
+    case : Case
+        The case; its ``lang`` picks the language.
+    answers : Mapping[str, Any]
+        Answer key -> latest value.
+
+    Returns
+    -------
+    list[ExportFigure]
+        Title, SVG (text kept as text) and alt text of each chart, in the order above.
+    """
+    from casekit.export import ExportFigure
+
+    if not isinstance(answers, Mapping):
+        return []
+    charts: list[Chart] = []
+    stakeholders = _clean_stakeholders(case, answers.get("stakeholder-map"))
+    if stakeholders:
+        charts.append(stakeholder_map(case, stakeholders))
+    goals = _clean_goals(case, answers.get("goal-divergence"))
+    if goals:
+        charts.append(goal_divergence(case, goals))
+    positions, poles = _clean_dilemmas(answers)
+    if positions:
+        charts.append(dilemma_positions(case, positions, poles))
+    return [ExportFigure(title=c.title, svg=c.to_svg(), alt=c.alt) for c in charts]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cleaning a learner's stored answers: malformed values are skipped, never raised
 # ---------------------------------------------------------------------------------------------------------
 
 _DILEMMA_KEYS = ("dilemma-1", "dilemma-2", "dilemma-3")
@@ -1890,40 +1560,3 @@ def _clean_dilemmas(answers: Mapping[str, Any]) -> tuple[dict[str, int | None], 
         positions[key] = position
         poles[key] = (left, right)
     return positions, poles
-
-
-def export_figures(case: Case, answers: Mapping[str, Any]) -> list[ExportFigure]:
-    """The charts for a learner's hand-in, from the answers that have data for them.
-
-    ``answers["stakeholder-map"]`` gives the power–interest grid, ``answers["goal-divergence"]`` the goal
-    chart, and ``answers["dilemma-1"]``…``["dilemma-3"]`` (each ``{"position", "left", "right", …}``)
-    the dilemma chart. Values come from a learner's store: anything malformed (a wrong type, an unknown
-    actor, a value off the scale) is skipped, never raised; a chart with nothing left is left out.
-
-    Parameters
-    ----------
-    case : Case
-        The case; its ``lang`` picks the language.
-    answers : Mapping[str, Any]
-        Answer key -> latest value.
-
-    Returns
-    -------
-    list[ExportFigure]
-        Title, PNG (100 dpi) and alt text of each chart, in the order above.
-    """
-    from casekit.export import ExportFigure
-
-    if not isinstance(answers, Mapping):
-        return []
-    charts: list[Chart] = []
-    stakeholders = _clean_stakeholders(case, answers.get("stakeholder-map"))
-    if stakeholders:
-        charts.append(stakeholder_map(case, stakeholders))
-    goals = _clean_goals(case, answers.get("goal-divergence"))
-    if goals:
-        charts.append(goal_divergence(case, goals))
-    positions, poles = _clean_dilemmas(answers)
-    if positions:
-        charts.append(dilemma_positions(case, positions, poles))
-    return [ExportFigure(title=c.title, png=c.to_png(dpi=100), alt=c.alt) for c in charts]

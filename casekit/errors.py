@@ -14,7 +14,9 @@ __all__ = [
     "CaseDataError",
     "CaseNotFoundError",
     "CasekitError",
+    "ChartDataError",
     "Problem",
+    "UnknownIdError",
 ]
 
 
@@ -65,3 +67,20 @@ class AnswerStoreError(CasekitError):
 
 class AnswerImportError(CasekitError):
     """A file offered for import is not a casekit answer export this store can take."""
+
+
+class UnknownIdError(CasekitError, KeyError):
+    """A look-up by id found nothing: ``case.actor("nobody")``, ``case.part(3)``.
+
+    Also a :class:`KeyError`, as a mapping's look-up would raise; the message names the id and what exists.
+    """
+
+    def __str__(self) -> str:  # KeyError would put the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class ChartDataError(CasekitError, ValueError):
+    """A chart was given data it cannot draw: an unknown actor, a value off the scale, a wrong shape.
+
+    Also a :class:`ValueError`; the message names the chart, the item and the value.
+    """

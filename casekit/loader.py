@@ -115,7 +115,9 @@ def validate(path: str | os.PathLike[str]) -> list[Problem]:
         return [Problem(str(folder), "not a folder")]
     reader = _Reader(folder, thorough=True)
     languages = reader.languages()
-    for lang in languages or [None]:
+    # With no readable case.yaml there are no languages: the default edition is checked all the same.
+    editions: list[str | None] = list(languages) or [None]
+    for lang in editions:
         reader.build(lang)
     reader.compare_editions(languages)
     return reader.unique_problems()
@@ -284,8 +286,16 @@ class _Reader:
         references = self.references(sections)
         self.check_speakers(actors, sections)
         activities = self.activities(lang, sections, groups)
-        parts = (meta, actors, lang_meta, groups, sections, relations, references, activities)
-        if meta is None or lang_meta is None or any(part is None for part in parts):
+        if (
+            meta is None
+            or actors is None
+            or lang_meta is None
+            or groups is None
+            or sections is None
+            or relations is None
+            or references is None
+            or activities is None
+        ):
             return None
         labels = lang_meta.get("labels") or {}
         return Case(

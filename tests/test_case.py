@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import casekit
 
 MINI = Path(__file__).with_name("data") / "mini"
@@ -58,3 +60,18 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class TestLookups:
+    """A look-up of an id the case does not have raises a CasekitError (also a KeyError) naming it."""
+
+    @pytest.mark.parametrize(
+        ("lookup", "arg"),
+        [("actor", "nobody"), ("part", 3), ("section", "del-9"), ("question", "x-1"), ("block", "del-1.9.9")],
+    )
+    def test_unknown_ids(self, case, lookup, arg):
+        """Each look-up names the missing id, and can be caught as casekit's error or as a KeyError."""
+        with pytest.raises(casekit.CasekitError) as info:
+            getattr(case, lookup)(arg)
+        assert isinstance(info.value, KeyError)
+        assert str(arg) in str(info.value) and not str(info.value).startswith("'")

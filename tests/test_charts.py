@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import gc
 import io
@@ -25,6 +26,7 @@ from casekit import charts
 from casekit.i18n import t
 
 HOSTILE = "<script>alert(1)</script>"
+BREAKOUT = '"><img src=x onerror=alert(1)>'
 
 
 # -- fixtures and helpers ---------------------------------------------------------------------------------
@@ -79,7 +81,7 @@ def _with_actor_name(case, actor_id: str, name: str):
 
 
 class TestChart:
-    """A Chart renders to PNG and to HTML with alt text, a caption and the table, all escaped."""
+    """A Chart renders to SVG, to PNG and to HTML with alt text, a caption and the table, all escaped."""
 
     def test_scale_is_one_to_five(self):
         """The widgets and the charts share the 1–5 scale."""
@@ -111,7 +113,7 @@ class TestChart:
         """to_html: an <img> with the alt text, a <figcaption> with the title, the table in <details>."""
         chart = charts.goal_divergence(case, {"kim": 2})
         page = chart.to_html()
-        alt = re.search(r'<img alt="([^"]+)" src="data:image/png;base64,', page)
+        alt = re.search(r'<img alt="([^"]+)" src="data:image/svg\+xml;base64,', page)
         assert alt and alt.group(1).startswith("Placering af 1 af 5")
         assert f"<figcaption>{chart.title}</figcaption>" in page
         assert f"<details><summary>{t('chart.table_summary', 'da')}</summary><table" in page
@@ -139,7 +141,8 @@ class TestChart:
         page = chart.to_html()
         assert "<script" not in page
         assert "&lt;script&gt;" in page
-        assert "a &quot;quoted&quot; pole" in page
+        assert "a &#34;quoted&#34; pole" in page  # markupsafe's entity for a double quote
+        assert 'a "quoted" pole' not in page
         assert "<td>–</td>" in page
 
     def test_figure_is_freed_with_the_chart(self, case):
@@ -178,6 +181,87 @@ class TestChart:
         worker.start()
         worker.join()
         assert result and result[0].startswith(b"\x89PNG")
+
+
+# -- the SVG ----------------------------------------------------------------------------------------------
+
+
+def _svg_texts(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+class TestSvg:
+    """The SVG keeps text as text, is deterministic and safe, and is what to_html shows."""
+
+    def test_labels_are_text_elements_with_the_names(self, case):
+        """Every placed actor's name is in <text> elements (text kept as text, not paths or pixels)."""
+        placed = {"kim": {"power": 2, "interest": 4}, "majbritt": {"power": 5, "interest": 4}}
+        svg = charts.stakeholder_map(case, placed).to_svg()
+        shown = " ".join(_svg_texts(svg))
+        assert svg.startswith("<svg") and "<?xml" not in svg and "<!DOCTYPE" not in svg
+        for actor_id in placed:
+            assert case.actor(actor_id).name in shown
+        assert t("chart.stakeholder.title", "da") in shown
+        assert "<image" not in svg
+
+    def test_is_deterministic(self, case):
+        """The same inputs give the same SVG text, built twice (no date, fixed ids)."""
+        placed = {"kim": {"power": 2, "interest": 4}}
+        first = charts.stakeholder_map(case, placed).to_svg()
+        assert first == charts.stakeholder_map(case, placed).to_svg()
+        assert charts.relations_diagram(case).to_svg() == charts.relations_diagram(case).to_svg()
+        assert "<dc:date>" not in first
+
+    def test_font_family_falls_back_to_sans_serif(self, case):
+        """Each text names DejaVu Sans first and ends with the generic sans-serif family."""
+        svg = charts.goal_divergence(case, {"kim": 2}).to_svg()
+        families = set(re.findall(r"font-family: ([^;\"]+)", svg))
+        assert families and all(f.startswith("'DejaVu Sans'") and f.endswith("sans-serif") for f in families)
+
+    @pytest.mark.parametrize("hostile", [HOSTILE, BREAKOUT])
+    def test_hostile_names_and_poles_stay_text(self, case, hostile):
+        """Markup in actor names or pole text is escaped text in the SVG: no script, no event handler."""
+        named = _with_actor_name(case, "kim", hostile)
+        for chart in (
+            charts.stakeholder_map(named, {"kim": {"power": 3, "interest": 3}}),
+            charts.relations_diagram(named),
+            charts.goal_divergence(named, {"kim": 1}),
+            charts.dilemma_positions(case, {"dilemma-1": 2}, {"dilemma-1": (hostile, hostile)}),
+        ):
+            svg = chart.to_svg()
+            assert "<script" not in svg.lower() and "<img" not in svg.lower()
+            assert not re.search(r"<[^>]*\son\w+\s*=", svg)  # no event handler in any tag
+            assert "&lt;" in " ".join(_svg_texts(svg))
+            decoded = base64.b64decode(
+                re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', chart.to_html())[1]
+            )
+            assert b"<script" not in decoded.lower() and b"<img" not in decoded.lower()
+
+    def test_html_decodes_to_the_same_svg(self, case):
+        """The <img> in to_html carries exactly to_svg's document, with the figure's size in pixels."""
+        chart = charts.goal_spread(case, [{"kim": 1}])
+        match = re.search(
+            r'src="data:image/svg\+xml;base64,([^"]+)" width="(\d+)" height="(\d+)"', chart.to_html()
+        )
+        assert match and base64.b64decode(match[1]).decode("utf-8") == chart.to_svg()
+        width, height = chart.figure.get_size_inches() * charts.HTML_DPI
+        assert (int(match[2]), int(match[3])) == (round(width), round(height))
+
+    def test_no_private_matplotlib_names(self):
+        """The charts' source imports no private matplotlib names, no FreeType or Agg internals."""
+        from pathlib import Path
+
+        package = Path(charts.__file__)
+        sources = sorted(package.parent.glob("*.py")) if package.name == "__init__.py" else [package]
+        for source in sources:
+            text = source.read_text(encoding="utf-8")
+            for line in re.findall(
+                r"^\s*(?:from matplotlib[\w.]* import .*|import matplotlib.*)$", text, re.M
+            ):
+                assert not re.search(r"\b_\w+|ft2font|backend_agg|RendererAgg", line), (source.name, line)
+            for banned in ("ft2font", "RendererAgg", "backend_agg", "get_hinting_flag", "LoadFlags"):
+                assert banned not in text, (source.name, banned)
+            assert not re.search(r"matplotlib\.(?!pyplot)\w*\._\w+|\bmatplotlib\._", text), source.name
 
 
 # -- stakeholder map --------------------------------------------------------------------------------------
@@ -577,7 +661,7 @@ class TestExportFigures:
     """The hand-in's charts: built from answers that have data, malformed values skipped."""
 
     def test_builds_each_chart_with_data(self, case):
-        """Stakeholder map, goal divergence and dilemmas, as PNG with title and alt text."""
+        """Stakeholder map, goal divergence and dilemmas, as SVG (no PNG) with title and alt text."""
         from casekit.export import ExportFigure
 
         answers = {
@@ -597,7 +681,8 @@ class TestExportFigures:
             t("chart.goals.title", "da"),
             t("chart.dilemma.title", "da"),
         ]
-        assert all(isinstance(f, ExportFigure) and f.png.startswith(b"\x89PNG") and f.alt for f in figures)
+        assert all(isinstance(f, ExportFigure) and f.svg.startswith("<svg") and f.alt for f in figures)
+        assert all(f.png == b"" and "</text>" in f.svg for f in figures)
 
     def test_skips_malformed_values(self, case):
         """Wrong types, unknown actors and values off the scale are dropped; the good ones are kept."""
