@@ -7,6 +7,7 @@ a key missing in another language falls back to Danish, and a test keeps the cat
 
 from __future__ import annotations
 
+import errno
 import functools
 from pathlib import Path
 
@@ -57,3 +58,46 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
     if text is None:
         text = catalog(DEFAULT_LANG)[key]
     return text.format(**values) if values else text
+
+
+_ERRNO_KEYS = {
+    errno.EISDIR: "system.is_a_directory",
+    errno.ENOTDIR: "system.not_a_directory",
+    errno.EEXIST: "system.exists",
+    errno.ENOENT: "system.not_found",
+    errno.EACCES: "system.no_permission",
+    errno.EPERM: "system.no_permission",
+    errno.EROFS: "system.read_only",
+    errno.ENOSPC: "system.disk_full",
+    errno.EDQUOT: "system.disk_full",
+    errno.ENAMETOOLONG: "system.name_too_long",
+}
+
+_SQLITE_KEYS = (
+    ("locked", "system.busy"),
+    ("busy", "system.busy"),
+    ("readonly", "system.read_only"),
+    ("read-only", "system.read_only"),
+    ("disk is full", "system.disk_full"),
+    ("unable to open", "system.cannot_open"),
+    ("malformed", "system.damaged"),
+    ("not a database", "system.damaged"),
+    ("disk i/o error", "system.io_error"),
+)
+
+
+def reason(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
+    """Why an operation failed, in the learner's words: ``exc`` (an ``OSError`` or an SQLite error) said
+    in the catalog's language, never the system's English ("[Errno 21] Is a directory").
+
+    Falls back to a sentence naming the error's class and number, for a fault the catalog does not know.
+    """
+    lang = ui_lang(lang)
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_KEYS:
+        return t(_ERRNO_KEYS[exc.errno], lang)
+    text = str(exc).lower()
+    for marker, key in _SQLITE_KEYS:
+        if marker in text and not isinstance(exc, OSError):
+            return t(key, lang)
+    code = getattr(exc, "errno", None) or getattr(exc, "sqlite_errorcode", None) or "?"
+    return t("system.other", lang, kind=type(exc).__name__, code=code)
