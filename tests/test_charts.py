@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import weakref
+from pathlib import Path
 from typing import ClassVar
 
 import matplotlib
@@ -42,7 +43,7 @@ def case_en(case):
 @pytest.fixture(scope="module")
 def mini():
     """The tiny fixture case: three actors, one relation."""
-    return casekit.load_case_dir("tests/data/mini")
+    return casekit.load_case_dir(Path(__file__).with_name("data") / "mini")
 
 
 def _texts(chart: charts.Chart) -> list[str]:
@@ -249,8 +250,6 @@ class TestSvg:
 
     def test_no_private_matplotlib_names(self):
         """The charts' source imports no private matplotlib names, no FreeType or Agg internals."""
-        from pathlib import Path
-
         package = Path(charts.__file__)
         sources = sorted(package.parent.glob("*.py")) if package.name == "__init__.py" else [package]
         for source in sources:
