@@ -8,7 +8,7 @@ LAB_ARGS ?=
 # JupyterLab refuses to start as root unless told; containers and CI machines often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-fast test-e2e lint format sync-notebooks bench handout clean
+.PHONY: lab test test-fast test-e2e lint typecheck format sync-notebooks bench handout clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test-e2e: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check casekit tests benchmarks
 	$(BIN)/ruff format --check casekit tests benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format casekit tests benchmarks

@@ -12,7 +12,9 @@ from casekit.answers import AnswerStore, Revision
 from casekit.case import Actor, Block, Case, Question, QuestionGroup, Reference, Relation, Section
 from casekit.errors import (
     AnswerImportError,
+    AnswerStoreBusyError,
     AnswerStoreError,
+    AnswerTooBigError,
     CaseDataError,
     CasekitError,
     CaseNotFoundError,
@@ -29,7 +31,9 @@ __all__ = [
     "Actor",
     "AnswerImportError",
     "AnswerStore",
+    "AnswerStoreBusyError",
     "AnswerStoreError",
+    "AnswerTooBigError",
     "Block",
     "Case",
     "CaseDataError",

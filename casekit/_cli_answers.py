@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -15,13 +16,14 @@ from casekit.answers import AnswerStore
 from casekit.clock import display_time
 from casekit.errors import CasekitError
 from casekit.export import FORMATS, activity_title, write_export
-from casekit.i18n import t
+from casekit.i18n import reason, t
 from casekit.i18n import ui_lang as _ui
+from casekit.importer import read_import_file
 
 if TYPE_CHECKING:
     from casekit.case import Case
 
-__all__ = ["add_parsers", "run"]
+__all__ = ["add_parsers", "run", "terminal_safe"]
 
 # argparse builds its help before --lang is known; the help is in English like the rest of `casekit -h`.
 _HELP_LANG = "en"
@@ -66,17 +68,37 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
 
 def run(args: argparse.Namespace) -> int:
     """Run one ``answers`` sub-command; returns the exit code (1 with a message on stderr on failure)."""
+    lang = _ui(args.lang)
     try:
         return _COMMANDS[args.answers_command](args)
-    except (CasekitError, OSError) as exc:
-        print(f"casekit: {exc}", file=sys.stderr)
+    except CasekitError as exc:
+        print(f"casekit: {terminal_safe(str(exc))}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        message = t("cli.os_error", lang, path=exc.filename or "?", reason=reason(exc, lang))
+        print(f"casekit: {terminal_safe(message)}", file=sys.stderr)
         return 1
 
 
-def _open(args: argparse.Namespace, *, create: bool) -> AnswerStore:
+def _open(args: argparse.Namespace, *, create: bool, read_only: bool = False) -> AnswerStore:
+    """The learner's store; ``read_only`` for commands that only look (they never create, move or change)."""
     return AnswerStore.open(
-        args.answers_dir, case_id=args.case, learner=args.learner, lang=args.lang, create=create
+        args.answers_dir,
+        case_id=args.case,
+        learner=args.learner,
+        lang=args.lang,
+        create=create,
+        read_only=read_only,
     )
+
+
+# Control characters (C0, DEL, C1) and the bidirectional controls that can disguise text in a terminal.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character that could steer a terminal shown as an escape (``\\x1b``) instead."""
+    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def _load_case(args: argparse.Namespace) -> Case | None:
@@ -91,7 +113,7 @@ def _load_case(args: argparse.Namespace) -> Case | None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    with _open(args, create=False) as store:
+    with _open(args, create=False, read_only=True) as store:
         case = _load_case(args) if args.format != "json" else None
         path = write_export(store, args.output, args.format, case=case, find_case=False)
     print(t("cli_wrote", _ui(args.lang), path=path))
@@ -99,8 +121,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    # The file is read and checked before the store is opened: a bad file creates no store.
+    data = read_import_file(args.file, case_id=args.case, lang=args.lang)
     with _open(args, create=True) as store:
-        result = store.import_file(args.file)
+        result = store.import_revisions(data.revisions)
     key = "import.success" if result.added else "import.nothing_new"
     print(t(key, _ui(args.lang), added=result.added, name=args.file))
     return 0
@@ -108,16 +132,17 @@ def _import(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     lang = _ui(args.lang)
-    with _open(args, create=False) as store:
+    with _open(args, create=False, read_only=True) as store:
         revisions = store.revisions()
         learner, path = store.learner, store.path
     latest: dict[str, tuple[int, str, object]] = {}
     for rev in revisions:  # grouped by key, oldest first
         count = latest.get(rev.key, (0, "", None))[0] + 1
         latest[rev.key] = (count, rev.saved_at, rev.value)
-    print(
-        t("answers.cli.show_header", lang, learner=learner, case_id=args.case, count=len(latest), path=path)
+    header = t(
+        "answers.cli.show_header", lang, learner=learner, case_id=args.case, count=len(latest), path=path
     )
+    print(terminal_safe(header))
     if not latest:
         print(t("answers.cli.empty", lang))
     for key, (count, saved_at, value) in latest.items():
@@ -131,7 +156,7 @@ def _show(args: argparse.Namespace) -> int:
             time=display_time(saved_at),
             preview=_preview(value, lang),
         )
-        print(line)
+        print(terminal_safe(line))
     return 0
 
 

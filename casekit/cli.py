@@ -9,7 +9,7 @@ from pathlib import Path
 
 from casekit import _cli_answers, loader
 from casekit.errors import CasekitError
-from casekit.i18n import t
+from casekit.i18n import reason, t, ui_lang
 
 __all__ = ["main"]
 
@@ -75,13 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (errors are printed, never a traceback)."""
     args = build_parser().parse_args(argv)
+    lang = ui_lang(getattr(args, "lang", None))
     try:
         return args.handler(args)
     except CasekitError as exc:
         print(f"casekit: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"casekit: {exc}", file=sys.stderr)
+        message = t("cli.os_error", lang, path=exc.filename or "?", reason=reason(exc, lang))
+        print(f"casekit: {message}", file=sys.stderr)
         return 1
 
 

@@ -9,7 +9,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-__all__ = ["display_time", "format_time", "later", "local_clock", "normalise_time", "now", "parse_time"]
+__all__ = [
+    "MAX_AHEAD",
+    "display_time",
+    "format_time",
+    "is_plausible",
+    "later",
+    "local_clock",
+    "normalise_time",
+    "now",
+    "parse_time",
+]
+
+MAX_AHEAD = timedelta(days=2)
+"""How far ahead of this machine's clock a stored time may be: another machine's clock may run ahead (or
+be set to the wrong time zone), but an answer is not saved years from now."""
 
 
 def now() -> str:
@@ -28,20 +42,38 @@ def parse_time(text: str) -> datetime:
     Raises
     ------
     ValueError
-        ``text`` is not an ISO 8601 time.
+        ``text`` is not an ISO 8601 time, or names a moment outside the calendar in UTC (the first
+        hour of year 1 at ``+01:00``, say).
     """
+    if not isinstance(text, str):
+        raise ValueError(f"not a time: {text!r}")
     moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError as exc:
+        raise ValueError(f"outside the calendar in UTC: {text!r}") from exc
 
 
 def normalise_time(text: str) -> str:
-    """The stored form of an ISO 8601 time; ``ValueError`` if it is not one."""
+    """The stored form of an ISO 8601 time; ``ValueError`` if it is not one (or is outside the calendar)."""
     return format_time(parse_time(text))
 
 
+def is_plausible(stored: str) -> bool:
+    """Whether a stored time could honestly have been saved: not more than :data:`MAX_AHEAD` from now."""
+    try:
+        return parse_time(stored) <= datetime.now(timezone.utc) + MAX_AHEAD
+    except ValueError:
+        return False
+
+
 def later(stored: str, microseconds: int = 1) -> str:
-    """A stored time ``microseconds`` after ``stored``."""
-    return format_time(parse_time(stored) + timedelta(microseconds=microseconds))
+    """A stored time ``microseconds`` after ``stored``; ``stored`` itself at the end of the calendar."""
+    try:
+        return format_time(parse_time(stored) + timedelta(microseconds=microseconds))
+    except OverflowError:
+        return normalise_time(stored)
 
 
 def display_time(stored: str | None) -> str:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "AnswerImportError",
+    "AnswerStoreBusyError",
     "AnswerStoreError",
+    "AnswerTooBigError",
     "CaseDataError",
     "CaseNotFoundError",
     "CasekitError",
@@ -63,6 +65,18 @@ class CaseNotFoundError(CasekitError):
 
 class AnswerStoreError(CasekitError):
     """The answer store cannot be opened or written."""
+
+
+class AnswerStoreBusyError(AnswerStoreError):
+    """Another process held the answer store's write lock for longer than the caller would wait.
+
+    Nothing was written; the same save may simply be tried again (see :class:`casekit.answers.SaveQueue`).
+    """
+
+
+class AnswerTooBigError(AnswerStoreError):
+    """An answer is larger than one answer may be, or the store would hold more different answers than it
+    may; the message names the key, the size and the limit. Nothing was written."""
 
 
 class AnswerImportError(CasekitError):

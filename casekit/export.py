@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import _templates, registry
-from casekit.answers import AnswerStore, Revision
+from casekit.answers import AnswerStore, Revision, is_store_file
 from casekit.clock import display_time, now, parse_time
 from casekit.errors import AnswerStoreError
-from casekit.i18n import catalog, t, ui_lang
+from casekit.i18n import catalog, reason, t, ui_lang
 from casekit.importer import MAX_IMPORT_BYTES, AnswerExport, parse_import, read_import_file
 
 if TYPE_CHECKING:
@@ -135,8 +135,32 @@ def to_document(store: AnswerStore) -> dict[str, Any]:
 
 
 def export_json(store: AnswerStore) -> str:
-    """The JSON export of a store: UTF-8 text, letters kept as they are (``ensure_ascii=False``)."""
-    return json.dumps(to_document(store), ensure_ascii=False, indent=2) + "\n"
+    """The JSON export of a store: UTF-8 text, letters kept as they are (``ensure_ascii=False``).
+
+    It always fits casekit's own import limit (:data:`MAX_IMPORT_BYTES`), so that it can be imported
+    again: when the settled history makes it too big, the history is thinned (each key keeps its latest
+    revision and as many of its most recent settled ones as fit), and as a last resort it is written
+    without indentation.
+    """
+    document = to_document(store)
+    answers = document["answers"]
+    text = _dump(document, indent=2)
+    keep = max((len(entry["history"]) for entry in answers.values()), default=0)
+    while _size(text) > MAX_IMPORT_BYTES and keep > 1:
+        keep //= 2
+        answers = {key: {**e, "history": e["history"][-keep:]} for key, e in document["answers"].items()}
+        text = _dump({**document, "answers": answers}, indent=2)
+    if _size(text) > MAX_IMPORT_BYTES:
+        text = _dump({**document, "answers": answers}, indent=None)
+    return text
+
+
+def _dump(document: Mapping[str, Any], indent: int | None) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=indent) + "\n"
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 # -- the view both hand-ins are built from -------------------------------------------------------------------
@@ -176,28 +200,30 @@ class _Values:
             return t("export.yes" if value else "export.no", self.lang)
         return "" if value is None else str(value)
 
-    def node(self, value: Any) -> dict[str, Any]:
+    def node(self, value: Any, level: int = 0) -> dict[str, Any]:
         if value is None or (isinstance(value, str) and not value.strip()):
             return {"kind": "empty", "text": t("export.empty_answer", self.lang)}
         if isinstance(value, str):
             return {"kind": "text", "text": value}
         if _is_scalar(value):
             return {"kind": "text", "text": self.scalar(value)}
+        if level >= _MAX_NESTING:  # deeper than any activity saves: shown as its JSON text
+            return {"kind": "text", "text": _json_text(value)}
         if isinstance(value, Mapping):
-            return self.table(value)
-        return {"kind": "list", "items": [self.cell(item) for item in value]}
+            return self.table(value, level)
+        return {"kind": "list", "items": [self.cell(item, level) for item in value]}
 
-    def cell(self, value: Any) -> dict[str, Any]:
+    def cell(self, value: Any, level: int = 0) -> dict[str, Any]:
         """A table cell or list item; ``plain`` is its one-line text for Markdown."""
         if _is_scalar(value):
             return {"kind": "inline", "text": self.scalar(value), "plain": self.scalar(value)}
         if isinstance(value, list) and all(_is_scalar(v) for v in value):
             plain = ", ".join(self.scalar(v) for v in value)
         else:
-            plain = json.dumps(value, ensure_ascii=False)
-        return {**self.node(value), "plain": plain}
+            plain = _json_text(value)
+        return {**self.node(value, level + 1), "plain": plain}
 
-    def table(self, value: Mapping[str, Any]) -> dict[str, Any]:
+    def table(self, value: Mapping[str, Any], level: int = 0) -> dict[str, Any]:
         order = {actor: n for n, actor in enumerate(self.actor_names)}
         keys = sorted(value, key=lambda k: order.get(k, len(order)))
         is_actors = bool(value) and all(k in self.actor_names for k in value)
@@ -206,10 +232,10 @@ class _Values:
             columns: list[str] = []
             for row in value.values():
                 columns.extend(c for c in row if c not in columns)
-            rows = [(k, [self.cell(value[k].get(c)) for c in columns]) for k in keys]
+            rows = [(k, [self.cell(value[k].get(c), level) for c in columns]) for k in keys]
             headers = [_field_label(c, self.lang) for c in columns]
         else:
-            rows = [(k, [self.cell(value[k])]) for k in keys]
+            rows = [(k, [self.cell(value[k], level)]) for k in keys]
             headers = [t("export.table.value", self.lang)]
         labels = [self.actor_names.get(k) or _field_label(k, self.lang) for k, _cells in rows]
         return {
@@ -219,6 +245,17 @@ class _Values:
                 {"label": label, "cells": cells} for label, (_k, cells) in zip(labels, rows, strict=True)
             ],
         }
+
+
+_MAX_NESTING = 4
+
+
+def _json_text(value: Any) -> str:
+    """A value as one line of JSON; a value too deep even for that (from an old store) says so."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (RecursionError, ValueError, TypeError):
+        return "…"
 
 
 def _is_scalar(value: Any) -> bool:
@@ -516,17 +553,43 @@ def write_export(
     Path
         The file written.
     """
-    text = render(store, format, case=case, figures=figures, find_case=find_case)
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    lang = ui_lang(store.lang)
+    if _onto_a_store(target, store):
+        raise AnswerStoreError(t("export.error.onto_store", lang, path=target))
+    text = render(store, format, case=case, figures=figures, find_case=find_case)
+    tmp: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise AnswerStoreError(
+            t("export.error.write_failed", lang, path=target, reason=reason(exc, lang))
+        ) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _onto_a_store(target: Path, store: AnswerStore) -> bool:
+    """Whether writing ``target`` would replace an answer store (this one, another, or a companion file)."""
+    try:
+        resolved = target.resolve()
+    except OSError:
+        return False
+    own = store.path.resolve()
+    if resolved in {own, *(own.with_name(own.name + extra) for extra in _COMPANIONS)}:
+        return True
+    return is_store_file(target)
+
+
+_COMPANIONS = ("-wal", "-shm", "-journal")

@@ -17,16 +17,27 @@ from typing import TYPE_CHECKING, Any
 
 from casekit import registry
 from casekit.answers import KEY_PATTERN, SOURCE_IMPORT, Revision, to_json
-from casekit.clock import normalise_time
+from casekit.clock import MAX_AHEAD, is_plausible, normalise_time
 from casekit.errors import AnswerImportError, AnswerStoreError
 from casekit.i18n import t, ui_lang
 
 if TYPE_CHECKING:
     from casekit.case import Case
 
-__all__ = ["MAX_IMPORT_BYTES", "AnswerExport", "parse_import", "read_import_file", "too_big"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_IMPORT_BYTES",
+    "AnswerExport",
+    "depth",
+    "parse_import",
+    "read_import_file",
+    "too_big",
+]
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 20
+"""How deeply lists and mappings may nest in one answer: the activities save two levels; a value nested
+hundreds deep is not an answer, and would break every document that shows it."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,21 @@ def parse_import(
         unknown ``schema_version``, another case, a field that does not fit the export schema, or an
         answer whose value does not have its activity's shape; the message names the field.
     """
+    if case is None:
+        case = _case_quietly(case_id, lang)
     return _Reader(name, ui_lang(lang), case_id, case).read(content)
+
+
+def _case_quietly(case_id: str, lang: str) -> Case | None:
+    """The case the answers belong to, to check its questions' answers as text; ``None`` if it cannot be
+    loaded (an import is never refused because of the case data)."""
+    from casekit.errors import CasekitError
+    from casekit.loader import load_case
+
+    try:
+        return load_case(case_id, lang=lang)
+    except CasekitError:
+        return None
 
 
 def too_big(name: str, size: int, lang: str) -> AnswerImportError:
@@ -115,6 +140,21 @@ def too_big(name: str, size: int, lang: str) -> AnswerImportError:
     return AnswerImportError(
         t("import.error.too_big", lang, name=name, size=mb(size), limit=mb(MAX_IMPORT_BYTES))
     )
+
+
+def depth(value: Any) -> int:
+    """How deeply lists and mappings nest in ``value``: 0 for text or a number, 1 for a flat list…
+
+    Counted without recursion, so a value nested thousands deep is measured, not a crash.
+    """
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (list, dict)):
+            level += 1
+            deepest = max(deepest, level)
+            stack.extend((child, level) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 class _DuplicateKey(ValueError):
@@ -223,7 +263,13 @@ class _Reader:
         except ValueError:
             found = json.dumps(item["saved_at"], ensure_ascii=False)[:80]
             raise self.fail("import.error.saved_at", field=f"{where}.saved_at", found=found) from None
+        if not is_plausible(saved_at):
+            found = json.dumps(item["saved_at"], ensure_ascii=False)[:80]
+            days = MAX_AHEAD.days
+            raise self.fail("import.error.saved_at_future", field=f"{where}.saved_at", found=found, days=days)
         value = item["value"]
+        if depth(value) > MAX_DEPTH:
+            raise self.fail("import.error.too_deep", field=f"{where}.value", key=key, limit=MAX_DEPTH)
         try:
             to_json(key, value, self.lang)  # the store will accept it: check now, write nothing
         except AnswerStoreError as exc:

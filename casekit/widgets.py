@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +24,7 @@ import ipywidgets as W
 from IPython.display import HTML
 
 from casekit import _html, _templates, loader, registry
-from casekit.answers import AnswerStore, Revision
+from casekit.answers import AnswerStore, Revision, SaveQueue
 from casekit.case import Actor, Case
 from casekit.clock import local_clock
 from casekit.errors import CasekitError
@@ -98,13 +100,19 @@ class Activity(W.VBox):
 class _Saver:
     """Saves to the store and keeps the status line honest about what happened."""
 
-    def __init__(self, store: AnswerStore | None, lang: str) -> None:
+    def __init__(self, store: AnswerStore | None, case: Case) -> None:
         self.store = store
-        self.lang = lang
-        self.status = W.HTML(_status_html(t("widgets.not_saved_yet", lang)))
+        self.case = case
+        self.lang = case.lang
+        self.status = W.HTML(_status_html(t("widgets.not_saved_yet", self.lang)))
+        self._restores_seen = store.restored if store is not None else 0
 
     def restore(self, key: str) -> Any:
-        """The saved answer for ``key`` (``None`` if none), and say so on the status line."""
+        """The saved answer for ``key`` as far as it fits the activity (``None`` if none), and say so.
+
+        A saved value of another shape (from an older casekit, or an import) is not shown where it does not
+        fit, and a note says so; it is never deleted from the store.
+        """
         if self.store is None:
             self.status.value = _status_html(t("widgets.no_store_short", self.lang), error=True)
             return None
@@ -115,15 +123,23 @@ class _Saver:
             return None
         if revision is None:
             return None
-        self.status.value = _status_html(t("widgets.restored", self.lang, time=_clock(revision)))
-        return revision.value
+        value = registry.clean(key, revision.value, self.case)
+        message = t("widgets.restored", self.lang, time=_clock(revision))
+        if value != revision.value:
+            message += " " + t("widgets.stale_value", self.lang)
+        self.status.value = _status_html(message)
+        return value
 
     def save(self, key: str, value: Any) -> bool:
+        """Save, or queue the save if another program holds the store: the kernel never waits long.
+
+        Returns whether the answer is saved or safely queued (the status line says which).
+        """
         if self.store is None:
             self.status.value = _status_html(t("widgets.no_store_short", self.lang), error=True)
             return False
         try:
-            revision = self.store.save(key, value)
+            revision = _queue(self.store).submit(key, value, self._when_saved(value))
         except CasekitError as exc:
             self.status.value = _status_html(t("widgets.save_failed", self.lang, reason=exc), error=True)
             return False
@@ -131,11 +147,48 @@ class _Saver:
             log.exception("saving %s failed", key)
             self.status.value = _status_html(t("widgets.unexpected", self.lang), error=True)
             return False
+        if revision is None:
+            self.status.value = _status_html(t("widgets.waiting", self.lang))
+        else:
+            self._show_saved(revision, value)
+        return True
+
+    def _when_saved(self, value: Any) -> Callable[[Revision | None, BaseException | None], None]:
+        """What the save queue calls when a queued save is stored, or a try failed (it keeps trying)."""
+
+        def done(revision: Revision | None, error: BaseException | None) -> None:
+            if revision is not None:
+                self._show_saved(revision, value)
+            else:
+                reason = error if isinstance(error, CasekitError) else type(error).__name__
+                self.status.value = _status_html(t("widgets.retrying", self.lang, reason=reason), error=True)
+
+        return done
+
+    def _show_saved(self, revision: Revision, value: Any) -> None:
         message = t("widgets.saved", self.lang, time=_clock(revision))
         if isinstance(value, str) and not value.strip():
             message += " " + t("widgets.empty_answer", self.lang)
+        if revision.replaced:
+            message += " " + t("store.replaced", self.lang, count=revision.replaced, key=revision.key)
+        store = self.store
+        if store is not None and store.restored > self._restores_seen:
+            self._restores_seen = store.restored
+            message += " " + (store.restore_message(self.lang) or "")
         self.status.value = _status_html(message)
-        return True
+
+
+_QUEUES: weakref.WeakKeyDictionary[AnswerStore, SaveQueue] = weakref.WeakKeyDictionary()
+_QUEUES_LOCK = threading.Lock()
+
+
+def _queue(store: AnswerStore) -> SaveQueue:
+    """The store's one save queue: every activity's saves go through it, so their order is kept."""
+    with _QUEUES_LOCK:
+        queue = _QUEUES.get(store)
+        if queue is None:
+            queue = _QUEUES[store] = SaveQueue(store)
+        return queue
 
 
 def _guarded(lang: str, status: W.HTML) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -312,8 +365,8 @@ def _map_groups(case: Case) -> list[tuple[str, list[Actor]]]:
 
 
 def _placements(saved: Any, case: Case) -> dict[str, dict[str, int | None]]:
-    """Saved placements that still fit the case: known actors, values on the scale."""
-    return registry.clean(MAP_KEY, saved, case) or {}
+    """Saved placements (already cut to what fits the case by :meth:`_Saver.restore`)."""
+    return dict(saved) if isinstance(saved, Mapping) else {}
 
 
 def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
@@ -324,7 +377,7 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
     from casekit import charts
 
     lang = case.lang
-    saver = _Saver(store, lang)
+    saver = _Saver(store, case)
     saved = _placements(saver.restore(MAP_KEY), case)
     labels = _scale_labels(lang)
     inputs: dict[str, W.Widget] = {}
@@ -383,8 +436,8 @@ def decision_point(case: Case, store: AnswerStore | None) -> Activity:
     Saved under ``decision-point`` as ``{"choice": option id or None, "justification": text}``.
     """
     lang = case.lang
-    saver = _Saver(store, lang)
-    saved = registry.clean(DECISION_KEY, saver.restore(DECISION_KEY), case) or {}
+    saver = _Saver(store, case)
+    saved = saver.restore(DECISION_KEY) or {}
     options = dict(case.activity(DECISION_KEY).get("options") or {})
     choice = W.RadioButtons(
         options=[(str(label), key) for key, label in options.items()],
@@ -427,8 +480,8 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
 
     lang = case.lang
     config = case.activity(GOALS_KEY)
-    saver = _Saver(store, lang)
-    saved = registry.clean(GOALS_KEY, saver.restore(GOALS_KEY), case) or {}
+    saver = _Saver(store, case)
+    saved = saver.restore(GOALS_KEY) or {}
     speakers = [a for a in case.actors if a.speaks]
     labels = {n: str(n) for n in SCALE}
     labels[1] = t("widgets.goals.point", lang, n=1, text=config.get("left", ""))
@@ -494,8 +547,8 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
     config = (case.activity("dilemmas") or {}).get(key)
     if not isinstance(config, Mapping):
         return _message(t("widgets.dilemma.unknown", lang, n=n))
-    saver = _Saver(store, lang)
-    saved = registry.clean(key, saver.restore(key), case) or {}
+    saver = _Saver(store, case)
+    saved = saver.restore(key) or {}
     question = case.question(str(config["question"]))
     left = W.Text(
         value=str(saved.get("left") or config.get("left", "")),
@@ -616,7 +669,7 @@ def questions(case: Case, store: AnswerStore | None, group: str | None = None) -
     for question_group in groups:
         children.append(_heading(question_group.heading))
         for question in question_group.questions:
-            saver = _Saver(store, lang)
+            saver = _Saver(store, case)
             saved = saver.restore(question.id)
             box = _textarea(
                 t("widgets.question_label", lang, n=question.number), saved if isinstance(saved, str) else ""
@@ -655,7 +708,7 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
     statuses = []
     for name in PROPOSAL_FIELDS:
         key = f"proposal.{name}"
-        saver = _Saver(store, lang)
+        saver = _Saver(store, case)
         saved = saver.restore(key)
         children.append(_heading(str(fields.get(name, name)), 3))
         box = _textarea(str(fields.get(name, name)), saved if isinstance(saved, str) else "", rows=8)
@@ -668,8 +721,8 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
         statuses.append(saver.status)
         children += [box, saver.status]
 
-    saver = _Saver(store, lang)
-    saved = registry.clean(PLAN_KEY, saver.restore(PLAN_KEY), case) or {}
+    saver = _Saver(store, case)
+    saved = saver.restore(PLAN_KEY) or {}
     options = [(t("widgets.unset", lang), "")] + [(str(label), level) for level, label in levels.items()]
     children += [
         _heading(t("widgets.proposal.plan_heading", lang), 3),

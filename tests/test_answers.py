@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -14,18 +15,24 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from casekit.answers import (
+    MAX_ANSWER_BYTES,
+    MAX_KEYS,
     AnswerStore,
     ImportResult,
     Revision,
+    SaveQueue,
     default_answers_dir,
+    is_store_file,
     store_file_name,
 )
-from casekit.errors import AnswerImportError, AnswerStoreError
+from casekit.clock import format_time
+from casekit.errors import AnswerImportError, AnswerStoreBusyError, AnswerStoreError, AnswerTooBigError
 
 pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
@@ -433,8 +440,9 @@ class TestImport:
         return store.export(tmp_path / "svar.json")
 
     def test_round_trip_keeps_text_exactly(self, tmp_path: Path):
-        """Danish letters, emoji, newlines and 1 MB of text survive export → import unchanged."""
-        big = ("Æblegrød og øllebrød på Ålborg havn 🙂\n" * 30000)[:1_000_000]
+        """Danish letters, emoji, newlines and an answer just under the size limit survive export → import."""
+        big = ("Æblegrød og øllebrød på Ålborg havn 🙂\n" * 3000)[:50_000]
+        assert len(json.dumps(big, ensure_ascii=False).encode()) <= MAX_ANSWER_BYTES
         with AnswerStore.open(tmp_path / "a", case_id="samskabelse") as source:
             source.save("organisering-1", "æøå ÆØÅ")
             source.save("organisering-1", "æøå ÆØÅ 🙂👩🏽‍🏫\nlinje to\r\n\ttre")
@@ -475,8 +483,10 @@ class TestImport:
             assert [r.value for r in store.history("etik-1")] == ["fra Binder", "på den bærbare"]
 
     def test_newer_imported_revision_becomes_the_answer(self, store: AnswerStore, tmp_path: Path):
+        """An imported revision from a clock running ahead is the answer, and a later local save wins."""
         store.save("etik-1", "gammel")
-        doc = _document({"etik-1": [("fra fremtiden", "2999-01-01T00:00:00+00:00")]})
+        ahead = format_time(datetime.now(timezone.utc) + timedelta(hours=20))
+        doc = _document({"etik-1": [("fra fremtiden", ahead)]})
         path = tmp_path / "f.json"
         path.write_text(json.dumps(doc), encoding="utf-8")
         store.import_file(path)
@@ -484,7 +494,7 @@ class TestImport:
         # A local save after that is still the answer, even though the clock is "behind" the import.
         rev = store.save("etik-1", "skrevet nu")
         assert store.get("etik-1") == "skrevet nu"
-        assert rev.saved_at > "2999-01-01T00:00:00"
+        assert rev.saved_at > ahead
 
     def test_import_bytes(self, store: AnswerStore):
         doc = _document({"etik-1": [("hej", "2025-03-01T10:00:00Z")]})
@@ -634,3 +644,513 @@ class TestImportRefusals:
     def test_byte_order_mark_is_accepted(self, store: AnswerStore):
         doc = _document({"etik-1": [("hej", "2025-03-01T10:00:00+00:00")]})
         assert store.import_bytes("\ufeff".encode() + json.dumps(doc).encode()).added == 1
+
+
+# -- the store's safeguards ----------------------------------------------------------------------------------
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+class TestDeletedStore:
+    """A store file deleted while a notebook runs is put back on the next save; nothing is lost."""
+
+    def test_deleted_files_are_put_back(self, tmp_path: Path, caplog: pytest.LogCaptureFixture):
+        """Saves after the .sqlite, -wal and -shm were deleted put every earlier answer back at the path."""
+        folder = tmp_path / "answers"
+        store = AnswerStore.open(folder, case_id="samskabelse")
+        for n in range(3):
+            store.save(f"etik-{n}", f"svar {n}")
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{store.path}{extra}").unlink(missing_ok=True)
+        with caplog.at_level(logging.WARNING, logger="casekit.answers"):
+            store.save("etik-3", "svar 3")
+        assert store.restored == 1 and "slettet" in (store.restore_message() or "")
+        assert any("deleted" in r.getMessage() for r in caplog.records)
+        store.close()
+        with AnswerStore.open(folder, case_id="samskabelse") as again:
+            assert again.as_dict() == {f"etik-{n}": f"svar {n}" for n in range(4)}
+            assert again.recovered_from is None
+
+    def test_deleted_folder_is_made_again(self, tmp_path: Path):
+        """A learner who deletes the whole answers folder loses nothing: the folder and file come back."""
+        import shutil
+
+        folder = tmp_path / "answers"
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            store.save("etik-1", "før")
+            learner = store.learner
+            shutil.rmtree(folder)
+            store.save("etik-2", "efter")
+        with AnswerStore.open(folder, case_id="samskabelse") as again:
+            assert again.as_dict() == {"etik-1": "før", "etik-2": "efter"}
+            assert again.learner == learner
+
+    def test_store_started_afresh_meanwhile_is_merged_into(self, tmp_path: Path):
+        """If another notebook started a new store at the path, the old answers are merged into it."""
+        folder = tmp_path / "answers"
+        first = AnswerStore.open(folder, case_id="samskabelse")
+        first.save("etik-1", "gammel 1")
+        first.save("etik-2", "gammel 2")
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{first.path}{extra}").unlink(missing_ok=True)
+        with AnswerStore.open(folder, case_id="samskabelse") as second:
+            second.save("etik-3", "fra den anden notesbog")
+        first.save("etik-4", "ny")
+        first.close()
+        with AnswerStore.open(folder, case_id="samskabelse") as again:
+            assert again.as_dict() == {
+                "etik-1": "gammel 1",
+                "etik-2": "gammel 2",
+                "etik-3": "fra den anden notesbog",
+                "etik-4": "ny",
+            }
+
+
+def _wal_only(tmp_path: Path, values: list[str]) -> bytes:
+    """The -wal of a store whose every revision is still only in the -wal (as an older casekit left it)."""
+    from casekit import answers
+
+    source = tmp_path / "wal-source" / "samskabelse.sqlite"
+    source.parent.mkdir()
+    conn = sqlite3.connect(source, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    for statement in answers._split_sql(answers._SCHEMA):
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [
+            ("format", "casekit-answer-store"),
+            ("store_schema", "1"),
+            ("case_id", "samskabelse"),
+            ("learner", "elev-abc123"),
+            ("created_at", "2025-03-01T09:00:00.000000+00:00"),
+        ],
+    )
+    for n, text in enumerate(values):
+        conn.execute(
+            "INSERT INTO revisions (key, value, saved_at, case_version, lang, source)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (f"etik-{n % 3}", json.dumps(text), f"2025-03-01T09:{n:02d}:00.000000+00:00", "1", "da", "local"),
+        )
+    wal = Path(f"{source}-wal").read_bytes()
+    conn.close()
+    return wal
+
+
+class TestWalWithoutMainFile:
+    """A -wal beside an empty or missing main file is damage: both are kept, and the answers recovered."""
+
+    @pytest.mark.parametrize("main", ["empty", "missing"])
+    def test_answers_are_recovered_from_the_wal(self, tmp_path: Path, main: str):
+        """The main file and -wal are moved aside as found, and the -wal's revisions start the new store."""
+        values = [f"svar {n} æøå" for n in range(12)]
+        wal = _wal_only(tmp_path, values)
+        folder = tmp_path / "answers"
+        folder.mkdir()
+        file = folder / "samskabelse.sqlite"
+        if main == "empty":
+            file.write_bytes(b"")
+        Path(f"{file}-wal").write_bytes(wal)
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            moved = store.recovered_from
+            assert moved is not None and re.fullmatch(
+                r"samskabelse\.corrupt-\d{8}T\d{6}Z\.sqlite", moved.name
+            )
+            assert Path(f"{moved}-wal").read_bytes() == wal
+            assert moved.exists() == (main == "empty")
+            assert store.recovered_count == 12
+            assert "12" in (store.recovery_message() or "")
+            assert sorted(r.value for r in store.revisions()) == sorted(values)
+            assert store.learner == "elev-abc123"
+            store.save("etik-9", "videre")
+        with AnswerStore.open(folder, case_id="samskabelse") as again:
+            assert again.count() == 13 and again.recovered_from is None
+
+    def test_unreadable_wal_is_kept_and_reported(self, tmp_path: Path):
+        """A -wal from which nothing can be read is still kept, and the learner is told nothing was saved."""
+        (tmp_path / "samskabelse.sqlite").write_bytes(b"")
+        (tmp_path / "samskabelse.sqlite-wal").write_bytes(b"wal bytes")
+        with AnswerStore.open(tmp_path, case_id="samskabelse") as store:
+            assert store.recovered_from is not None and store.recovered_count == 0
+            assert Path(f"{store.recovered_from}-wal").read_bytes() == b"wal bytes"
+            assert "intet kunne læses" in (store.recovery_message() or "")
+
+    def test_main_file_alone_holds_every_answer(self, store: AnswerStore, tmp_path: Path):
+        """Every save is checkpointed: a copy of only the .sqlite (no -wal) has every answer."""
+        import shutil
+
+        for n in range(30):
+            store.save(f"k{n % 4}", f"svar {n}")
+        copy = tmp_path / "copy" / "kopi.sqlite"
+        copy.parent.mkdir()
+        shutil.copyfile(store.path, copy)
+        with AnswerStore.open(copy, case_id="samskabelse") as copied:
+            assert copied.count() == 30
+            assert copied.as_dict() == store.as_dict()
+
+
+def test_far_future_revision_does_not_block_saves(store: AnswerStore):
+    """A save after a revision at the end of the calendar gets that same time and wins by its number."""
+    end = "9999-12-31T23:59:59.999999+00:00"
+    store.import_revisions([Revision("etik-1", "fra fremtiden", end, 0, "1", "da")])
+    first = store.save("etik-1", "mit svar")
+    second = store.save("etik-1", "mit bedre svar")
+    assert first.saved_at == second.saved_at == end
+    assert store.get("etik-1") == "mit bedre svar"
+    assert [r.value for r in store.history("etik-1")] == ["fra fremtiden", "mit svar", "mit bedre svar"]
+
+
+class TestUnstorableText:
+    """Text UTF-8 cannot hold (lone surrogates) is saved with U+FFFD in their place, and counted."""
+
+    def test_lone_surrogate_is_replaced(self, store: AnswerStore):
+        """A half-pasted emoji is saved as U+FFFD, the rest of the text kept, and the count reported."""
+        rev = store.save("etik-1", "abc\ud83d")
+        assert rev.value == "abc\ufffd" and rev.replaced == 1
+        assert store.get("etik-1") == "abc\ufffd"
+
+    def test_surrogates_everywhere_in_a_value(self, store: AnswerStore):
+        """Pairs are joined; lone halves in list items and mapping keys are replaced; keys stay distinct."""
+        high, other_high = chr(0xD83D), chr(0xD83E)
+        value = {"a" + high: ["x\ude00", "\ud83d\ude00"], "a" + other_high: "ok", "plain": "\ufffd"}
+        rev = store.save("stakeholder-map", value)
+        assert rev.replaced == 3
+        assert store.get("stakeholder-map") == {
+            "a\ufffd": ["x\ufffd", "😀"],
+            "a\ufffd\ufffd": "ok",
+            "plain": "\ufffd",
+        }
+        assert store.save("etik-2", "😀 og \ufffd").replaced == 0
+
+
+class TestOtherFile:
+    """A store path that is some other file is refused, and the file left exactly as it was."""
+
+    @pytest.mark.parametrize("content", [b"Mine noter\n", b""])
+    def test_other_file_is_refused(self, tmp_path: Path, content: bytes):
+        """A learner's own file (noter.txt) is never moved aside or replaced by a database."""
+        file = tmp_path / "noter.txt"
+        file.write_bytes(content)
+        with pytest.raises(AnswerStoreError, match=r"noter\.txt") as info:
+            AnswerStore.open(file, case_id="samskabelse")
+        assert "ikke en svarfil" in str(info.value)
+        assert file.read_bytes() == content and _files(tmp_path) == ["noter.txt"]
+        with pytest.raises(AnswerStoreError, match=r"noter\.txt"):
+            AnswerStore.open(file, case_id="samskabelse", read_only=True)
+
+    def test_damaged_store_of_our_kind_is_still_moved_aside(self, tmp_path: Path):
+        """A .db file that is not a database is a damaged store of ours: moved aside, not refused."""
+        file = tmp_path / "svar.db"
+        file.write_bytes(b"skrald")
+        with AnswerStore.open(file, case_id="samskabelse") as store:
+            assert store.recovered_from is not None
+            assert store.recovered_from.read_bytes() == b"skrald"
+
+
+def test_is_store_file(tmp_path: Path, store: AnswerStore):
+    """A SQLite file and its -wal/-shm/-journal are store files; other files and missing paths are not."""
+    store.save("etik-1", "x")
+    assert is_store_file(store.path)
+    assert is_store_file(f"{store.path}-wal")
+    Path(f"{store.path}-journal").write_bytes(b"")
+    assert is_store_file(f"{store.path}-journal")
+    (tmp_path / "a.txt").write_text("x")
+    assert not is_store_file(tmp_path / "a.txt")
+    assert not is_store_file(tmp_path / "nothing.sqlite")
+    assert not is_store_file(tmp_path)
+    (tmp_path / "a.txt-wal").write_text("x")
+    assert not is_store_file(tmp_path / "a.txt-wal")
+
+
+def _state(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file in ``folder`` with its bytes and modification time."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
+@contextlib.contextmanager
+def _read_only_folder(folder: Path):
+    """``folder`` and its files made read-only (0o555/0o444) while the block runs."""
+    files = list(folder.iterdir())
+    for p in files:
+        p.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        yield
+    finally:
+        folder.chmod(0o755)
+        for p in files:
+            p.chmod(0o644)
+
+
+_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+class TestReadOnly:
+    """read_only=True never creates, moves or changes anything, even where it cannot write."""
+
+    def _filled(self, tmp_path: Path) -> Path:
+        folder = tmp_path / "answers"
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            for n in range(5):
+                store.save(f"etik-{n % 2}", f"svar {n}")
+        return folder
+
+    def test_closed_store_in_a_read_only_folder(self, tmp_path: Path):
+        """A store nobody has open is read in a 0o555 folder with every file, byte and mtime unchanged."""
+        folder = self._filled(tmp_path)
+        before = _state(folder)
+        with _read_only_folder(folder), AnswerStore.open(folder, case_id="samskabelse", read_only=True) as ro:
+            assert ro.as_dict() == {"etik-0": "svar 4", "etik-1": "svar 3"}
+            assert ro.count() == 5 and ro.learner
+            with pytest.raises(AnswerStoreError, match="skrivebeskyttet"):
+                ro.save("etik-0", "nej")
+            with pytest.raises(AnswerStoreError, match="skrivebeskyttet"):
+                ro.import_revisions([Revision("etik-0", "nej", "2025-03-01T10:00:00+00:00", 0, "1", "da")])
+        assert _state(folder) == before
+
+    def test_store_in_use_is_read_with_its_wal(self, tmp_path: Path):
+        """While a notebook has the store open, a read-only opening (mode=ro) sees its latest save."""
+        folder = self._filled(tmp_path)
+        with AnswerStore.open(folder, case_id="samskabelse") as writer:
+            writer.save("etik-0", "nyeste")
+            before = _state(folder)
+            with AnswerStore.open(folder, case_id="samskabelse", read_only=True) as ro:
+                assert ro.get("etik-0") == "nyeste"
+            assert _state(folder) == before
+
+    def test_falls_back_to_immutable_when_mode_ro_cannot_open(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """If mode=ro cannot open the -shm (a read-only folder), the file is read as immutable."""
+        folder = self._filled(tmp_path)
+        with AnswerStore.open(folder, case_id="samskabelse") as writer:
+            writer.save("etik-0", "nyeste")
+            real = sqlite3.connect
+            uris: list[str] = []
+
+            def connect(database, *args, **kwargs):  # type: ignore[no-untyped-def]
+                uris.append(str(database))
+                if "mode=ro" in str(database):
+                    raise sqlite3.OperationalError("unable to open database file")
+                return real(database, *args, **kwargs)
+
+            monkeypatch.setattr(sqlite3, "connect", connect)
+            with AnswerStore.open(folder, case_id="samskabelse", read_only=True) as ro:
+                assert ro.get("etik-0") == "nyeste"  # checkpointed into the main file
+            assert any("immutable=1" in uri for uri in uris)
+
+    @pytest.mark.skipif(_ROOT, reason="chmod does not stop root from writing")
+    def test_read_only_folder_really_refuses_writing(self, tmp_path: Path):
+        """In a 0o555 folder a normal opening cannot write, while a read-only opening still reads."""
+        folder = self._filled(tmp_path)
+        with _read_only_folder(folder):
+            with AnswerStore.open(folder, case_id="samskabelse", read_only=True) as ro:
+                assert ro.count() == 5
+            with pytest.raises(AnswerStoreError), AnswerStore.open(folder, case_id="samskabelse") as rw:
+                rw.save("etik-0", "x")
+
+    @pytest.mark.parametrize("damage", [b"Ikke en database", b"SQLite format 3\x00" + b"\xff" * 200])
+    def test_damaged_store_is_reported_not_moved(self, tmp_path: Path, damage: bytes):
+        """A damaged file opened read-only raises, says where, and is left where and as it was."""
+        (tmp_path / "samskabelse.sqlite").write_bytes(damage)
+        before = _state(tmp_path)
+        with pytest.raises(AnswerStoreError, match=r"samskabelse\.sqlite") as info:
+            AnswerStore.open(tmp_path, case_id="samskabelse", read_only=True)
+        assert "beskadiget" in str(info.value) and "intet er ændret" in str(info.value)
+        assert _state(tmp_path) == before
+
+    def test_missing_store_creates_nothing(self, tmp_path: Path):
+        """A read-only opening of a store that does not exist raises and creates no folder or file."""
+        with pytest.raises(AnswerStoreError, match="samskabelse"):
+            AnswerStore.open(tmp_path / "answers", case_id="samskabelse", read_only=True)
+        assert _files(tmp_path) == []
+
+    def test_wal_without_main_file_is_left_alone(self, tmp_path: Path):
+        """Read-only does not recover an orphan -wal (that moves files): it says the store is damaged."""
+        Path(tmp_path / "samskabelse.sqlite").write_bytes(b"")
+        Path(tmp_path / "samskabelse.sqlite-wal").write_bytes(_wal_only(tmp_path, ["a"]))
+        folder_state = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+        with pytest.raises(AnswerStoreError, match="beskadiget"):
+            AnswerStore.open(tmp_path, case_id="samskabelse", read_only=True)
+        assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == folder_state
+
+
+class TestCannotMoveAside:
+    """A damaged store that cannot be moved aside is reported from the catalog; nothing is changed."""
+
+    def test_failed_move_is_undone_and_reported(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        """If the -wal cannot be moved after the main file was, the main file is moved back."""
+        from casekit import answers
+
+        (tmp_path / "samskabelse.sqlite").write_bytes(b"skrald")
+        (tmp_path / "samskabelse.sqlite-wal").write_bytes(b"wal")
+        before = _state(tmp_path)
+        real = answers._rename_no_overwrite
+
+        def rename(source: Path, target: Path) -> bool:
+            if source.name.endswith("-wal"):
+                raise PermissionError(13, "Permission denied", str(source))
+            return real(source, target)
+
+        monkeypatch.setattr(answers, "_rename_no_overwrite", rename)
+        with pytest.raises(AnswerStoreError, match=r"samskabelse\.sqlite") as info:
+            AnswerStore.open(tmp_path, case_id="samskabelse")
+        message = str(info.value)
+        assert "flyttes til side" in message and "ikke adgang" in message and "Errno" not in message
+        assert isinstance(info.value.__cause__, PermissionError)
+        assert {n: b for n, (b, _) in _state(tmp_path).items()} == {n: b for n, (b, _) in before.items()}
+
+    @pytest.mark.skipif(_ROOT, reason="chmod does not stop root from renaming")
+    def test_damaged_store_in_a_read_only_folder(self, tmp_path: Path):
+        """In a 0o555 folder a damaged store raises AnswerStoreError, not PermissionError."""
+        (tmp_path / "samskabelse.sqlite").write_bytes(b"skrald")
+        before = _state(tmp_path)
+        with _read_only_folder(tmp_path), pytest.raises(AnswerStoreError, match="flyttes til side"):
+            AnswerStore.open(tmp_path, case_id="samskabelse")
+        assert _state(tmp_path) == before
+
+
+def test_system_errors_are_said_in_catalog_words(tmp_path: Path):
+    """An OSError on opening becomes an AnswerStoreError in the catalog's words, naming the path."""
+    (tmp_path / "fil").write_text("x")
+    with pytest.raises(AnswerStoreError) as info:
+        AnswerStore.open(tmp_path / "fil" / "answers", case_id="samskabelse")
+    assert "en del af stien er en fil" in str(info.value) and "Errno" not in str(info.value)
+    assert isinstance(info.value.__cause__, OSError)
+
+
+@contextlib.contextmanager
+def _locked(path: Path, seconds: float):
+    """Another connection holds a write transaction (BEGIN IMMEDIATE) on ``path`` for ``seconds``."""
+    started = threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        started.set()
+        time.sleep(seconds)
+        conn.execute("ROLLBACK")
+        conn.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    started.wait(5)
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+class TestBusy:
+    """Another process's long write lock never freezes the kernel: saves wait at most ``wait`` seconds."""
+
+    def test_save_with_wait_raises_busy_in_time(self, store: AnswerStore):
+        """save(wait=0.2) under a held lock raises AnswerStoreBusyError within half a second."""
+        store.save("etik-1", "før")
+        with _locked(store.path, 1.5):
+            start = time.monotonic()
+            with pytest.raises(AnswerStoreBusyError, match="etik-1"):
+                store.save("etik-1", "under låsen", wait=0.2)
+            assert time.monotonic() - start < 0.5
+        assert store.save("etik-1", "efter", wait=0.2).value == "efter"
+        assert [r.value for r in store.history("etik-1")] == ["før", "efter"]
+
+    def test_queue_saves_after_the_lock_in_order(self, store: AnswerStore):
+        """Under a 3 s lock submit returns within ~1.5 s; queued saves land afterwards, in order."""
+        store.save("etik-1", "før")
+        queue = SaveQueue(store, wait=1.0)
+        done: list[tuple[object, object]] = []
+        with _locked(store.path, 3.0):
+            start = time.monotonic()
+            assert queue.submit("etik-1", "første", lambda rev, err: done.append((rev, err))) is None
+            assert time.monotonic() - start < 1.5
+            assert queue.submit("etik-1", "anden", lambda rev, err: done.append((rev, err))) is None
+            assert queue.pending() == 2
+        assert queue.flush(10)
+        assert queue.pending() == 0
+        assert [r.value for r in store.history("etik-1")] == ["før", "første", "anden"]
+        assert [(rev.value, err) for rev, err in done] == [("første", None), ("anden", None)]  # type: ignore[attr-defined]
+
+    def test_queue_saves_at_once_when_free(self, store: AnswerStore):
+        """A submit to a free store saves at once, returns the revision and does not call on_done."""
+        calls: list[object] = []
+        rev = SaveQueue(store).submit("etik-1", "nu", lambda *a: calls.append(a))
+        assert isinstance(rev, Revision) and rev.value == "nu" and calls == []
+        with pytest.raises(AnswerStoreError, match="'Etik'"):
+            SaveQueue(store).submit("Etik", "x", lambda *a: None)
+
+    def test_queue_keeps_a_failed_save_and_retries(
+        self, store: AnswerStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ):
+        """A queued save that fails is reported, kept and retried; an on_done that raises is only logged."""
+        queue = SaveQueue(store, wait=0.1, retry=0.05, max_backoff=0.2)
+        real = store.save
+        failures = iter([AnswerStoreBusyError("busy"), AnswerStoreError("disk"), AnswerStoreError("disk")])
+
+        def flaky(key: str, value: object, *, wait: float | None = None) -> Revision:
+            error = next(failures, None)
+            if error is not None:
+                raise error
+            return real(key, value, wait=wait)
+
+        monkeypatch.setattr(store, "save", flaky)
+        seen: list[tuple[object, object]] = []
+
+        def on_done(rev: object, err: object) -> None:
+            seen.append((rev, err))
+            raise RuntimeError("a broken callback")
+
+        with caplog.at_level(logging.WARNING, logger="casekit.answers"):
+            assert queue.submit("etik-1", "vedholdende", on_done) is None
+            assert queue.flush(10)
+        assert [type(err).__name__ for _, err in seen] == ["AnswerStoreError", "AnswerStoreError", "NoneType"]
+        assert seen[-1][0].value == "vedholdende"  # type: ignore[attr-defined]
+        assert store.get("etik-1") == "vedholdende"
+        assert any("on_done" in r.getMessage() for r in caplog.records)
+
+
+class TestSizeLimits:
+    """One answer is at most MAX_ANSWER_BYTES of JSON; a store holds at most MAX_KEYS different answers."""
+
+    def test_too_big_answer_is_refused(self, store: AnswerStore):
+        """A value over the limit raises AnswerTooBigError naming the key, its size and the limit."""
+        store.save("proposal", "x" * (MAX_ANSWER_BYTES - 2))  # the quotes make it exactly the limit
+        with pytest.raises(AnswerTooBigError, match="proposal") as info:
+            store.save("proposal", "æ" * MAX_ANSWER_BYTES)
+        assert "128,0 KB" in str(info.value) and "64,0 KB" in str(info.value)
+        assert store.count() == 1
+
+    def test_too_many_keys_are_refused(self, store: AnswerStore):
+        """The key after the MAX_KEYS-th is refused; the existing keys can still be saved."""
+        for n in range(MAX_KEYS):
+            store.save(f"k{n}", "x")
+        with pytest.raises(AnswerTooBigError, match=rf"k-ny.*{MAX_KEYS}"):
+            store.save("k-ny", "x")
+        with pytest.raises(AnswerTooBigError, match="k-ny"):
+            SaveQueue(store).submit("k-ny", "x", lambda *a: None)
+        assert store.save("k0", "y").value == "y"
+
+    def test_import_over_the_limits_writes_nothing(self, store: AnswerStore):
+        """An import with a value too big, or too many new keys, is refused whole, the key named."""
+        store.save("etik-1", "mit svar")
+        at = "2025-03-01T10:00:00.000000+00:00"
+        big = [
+            Revision("etik-2", "ok", at, 0, "1", "da"),
+            Revision("etik-3", "x" * MAX_ANSWER_BYTES, at, 0, "1", "da"),
+        ]
+        with pytest.raises(AnswerTooBigError, match="etik-3"):
+            store.import_revisions(big)
+        many = [Revision(f"k{n}", "x", at, 0, "1", "da") for n in range(MAX_KEYS)]
+        with pytest.raises(AnswerTooBigError, match=f"k{MAX_KEYS - 1}"):
+            store.import_revisions(many)
+        assert store.count() == 1 and store.keys() == ["etik-1"]
+
+
+def test_new_errors_are_public():
+    """The new error classes are AnswerStoreErrors and exported from casekit."""
+    import casekit
+
+    assert issubclass(casekit.AnswerStoreBusyError, AnswerStoreError)
+    assert issubclass(casekit.AnswerTooBigError, AnswerStoreError)
+    assert {"AnswerStoreBusyError", "AnswerTooBigError"} <= set(casekit.__all__)

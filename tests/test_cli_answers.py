@@ -125,3 +125,68 @@ def test_casekit_command_line(folder: Path, tmp_path: Path):
         check=False,
     )
     assert bad.returncode == 1 and "UTF-8" in bad.stderr and "Traceback" not in bad.stderr
+
+
+class TestHostileConditions:
+    """The commands neither harm a learner's files nor pass hostile text to the instructor's terminal."""
+
+    def test_show_neutralises_terminal_escapes(self, tmp_path: Path, capsys):
+        """A learner's escape sequences (a window title, a colour, a bidi override) print as visible text."""
+        with AnswerStore.open(tmp_path / "answers", case_id="samskabelse", learner="elev\x1b[2J") as store:
+            store.save("organisering-1", "hej\x1b]0;ejet\x07 og \u202edrow")
+        assert (
+            _run(["answers", "show", "--answers-dir", str(tmp_path / "answers"), "--learner", "elev\x1b[2J"])
+            == 0
+        )
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+        assert "\\x1b]0;ejet\\x07" in out and "\\u202e" in out
+
+    def test_import_of_a_missing_file_creates_no_store(self, tmp_path: Path, capsys):
+        """A file that cannot be read is refused before any store is created."""
+        answers = tmp_path / "answers"
+        assert _run(["answers", "import", str(tmp_path / "missing.json"), "--answers-dir", str(answers)]) == 1
+        assert "missing.json" in capsys.readouterr().err
+        assert not answers.exists()
+
+    def test_export_onto_the_store_is_refused(self, folder: Path, capsys):
+        """`-o answers/samskabelse.sqlite` (or its -wal) would replace the store: refused, store intact."""
+        store_file = folder / "samskabelse.sqlite"
+        before = store_file.read_bytes()
+        for target in (store_file, folder / "samskabelse.sqlite-wal"):
+            code = _run(
+                ["answers", "export", "--format", "html", "--answers-dir", str(folder), "-o", str(target)]
+            )
+            assert code == 1
+            assert "svarfil" in capsys.readouterr().err
+        assert store_file.read_bytes()[:16] == before[:16] == b"SQLite format 3\x00"
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.get("organisering-1") == "Mit svar med æøå"
+
+    def test_export_onto_a_folder_says_so_in_danish(self, folder: Path, tmp_path: Path, capsys):
+        """A system error is said in the catalog's words with the path, never "[Errno 21] Is a directory"."""
+        target = tmp_path / "en-mappe"
+        target.mkdir()
+        assert _run(["answers", "export", "--answers-dir", str(folder), "-o", str(target)]) == 1
+        err = capsys.readouterr().err
+        assert "Errno" not in err and "Is a directory" not in err
+        assert "en-mappe" in err and "mappe" in err
+
+    def test_show_and_export_change_nothing(self, folder: Path, tmp_path: Path):
+        """The read-only commands leave the store folder byte for byte as it was."""
+
+        def snapshot() -> dict[str, bytes]:
+            return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+        before = snapshot()
+        assert _run(["answers", "show", "--answers-dir", str(folder)]) == 0
+        assert _run(["answers", "export", "--answers-dir", str(folder), "-o", str(tmp_path / "x.json")]) == 0
+        assert snapshot() == before
+
+    def test_show_of_another_file_leaves_it_alone(self, tmp_path: Path, capsys):
+        """`--answers-dir noter.txt` is refused; the learner's notes are neither moved nor changed."""
+        notes = tmp_path / "noter.txt"
+        notes.write_text("mine noter", encoding="utf-8")
+        assert _run(["answers", "show", "--answers-dir", str(notes)]) == 1
+        assert notes.read_text(encoding="utf-8") == "mine noter"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["noter.txt"]

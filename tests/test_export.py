@@ -337,3 +337,84 @@ class TestRegistryDocumented:
         """Every shape the registry names is a definition of the export schema."""
         definitions = registry.export_schema()["$defs"]
         assert {f"value-{spec.shape}" for spec in registry.ANSWERS} <= set(definitions)
+
+
+class TestEdges:
+    """Imports refuse what an export cannot honestly carry; exports always import again."""
+
+    @staticmethod
+    def _doc(saved_at: str = "2025-03-01T10:00:00Z", value: object = "svar", key: str = "etik-1") -> bytes:
+        history = [{"value": value, "saved_at": saved_at}]
+        doc = {
+            "format": "casekit-answers",
+            "schema_version": 1,
+            "case": {"id": "samskabelse", "version": "1", "lang": "da"},
+            "answers": {key: {"value": value, "history": history}},
+        }
+        return json.dumps(doc).encode("utf-8")
+
+    @pytest.mark.parametrize(
+        "saved_at", ["9999-12-31T23:59:59.999999Z", "0001-01-01T00:00:00+01:00", "2400-01-01T00:00:00Z"]
+    )
+    def test_times_beyond_the_calendar_or_far_ahead_are_refused(self, store: AnswerStore, saved_at: str):
+        """A time at the calendar's edge or years ahead is refused with the field named; nothing is stored."""
+        with pytest.raises(AnswerImportError, match=r"history\[0\]\.saved_at"):
+            store.import_bytes(self._doc(saved_at), name="f.json")
+        assert store.count() == 0
+
+    def test_a_clock_a_day_ahead_is_accepted(self, store: AnswerStore):
+        """Another machine's clock a day ahead is honest: its revision is taken."""
+        from datetime import datetime, timedelta, timezone
+
+        ahead = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+        assert store.import_bytes(self._doc(ahead)).added == 1
+
+    def test_a_value_nested_300_deep_is_refused(self, store: AnswerStore):
+        """An answer nested far deeper than any activity saves is refused, naming its key."""
+        value: list = []
+        inner = value
+        for _ in range(300):
+            inner.append([])
+            inner = inner[0]
+        with pytest.raises(AnswerImportError, match="something"):
+            store.import_bytes(self._doc(value=value, key="something"), name="f.json")
+        assert store.count() == 0
+
+    def test_duplicate_keys_are_refused(self, store: AnswerStore):
+        """Two values under one key in a JSON object: unclear which counts, so the file is refused."""
+        content = self._doc().replace(b'"answers": {', b'"answers": {"etik-1": {"history": []}, ', 1)
+        with pytest.raises(AnswerImportError, match="to gange"):
+            store.import_bytes(content, name="f.json")
+
+    def test_hand_in_of_a_deep_value_does_not_break(self, store: AnswerStore, case):
+        """A deep value already in a store (from an older casekit) still leaves a hand-in to hand in."""
+        value: list = []
+        inner = value
+        for _ in range(300):
+            inner.append([])
+            inner = inner[0]
+        store.save("something", value)
+        assert "<main>" in export_html(store, case)
+        assert "# Dine svar" in export_markdown(store, case)
+
+    def test_a_large_store_exports_to_a_file_that_imports_again(self, store: AnswerStore, tmp_path: Path):
+        """However much history a store holds, its export fits the import limit and brings every answer."""
+        text = "x" * 40_000
+        revisions = [
+            Revision(
+                f"q-{k}",
+                f"{k}-{n} {text}",
+                f"2025-03-{1 + n // 24:02d}T{n % 24:02d}:00:00.000000+00:00",
+                0,
+                "1",
+                "da",
+            )
+            for k in range(20)
+            for n in range(40)
+        ]
+        store.import_revisions(revisions)
+        exported = export_json(store)
+        assert len(exported.encode("utf-8")) <= export.MAX_IMPORT_BYTES
+        with AnswerStore.open(tmp_path / "other", case_id="samskabelse") as other:
+            other.import_bytes(exported.encode("utf-8"))
+            assert other.as_dict() == store.as_dict()

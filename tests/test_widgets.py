@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import threading
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import casekit
 from casekit import widgets
 from casekit.answers import AnswerStore
+from casekit.i18n import t
 
 
 def rebuilt(store: AnswerStore, case: casekit.Case) -> AnswerStore:
@@ -271,3 +273,93 @@ class TestWhoIsWho:
         table = widgets.who_is_who(dataclasses.replace(case, lang="en"))
         assert table.index.name == "Name"
         assert list(table.columns)[:2] == ["What", "Area"]
+
+
+class TestStaleValues:
+    """A saved value of another shape (an older casekit, an import) never breaks an activity, is not
+    shown where it does not fit, is named in a note, and stays in the store."""
+
+    @pytest.mark.parametrize(
+        ("key", "value", "build"),
+        [
+            ("decision-point", ["interesser"], lambda c, s: widgets.decision_point(c, s)),
+            ("dilemma-1", {"paragraphs": 5, "left": "Styring"}, lambda c, s: widgets.dilemma(c, s, 1)),
+            ("goal-divergence", {"kim": "5", "sanne": 2}, lambda c, s: widgets.goal_divergence(c, s)),
+            ("stakeholder-map", {"kim": 3}, lambda c, s: widgets.stakeholder_map(c, s)),
+            ("proposal.participation", ["inform"], lambda c, s: widgets.proposal(c, s)),
+            ("organisering-1", {"text": "x"}, lambda c, s: widgets.questions(c, s)),
+        ],
+    )
+    def test_built_with_a_note_and_kept(self, case, store, key, value, build):
+        """The activity builds, says part of the saved answer is not shown, and the store still has it."""
+        store.save(key, value)
+        activity = build(case, store)
+        statuses = [
+            w.value for w in _all_widgets(activity) if isinstance(w, ipywidgets.HTML) and "role=" in w.value
+        ]
+        assert any(t("widgets.stale_value", "da") in html.unescape(s) for s in statuses)
+        assert store.get(key) == value
+
+    def test_the_part_that_fits_is_shown(self, case, store):
+        """A dilemma keeps its renamed pole when another field has the wrong type."""
+        store.save("dilemma-1", {"paragraphs": 5, "left": "Styring"})
+        assert widgets.dilemma(case, store, 1).inputs["left"].value == "Styring"
+
+
+def _all_widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_widgets(child)
+
+
+class TestSavingAtTheEdges:
+    """A save never blocks the kernel long, never drops the learner's words, and says what happened."""
+
+    def test_a_busy_store_queues_the_save_and_says_so(self, case, store):
+        """While another program holds the store, a keystroke returns within about a second, the status
+        says it is waiting, and the answer is saved once the store is free."""
+        import sqlite3
+        import time
+
+        activity = widgets.questions(case, store)
+        box = activity.inputs["organisering-1"]
+        blocker = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            box.value = "skrevet mens filen var optaget"
+            assert time.monotonic() - started < 2.0
+            status = next(
+                w for w in activity.children if isinstance(w, ipywidgets.HTML) and "Venter" in w.value
+            )
+            assert "Venter på at gemme" in status.value
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert widgets._queue(store).flush(timeout=10)
+        assert store.get("organisering-1") == "skrevet mens filen var optaget"
+        assert "Gemt" in status.value
+
+    def test_half_an_emoji_is_kept_and_named(self, case, store):
+        """Text with a lone surrogate is saved with � in its place, and the status says so."""
+        activity = widgets.questions(case, store)
+        activity.inputs["organisering-1"].value = "godt \ud83d svar"
+        assert store.get("organisering-1") == "godt \ufffd svar"
+        statuses = [
+            w.value for w in activity.children if isinstance(w, ipywidgets.HTML) and "Gemt" in w.value
+        ]
+        assert any("1 tegn" in html.unescape(s) for s in statuses)
+
+    def test_a_deleted_store_is_put_back_and_the_learner_told(self, case, store):
+        """The learner deletes the answer files mid-session: the next save puts every answer back, says so."""
+        activity = widgets.questions(case, store)
+        activity.inputs["organisering-1"].value = "første"
+        for extra in ("", "-wal", "-shm"):
+            Path(f"{store.path}{extra}").unlink(missing_ok=True)
+        activity.inputs["organisering-2"].value = "andet"
+        assert rebuilt(store, case).as_dict() == {"organisering-1": "første", "organisering-2": "andet"}
+        assert any(
+            "lagt tilbage" in html.unescape(w.value)
+            for w in activity.children
+            if isinstance(w, ipywidgets.HTML)
+        )
