@@ -11,10 +11,10 @@ first must reach the store.
 
 from __future__ import annotations
 
-import html
 import json
 from typing import TYPE_CHECKING
 
+import markupsafe
 import pytest
 from playwright.sync_api import expect
 
@@ -110,6 +110,8 @@ def test_learner_journey_in_jupyterlab(lab: LabPage, tmp_path: Path) -> None:
 
     handin = download(page, page.locator('a[download$=".html"]'), tmp_path)
     assert '<html lang="da"' in handin
-    assert html.escape(JUSTIFICATION) in handin, "the typed text is not in the hand-in, escaped once"
+    assert str(markupsafe.escape(JUSTIFICATION)) in handin, (
+        "the typed text is not in the hand-in, escaped once"
+    )
     assert "<de unge>" not in handin, "learner text reached the hand-in unescaped"
     assert "æøå ÆØÅ" in handin
