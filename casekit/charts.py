@@ -982,7 +982,7 @@ def _goal_rows(case: Case, title: str, header: str) -> tuple[_Rows, _Sketch]:
 
 def _goal_poles(case: Case) -> tuple[str, str]:
     """The two ends of the goal scale: the case's own wording (activities data), else the catalog's."""
-    config = case.activity("goal-divergence")
+    config = case.activity(registry.GOAL_DIVERGENCE)
     return (
         str(config.get("left") or t("chart.goals.pole_left", case.lang)),
         str(config.get("right") or t("chart.goals.pole_right", case.lang)),
@@ -1274,15 +1274,15 @@ def export_figures(case: Case, answers: Mapping[str, Any]) -> list[ExportFigure]
         return registry.clean(key, answers.get(key), case) or {}
 
     charts: list[Chart] = []
-    placed = {k: v for k, v in cleaned("stakeholder-map").items() if None not in v.values()}
+    placed = {k: v for k, v in cleaned(registry.STAKEHOLDER_MAP).items() if None not in v.values()}
     if placed:
         charts.append(stakeholder_map(case, placed))
-    goals = cleaned("goal-divergence")
+    goals = cleaned(registry.GOAL_DIVERGENCE)
     if goals:
         charts.append(goal_divergence(case, goals))
     positions: dict[str, int | None] = {}
     poles: dict[str, tuple[str, str]] = {}
-    for key in (k for k in registry.activity_keys() if k.startswith("dilemma-")):
+    for key in registry.DILEMMAS:
         value = cleaned(key)
         left, right = value.get("left", ""), value.get("right", "")
         if value.get("position") is not None or left.strip() or right.strip():

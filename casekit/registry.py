@@ -29,12 +29,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANSWERS",
+    "DECISION_POINT",
+    "DILEMMAS",
     "EXPORT_FORMAT",
     "EXPORT_SCHEMA",
+    "GOAL_DIVERGENCE",
     "LEVELS",
+    "PARTICIPATION_PLAN",
+    "PROPOSAL_TEXTS",
     "QUESTIONS",
     "SCALE",
     "SCHEMA_VERSION",
+    "STAKEHOLDER_MAP",
     "AnswerSpec",
     "ShapeProblem",
     "activity_keys",
@@ -58,6 +64,14 @@ EXPORT_SCHEMA = Path(__file__).with_name("schemas") / "answers.schema.json"
 
 QUESTIONS = "questions"
 """The placeholder in :data:`ANSWERS` where a case's reflection questions come in the journey."""
+
+# The activities' answer keys, named once; the widgets, the charts and the class summary use these names.
+STAKEHOLDER_MAP = "stakeholder-map"
+DECISION_POINT = "decision-point"
+GOAL_DIVERGENCE = "goal-divergence"
+DILEMMAS = ("dilemma-1", "dilemma-2", "dilemma-3")
+PROPOSAL_TEXTS = ("proposal.minutes", "proposal.overlap", "proposal.process")
+PARTICIPATION_PLAN = "proposal.participation"
 
 
 @dataclass(frozen=True)
@@ -83,17 +97,13 @@ class AnswerSpec:
 
 
 ANSWERS: tuple[AnswerSpec, ...] = (
-    AnswerSpec("stakeholder-map", "stakeholder-placements", "01_del1", chart=True),
-    AnswerSpec("decision-point", "decision", "01_del1"),
-    AnswerSpec("goal-divergence", "goal-placements", "02_del2", chart=True),
-    AnswerSpec("dilemma-1", "dilemma", "03_etik", chart=True),
-    AnswerSpec("dilemma-2", "dilemma", "03_etik", chart=True),
-    AnswerSpec("dilemma-3", "dilemma", "03_etik", chart=True),
+    AnswerSpec(STAKEHOLDER_MAP, "stakeholder-placements", "01_del1", chart=True),
+    AnswerSpec(DECISION_POINT, "decision", "01_del1"),
+    AnswerSpec(GOAL_DIVERGENCE, "goal-placements", "02_del2", chart=True),
+    *(AnswerSpec(key, "dilemma", "03_etik", chart=True) for key in DILEMMAS),
     AnswerSpec(QUESTIONS, "text", "04_spoergsmaal"),
-    AnswerSpec("proposal.minutes", "text", "05_forslag"),
-    AnswerSpec("proposal.overlap", "text", "05_forslag"),
-    AnswerSpec("proposal.process", "text", "05_forslag"),
-    AnswerSpec("proposal.participation", "participation-plan", "05_forslag"),
+    *(AnswerSpec(key, "text", "05_forslag") for key in PROPOSAL_TEXTS),
+    AnswerSpec(PARTICIPATION_PLAN, "participation-plan", "05_forslag"),
 )
 """Every activity's answer in the order of the journey; :data:`QUESTIONS` stands for the case's questions."""
 

@@ -54,13 +54,11 @@ log = logging.getLogger(__name__)
 UNSET = 0  # the dropdown value meaning "not chosen yet"; never stored
 
 # Answer keys, as the answer registry (casekit.registry) defines them.
-MAP_KEY = "stakeholder-map"
-DECISION_KEY = "decision-point"
-GOALS_KEY = "goal-divergence"
-PLAN_KEY = "proposal.participation"
-PROPOSAL_FIELDS = tuple(
-    k.partition(".")[2] for k in registry.activity_keys() if k.startswith("proposal.") and k != PLAN_KEY
-)
+MAP_KEY = registry.STAKEHOLDER_MAP
+DECISION_KEY = registry.DECISION_POINT
+GOALS_KEY = registry.GOAL_DIVERGENCE
+PLAN_KEY = registry.PARTICIPATION_PLAN
+PROPOSAL_FIELDS = tuple(key.partition(".")[2] for key in registry.PROPOSAL_TEXTS)
 
 _WIDE = W.Layout(width="100%")
 _LABEL_WIDTH = {"description_width": "9em"}
@@ -543,7 +541,7 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
     "missing_voices"}``.
     """
     lang = case.lang
-    key = f"dilemma-{n}"
+    key = registry.DILEMMAS[n - 1] if 1 <= n <= len(registry.DILEMMAS) else f"dilemma-{n}"
     config = (case.activity("dilemmas") or {}).get(key)
     if not isinstance(config, Mapping):
         return _message(t("widgets.dilemma.unknown", lang, n=n))
