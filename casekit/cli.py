@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casekit import _cli_answers, loader
+from casekit import _cli_answers, _cli_class, loader
 from casekit.errors import CasekitError
 from casekit.i18n import reason, t, ui_lang
 
@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_handout)
 
     _cli_answers.add_parsers(commands)
+    _cli_class.add_parsers(commands)
+    from casekit import teaching  # the role cards need pandas only when they are written
+
+    teaching.add_parsers(commands)
     return parser
 
 

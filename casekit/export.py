@@ -46,6 +46,7 @@ __all__ = [
     "export_html",
     "export_json",
     "export_markdown",
+    "field_label",
     "figures_for",
     "parse_import",
     "read_import_file",
@@ -233,11 +234,11 @@ class _Values:
             for row in value.values():
                 columns.extend(c for c in row if c not in columns)
             rows = [(k, [self.cell(value[k].get(c), level) for c in columns]) for k in keys]
-            headers = [_field_label(c, self.lang) for c in columns]
+            headers = [field_label(c, self.lang) for c in columns]
         else:
             rows = [(k, [self.cell(value[k], level)]) for k in keys]
             headers = [t("export.table.value", self.lang)]
-        labels = [self.actor_names.get(k) or _field_label(k, self.lang) for k, _cells in rows]
+        labels = [self.actor_names.get(k) or field_label(k, self.lang) for k, _cells in rows]
         return {
             "kind": "table",
             "headers": [first, *headers],
@@ -350,7 +351,7 @@ def _activities(
         values = _Values(lang, names, {**_text_map(data.get("options")), **_text_map(data.get("levels"))})
         parts = [
             {
-                "label": _field_label(key.partition(".")[2], lang, case, head) if "." in key else "",
+                "label": field_label(key.partition(".")[2], lang, case, head) if "." in key else "",
                 "answer": _answer(entries[key], values),
             }
             for key in keys
@@ -381,7 +382,7 @@ def activity_title(key: str, lang: str = "da", case: Case | None = None) -> str:
     if rest:
         head_title = _text(_case_activity(case, head).get("title")) or strings.get(f"activity.{head}")
         if head_title:
-            return f"{head_title} · {_field_label(rest, lang, case, head)}"
+            return f"{head_title} · {field_label(rest, lang, case, head)}"
     return key
 
 
@@ -406,7 +407,7 @@ def _case_activity(case: Case | None, key: str) -> Mapping[str, Any]:
     return data if isinstance(data, Mapping) else {}
 
 
-def _field_label(name: str, lang: str, case: Case | None = None, head: str | None = None) -> str:
+def field_label(name: str, lang: str, case: Case | None = None, head: str | None = None) -> str:
     """A part's or a field's label: the case's ``fields`` of the activity, then the catalog, else the name."""
     fields = _text_map(_case_activity(case, head).get("fields")) if head else {}
     return fields.get(name) or catalog(ui_lang(lang)).get(f"export.field.{name}", name)

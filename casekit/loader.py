@@ -543,7 +543,11 @@ class _Reader:
     def activities(
         self, lang: str, sections: list[Section] | None, groups: list[QuestionGroup] | None
     ) -> dict | None:
-        """The optional activity texts; every ``evidence`` block id and ``question`` id must exist."""
+        """The optional activity texts; every ``evidence`` block id and ``question`` id must exist.
+
+        The role cards' chairs name actors of ``actors.yaml`` and have unique ids; a framework's
+        ``activities`` are keys of the file and its ``reference`` is an entry of ``references.yaml``.
+        """
         name = f"{lang}/activities.yaml"
         if not self.exists(name):
             return {}
@@ -574,7 +578,47 @@ class _Reader:
                 self.hygiene(name, node, path, line)
 
         walk(data, "", None)
+        self.check_rolecards(name, data.get("rolecards"))
+        self.check_frameworks(name, data)
         return data
+
+    def check_rolecards(self, name: str, rolecards: Any) -> None:
+        """Every chair of the role cards has a unique id, and every id in its ``actors`` is an actor."""
+        if not isinstance(rolecards, dict):
+            return
+        actors_data = self.data("actors.yaml")
+        actors = {r["id"] for r in actors_data["actors"]} if actors_data is not None else None
+        chairs = rolecards.get("chairs") or []
+        seen: set[str] = set()
+        for i, chair in enumerate(chairs):
+            path = f"rolecards.chairs[{chair['id']}]"
+            self.duplicate(name, "chair", chair["id"], seen, f"rolecards.chairs[{i}].id", chair)
+            listed = chair.get("actors") or []
+            for j, actor_id in enumerate(listed):
+                if actors is not None and actor_id not in actors:
+                    message = f"unknown actor id {actor_id!r} (not an actor in actors.yaml)"
+                    self.problem(name, message, f"{path}.actors[{j}]", _yaml.line_of(listed, j))
+
+    def check_frameworks(self, name: str, data: dict) -> None:
+        """A framework names activities of this file and, if it has one, an entry of ``references.yaml``."""
+        frameworks = data.get("frameworks") or []
+        refs = self.data("references.yaml") if self.exists("references.yaml") else {"references": []}
+        references = {r["id"] for r in refs["references"]} if refs is not None else None
+        seen: set[str] = set()
+        for i, record in enumerate(frameworks):
+            path = f"frameworks[{record['id']}]"
+            self.duplicate(name, "framework", record["id"], seen, f"frameworks[{i}].id", record)
+            used = record.get("activities") or []
+            for j, key in enumerate(used):
+                if key not in data or key == "frameworks":
+                    message = f"unknown activity {key!r} (not a key of this file)"
+                    self.problem(name, message, f"{path}.activities[{j}]", _yaml.line_of(used, j))
+            ref = record.get("reference")
+            if ref is not None and references is not None and ref not in references:
+                line = _yaml.line_of(record, "reference")
+                self.problem(
+                    name, f"unknown reference id {ref!r} (not in references.yaml)", f"{path}.reference", line
+                )
 
     def check_speakers(self, actors: list[Actor] | None, sections: list[Section] | None) -> None:
         """``speaks`` in actors.yaml must agree with the quotes in the text."""

@@ -37,13 +37,16 @@ if TYPE_CHECKING:
 __all__ = [
     "SCALE",
     "Activity",
+    "class_view",
     "decision_point",
     "dilemma",
     "goal_divergence",
     "handin",
+    "projection",
     "proposal",
     "questions",
     "read",
+    "share_control",
     "stakeholder_map",
     "start",
     "who_is_who",
@@ -821,3 +824,28 @@ def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:
     inputs: dict[str, W.Widget] = {"refresh": button, "upload": upload.upload}
     inputs.update({f"download.{d.format}": d.widget for d in downloads})
     return Activity("handin", children, inputs, upload.status)
+
+
+# -- the class -----------------------------------------------------------------------------------------------
+def share_control(case: Case, store: AnswerStore | None, folder: str | os.PathLike[str] | None = None) -> Any:
+    """The "Del med holdet" control: shows exactly what will be shared (text answers only if ticked), then
+    writes an anonymous snapshot into the class folder (``CASEKIT_CLASS``); without one, says how to hand
+    in."""
+    from casekit._sharing import ShareControl
+
+    return ShareControl(case, store, folder)
+
+
+def class_view(case: Case, folder: str | os.PathLike[str] | None = None) -> Any:
+    """The instructor's live view: the class's spread from the shared folder, refreshed on demand, round by
+    round (open a new round, compare two), with no names."""
+    from casekit._sharing import ClassView
+
+    return ClassView(case, folder)
+
+
+def projection(case: Case) -> W.VBox:
+    """A toggle for the projector: large type and charts across the screen."""
+    from casekit._sharing import projection_control
+
+    return projection_control(case)

@@ -41,5 +41,12 @@ widgets.who_is_who(case)
 # %%
 widgets.stakeholder_map(case, store)
 
+# %% [markdown]
+# Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
+# der har svaret hvad. Du ser præcis, hvad der deles, før du trykker.
+
+# %%
+widgets.share_control(case, store)
+
 # %%
 widgets.decision_point(case, store)

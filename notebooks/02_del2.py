@@ -27,3 +27,10 @@ widgets.read(case, part=2)
 
 # %%
 widgets.goal_divergence(case, store)
+
+# %% [markdown]
+# Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
+# der har svaret hvad. Du ser præcis, hvad der deles, før du trykker.
+
+# %%
+widgets.share_control(case, store)

@@ -31,3 +31,10 @@ widgets.dilemma(case, store, 2)
 
 # %%
 widgets.dilemma(case, store, 3)
+
+# %% [markdown]
+# Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
+# der har svaret hvad. Du ser præcis, hvad der deles, før du trykker.
+
+# %%
+widgets.share_control(case, store)

@@ -29,3 +29,10 @@ case, store = widgets.start()
 
 # %%
 widgets.handin(case, store)
+
+# %% [markdown]
+# Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
+# der har svaret hvad. Du ser præcis, hvad der deles, før du trykker.
+
+# %%
+widgets.share_control(case, store)

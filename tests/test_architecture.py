@@ -138,7 +138,7 @@ class TestStandsAlone:
             *PACKAGE.rglob("*.py"),
             *REPO.glob("docs/*.md"),
             REPO / "README.md",
-            *REPO.glob("notebooks/*.py"),
+            *REPO.glob("notebooks/**/*.py"),
         ]
         offenders = [
             str(path.relative_to(REPO))

@@ -39,6 +39,33 @@ def problems_of(folder: Path) -> list[str]:
     return [str(p) for p in casekit.validate(folder)]
 
 
+ROLECARDS = """rolecards:
+  title: Rollekort
+  intro: Spil næste møde.
+  chairs:
+    - id: ada-stol
+      title: Adas stol
+      actors: [ada, zed]
+      evidence: [del-1.1.2]
+      note: Teksten siger lidt.
+      questions: [Hvad vil du?, Hvem mangler?]
+    - id: bo-stol
+      title: Bos stol
+      actors: [bo]
+      evidence: [del-1.1.4]
+      questions: [Hvad vil du?, Hvem mangler?]
+"""
+
+FRAMEWORKS = """frameworks:
+  - id: ramme
+    name: En ramme
+    authors: Nogen
+    reference: nobody-2000
+    activities: [decision-point, nowhere]
+    lens: Den ser på noget.
+"""
+
+
 class TestLoadingTheFixture:
     """A valid folder becomes a Case with every part of the data in place."""
 
@@ -248,6 +275,39 @@ class TestValidation:
             "activities.yaml:5 [decision-point.evidence]: unknown block id 'del-1.9.9'" in p for p in found
         )
         assert any("[dilemmas.dilemma-1.question]: unknown question id 'beta-7'" in p for p in found)
+
+    def test_rolecard_actors_must_be_actors(self, mini: Path):
+        """A chair of the role cards that seats an unknown actor is named with file, field and line."""
+        with (mini / "da" / "activities.yaml").open("a", encoding="utf-8") as f:
+            f.write(ROLECARDS)
+        found = problems_of(mini)
+        assert any(
+            "activities.yaml:20 [rolecards.chairs[ada-stol].actors[1]]: unknown actor id 'zed'" in p
+            for p in found
+        ), found
+        assert not any("'ada'" in p for p in found)
+
+    def test_rolecard_chairs_are_unique_and_frameworks_name_activities(self, mini: Path):
+        """Two chairs with one id, and a framework naming an unknown activity or reference, are problems."""
+        text = ROLECARDS.replace("actors: [ada, zed]", "actors: [ada]").replace("id: bo-stol", "id: ada-stol")
+        with (mini / "da" / "activities.yaml").open("a", encoding="utf-8") as f:
+            f.write(text + FRAMEWORKS)
+        found = problems_of(mini)
+        assert any("[rolecards.chairs[1].id]: duplicate chair id 'ada-stol'" in p for p in found), found
+        assert any("[frameworks[ramme].activities[1]]: unknown activity 'nowhere'" in p for p in found), found
+        assert any("[frameworks[ramme].reference]: unknown reference id 'nobody-2000'" in p for p in found), (
+            found
+        )
+
+    def test_rolecards_schema_refuses_unknown_fields(self, mini: Path):
+        """A chair accepts only the fields the schema names."""
+        text = ROLECARDS.replace("actors: [ada, zed]", "actors: [ada]").replace(
+            "    note: Teksten siger lidt.", "    verdict: Ada har ret."
+        )
+        with (mini / "da" / "activities.yaml").open("a", encoding="utf-8") as f:
+            f.write(text)
+        found = problems_of(mini)
+        assert any("[rolecards.chairs[ada-stol].verdict]: unknown field 'verdict'" in p for p in found), found
 
     @pytest.mark.parametrize(
         ("file", "old", "new"),

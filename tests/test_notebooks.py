@@ -1,4 +1,5 @@
-"""The learner notebooks: paired with their text form, committed clean, and run top to bottom."""
+"""The learner notebooks and the instructor's (notebooks/instructor/): paired with their text form, committed
+clean, and run top to bottom."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import jupytext
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-IPYNBS = sorted(NOTEBOOKS.glob("*.ipynb"))
+INSTRUCTOR = NOTEBOOKS / "instructor"
+IPYNBS = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted(INSTRUCTOR.glob("*.ipynb"))
 SNAPSHOTS = Path(__file__).with_name("data") / "notebook_outputs"
 CHECK_TAG = "casekit-check-output"
 
@@ -22,12 +24,21 @@ def _checked(path: Path) -> bool:
     return any(CHECK_TAG in c.get("metadata", {}).get("tags", []) for c in jupytext.read(path).cells)
 
 
+def _name(path: Path) -> str:
+    """A notebook's place under notebooks/ without the suffix: ``01_del1``, ``instructor/00_undervisning``."""
+    return path.relative_to(NOTEBOOKS).with_suffix("").as_posix()
+
+
 def _ids(paths: list[Path]) -> list[str]:
-    return [p.stem for p in paths]
+    return [_name(p) for p in paths]
 
 
 def test_there_are_notebooks():
     assert any(p.stem == "00_start" for p in IPYNBS)
+
+
+def test_there_is_an_instructor_notebook():
+    assert any(_name(p) == "instructor/00_undervisning" for p in IPYNBS)
 
 
 @pytest.mark.parametrize("ipynb", IPYNBS, ids=_ids(IPYNBS))
@@ -71,7 +82,7 @@ def test_notebook_runs_top_to_bottom(ipynb: Path, tmp_path: Path):
             "addopts=",
             "-W",
             "error",
-            str(work / ipynb.name),
+            str(work / ipynb.relative_to(NOTEBOOKS)),
         ],
         cwd=work,
         env=env,
@@ -89,7 +100,7 @@ def _copy_notebooks(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("ipynb", [p for p in IPYNBS if _checked(p)], ids=lambda p: p.stem)
+@pytest.mark.parametrize("ipynb", [p for p in IPYNBS if _checked(p)], ids=_name)
 def test_checked_outputs_match_their_snapshots(ipynb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Cells tagged casekit-check-output (a table, a count) print what tests/data/notebook_outputs holds.
 
@@ -101,9 +112,10 @@ def test_checked_outputs_match_their_snapshots(ipynb: Path, tmp_path: Path, monk
 
     work = _copy_notebooks(tmp_path)
     monkeypatch.setenv("CASEKIT_ANSWERS", str(tmp_path / "answers"))
-    notebook = nbformat.read(work / ipynb.name, as_version=4)
+    where = work / ipynb.relative_to(NOTEBOOKS)
+    notebook = nbformat.read(where, as_version=4)
     NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(work)}}
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(where.parent)}}
     ).execute()
     checked = [c for c in notebook.cells if CHECK_TAG in c.metadata.get("tags", [])]
     for n, cell in enumerate(checked, start=1):

@@ -1,0 +1,152 @@
+"""Benchmark the class summary: ``casekit class summarize ZIP -o report.html`` on LMS ZIPs of hand-ins.
+
+Run: ``.venv/bin/python benchmarks/bench_classroom.py [sizes…]`` (default 50 500 5000). Everything happens
+in a temporary folder. Each ZIP holds one folder per student (Moodle-style names) with a realistic export of
+the real case, every activity and question answered, three revisions each. Each figure is the median of 3
+fresh subprocesses, shown beside a floor measured in the same run: a fresh subprocess that imports pandas
+and matplotlib, reads every file of the ZIP, parses its JSON and saves one figure.
+Targets: 500 submissions at most 3× the floor; close to linear growth (t5000 / t500 near the ideal 10).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(REPO))
+
+from casekit import registry  # noqa: E402 - after the sys.path fix above
+from casekit.loader import load_case  # noqa: E402
+
+REPEATS = 3
+SIZES = (50, 500, 5000)
+TEXT = "Samskabelse kræver, at alle parter får ejerskab – også børn og unge, familier og frivillige. " * 3
+
+SUMMARIZE = """
+import argparse, sys
+from casekit import _cli_class
+parser = argparse.ArgumentParser(prog="casekit")
+_cli_class.add_parsers(parser.add_subparsers(dest="command", required=True))
+args = parser.parse_args(["class", "summarize", sys.argv[1], "-o", sys.argv[2]])
+sys.exit(args.handler(args))
+"""
+
+FLOOR = """
+import json, sys, zipfile
+import pandas, matplotlib
+from matplotlib.figure import Figure
+with zipfile.ZipFile(sys.argv[1]) as archive:
+    docs = [json.loads(archive.read(info)) for info in archive.infolist() if not info.is_dir()]
+figure = Figure(figsize=(11.5, 6))
+figure.text(0.1, 0.5, f"{len(docs)} files")
+figure.savefig(sys.argv[2], format="svg")
+"""
+
+
+def _answers(case: Any, i: int) -> dict[str, Any]:
+    speakers = [a.id for a in case.actors if a.speaks]
+    answers: dict[str, Any] = {
+        registry.STAKEHOLDER_MAP: {
+            a.id: {"power": (i + j) % 5 + 1, "interest": (i * 7 + j * 3) % 5 + 1}
+            for j, a in enumerate(case.actors)
+        },
+        registry.DECISION_POINT: {
+            "choice": ("interesser", "maal-foerst", None)[i % 3],
+            "justification": TEXT,
+        },
+        registry.GOAL_DIVERGENCE: {actor: (i * 3 + j) % 5 + 1 for j, actor in enumerate(speakers)},
+        registry.PARTICIPATION_PLAN: {a.id: registry.LEVELS[(i + j) % 5] for j, a in enumerate(case.actors)},
+    }
+    for n, key in enumerate(registry.DILEMMAS):
+        answers[key] = {
+            "position": (i + n) % 5 + 1,
+            "left": "",
+            "right": "",
+            "justification": TEXT,
+            "paragraphs": ["del-1 ¶3", "del-2 ¶2"],
+            "missing_voices": "Børnene og de unge selv.",
+        }
+    for q in case.questions:
+        answers[q.id] = f"{TEXT} ({i})"
+    for key in registry.PROPOSAL_TEXTS:
+        answers[key] = f"{TEXT} ({i})"
+    return answers
+
+
+def _export(case: Any, i: int) -> bytes:
+    entries = {}
+    for key, value in _answers(case, i).items():
+        history = [
+            {
+                "value": value,
+                "saved_at": f"2025-03-0{r + 1}T09:{i % 60:02d}:00.000000+00:00",
+                "case_version": "1",
+                "lang": "da",
+            }
+            for r in range(3)
+        ]
+        entries[key] = {"value": value, "history": history}
+    doc = {
+        "format": "casekit-answers",
+        "schema_version": 1,
+        "case": {"id": case.id, "version": case.version, "lang": case.lang},
+        "learner": f"elev-{i:06x}",
+        "exported_at": "2025-03-04T10:00:00.000000+00:00",
+        "answers": entries,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _lms_zip(path: Path, case: Any, count: int) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i in range(count):
+            archive.writestr(
+                f"Studerende Nummer {i}_{100000 + i}_assignsubmission_file_/svar.json", _export(case, i)
+            )
+
+
+def _median_run(code: str, *args: str) -> float:
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"failed: {done.stderr[-2000:]}")
+    return statistics.median(times)
+
+
+def main(sizes: tuple[int, ...]) -> None:
+    case = load_case("samskabelse", lang="da")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for count in sizes:
+            zip_path = folder / f"hand-ins-{count}.zip"
+            _lms_zip(zip_path, case, count)
+            floor = _median_run(FLOOR, str(zip_path), str(folder / "floor.svg"))
+            summary = _median_run(SUMMARIZE, str(zip_path), str(folder / "report.html"))
+            rows.append((count, zip_path.stat().st_size, floor, summary))
+    print(f"{'submissions':>11}  {'ZIP MB':>7}  {'floor s':>8}  {'summarize s':>11}  {'× floor':>7}")
+    for count, size, floor, summary in rows:
+        print(f"{count:>11}  {size / 1e6:>7.1f}  {floor:>8.2f}  {summary:>11.2f}  {summary / floor:>7.2f}")
+    by_size = {count: summary for count, _, _, summary in rows}
+    if 500 in by_size and 5000 in by_size:
+        print(f"growth 500 → 5000: t5000/t500 = {by_size[5000] / by_size[500]:.1f} (ideal 10)")
+    if 500 in by_size:
+        floor500 = next(f for c, _, f, _ in rows if c == 500)
+        verdict = "ok" if by_size[500] <= 3 * floor500 else "OVER"
+        print(f"target: 500 submissions at most 3× the floor: {by_size[500] / floor500:.2f}× ({verdict})")
+
+
+if __name__ == "__main__":
+    main(tuple(int(a) for a in sys.argv[1:]) or SIZES)

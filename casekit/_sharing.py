@@ -1,0 +1,387 @@
+"""The class's views in the notebooks: "Del med holdet" for a learner, the live spread for the instructor,
+and a projection mode for the room.
+
+A learner sees exactly what will be shared before sharing it: their placements, positions and choices, and
+a text answer only if they tick it (:func:`casekit.classroom.snapshot`). The snapshot is anonymous and
+lands in the shared class folder (``CASEKIT_CLASS``); without one, the control says how to hand in through
+the LMS instead. The instructor's view reads that folder on every refresh, round by round; files being
+written or that are not casekit's are skipped by :func:`casekit.classroom.summarize`, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+
+from casekit import _templates, charts, classroom, registry
+from casekit.clock import local_clock, now
+from casekit.errors import CasekitError
+from casekit.export import activity_title, field_label
+from casekit.i18n import t
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from casekit.answers import AnswerStore
+    from casekit.case import Case
+
+__all__ = ["ClassView", "ShareControl", "projection_control"]
+
+log = logging.getLogger(__name__)
+
+_WIDE = W.Layout(width="100%")
+
+
+def _piece(macro: str, /, **arguments: Any) -> str:
+    return _templates.piece("widgets.html.j2", macro, **arguments)
+
+
+def _status(message: str, *, error: bool = False) -> str:
+    return _piece("status", message=message, error=error)
+
+
+# -- sharing -------------------------------------------------------------------------------------------------
+def _text_keys(case: Case) -> list[str]:
+    """The answers whose text a learner may choose to share: questions, justifications, the proposal."""
+    keys = [registry.DECISION_POINT, *registry.DILEMMAS]
+    keys += [k for k in registry.answer_keys(case) if (s := registry.spec(k, case)) and s.shape == "text"]
+    return keys
+
+
+def _title(case: Case, key: str) -> str:
+    try:
+        question = case.question(key)
+    except KeyError:
+        return activity_title(key, case.lang, case=case)
+    return f"{question.number}. {question.text}"
+
+
+def _shown(value: Any, case: Case, head: str) -> str:
+    """A shared value as one readable line: actors by name, fields by their labels, text as written."""
+    names = {a.id: a.name for a in case.actors}
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        parts = []
+        for key, item in value.items():
+            label = names.get(key) or field_label(key, case.lang, case, head)
+            if isinstance(item, Mapping):
+                inner = ", ".join(
+                    f"{field_label(k, case.lang)} {v}" for k, v in item.items() if v is not None
+                )
+                parts.append(f"{label} ({inner})")
+            elif isinstance(item, list):
+                parts.append(f"{label}: {', '.join(str(v) for v in item)}")
+            else:
+                parts.append(f"{label}: {item}")
+        return "; ".join(parts)
+    return json.dumps(value, ensure_ascii=False)
+
+
+class ShareControl:
+    """ "Del med holdet": what will be shared, a box to tick for each text answer, and the button.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        What displaying the control shows.
+    ticks : dict
+        Answer key → checkbox: tick to share that answer's text.
+    button : ipywidgets.Button or None
+        Shares; ``None`` when there is no class folder.
+    status : ipywidgets.HTML
+        What the last share did (``role="status"``, or ``"alert"`` on failure).
+    last_path : Path or None
+        The snapshot file written by the last share.
+    """
+
+    def __init__(
+        self, case: Case, store: AnswerStore | None, folder: str | os.PathLike[str] | None = None
+    ) -> None:
+        self.case = case
+        self.store = store
+        self.folder = classroom.class_folder(folder)
+        self.lang = case.lang
+        self.last_path: Path | None = None
+        self.ticks: dict[str, W.Checkbox] = {}
+        self.button: W.Button | None = None
+        self.status = W.HTML()
+        self.preview = W.HTML(layout=_WIDE)
+        heading = W.HTML(_piece("heading", text=t("share.heading", self.lang), level=3))
+        if store is None:
+            self.widget = W.VBox(
+                [heading, W.HTML(_piece("message", text=t("widgets.no_store_short", self.lang)))]
+            )
+            return
+        if self.folder is None:
+            hint = W.HTML(_piece("paragraph", text=t("share.no_folder", self.lang)), layout=_WIDE)
+            self.widget = W.VBox([heading, hint])
+            return
+        answers = store.as_dict()
+        for key in _text_keys(case):
+            if _has_text(answers.get(key)):
+                box = W.Checkbox(
+                    value=False,
+                    description=t("share.tick", self.lang, title=_title(case, key)),
+                    indent=False,
+                    layout=_WIDE,
+                )
+                box.observe(lambda _change: self.refresh(), names="value")
+                self.ticks[key] = box
+        self.button = W.Button(
+            description=t("share.button", self.lang),
+            tooltip=t("share.tooltip", self.lang),
+            layout=W.Layout(width="auto"),
+        )
+        self.button.on_click(lambda _button: self.share())
+        intro = W.HTML(_piece("paragraph", text=t("share.intro", self.lang)), layout=_WIDE)
+        ticks = [W.HTML(_piece("paragraph", text=t("share.ticks", self.lang)))] if self.ticks else []
+        self.widget = W.VBox(
+            [heading, intro, self.preview, *ticks, *self.ticks.values(), self.button, self.status]
+        )
+        self.refresh()
+
+    @property
+    def text_keys(self) -> tuple[str, ...]:
+        """The answers whose text the learner has ticked."""
+        return tuple(key for key, box in self.ticks.items() if box.value)
+
+    def refresh(self) -> None:
+        """Show again exactly what a share would send now."""
+        if self.store is None or self.folder is None:
+            return
+        try:
+            shared = classroom.snapshot(self.store, self.text_keys, case=self.case)["answers"]
+        except CasekitError as exc:
+            self.preview.value = _status(str(exc), error=True)
+            return
+        rows = [
+            (_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
+            for key, value in shared.items()
+        ]
+        self.preview.value = _piece(
+            "share_preview",
+            caption=t("share.preview", self.lang),
+            empty=t("share.nothing", self.lang),
+            headers=(t("share.item", self.lang), t("share.value", self.lang)),
+            rows=rows,
+        )
+
+    def share(self) -> None:
+        """Write the learner's anonymous snapshot into the class folder and say so."""
+        if self.store is None or self.folder is None:
+            return
+        self.refresh()
+        try:
+            self.last_path = classroom.share(self.store, self.folder, self.text_keys, case=self.case)
+        except CasekitError as exc:
+            self.status.value = _status(str(exc), error=True)
+            return
+        except Exception as exc:  # never a traceback in front of a learner; the log keeps it
+            log.exception("sharing failed")
+            self.status.value = _status(
+                t("widgets.unexpected", self.lang) + f" ({type(exc).__name__})", error=True
+            )
+            return
+        round_id = self.last_path.parent.name
+        self.status.value = _status(t("share.done", self.lang, round=round_id, time=local_clock(now())))
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, Mapping):
+        return any(isinstance(v, str) and v.strip() for v in value.values())
+    return False
+
+
+# -- the instructor's live view ------------------------------------------------------------------------------
+class ClassView:
+    """The class's spread from the shared folder, round by round, refreshed on demand; no names.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        What displaying the view shows.
+    refresh_button, round, new_round, open_button, stakeholder : ipywidgets widgets
+        The controls (tests and scripts may press or set them).
+    summary : ClassSummary or None
+        The last summary read.
+    """
+
+    def __init__(self, case: Case, folder: str | os.PathLike[str] | None = None) -> None:
+        self.case = case
+        self.lang = case.lang
+        self.folder = classroom.class_folder(folder)
+        self.summary: classroom.ClassSummary | None = None
+        self.status = W.HTML()
+        self.overview = W.HTML(layout=_WIDE)
+        self.charts = W.HTML(layout=_WIDE)
+        heading = W.HTML(_piece("heading", text=t("classview.heading", self.lang), level=2))
+        if self.folder is None:
+            hint = W.HTML(_piece("paragraph", text=t("classview.no_folder", self.lang)), layout=_WIDE)
+            self.widget = W.VBox([heading, hint])
+            return
+        style = {"description_width": "10em"}
+        self.refresh_button = W.Button(
+            description=t("classview.refresh", self.lang), layout=W.Layout(width="auto")
+        )
+        self.round = W.Dropdown(description=t("classview.round", self.lang), style=style)
+        self.compare = W.Dropdown(description=t("classview.compare", self.lang), style=style)
+        self.new_round = W.Text(description=t("classview.new_round", self.lang), style=style)
+        self.open_button = W.Button(
+            description=t("classview.open_round", self.lang), layout=W.Layout(width="auto")
+        )
+        placed = [(a.name, a.id) for a in case.actors]
+        self.stakeholder = W.Dropdown(
+            options=placed,
+            value=placed[0][1] if placed else None,
+            description=t("classview.stakeholder", self.lang),
+            style=style,
+        )
+        self.refresh_button.on_click(self._guard(lambda _b: self.refresh()))
+        self.open_button.on_click(self._guard(lambda _b: self.open_round()))
+        for control in (self.round, self.compare, self.stakeholder):
+            control.observe(self._guard(lambda _c: self.draw()), names="value")
+        self.widget = W.VBox(
+            [
+                heading,
+                W.HBox(
+                    [self.refresh_button, self.round, self.compare], layout=W.Layout(flex_flow="row wrap")
+                ),
+                W.HBox([self.new_round, self.open_button], layout=W.Layout(flex_flow="row wrap")),
+                self.status,
+                self.overview,
+                self.stakeholder,
+                self.charts,
+            ]
+        )
+        self.refresh()
+
+    def _guard(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        def run(arg: Any) -> None:
+            try:
+                callback(arg)
+            except CasekitError as exc:
+                self.status.value = _status(str(exc), error=True)
+            except Exception:  # the instructor's screen shows a sentence, the log the details
+                log.exception("class view failed")
+                self.status.value = _status(t("widgets.unexpected", self.lang), error=True)
+
+        return run
+
+    def refresh(self) -> None:
+        """Read the class folder again (learners may be sharing right now)."""
+        if self.folder is None:
+            return
+        classroom.round_folder(self.folder)  # the instructor's: on a sticky folder no learner can clear it
+        self.summary = classroom.summarize(self.folder, case=self.case, lang=self.lang)
+        known = [r["id"] for r in classroom.rounds(self.folder)]
+        current = classroom.current_round(self.folder)
+        ids = list(dict.fromkeys([*known, *self.summary.rounds])) or [current]
+        names = {
+            **self.summary.round_names,
+            **{r["id"]: r.get("name", r["id"]) for r in classroom.rounds(self.folder)},
+        }
+        self.round.options = [(names.get(i, i), i) for i in ids]
+        self.round.value = current if current in ids else ids[-1]
+        self.compare.options = [(t("classview.no_compare", self.lang), "")] + [
+            (names.get(i, i), i) for i in ids
+        ]
+        if self.compare.value not in ["", *ids]:
+            self.compare.value = ""
+        self.status.value = _status(t("classview.read_at", self.lang, time=local_clock(now())))
+        self.draw()
+
+    def open_round(self) -> None:
+        """Open a new round with the typed name: the next shares land in it."""
+        if self.folder is None:
+            return
+        name = self.new_round.value.strip()
+        if not name:
+            self.status.value = _status(t("classview.round_name_missing", self.lang), error=True)
+            return
+        classroom.open_round(self.folder, name)
+        self.new_round.value = ""
+        self.refresh()
+
+    def draw(self) -> None:
+        """The overview and the charts of the chosen round (and the moves from the compared round)."""
+        summary = self.summary
+        if summary is None or not self.round.options:
+            return
+        round_id = self.round.value
+        learners = sorted(
+            set(summary.goals.query("round == @round_id")["learner"]) | _learners(summary, round_id)
+        )
+        lines = [t("classview.count", self.lang, count=len(learners), round=self.round.label or round_id)]
+        if self.compare.value and self.compare.value != round_id:
+            lines += [move.sentence for move in summary.moves(self.compare.value, round_id)]
+        if summary.skipped:
+            lines.append(t("classview.skipped", self.lang, count=len(summary.skipped)))
+        self.overview.value = "".join(_piece("paragraph", text=line) for line in lines)
+        self.charts.value = "".join(chart.to_html() for chart in self._charts(summary, round_id))
+
+    def _charts(self, summary: classroom.ClassSummary, round_id: str) -> list[charts.Chart]:
+        case = self.case
+        goals = _per_learner(summary.goals, round_id, "actor", "position")
+        places = _per_learner_places(summary.stakeholders, round_id)
+        dilemmas = _per_learner(summary.dilemmas, round_id, "dilemma", "position")
+        choices = [r["choice"] for _, r in summary.decisions.query("round == @round_id").iterrows()]
+        found = [charts.goal_spread(case, goals)]
+        if self.stakeholder.value:
+            found.append(charts.stakeholder_spread(case, places, self.stakeholder.value))
+        found += [charts.dilemma_spread(case, dilemmas), charts.decision_split(case, choices)]
+        return found
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _learners(summary: classroom.ClassSummary, round_id: str) -> set[str]:
+    found: set[str] = set()
+    for frame in (summary.stakeholders, summary.dilemmas, summary.decisions, summary.answered):
+        found |= set(frame.query("round == @round_id")["learner"])
+    return found
+
+
+def _per_learner(frame: Any, round_id: str, item: str, value: str) -> list[dict[str, Any]]:
+    rows = frame.query("round == @round_id")
+    return [
+        {r[item]: int(r[value]) for _, r in group.iterrows() if r[value] == r[value]}
+        for _, group in rows.groupby("learner", sort=True)
+    ]
+
+
+def _per_learner_places(frame: Any, round_id: str) -> list[dict[str, dict[str, int]]]:
+    rows = frame.query("round == @round_id")
+    return [
+        {r["actor"]: {"power": int(r["power"]), "interest": int(r["interest"])} for _, r in group.iterrows()}
+        for _, group in rows.groupby("learner", sort=True)
+    ]
+
+
+# -- projection ----------------------------------------------------------------------------------------------
+def projection_control(case: Case) -> W.VBox:
+    """A toggle that sets the page for a projector: large type, charts across the screen, high contrast."""
+    style = W.HTML()
+    toggle = W.ToggleButton(
+        value=False,
+        description=t("projection.toggle", case.lang),
+        tooltip=t("projection.tooltip", case.lang),
+        layout=W.Layout(width="auto"),
+    )
+
+    def switched(change: Any) -> None:
+        style.value = _piece("projection_style") if change["new"] else ""
+
+    toggle.observe(switched, names="value")
+    return W.VBox([toggle, style])
