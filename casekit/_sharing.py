@@ -283,14 +283,16 @@ class ClassView:
         if self.folder is None:
             return
         classroom.round_folder(self.folder)  # the instructor's: on a sticky folder no learner can clear it
-        self.summary = classroom.summarize(self.folder, case=self.case, lang=self.lang)
-        known = [r["id"] for r in classroom.rounds(self.folder)]
+        try:
+            self.summary = classroom.summarize(self.folder, case=self.case, lang=self.lang)
+        except classroom.ClassFolderError:
+            self.summary = None  # nobody has shared yet (or nothing readable): the class so far is empty
+        opened = classroom.rounds(self.folder)
         current = classroom.current_round(self.folder)
-        ids = list(dict.fromkeys([*known, *self.summary.rounds])) or [current]
-        names = {
-            **self.summary.round_names,
-            **{r["id"]: r.get("name", r["id"]) for r in classroom.rounds(self.folder)},
-        }
+        found = self.summary.rounds if self.summary is not None else []
+        ids = list(dict.fromkeys([*(r["id"] for r in opened), *found])) or [current]
+        names = dict(self.summary.round_names) if self.summary is not None else {}
+        names.update({r["id"]: r.get("name", r["id"]) for r in opened})
         self.round.options = [(names.get(i, i), i) for i in ids]
         self.round.value = current if current in ids else ids[-1]
         self.compare.options = [(t("classview.no_compare", self.lang), "")] + [
@@ -316,9 +318,16 @@ class ClassView:
     def draw(self) -> None:
         """The overview and the charts of the chosen round (and the moves from the compared round)."""
         summary = self.summary
-        if summary is None or not self.round.options:
+        if not self.round.options:
             return
         round_id = self.round.value
+        if summary is None:
+            label = self.round.label or round_id
+            self.overview.value = _piece(
+                "paragraph", text=t("classview.count", self.lang, count=0, round=label)
+            )
+            self.charts.value = ""
+            return
         learners = sorted(
             set(summary.goals.query("round == @round_id")["learner"]) | _learners(summary, round_id)
         )

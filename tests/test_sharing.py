@@ -1,0 +1,147 @@
+"""The class's views in the notebooks: a learner shares exactly what they see, and the instructor's view
+shows the class's spread, round by round, without names."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import ipywidgets
+import pytest
+
+from casekit import classroom, widgets
+from casekit.answers import AnswerStore
+from casekit.i18n import t
+
+
+def _texts(widget) -> str:
+    """Every HTML value and description in a widget tree, unescaped, as one text."""
+    found = []
+    if isinstance(widget, ipywidgets.HTML):
+        found.append(html.unescape(widget.value))
+    description = getattr(widget, "description", "")
+    if isinstance(description, str):
+        found.append(description)
+    for child in getattr(widget, "children", ()):
+        found.append(_texts(child))
+    return "\n".join(found)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty shared class folder, named by CASEKIT_CLASS."""
+    shared = tmp_path / "holdet"
+    shared.mkdir()
+    monkeypatch.setenv(classroom.CLASS_ENV, str(shared))
+    return shared
+
+
+def _learner(tmp_path: Path, case, name: str, kim: int, text: str = "") -> AnswerStore:
+    store = AnswerStore.open(tmp_path / name, case=case)
+    store.save("goal-divergence", {"kim": kim, "sanne": 4})
+    store.save("stakeholder-map", {"kim": {"power": kim, "interest": 5}})
+    if text:
+        store.save("organisering-1", text)
+    return store
+
+
+class TestShareControl:
+    """ "Del med holdet" shows what will be shared, shares text only when ticked, and says what it did."""
+
+    def test_without_a_class_folder_it_says_how_to_hand_in(self, case, store, monkeypatch):
+        """No CASEKIT_CLASS: no button, and a sentence pointing to the LMS hand-in."""
+        monkeypatch.delenv(classroom.CLASS_ENV, raising=False)
+        control = widgets.share_control(case, store)
+        assert control.button is None
+        assert t("share.no_folder", "da") in _texts(control.widget)
+
+    def test_preview_shows_exactly_what_is_shared(self, case, tmp_path, folder):
+        """The preview names each placement, and a text answer appears only once it is ticked."""
+        store = _learner(tmp_path, case, "a", 2, text="Min hemmelige tekst")
+        control = widgets.share_control(case, store)
+        preview = html.unescape(control.preview.value)
+        assert "Kim" in preview and "Min hemmelige tekst" not in preview
+        control.ticks["organisering-1"].value = True
+        assert "Min hemmelige tekst" in html.unescape(control.preview.value)
+
+    def test_sharing_writes_an_anonymous_snapshot_and_says_so(self, case, tmp_path, folder):
+        """Pressing the button writes one file without the learner's pseudonym, and the status says so."""
+        store = _learner(tmp_path, case, "a", 2, text="Ikke delt")
+        control = widgets.share_control(case, store)
+        control.button.click()
+        (path,) = folder.rglob("*.json")
+        text = path.read_text(encoding="utf-8")
+        assert store.learner not in text and "Ikke delt" not in text
+        assert json.loads(text)["answers"]["goal-divergence"] == {"kim": 2, "sanne": 4}
+        assert 'role="status"' in control.status.value and path == control.last_path
+        control.button.click()  # sharing again replaces the learner's own file
+        assert list(folder.rglob("*.json")) == [path]
+
+    def test_a_folder_that_cannot_be_written_is_a_message(self, case, tmp_path, monkeypatch):
+        """A class folder that does not exist gives a sentence in the status line, never a traceback."""
+        monkeypatch.setenv(classroom.CLASS_ENV, str(tmp_path / "findes-ikke"))
+        control = widgets.share_control(case, _learner(tmp_path, case, "a", 2))
+        control.button.click()
+        assert 'role="alert"' in control.status.value and "Traceback" not in control.status.value
+
+
+class TestClassView:
+    """The instructor's live view reads the shared folder, counts the learners and draws their spread."""
+
+    def test_without_a_class_folder_it_explains(self, case, monkeypatch):
+        """No CASEKIT_CLASS: a sentence on how to set one up, or to summarize the LMS's ZIP afterwards."""
+        monkeypatch.delenv(classroom.CLASS_ENV, raising=False)
+        assert t("classview.no_folder", "da") in _texts(widgets.class_view(case).widget)
+
+    def test_shares_appear_on_refresh(self, case, tmp_path, folder):
+        """Two learners share; after a refresh the view counts two and the goal spread shows both."""
+        view = widgets.class_view(case)
+        assert "0 studerende" in html.unescape(view.overview.value)
+        for name, kim in (("a", 1), ("b", 5)):
+            classroom.share(_learner(tmp_path, case, name, kim))
+        view.refresh_button.click()
+        assert "2 studerende" in html.unescape(view.overview.value)
+        assert "Kim: 1 på 1, 1 på 5 (n = 2)" in html.unescape(view.charts.value)
+
+    def test_rounds_and_moves(self, case, tmp_path, folder):
+        """Open a round "efter", share again, compare: the view says how many moved on the goal scale."""
+        view = widgets.class_view(case)
+        stores = [_learner(tmp_path, case, name, 1) for name in ("a", "b")]
+        for store in stores:
+            classroom.share(store)
+        view.new_round.value = "efter"
+        view.open_button.click()
+        stores[0].save("goal-divergence", {"kim": 4, "sanne": 4})
+        for store in stores:
+            classroom.share(store)
+        view.refresh_button.click()
+        view.compare.value = "1"
+        assert view.round.value == "efter"
+        assert "Kim: 1 af 2 flyttede sig mod plads til forskellige mål" in html.unescape(view.overview.value)
+
+    def test_a_half_written_file_is_skipped(self, case, tmp_path, folder):
+        """A learner's file being written (not JSON yet) is skipped and counted, never a crash."""
+        classroom.share(_learner(tmp_path, case, "a", 2))
+        (classroom.round_folder(folder) / "halvt.json").write_text('{"format": "casekit-cl', encoding="utf-8")
+        view = widgets.class_view(case)
+        assert "1 studerende" in html.unescape(view.overview.value)
+        assert "1 filer" in html.unescape(view.overview.value)
+
+    def test_no_names_on_the_instructors_screen(self, case, tmp_path, folder):
+        """Neither a learner's pseudonym nor a name they chose appears in the view."""
+        store = AnswerStore.open(tmp_path / "navngivet", case=case, learner="Jens Hansen")
+        store.save("goal-divergence", {"kim": 3})
+        classroom.share(store)
+        view = widgets.class_view(case)
+        assert "Jens" not in _texts(view.widget) and store.learner not in _texts(view.widget)
+
+
+def test_projection_toggle_adds_large_type(case):
+    """The projection toggle puts a style with body text of at least 28 px on the page, and takes it off."""
+    control = widgets.projection(case)
+    toggle, style = control.children
+    toggle.value = True
+    assert "font-size: 28px" in style.value
+    toggle.value = False
+    assert style.value == ""
