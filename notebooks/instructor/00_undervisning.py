@@ -13,8 +13,6 @@
 #     name: python3
 # ---
 
-# %%
-
 # %% [markdown]
 # # Til underviseren: samskabelse på børne- og ungeområdet
 # Denne notebook er din plan for en session på 90 minutter. Vælg **Run → Run All Cells**. Casen har intet
@@ -145,6 +143,13 @@ teaching.rolecards_link(case)
 # spredningen i klassen – hvor placeringerne ligger, ikke hvem der har ret – og opdateres med knappen.
 # Brug runden **"før"**, inden I diskuterer en aktivitet, og runden **"efter"**, når I har diskuteret: forskellen
 # mellem de to er et godt udgangspunkt for spørgsmålet "hvad fik jer til at flytte jer – eller blive?".
+
+# %% [markdown]
+# Skal visningen op på lærredet? Slå projektionstilstand til: stor skrift og figurerne i hele skærmens bredde,
+# én ad gangen.
+
+# %%
+widgets.projection(case)
 
 # %%
 widgets.class_view(case)
