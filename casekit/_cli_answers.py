@@ -16,7 +16,7 @@ from casekit.answers import AnswerStore
 from casekit.clock import display_time
 from casekit.errors import CasekitError
 from casekit.export import FORMATS, activity_title, write_export
-from casekit.i18n import reason, t
+from casekit.i18n import default_lang, reason, t
 from casekit.i18n import ui_lang as _ui
 from casekit.importer import read_import_file
 
@@ -43,7 +43,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
     h = _HELP_LANG
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--case", default="samskabelse", help=t("answers.cli.case_help", h))
-    common.add_argument("--lang", default="da", help=t("answers.cli.lang_help", h))
+    common.add_argument("--lang", default=None, help=t("answers.cli.lang_help", h))
     common.add_argument("--answers-dir", default=None, help=t("answers.cli.dir_help", h))
     common.add_argument("--learner", default=None, help=t("answers.cli.learner_help", h))
 
@@ -68,6 +68,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
 
 def run(args: argparse.Namespace) -> int:
     """Run one ``answers`` sub-command; returns the exit code (1 with a message on stderr on failure)."""
+    args.lang = args.lang or default_lang()  # no --lang: $CASEKIT_LANG, else Danish
     lang = _ui(args.lang)
     try:
         return _COMMANDS[args.answers_command](args)

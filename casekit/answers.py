@@ -1410,20 +1410,20 @@ def to_json(key: str, value: Any, lang: str = DEFAULT_LANG) -> str:
     except _NotJson as exc:
         kind = exc.kind
     except ValueError:  # NaN or infinity
-        kind = "float (NaN/inf)"
+        kind = t("answers.type.not_a_number", _ui(lang))
     except TypeError:  # a mapping key that is not str/int/float/bool/None, or mixed key types
-        kind = f"{type(value).__name__} ({_bad_key_type(value)})"
+        kind = f"{type(value).__name__} ({_bad_key_type(value, lang)})"
     except RecursionError:
         kind = type(value).__name__
     raise AnswerStoreError(t("answers.error.not_json", _ui(lang), key=key, type=kind))
 
 
-def _bad_key_type(value: Any) -> str:
+def _bad_key_type(value: Any, lang: str) -> str:
     if isinstance(value, dict):
         for k in value:
             if not isinstance(k, (str, int, float, bool, type(None))):
-                return f"key {type(k).__name__}"
-        return "mixed key types"
+                return t("answers.type.bad_key", _ui(lang), type=type(k).__name__)
+        return t("answers.type.mixed_keys", _ui(lang))
     return "?"
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from casekit import _cli_answers, _cli_class, loader
 from casekit.errors import CasekitError
-from casekit.i18n import reason, t, ui_lang
+from casekit.i18n import default_lang, reason, t, ui_lang
+
+_HELP_LANG = "en"  # argparse builds its help before --lang is known
 
 __all__ = ["main"]
 
@@ -52,20 +54,20 @@ def _cmd_handout(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="casekit", description="Interactive teaching cases for Jupyter.")
+    parser = argparse.ArgumentParser(prog="casekit", description=t("cli.help.casekit", _HELP_LANG))
     commands = parser.add_subparsers(dest="command", required=True)
 
-    p = commands.add_parser("list", help="list the shipped cases")
+    p = commands.add_parser("list", help=t("cli.help.list", _HELP_LANG))
     p.set_defaults(handler=_cmd_list)
 
-    p = commands.add_parser("validate", help="check a case folder; exit 1 and name every problem")
-    p.add_argument("path", help="a case folder, e.g. data/cases/samskabelse")
+    p = commands.add_parser("validate", help=t("cli.help.validate", _HELP_LANG))
+    p.add_argument("path", help=t("cli.help.validate_path", _HELP_LANG))
     p.set_defaults(handler=_cmd_validate)
 
-    p = commands.add_parser("handout", help="write a printable HTML handout of a case")
-    p.add_argument("--case", default=loader.DEFAULT_CASE, help="case id (default: %(default)s)")
-    p.add_argument("--lang", default="da", help="language (default: %(default)s)")
-    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    p = commands.add_parser("handout", help=t("cli.help.handout", _HELP_LANG))
+    p.add_argument("--case", default=loader.DEFAULT_CASE, help=t("cli.help.case", _HELP_LANG))
+    p.add_argument("--lang", default=None, help=t("cli.lang_help", _HELP_LANG))
+    p.add_argument("-o", "--output", required=True, help=t("cli.help.output", _HELP_LANG))
     p.set_defaults(handler=_cmd_handout)
 
     _cli_answers.add_parsers(commands)
@@ -79,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (errors are printed, never a traceback)."""
     args = build_parser().parse_args(argv)
+    if hasattr(args, "lang") and args.lang is None:  # every command that has --lang: $CASEKIT_LANG, else da
+        args.lang = default_lang()
     lang = ui_lang(getattr(args, "lang", None))
     try:
         return args.handler(args)

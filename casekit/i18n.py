@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
 from pathlib import Path
 
 import yaml
 
 from casekit.errors import CasekitError
 
-__all__ = ["DEFAULT_LANG", "LANGUAGES", "catalog", "t", "ui_lang"]
+__all__ = ["DEFAULT_LANG", "LANGUAGES", "LANG_ENV", "catalog", "default_lang", "reason", "t", "ui_lang"]
 
 DEFAULT_LANG = "da"
 LANGUAGES = ("da", "en")
@@ -43,9 +44,18 @@ def catalog(lang: str = DEFAULT_LANG) -> dict[str, str]:
     return merged
 
 
+LANG_ENV = "CASEKIT_LANG"
+
+
+def default_lang() -> str:
+    """The language when none is asked for: ``$CASEKIT_LANG`` if the catalog has it, else Danish."""
+    chosen = os.environ.get(LANG_ENV, "").strip().lower()
+    return chosen if chosen in LANGUAGES else DEFAULT_LANG
+
+
 def ui_lang(lang: str | None) -> str:
-    """The catalog language for messages: ``lang`` if the catalog has it, else Danish."""
-    return lang if lang in LANGUAGES else DEFAULT_LANG
+    """The catalog language for messages: ``lang`` if the catalog has it, else :func:`default_lang`."""
+    return lang if lang in LANGUAGES else default_lang()
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:

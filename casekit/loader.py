@@ -34,6 +34,7 @@ from casekit.case import (
     join_blocks,
 )
 from casekit.errors import CaseDataError, CaseNotFoundError, Problem
+from casekit.i18n import default_lang
 
 __all__ = ["case_path", "cases_root", "list_cases", "load_case", "load_case_dir", "validate"]
 
@@ -78,7 +79,7 @@ def case_path(case_id: str) -> Path:
     return folder
 
 
-def load_case(case_id: str = DEFAULT_CASE, lang: str = "da") -> Case:
+def load_case(case_id: str = DEFAULT_CASE, lang: str | None = None) -> Case:
     """Load a shipped case in one language.
 
     Parameters
@@ -86,7 +87,8 @@ def load_case(case_id: str = DEFAULT_CASE, lang: str = "da") -> Case:
     case_id
         The case folder's name, e.g. ``"samskabelse"`` (see :func:`list_cases`).
     lang
-        ``"da"`` or another language the case has (``case.yaml`` lists them).
+        ``"da"``, ``"en"`` or another language the case has (``case.yaml`` lists them). Default:
+        ``$CASEKIT_LANG``, else Danish.
 
     Raises
     ------
@@ -95,7 +97,7 @@ def load_case(case_id: str = DEFAULT_CASE, lang: str = "da") -> Case:
     CaseDataError
         The case data is broken; the message lists every problem with file, field and line.
     """
-    return load_case_dir(case_path(case_id), lang)
+    return load_case_dir(case_path(case_id), lang or default_lang())
 
 
 def load_case_dir(path: str | os.PathLike[str], lang: str | None = None) -> Case:
@@ -108,7 +110,8 @@ def validate(path: str | os.PathLike[str]) -> list[Problem]:
     """Every problem in a case folder, in every language it declares; an empty list means valid.
 
     Besides each edition's own checks, the editions are compared: they must have the same actor, section
-    and question ids.
+    and question ids, and every text block of the first edition must have its translation (the same block
+    id, a quote by the same speaker) in every other.
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -117,9 +120,10 @@ def validate(path: str | os.PathLike[str]) -> list[Problem]:
     languages = reader.languages()
     # With no readable case.yaml there are no languages: the default edition is checked all the same.
     editions: list[str | None] = list(languages) or [None]
-    for lang in editions:
-        reader.build(lang)
+    built = {lang: reader.build(lang) for lang in editions}
     reader.compare_editions(languages)
+    if languages:
+        reader.compare_blocks(languages, {lang: case for lang, case in built.items() if lang and case})
     return reader.unique_problems()
 
 
@@ -658,6 +662,38 @@ class _Reader:
                 if found:
                     message = f"the {what} ids differ from the {languages[0]!r} edition: {'; '.join(found)}"
                     self.problem(f"{lang}/{file}.yaml", message, key, _yaml.line_of(data, key))
+
+    def compare_blocks(self, languages: list[str], cases: dict[str, Case]) -> None:
+        """Every block of the first edition has its translation in each other one: the same block id, and
+        for a quote the same speaker; a block only a translation has is reported too."""
+        first = cases.get(languages[0])
+        if first is None:
+            return
+        expected = {b.id: b for b in first.blocks}
+        for lang in languages[1:]:
+            other = cases.get(lang)
+            if other is None:
+                continue
+            name, found = f"{lang}/text.yaml", {b.id: b for b in other.blocks}
+            data = self.data(name)
+            lines = {r["id"]: _yaml.line_of(r, "id") for r in (data or {}).get("sections", []) if "id" in r}
+            for block_id, block in expected.items():
+                twin = found.get(block_id)
+                where = f"sections[{block.section}]"
+                if twin is None:
+                    preview = block.text[:60]
+                    message = f"block {block_id} has no translation (in {languages[0]!r}: {preview!r})"
+                    self.problem(name, message, where, lines.get(block.section))
+                elif twin.speaker != block.speaker:
+                    message = (
+                        f"block {block_id} is spoken by {twin.speaker!r} here but by {block.speaker!r} "
+                        f"in the {languages[0]!r} edition"
+                    )
+                    self.problem(name, message, where, lines.get(block.section))
+            for block_id in found.keys() - expected.keys():
+                block = found[block_id]
+                message = f"block {block_id} is not in the {languages[0]!r} edition"
+                self.problem(name, message, f"sections[{block.section}]", lines.get(block.section))
 
 
 # -- helpers -------------------------------------------------------------------------------------------------

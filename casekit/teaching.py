@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from casekit import _html, _templates, loader
 from casekit.errors import CasekitError
-from casekit.i18n import catalog, reason, t, ui_lang
+from casekit.i18n import catalog, default_lang, reason, t, ui_lang
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -46,7 +46,7 @@ __all__ = [
 _HELP_LANG = "en"
 
 
-def load(case_id: str = loader.DEFAULT_CASE, lang: str = "da") -> Case:
+def load(case_id: str = loader.DEFAULT_CASE, lang: str | None = None) -> Case:
     """The case, for the instructor's notebook: one call, the same as :func:`casekit.load_case`.
 
     Parameters
@@ -336,7 +336,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
         "rolecards", help=t("teaching.cli.help", h), description=t("teaching.cli.help", h)
     )
     parser.add_argument("--case", default=loader.DEFAULT_CASE, help=t("teaching.cli.case_help", h))
-    parser.add_argument("--lang", default="da", help=t("teaching.cli.lang_help", h))
+    parser.add_argument("--lang", default=None, help=t("teaching.cli.lang_help", h))
     parser.add_argument("-o", "--output", required=True, help=t("teaching.cli.output_help", h))
     parser.set_defaults(handler=run_rolecards)
     return parser
@@ -355,6 +355,7 @@ def run_rolecards(args: argparse.Namespace) -> int:
     int
         0 when the file was written, else 1.
     """
+    args.lang = args.lang or default_lang()  # no --lang: $CASEKIT_LANG, else Danish
     lang = ui_lang(args.lang)
     out = Path(args.output)
     try:

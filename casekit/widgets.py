@@ -18,6 +18,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
@@ -27,8 +28,8 @@ from casekit import _html, _templates, loader, registry
 from casekit.answers import AnswerStore, Revision, SaveQueue
 from casekit.case import Actor, Case
 from casekit.clock import local_clock
-from casekit.errors import CasekitError
-from casekit.i18n import t
+from casekit.errors import CasekitError, CaseNotFoundError
+from casekit.i18n import DEFAULT_LANG, LANGUAGES, default_lang, reason, t, ui_lang
 from casekit.registry import SCALE
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ __all__ = [
     "dilemma",
     "goal_divergence",
     "handin",
+    "language",
     "projection",
     "proposal",
     "questions",
@@ -285,18 +287,28 @@ def _intro(case: Case, key: str) -> list[W.Widget]:
 # -- start and read ------------------------------------------------------------------------------------------
 def start(
     case_id: str = loader.DEFAULT_CASE,
-    lang: str = "da",
+    lang: str | None = None,
     learner: str | None = None,
     path: str | os.PathLike[str] | None = None,
 ) -> tuple[Case, AnswerStore | None]:
     """Load the case and open the learner's answer store; show where the answers are kept.
+
+    The language is ``lang`` if given (the English notebooks give ``"en"``), else the one the learner chose
+    in ``00_start`` (:func:`language`), else ``$CASEKIT_LANG``, else Danish.
 
     Returns ``(case, store)``. If the store cannot be opened, ``store`` is ``None``, a message says so,
     and the activities still show (and say that they cannot save).
     """
     from IPython.display import display
 
-    case = loader.load_case(case_id, lang)
+    from casekit import preferences
+
+    chosen = lang or preferences.chosen_lang(_preferences_folder(path)) or default_lang()
+    try:
+        case = loader.load_case(case_id, chosen)
+    except CaseNotFoundError:  # no edition in that language: the case as it is, and say so
+        case = loader.load_case(case_id, DEFAULT_LANG)
+        display(_message(t("widgets.no_edition", ui_lang(chosen), lang=chosen)))
     try:
         store = AnswerStore.open(path, case=case, learner=learner)
     except CasekitError as exc:
@@ -310,6 +322,47 @@ def start(
         HTML(_piece("small", text=t("widgets.store_location", case.lang, path=where, learner=store.learner)))
     )
     return case, store
+
+
+def _preferences_folder(path: str | os.PathLike[str] | None) -> Path | None:
+    """The folder of a store path given to :func:`start` (preferences sit beside the store), else ``None``."""
+    if path is None:
+        return None
+    target = Path(path)
+    return target if target.is_dir() or not target.suffix else target.parent
+
+
+def language(path: str | os.PathLike[str] | None = None) -> W.VBox:
+    """The language choice at the top of ``00_start``: Danish or English, remembered for every notebook.
+
+    Shows where to go on in the chosen language (the English notebooks are in ``en/``).
+    """
+    from casekit import preferences
+
+    folder = _preferences_folder(path)
+    current = preferences.chosen_lang(folder) or default_lang()
+    choice = W.RadioButtons(
+        options=[(t("widgets.language.name", code), code) for code in LANGUAGES],
+        value=current,
+        description=t("widgets.language.label", current),
+        style=_LABEL_WIDTH,
+    )
+    note = W.HTML(_piece("paragraph", text=t("widgets.language.next", current)), layout=_WIDE)
+
+    def chosen(change: Any) -> None:
+        code = change["new"]
+        try:
+            preferences.choose_lang(code, folder)
+        except OSError as exc:
+            note.value = _status_html(
+                t("widgets.language.failed", code, reason=reason(exc, code)), error=True
+            )
+            return
+        choice.description = t("widgets.language.label", code)
+        note.value = _piece("paragraph", text=t("widgets.language.next", code))
+
+    choice.observe(chosen, names="value")
+    return W.VBox([choice, note])
 
 
 def read(case: Case, part: int = 1) -> HTML:

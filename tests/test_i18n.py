@@ -39,3 +39,72 @@ def test_fill_and_fallback():
 def test_unknown_language():
     with pytest.raises(i18n.CasekitError, match="available: da, en"):
         i18n.t("source_label", "fr")
+
+
+# Modules whose words a learner or an instructor reads. (The loader's messages are for case authors and the
+# charts' ChartDataError for programmers: English by design, like the log.)
+FACING = (
+    "widgets", "_sharing", "_handin", "export", "importer", "classroom", "teaching", "_cli_answers",
+    "_cli_class", "cli", "answers", "handout", "_html", "preferences", "registry", "clock",
+)  # fmt: skip
+_NOT_FOR_READERS = ("log", "logging")
+_PROGRAMMING_ERRORS = (
+    "ValueError",
+    "KeyError",
+    "TypeError",
+    "RuntimeError",
+    "ChartDataError",
+    "AssertionError",
+)
+_KEY = re.compile(r"^[\w.\-]*$")  # a catalog key, an id, a format name
+# Code, not prose: template names, pandas queries, regular expressions, CSS classes, lists of columns.
+_CODE = re.compile(r"\.j2$|==|@|\\|;|^casekit-|^report |^[a-z_]+(, [a-z_]+)+$|^[\w ]+ casekit-")
+_SQL = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|CREATE|PRAGMA|BEGIN|COMMIT|ROLLBACK|DELETE)\b|\bFROM revisions\b"
+)
+
+
+def _sentences_in(path: Path) -> list[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):  # docstrings, attribute docs
+            skip.add(id(node.value))
+        if isinstance(node, ast.Call):
+            func = node.func
+            owner = (
+                func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+            )
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if owner in _NOT_FOR_READERS or name in _PROGRAMMING_ERRORS:
+                skip.update(id(sub) for sub in ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in skip:
+            continue
+        text = node.value
+        if _KEY.match(text) or _SQL.search(text) or _CODE.search(text) or text.startswith("data:"):
+            continue
+        words = re.findall(r"[^\W\d_]{2,}", text)
+        if len(words) >= 3 or re.search(r"[æøåÆØÅ]", text):
+            found.append(f"{path.name}:{node.lineno}: {text[:70]!r}")
+    return found
+
+
+def test_no_sentence_a_reader_sees_is_written_in_python():
+    """Every word a learner or an instructor reads comes from the catalog or the case data, in Danish and
+    English: the modules that produce what they read hold no sentence of their own."""
+    found = [line for name in FACING for line in _sentences_in(PACKAGE / f"{name}.py")]
+    assert found == []
+
+
+def test_default_language_follows_casekit_lang(monkeypatch: pytest.MonkeyPatch):
+    """Without a choice, the language is $CASEKIT_LANG if casekit has it, else Danish."""
+    monkeypatch.delenv(i18n.LANG_ENV, raising=False)
+    assert i18n.default_lang() == "da"
+    monkeypatch.setenv(i18n.LANG_ENV, "EN")
+    assert i18n.default_lang() == "en" and i18n.ui_lang(None) == "en"
+    monkeypatch.setenv(i18n.LANG_ENV, "fr")
+    assert i18n.default_lang() == "da"

@@ -560,11 +560,30 @@ class TestEditions:
         edit(mini / "en" / "text.yaml", "id: spm", "id: spm-en")
         edit(mini / "en" / "questions.yaml", "  - id: alpha-1\n    group: alpha\n    text: Hvem taler?\n", "")
         found = [p.split("/mini/", 1)[1] for p in problems_of(mini)]
-        assert found == [
+        assert found[:2] == [
             "en/text.yaml:2 [sections]: the section ids differ from the 'da' edition: "
             "missing spm; extra spm-en",
             "en/questions.yaml:7 [questions]: the question ids differ from the 'da' edition: missing alpha-1",
         ]
+        # The question that is gone leaves its block without a translation, and that is said too.
+        assert (
+            "en/text.yaml [sections[alpha]]: block alpha.1.1 has no translation (in 'da': 'Hvem taler?')"
+            in found
+        )
+
+    def test_a_block_without_its_translation(self, mini: Path):
+        """A paragraph of the first edition that a translation leaves out is named with its block id."""
+        self.bilingual(mini)
+        edit(mini / "en" / "text.yaml", "      - Andet afsnit.\n", "")
+        found = [str(p) for p in casekit.validate(mini)]
+        assert any("block del-1.2.1 has no translation (in 'da': 'Andet afsnit.')" in p for p in found)
+
+    def test_a_quote_given_to_another_speaker(self, mini: Path):
+        """A translated quote must be spoken by the same actor as in the first edition."""
+        self.bilingual(mini)
+        edit(mini / "en" / "text.yaml", "- bo: Nej.", "- ada: Nej.")
+        found = [str(p) for p in casekit.validate(mini)]
+        assert any("is spoken by 'ada' here but by 'bo' in the 'da' edition" in p for p in found)
 
 
 def test_loading_does_not_import_jsonschema():
