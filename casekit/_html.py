@@ -11,6 +11,7 @@ fragments that only join quotes (", Sanne siger:", ".") lose their leading punct
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from casekit import _templates
@@ -25,6 +26,8 @@ __all__ = [
     "case_html",
     "case_markdown",
     "display_narration",
+    "glossary_data",
+    "glossary_html",
     "md_escape",
     "section_html",
     "section_markdown",
@@ -101,6 +104,32 @@ def attribution_data(case: Case) -> dict[str, str]:
     return {"text": str(case.meta.get("attribution", "")), "url": str(case.source.get("url", ""))}
 
 
+def glossary_data(case: Case, level: int = 2, within: str | None = None) -> dict[str, Any]:
+    """The edition's glossary for the templates (a translated edition explains the Danish terms).
+
+    Parameters
+    ----------
+    case : Case
+        Its ``meta.glossary`` lists ``{term, english, explanation}``; a Danish edition has none.
+    level : int
+        The heading level of the glossary.
+    within : str, optional
+        Only the terms whose rendering appears in this text (a part of the case: where they first appear).
+    """
+    listed = case.meta.get("glossary")
+    entries = [e for e in listed if isinstance(e, Mapping)] if isinstance(listed, (list, tuple)) else []
+    if within is not None:
+        text = within.casefold()
+        entries = [e for e in entries if str(e.get("english", "")).casefold() in text]
+    shown = [{k: str(e.get(k, "")) for k in ("term", "english", "explanation")} for e in entries]
+    return {"heading": t("glossary.heading", case.lang), "level": min(level, 6), "entries": shown}
+
+
+def glossary_html(case: Case, level: int = 2, within: str | None = None) -> str:
+    """The glossary (see :func:`glossary_data`) as an HTML fragment; ``""`` when it has no entries."""
+    return _templates.piece("case/macros.html.j2", "glossary", g=glossary_data(case, level, within))
+
+
 def sections_data(case: Case, top_level: int) -> list[dict[str, Any]]:
     """Every section of ``case`` prepared for the templates (the handout uses this too)."""
     return [_section(s, case.lang, top_level) for s in case.sections]
@@ -166,6 +195,7 @@ def case_html(case: Case, top_level: int = 2) -> str:
         title=case.title,
         a=attribution_data(case),
         sections=sections_data(case, top_level + 1),
+        g=glossary_data(case, top_level + 1),
     )
 
 

@@ -41,6 +41,7 @@ def handout_html(case: Case) -> str:
         case_title=case.title,
         a=_html.attribution_data(case),
         sections=_html.sections_data(case, 2),
+        g=_html.glossary_data(case, 2),
         source_label=t("source_label", case.lang),
         publisher=publisher,
         url=str(case.source.get("url", "")),

@@ -373,6 +373,8 @@ def read(case: Case, part: int = 1) -> HTML:
         return _message(t("widgets.read.unknown_part", case.lang, part=part))
     names = list(dict.fromkeys(b.speaker_name for b in section.utterances if b.speaker_name))
     speakers = _piece("speakers", text=t("widgets.speakers_in_part", case.lang, names=", ".join(names)))
+    # A translated edition explains its Danish terms where they first appear: in the part that uses them.
+    speakers += _html.glossary_html(case, level=3, within=section.text)
     return HTML(_html.section_html(section, case.lang, top_level=1).replace("</h2>", "</h2>" + speakers, 1))
 
 

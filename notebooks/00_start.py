@@ -41,9 +41,16 @@
 # 5. `05_forslag` – skriv Kim og Sannes referat og forslag
 # 6. `06_aflevering` – se dine svar igennem, og hent dem som fil
 
+# %% [markdown]
+# **Sprog / Language** – vælg dansk eller engelsk; de andre notebooks følger dit valg.
+# *Choose Danish or English; the English notebooks are in the folder* `en/`.
+
 # %%
 from casekit import widgets
 
+widgets.language()
+
+# %%
 case, store = widgets.start()
 
 # %% [markdown]
