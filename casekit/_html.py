@@ -100,8 +100,14 @@ def _section(section: Section, lang: str, top_level: int) -> dict[str, Any]:
 
 
 def attribution_data(case: Case) -> dict[str, str]:
-    """The attribution line and the publisher's address, for the templates."""
-    return {"text": str(case.meta.get("attribution", "")), "url": str(case.source.get("url", ""))}
+    """The attribution line, the publisher's address and, for a translation, the translator's note."""
+    translation = case.meta.get("translation")
+    note = str(translation.get("note", "")) if isinstance(translation, Mapping) else ""
+    return {
+        "text": str(case.meta.get("attribution", "")),
+        "url": str(case.source.get("url", "")),
+        "translation": note,
+    }
 
 
 def glossary_data(case: Case, level: int = 2, within: str | None = None) -> dict[str, Any]:

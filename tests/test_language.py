@@ -118,3 +118,26 @@ class TestGlossary:
     def test_danish_edition_has_no_glossary(self, case):
         """The Danish text needs no glossary: the reading view is as it was."""
         assert "casekit-glossary" not in widgets.read(case, 1).data
+
+
+def test_the_translation_says_it_is_one(case_en, case):
+    """The English case display and handout carry the translator's note under the attribution."""
+    note = case_en.meta["translation"]["note"]
+    assert note in html.unescape(handout_html(case_en))
+    assert note in html.unescape(case_en._repr_html_())
+    assert "casekit-translation" not in handout_html(case)
+
+
+def test_role_cards_and_class_report_in_english(case_en, tmp_path):
+    """The role cards and the class report come out in English when the English edition is asked for."""
+    from casekit import classroom, teaching
+
+    cards = teaching.rolecards_html(case_en)
+    assert '<html lang="en"' in cards and "empty chair" in html.unescape(cards).lower()
+    folder = tmp_path / "class"
+    folder.mkdir()
+    with AnswerStore.open(tmp_path / "a", case=case_en) as store:
+        store.save("goal-divergence", {"kim": 2})
+        classroom.share(store, folder, case=case_en)
+    report = classroom.render_report(classroom.summarize(folder, case=case_en, lang="en"))
+    assert '<html lang="en"' in report and "Studerende" not in report
