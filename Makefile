@@ -8,7 +8,7 @@ LAB_ARGS ?=
 # JupyterLab refuses to start as root unless told; containers and CI machines often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-fast test-e2e lint typecheck format sync-notebooks bench handout clean
+.PHONY: lab test test-fast test-e2e lint typecheck format sync-notebooks bench handout binder-lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,10 +52,34 @@ sync-notebooks: $(VENV)/.installed
 	$(BIN)/jupytext --sync notebooks/*.ipynb notebooks/instructor/*.ipynb
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 handout: $(VENV)/.installed
 	$(BIN)/casekit handout -o handout.html
+
+# binder/requirements.txt is a lock of what Binder runs: a fresh venv (with the Python of binder/runtime.txt)
+# gets casekit from this repository plus voila, and `pip freeze` without casekit itself is the file.
+binder-lock:
+	@set -eu; \
+	want=$$(sed -n 's/^python-//p' binder/runtime.txt); \
+	have=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	if [ "$$want" != "$$have" ]; then \
+		echo "binder/runtime.txt says python-$$want, $(PYTHON) is $$have: make binder-lock PYTHON=python$$want" >&2; \
+		exit 1; \
+	fi; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "Locking binder/requirements.txt in a fresh venv ($$tmp) with Python $$have"; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet --upgrade pip; \
+	"$$tmp/venv/bin/python" -m pip install --quiet . voila; \
+	{ \
+		echo "# Binder (repo2docker) installs this lock, then binder/postBuild installs casekit from this repository."; \
+		echo "# Made by \`make binder-lock\` on $$(date -u +%Y-%m-%d): a fresh venv with Python $$have, \`pip install . voila\`,"; \
+		echo "# then \`pip freeze\` without casekit, pip, setuptools and wheel. Do not edit by hand: run it again."; \
+		"$$tmp/venv/bin/python" -m pip freeze --exclude casekit | grep -viE '^(pip|setuptools|wheel)=='; \
+	} > "$$tmp/requirements.txt"; \
+	mv "$$tmp/requirements.txt" binder/requirements.txt; \
+	echo "binder/requirements.txt: $$(grep -c '==' binder/requirements.txt) pins"
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
