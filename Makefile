@@ -49,7 +49,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix casekit tests benchmarks
 
 sync-notebooks: $(VENV)/.installed
-	$(BIN)/jupytext --sync notebooks/*.ipynb notebooks/instructor/*.ipynb
+	$(BIN)/jupytext --sync notebooks/*.ipynb notebooks/instructor/*.ipynb notebooks/en/*.ipynb notebooks/en/instructor/*.ipynb
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -332,15 +332,17 @@ def _preferences_folder(path: str | os.PathLike[str] | None) -> Path | None:
     return target if target.is_dir() or not target.suffix else target.parent
 
 
-def language(path: str | os.PathLike[str] | None = None) -> W.VBox:
+def language(path: str | os.PathLike[str] | None = None, *, lang: str | None = None) -> W.VBox:
     """The language choice at the top of ``00_start``: Danish or English, remembered for every notebook.
 
-    Shows where to go on in the chosen language (the English notebooks are in ``en/``).
+    Shows the learner's choice if they made one, else ``lang`` (the English ``00_start`` gives ``"en"``),
+    else ``$CASEKIT_LANG``, else Danish; and where to go on in the chosen language (the English notebooks
+    are in ``en/``).
     """
     from casekit import preferences
 
     folder = _preferences_folder(path)
-    current = preferences.chosen_lang(folder) or default_lang()
+    current = preferences.chosen_lang(folder) or (lang if lang in LANGUAGES else None) or default_lang()
     choice = W.RadioButtons(
         options=[(t("widgets.language.name", code), code) for code in LANGUAGES],
         value=current,

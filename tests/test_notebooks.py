@@ -1,14 +1,18 @@
-"""The learner notebooks and the instructor's (notebooks/instructor/): paired with their text form, committed
-clean, and run top to bottom."""
+"""The learner notebooks and the instructor's (notebooks/instructor/), in Danish and in English
+(notebooks/en/): paired with their text form, committed clean, and run top to bottom; the English ones are the
+Danish ones cell for cell, and show no Danish."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jupytext
 import pytest
@@ -16,6 +20,9 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 INSTRUCTOR = NOTEBOOKS / "instructor"
 IPYNBS = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted(INSTRUCTOR.glob("*.ipynb"))
+ENGLISH = NOTEBOOKS / "en"
+EN_IPYNBS = sorted(ENGLISH.glob("*.ipynb")) + sorted((ENGLISH / "instructor").glob("*.ipynb"))
+ALL_IPYNBS = IPYNBS + EN_IPYNBS
 SNAPSHOTS = Path(__file__).with_name("data") / "notebook_outputs"
 CHECK_TAG = "casekit-check-output"
 
@@ -41,7 +48,7 @@ def test_there_is_an_instructor_notebook():
     assert any(_name(p) == "instructor/00_undervisning" for p in IPYNBS)
 
 
-@pytest.mark.parametrize("ipynb", IPYNBS, ids=_ids(IPYNBS))
+@pytest.mark.parametrize("ipynb", ALL_IPYNBS, ids=_ids(ALL_IPYNBS))
 class TestNotebookFiles:
     """What a learner double-clicks and what a reviewer reads say the same, and carry no outputs."""
 
@@ -64,7 +71,7 @@ class TestNotebookFiles:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("ipynb", IPYNBS, ids=_ids(IPYNBS))
+@pytest.mark.parametrize("ipynb", ALL_IPYNBS, ids=_ids(ALL_IPYNBS))
 def test_notebook_runs_top_to_bottom(ipynb: Path, tmp_path: Path):
     """nbval runs every cell in a fresh kernel (a copy, so nothing is written into the repository)."""
     work = _copy_notebooks(tmp_path)
@@ -126,3 +133,137 @@ def test_checked_outputs_match_their_snapshots(ipynb: Path, tmp_path: Path, monk
             snapshot.write_text(text, encoding="utf-8")
         assert snapshot.is_file(), f"no snapshot {snapshot.name}: run with CASEKIT_UPDATE_SNAPSHOTS=1 once"
         assert text == snapshot.read_text(encoding="utf-8"), f"{ipynb.name}, checked cell {n} changed"
+
+
+# -- the English edition: notebooks/en/ ---------------------------------------------------------------------
+# Where the English notebooks choose their edition: the Danish code cell with lang="en" added.
+_CHOOSES_EDITION = re.compile(r"\b(widgets\.start|widgets\.language|teaching\.load)\(([^()]*)\)")
+# The no-answer-key sentence each notebook quotes from the English edition's epilogue.
+NO_ANSWER_KEY = {
+    "en/00_start": "such a thing quite simply does not exist",
+    "en/instructor/00_undervisning": (
+        "we have not prepared an answer key, for such a thing quite simply does not exist"
+    ),
+}
+# Catalog strings a learner sees while working (key → the Danish word); none may show in an English notebook.
+DANISH_WORDS = {
+    "export.saved": "Gemt",
+    "widgets.map.power": "Magt",
+    "widgets.map.interest": "Interesse",
+    "not_stated": "Ikke oplyst",
+    "widgets.handin.download_heading": "Hent dine svar",
+}
+
+
+def _in_english(source: str) -> str:
+    """A Danish code cell as its English counterpart has it: ``widgets.start(lang="en")``."""
+
+    def add(match: re.Match[str]) -> str:
+        arguments = match.group(2).strip()
+        return f'{match.group(1)}({arguments + ", " if arguments else ""}lang="en")'
+
+    return _CHOOSES_EDITION.sub(add, source)
+
+
+def _cells(path: Path) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source.strip()) for c in jupytext.read(path).cells]
+
+
+def test_there_are_english_notebooks():
+    """The English edition has its own start notebook and instructor notebook."""
+    names = _ids(EN_IPYNBS)
+    assert "en/00_start" in names and "en/instructor/00_undervisning" in names
+
+
+def test_english_and_danish_notebooks_are_the_same_set():
+    """Every English notebook has the file name of a Danish one, and the other way round."""
+    danish = {p.relative_to(NOTEBOOKS).as_posix() for p in IPYNBS}
+    english = {p.relative_to(ENGLISH).as_posix() for p in EN_IPYNBS}
+    assert english == danish
+
+
+@pytest.mark.parametrize("ipynb", IPYNBS, ids=_ids(IPYNBS))
+def test_english_counterpart_has_the_same_cells(ipynb: Path):
+    """The English notebook of the same name has the same cells in the same order, and each code cell is the
+    Danish one with ``lang="en"`` added to ``widgets.start(...)``, ``widgets.language(...)`` or
+    ``teaching.load(...)``."""
+    counterpart = ENGLISH / ipynb.relative_to(NOTEBOOKS)
+    assert counterpart.is_file(), f"{_name(ipynb)} has no English counterpart {counterpart}"
+    danish, english = _cells(ipynb), _cells(counterpart)
+    assert [kind for kind, _ in english] == [kind for kind, _ in danish], f"{counterpart.name}: cells differ"
+    code = [(d, e) for (kind, d), (_, e) in zip(danish, english, strict=True) if kind == "code"]
+    for danish_source, english_source in code:
+        assert english_source == _in_english(danish_source), f"{_name(counterpart)}: {english_source!r}"
+    chooses = sum(len(_CHOOSES_EDITION.findall(d)) for d, _ in code)
+    assert chooses >= 1, f"{_name(ipynb)} never chooses its edition"
+    assert sum(e.count('lang="en"') for _, e in code) == chooses, (
+        f"{_name(counterpart)} does not choose English"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(NO_ANSWER_KEY))
+def test_english_notebooks_quote_the_english_epilogue(name: str):
+    """The no-answer-key sentence is quoted in the English edition's own words, from its epilogue."""
+    import casekit
+
+    quote = NO_ANSWER_KEY[name]
+    markdown = " ".join(
+        " ".join(source.split()) for kind, source in _cells(NOTEBOOKS / f"{name}.ipynb") if kind == "markdown"
+    )
+    assert f'"{quote}"' in markdown, f"{name} does not quote {quote!r}"
+    epilogue = next(s for s in casekit.load_case("samskabelse", lang="en").sections if s.id == "efterspil")
+    assert quote in " ".join(epilogue.text.split())
+
+
+def _shown_text(notebook: Any) -> str:
+    """Everything an executed notebook shows: its HTML and plain-text outputs, every widget's ``value`` and
+    ``description``, and the files behind its download links (``data:…;base64,`` decoded)."""
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            texts += [output.get("text", ""), data.get("text/html", ""), data.get("text/plain", "")]
+    state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    for model in state.get("state", {}).values():
+        texts += [v for k, v in model.get("state", {}).items() if k in ("value", "description")]
+    shown = "\n".join(str(text) for text in texts)
+    files = re.findall(r"data:[^\"',]*;base64,([A-Za-z0-9+/=]+)", shown)
+    return "\n".join([shown, *(base64.b64decode(f).decode("utf-8", "replace") for f in files)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["en/01_del1", "en/06_aflevering"])
+def test_english_notebook_shows_no_danish(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run with a saved answer, an English notebook shows the English catalog's words and none of the Danish
+    ones, in its outputs, its widgets and its hand-in files."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    import casekit
+    from casekit.answers import AnswerStore
+    from casekit.i18n import catalog, t
+
+    work = _copy_notebooks(tmp_path)
+    answers = tmp_path / "answers"
+    monkeypatch.setenv("CASEKIT_ANSWERS", str(answers))
+    with AnswerStore.open(answers, case=casekit.load_case("samskabelse", lang="en")) as store:
+        store.save("stakeholder-map", {"majbritt": {"power": 5, "interest": 2}})
+    where = work / f"{name}.ipynb"
+    notebook = nbformat.read(where, as_version=4)
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(where.parent)}}
+    ).execute()
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    shown = _shown_text(notebook)
+    expected = {
+        "en/01_del1": ["widgets.map.power", "widgets.map.interest", "not_stated"],
+        "en/06_aflevering": ["export.saved", "widgets.map.power", "widgets.handin.download_heading"],
+    }[name]
+    for key, danish in DANISH_WORDS.items():
+        assert catalog("da")[key].lstrip("✓ ").startswith(danish), f"the Danish catalog's {key} changed"
+        assert not re.search(rf"\b{re.escape(danish)}\b", shown), f"{name} shows Danish {danish!r} ({key})"
+    for key in expected:
+        english = t(key, "en", time="").strip(" ✓")
+        assert english and english != DANISH_WORDS[key]
+        assert re.search(rf"\b{re.escape(english)}\b", shown), f"{name} does not show {english!r} ({key})"

@@ -70,6 +70,16 @@ def notebook_params() -> list[Any]:
     return [pytest.param(None, id="no-notebooks", marks=pytest.mark.skip(reason=reason))]
 
 
+def notebook_params_en() -> list[Any]:
+    """pytest parameters: ``en/<name>`` for every <repo>/notebooks/en/*.ipynb (the English edition's learner
+    notebooks, paths relative to the served folder), or one skipped parameter saying there are none yet."""
+    names = sorted(f"en/{p.name}" for p in (NOTEBOOKS / "en").glob("*.ipynb"))
+    if names:
+        return names
+    reason = f"no {NOTEBOOKS}/en/*.ipynb yet"
+    return [pytest.param(None, id="no-english-notebooks", marks=pytest.mark.skip(reason=reason))]
+
+
 # -- environment --------------------------------------------------------------------------------------------
 def in_ci() -> bool:
     """True when running under CI (``CI=true``), where browser tests must run rather than skip."""

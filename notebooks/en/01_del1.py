@@ -1,0 +1,51 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Part 1: Planning co-creation
+# Choose **Run → Run All Cells**. First read part 1 – and notice who speaks, and who is spoken about.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start(lang="en")
+
+# %%
+widgets.read(case, part=1)
+
+# %% [markdown]
+# Here is everyone who is in the case – also those who are only talked about. Where the text says nothing,
+# it says "Not stated": the case does not guess.
+
+# %%
+widgets.who_is_who(case)
+
+# %% [markdown]
+# The next task is a stakeholder map. For each stakeholder, choose a value from 1 to 5 for power and for
+# interest; the map is drawn again every time you change something. Below the map you see the relations in
+# the case: who started the project, who leads it, and who is not part of it.
+
+# %%
+widgets.stakeholder_map(case, store)
+
+# %% [markdown]
+# Would you like to show the class where you placed yourself? The instructor sees only the class's overall
+# spread – not who answered what. You see exactly what is shared before you press.
+
+# %%
+widgets.share_control(case, store)
+
+# %%
+widgets.decision_point(case, store)

@@ -1,0 +1,36 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Part 2: In the course of the co-creation process
+# Choose **Run → Run All Cells**. Read part 2 – the workshop where the goals are discussed.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start(lang="en")
+
+# %%
+widgets.read(case, part=2)
+
+# %%
+widgets.goal_divergence(case, store)
+
+# %% [markdown]
+# Would you like to show the class where you placed yourself? The instructor sees only the class's overall
+# spread – not who answered what. You see exactly what is shared before you press.
+
+# %%
+widgets.share_control(case, store)

@@ -1,0 +1,27 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The reflection questions
+# Choose **Run → Run All Cells**. Here are the case's ten questions in three groups: the organisation of
+# co-creation, management by objectives and ethical dilemmas.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start(lang="en")
+
+# %%
+widgets.questions(case, store)

@@ -1,0 +1,27 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Kim and Sanne's proposal
+# Choose **Run → Run All Cells**. The workshop is over, and Kim and Sanne have been given a task. Now it is
+# yours.
+
+# %%
+from casekit import widgets
+
+case, store = widgets.start(lang="en")
+
+# %%
+widgets.proposal(case, store)

@@ -1,0 +1,107 @@
+"""The learner's journey once in English, in JupyterLab in Chromium: the English notebooks (notebooks/en/)
+choose the English edition, and the map, the dilemma and the hand-in speak English all the way.
+
+Modelled on ``test_journey_lab.py`` (the restart is proved there and not repeated); every label is looked up
+in the English string catalog or the English edition, never written here, and every answer is checked in the
+learner's answer store on disk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import markupsafe
+import pytest
+from playwright.sync_api import expect
+
+import casekit
+from casekit import charts
+from casekit.i18n import t
+
+from .journey import ACTOR_ID, CASE_ID, PLACEMENT, alert_texts, download, justification
+from .support import LabPage, activity_box, actor_row, wait_for_answer
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from playwright.sync_api import Locator, Page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LANG = "en"
+# A curly apostrophe, a dash and the characters HTML must escape: the hand-in has to show them as typed.
+JUSTIFICATION_EN = 'The children’s voice is missing – & <the young people> "themselves"'
+
+
+def scale_label(n: int) -> str:
+    """The English option text of point ``n`` on the 1–5 scale, e.g. "5 – very high"."""
+    return t(f"widgets.scale.{n}", LANG)
+
+
+def map_controls(page: Page, case: casekit.Case) -> tuple[Locator, Locator, Locator]:
+    """Majbritt's "Power" and "Interest" dropdowns and the map's chart, found by their English labels."""
+    box = activity_box(page, str(case.activity("stakeholder-map")["title"]))
+    row = actor_row(box, case.actor(ACTOR_ID).name)
+    power = row.get_by_label(t("widgets.map.power", LANG), exact=True)
+    interest = row.get_by_label(t("widgets.map.interest", LANG), exact=True)
+    return power, interest, box.locator("figure img").first
+
+
+def justification_box(page: Page) -> Locator:
+    """Dilemma 1's "Justification" ``<textarea>``, under the English heading "Ethical dilemma 1"."""
+    box = activity_box(page, t("widgets.dilemma.heading", LANG, n=1))
+    return box.get_by_label(t("widgets.dilemma.justification", LANG), exact=True)
+
+
+def test_learner_journey_in_english(lab: LabPage, tmp_path: Path) -> None:
+    """A learner places Majbritt on the English map, types an English justification for dilemma 1, and
+    downloads an English HTML hand-in that contains it, escaped once."""
+    page, answers = lab.page, lab.server.answers_dir
+    case = casekit.load_case(CASE_ID, lang=LANG)
+    expected_alt = charts.stakeholder_map(case, {ACTOR_ID: PLACEMENT}).alt
+    danish = casekit.load_case(CASE_ID, lang="da")
+    assert expected_alt != charts.stakeholder_map(danish, {ACTOR_ID: PLACEMENT}).alt, "the alt is not English"
+
+    # 1. The English stakeholder map, by keyboard as in test_journey_lab.py: End, and an option's first
+    # character ("2 – low").
+    lab.open("en/01_del1.ipynb")
+    lab.run_all(timeout=180_000)
+    lab.assert_clean(min_widgets=1)
+    power, interest, chart = map_controls(page, case)
+    before = chart.get_attribute("src")
+    assert before and chart.get_attribute("alt"), "the map's chart has no image or no alt text"
+    power.focus()
+    page.keyboard.press("End")
+    expect(power).to_have_value(scale_label(5))
+    interest.focus()
+    page.keyboard.press("2")
+    expect(interest).to_have_value(scale_label(2))
+    expect(chart).not_to_have_attribute("src", before, timeout=10_000)
+    expect(chart).to_have_attribute("alt", expected_alt)
+    wait_for_answer(answers, "stakeholder-map", lambda value: value == {ACTOR_ID: PLACEMENT})
+
+    # 2. Dilemma 1 in English, typed letter by letter; the English poles are saved with it.
+    lab.open("en/03_etik.ipynb")
+    lab.run_all(timeout=180_000)
+    lab.assert_clean(min_widgets=3)
+    box = justification_box(page)
+    box.click()
+    box.press_sequentially(JUSTIFICATION_EN, delay=20)
+    saved = wait_for_answer(answers, "dilemma-1", lambda value: justification(value) == JUSTIFICATION_EN)
+    assert saved["left"] == case.activity("dilemmas")["dilemma-1"]["left"]
+    assert not alert_texts(page), f"casekit reported a problem: {alert_texts(page)}"
+
+    # 3. The HTML hand-in is an English document holding the typed text, escaped once.
+    lab.open("en/06_aflevering.ipynb")
+    lab.run_all(timeout=180_000)
+    lab.assert_clean(min_widgets=1)
+    expect(page.get_by_text(t("widgets.handin.download_heading", LANG), exact=True)).to_be_visible()
+    handin = download(page, page.locator('a[download$=".html"]'), tmp_path)
+    assert '<html lang="en"' in handin
+    assert str(markupsafe.escape(JUSTIFICATION_EN)) in handin, (
+        "the typed text is not in the hand-in, escaped once"
+    )
+    assert "<the young people>" not in handin, "learner text reached the hand-in unescaped"
+    assert "Your answers" in handin
+    assert str(markupsafe.escape(t("export.title", LANG, title=case.title))) in handin
+    assert t("export.title", "da", title="") not in handin, "the hand-in has the Danish title"
