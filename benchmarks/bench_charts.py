@@ -9,7 +9,8 @@ median by a floor measured in the same run: a bare Figure with one text saved as
 the least any SVG chart costs. "html KB" is the HTML payload (the SVG, base64) a widget sends; "png KB"
 is ``to_png(dpi=80)`` of the same chart, for comparison.
 
-Run: ``.venv/bin/python benchmarks/bench_charts.py [--runs N]``.
+Run: ``.venv/bin/python benchmarks/bench_charts.py [--runs N]`` (its own, wider table) or through
+``python -m benchmarks``, which takes :func:`rows` (median, spread and ratio to the floor per chart).
 """
 
 from __future__ import annotations
@@ -17,9 +18,21 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks._table import Row  # noqa: E402
+
+GROUP = "chart redraw: build + to_html (in process)"
+#: Charts redrawn on a learner's change, and the share of the 50 ms change budget they may take.
+REDRAWN = ("stakeholder_map (all placed)", "goal widget (divergence + spread)", "dilemma_positions")
 
 
 def _p95(values: list[float]) -> float:
@@ -70,6 +83,11 @@ def _cases() -> dict[str, Callable[[int], Any]]:
 
 def _floor(runs: int) -> float:
     """Median ms of the least an SVG chart costs: a bare 11 x 6 in Figure, one text, saved as SVG."""
+    return statistics.median(_floor_times(runs))
+
+
+def _floor_times(runs: int) -> list[float]:
+    """Ms of each run of the floor (after one untimed call)."""
     import io
 
     import matplotlib
@@ -82,7 +100,7 @@ def _floor(runs: int) -> float:
             figure.savefig(io.StringIO(), format="svg", metadata={"Date": None})
 
     once(0)
-    return statistics.median(_time(once, runs)[0])
+    return _time(once, runs)[0]
 
 
 def _time(action: Callable[[int], Any], runs: int) -> tuple[list[float], list[float], Any]:
@@ -113,6 +131,47 @@ def measure(runs: int = 30) -> tuple[float, list[tuple[str, float, float, float,
             (name, times[0], statistics.median(timed), _p95(timed), statistics.median(cpu[1:]), html, png)
         )
     return floor, rows
+
+
+def rows(runs: int = 30) -> list[Row]:
+    """Each chart's redraw against the bare-SVG floor, all taking turns in one loop."""
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from benchmarks._table import interleaved, measured
+
+    def shown(result: Any) -> tuple:
+        return result if isinstance(result, tuple) else (result,)
+
+    def floor(_: int) -> None:
+        figure = Figure(figsize=(11, 6))
+        figure.text(0.1, 0.5, "floor", fontsize=13)
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            figure.savefig(io.StringIO(), format="svg", metadata={"Date": None})
+
+    actions: dict[str, Callable[[int], Any]] = {
+        name: (lambda i, build=build: [c.to_html() for c in shown(build(i + 1))])
+        for name, build in _cases().items()
+    }
+    actions["floor"] = floor
+    for action in actions.values():  # the first call in the process (font metrics) is not counted
+        action(-1)
+    times = interleaved(actions, runs)
+    floor_times = times.pop("floor")
+    return [
+        measured(
+            name,
+            values,
+            unit="ms",
+            floor="Figure + 1 text, SVG",
+            floor_values=floor_times,
+            median_max=0.035 if name in REDRAWN else None,
+            group=GROUP,
+        )
+        for name, values in times.items()
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:

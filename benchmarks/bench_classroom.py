@@ -1,10 +1,11 @@
 """Benchmark the class summary: ``casekit class summarize ZIP -o report.html`` on LMS ZIPs of hand-ins.
 
-Run: ``.venv/bin/python benchmarks/bench_classroom.py [sizes…]`` (default 50 500 5000). Everything happens
-in a temporary folder. Each ZIP holds one folder per student (Moodle-style names) with a realistic export of
-the real case, every activity and question answered, three revisions each. Each figure is the median of 3
-fresh subprocesses, shown beside a floor measured in the same run: a fresh subprocess that imports pandas
-and matplotlib, reads every file of the ZIP, parses its JSON and saves one figure.
+Run: ``.venv/bin/python benchmarks/bench_classroom.py [--quick] [--markdown] [sizes…]`` (default 50 500
+5000; ``--quick``: 50 and 500, one run each). Everything happens in a temporary folder. Each ZIP holds
+one folder per student (Moodle-style names) with a realistic export of the real case, every activity and
+question answered, three revisions each. Each figure is the median of 3 fresh subprocesses, shown beside a
+floor measured in the same run (the two take turns): a fresh subprocess that imports pandas and
+matplotlib, reads every file of the ZIP, parses its JSON and saves one figure.
 Targets: 500 submissions at most 3× the floor; close to linear growth (t5000 / t500 near the ideal 10).
 """
 
@@ -15,7 +16,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
+from benchmarks._table import Row, interleaved, measured  # noqa: E402
 from casekit import registry  # noqa: E402 - after the sys.path fix above
 from casekit.loader import load_case  # noqa: E402
 
@@ -114,39 +115,68 @@ def _lms_zip(path: Path, case: Any, count: int) -> None:
             )
 
 
-def _median_run(code: str, *args: str) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO)
-        times.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            raise SystemExit(f"failed: {done.stderr[-2000:]}")
-    return statistics.median(times)
+GROUP = "class summary: casekit class summarize ZIP (fresh subprocesses)"
 
 
-def main(sizes: tuple[int, ...]) -> None:
+def _run(code: str, *args: str) -> None:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO)
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {done.stderr[-2000:]}")
+
+
+def rows(sizes: tuple[int, ...] = SIZES, repeats: int = REPEATS) -> list[Row]:
+    """The summary at each size against its floor, the 3× target at 500, and the growth 500 → 5000."""
     case = load_case("samskabelse", lang="da")
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    out = []
+    medians: dict[int, float] = {}
+    with tempfile.TemporaryDirectory(prefix="casekit-bench-") as tmp:
         folder = Path(tmp)
         for count in sizes:
             zip_path = folder / f"hand-ins-{count}.zip"
             _lms_zip(zip_path, case, count)
-            floor = _median_run(FLOOR, str(zip_path), str(folder / "floor.svg"))
-            summary = _median_run(SUMMARIZE, str(zip_path), str(folder / "report.html"))
-            rows.append((count, zip_path.stat().st_size, floor, summary))
-    print(f"{'submissions':>11}  {'ZIP MB':>7}  {'floor s':>8}  {'summarize s':>11}  {'× floor':>7}")
-    for count, size, floor, summary in rows:
-        print(f"{count:>11}  {size / 1e6:>7.1f}  {floor:>8.2f}  {summary:>11.2f}  {summary / floor:>7.2f}")
-    by_size = {count: summary for count, _, _, summary in rows}
-    if 500 in by_size and 5000 in by_size:
-        print(f"growth 500 → 5000: t5000/t500 = {by_size[5000] / by_size[500]:.1f} (ideal 10)")
-    if 500 in by_size:
-        floor500 = next(f for c, _, f, _ in rows if c == 500)
-        verdict = "ok" if by_size[500] <= 3 * floor500 else "OVER"
-        print(f"target: 500 submissions at most 3× the floor: {by_size[500] / floor500:.2f}× ({verdict})")
+            times = interleaved(
+                {
+                    "floor": lambda _i, z=zip_path: _run(FLOOR, str(z), str(folder / "floor.svg")),
+                    "summary": lambda _i, z=zip_path: _run(SUMMARIZE, str(z), str(folder / "report.html")),
+                },
+                repeats,
+            )
+            row = measured(
+                f"{count} submissions ({zip_path.stat().st_size / 1e6:.1f} MB ZIP)",
+                times["summary"],
+                floor="read ZIP + JSON + 1 fig",
+                floor_values=times["floor"],
+                ratio_max=3.0 if count == 500 else None,
+                group=GROUP,
+            )
+            out.append(row)
+            medians[count] = statistics.median(times["summary"])
+    if 500 in medians and 5000 in medians:
+        growth = medians[5000] / medians[500]
+        out.append(
+            Row(
+                name="growth: t5000 / t500",
+                median=growth,
+                unit="x",
+                floor="ideal (linear)",
+                floor_median=10.0,
+                target="≤ 10 (linear)",
+                verdict="ok" if growth <= 10 else "OVER",
+                group=GROUP,
+                n=repeats,
+            )
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    from benchmarks._table import show
+
+    argv = sys.argv[1:] if argv is None else argv
+    quick = "--quick" in argv
+    sizes = tuple(int(a) for a in argv if a.isdigit()) or ((50, 500) if quick else SIZES)
+    show(rows(sizes, 1 if quick else REPEATS), markdown="--markdown" in argv)
 
 
 if __name__ == "__main__":
-    main(tuple(int(a) for a in sys.argv[1:]) or SIZES)
+    main()

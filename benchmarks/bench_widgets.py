@@ -4,15 +4,21 @@ Targets (issue "The learner's journey"): a widget change (save + chart redraw) m
 95th percentile < 100 ms; executing each notebook headless costs at most 1.5x a floor notebook that only
 imports pandas, matplotlib and ipywidgets and draws one figure.
 
-Run: ``.venv/bin/python benchmarks/bench_widgets.py`` (``--quick`` skips the notebook runs).
+Every timed widget change is a real change: a 1–5 dropdown moves one step, so the value differs from the
+last one and the store gets a new revision each time (checked afterwards). The floor for a change is the
+least a save + redraw can cost, timed in the same loop, taking turns with the widgets: one store save of
+the same size and a bare Figure with one text rendered to SVG.
+
+Run: ``.venv/bin/python benchmarks/bench_widgets.py [--quick] [--markdown]`` (``--quick`` skips the
+notebook runs).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -20,6 +26,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks._table import Row, interleaved, measured  # noqa: E402
+
+WIDGETS = "widget change → save + redraw (in process)"
+NOTEBOOKS = "notebooks: headless run, fresh kernel each"
 FLOOR = """
 import pandas, matplotlib, ipywidgets
 from matplotlib.figure import Figure
@@ -27,32 +40,29 @@ fig = Figure(); ax = fig.subplots(); ax.plot([1, 2, 3]); fig
 """
 
 
-def _timings(action: Callable[[int], None], runs: int) -> list[float]:
-    times = []
-    for i in range(runs):
-        start = time.perf_counter()
-        action(i)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 def _step(control: object) -> None:
     """Move a 1–5 dropdown one step, so every call is a real change."""
     control.value = control.value % 5 + 1  # type: ignore[attr-defined]
 
 
-def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
+def _bare_svg() -> None:
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(11, 6))
+    figure.text(0.1, 0.5, "floor", fontsize=13)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(io.StringIO(), format="svg", metadata={"Date": None})
 
 
-def widget_changes(runs: int = 100) -> list[tuple[str, float, float, str]]:
+def widget_rows(runs: int = 100) -> list[Row]:
+    """Median and p95 of a change in the stakeholder map and the goal divergence, and one keystroke."""
     import casekit
-    from casekit import widgets
+    from casekit import registry, widgets
     from casekit.answers import AnswerStore
 
     case = casekit.load_case()
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix="casekit-bench-") as folder:
         store = AnswerStore.open(folder, case=case)
         actors = [a.id for a in case.actors]
 
@@ -61,24 +71,64 @@ def widget_changes(runs: int = 100) -> list[tuple[str, float, float, str]]:
         for i, actor in enumerate(actors):
             stakeholder.inputs[f"{actor}.power"].value = 1 + i % 5
             stakeholder.inputs[f"{actor}.interest"].value = 1 + (i * 3) % 5
-        map_times = _timings(lambda i: _step(stakeholder.inputs[f"{actors[i % len(actors)]}.power"]), runs)
-        rows.append(("stakeholder map: change + save + redraw", *_summary(map_times)))
-
         goals = widgets.goal_divergence(case, store)
         speakers = list(goals.inputs)
-        goal_times = _timings(lambda i: _step(goals.inputs[speakers[i % len(speakers)]]), runs)
-        rows.append(("goal divergence: change + save + 2 charts", *_summary(goal_times)))
-
+        for i, speaker in enumerate(speakers):
+            goals.inputs[speaker].value = 1 + i % 5
         box = widgets.questions(case, store).inputs["organisering-1"]
-        text_times = _timings(lambda i: setattr(box, "value", "Et svar " * (i + 1)), runs)
-        rows.append(("question: one keystroke (save)", *_summary(text_times)))
-    return rows
+        before = {
+            key: len(store.history(key)) for key in (registry.STAKEHOLDER_MAP, registry.GOAL_DIVERGENCE)
+        }
+        before["organisering-1"] = len(store.history("organisering-1"))
+        map_value = store.latest(registry.STAKEHOLDER_MAP).value  # type: ignore[union-attr]
+        _bare_svg()  # the floor's first call (font metrics) is not timed either
 
-
-def _summary(times: list[float]) -> tuple[float, float, str]:
-    median, p95 = statistics.median(times), _p95(times)
-    verdict = "ok" if median < 50 and p95 < 100 else "SLOW"
-    return median, p95, verdict
+        times = interleaved(
+            {
+                "map": lambda i: _step(stakeholder.inputs[f"{actors[i % len(actors)]}.power"]),
+                "goals": lambda i: _step(goals.inputs[speakers[i % len(speakers)]]),
+                "text": lambda i: setattr(box, "value", "Et svar " * (i + 1)),
+                "floor": lambda i: (store.save("floor-redraw", {**map_value, "n": i}), _bare_svg()),
+                "save": lambda i: store.save("floor-save", "Et svar " * (i + 1)),
+            },
+            runs,
+        )
+        saved = {key: len(store.history(key)) - n for key, n in before.items()}
+        store.close()
+    notes = tuple(
+        f"{key}: {count} revisions for {runs} changes (every change should save)"
+        for key, count in saved.items()
+        if count != runs
+    )
+    floor = "save + bare SVG"
+    out = []
+    for label, key in (("stakeholder map", "map"), ("goal divergence (2 charts)", "goals")):
+        for stat, limit in (("median", 0.050), ("p95", 0.100)):
+            out.append(
+                measured(
+                    f"{label}: change, {stat}",
+                    times[key],
+                    unit="ms",
+                    floor=floor,
+                    floor_values=times["floor"],
+                    median_max=limit,
+                    group=WIDGETS,
+                    stat=stat,
+                )
+            )
+    out.append(
+        measured(
+            "question: one keystroke (save)",
+            times["text"],
+            unit="ms",
+            floor="store.save alone",
+            floor_values=times["save"],
+            group=WIDGETS,
+        )
+    )
+    if notes:
+        out[0] = Row(**{**out[0].__dict__, "notes": notes})
+    return out
 
 
 @contextlib.contextmanager
@@ -94,54 +144,141 @@ def _quiet_stderr() -> Iterator[None]:
             os.close(saved)
 
 
-def _execute(path: Path, cwd: Path) -> float:
+def _execute(path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
     with _quiet_stderr():
         NotebookClient(
-            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
         ).execute()
-    return time.perf_counter() - start
 
 
-def notebook_runs(repeats: int = 3) -> list[tuple[str, float, float]]:
+def _learner_notebooks(work: Path) -> tuple[list[Path], bool]:
+    """The learner notebooks in the copy: ``0*.ipynb``, and ``en/0*.ipynb`` (made from ``en/0*.py`` with
+    jupytext where only the text form is there)."""
+    found = sorted(work.glob("0*.ipynb"))
+    english = work / "en"
+    converted = False
+    if english.is_dir():
+        made = sorted(english.glob("0*.ipynb"))
+        if not made:
+            converted = True
+            import jupytext
+
+            for text in sorted(english.glob("0*.py")):
+                target = text.with_suffix(".ipynb")
+                jupytext.write(jupytext.read(text), target)
+                made.append(target)
+        found += made
+    return found, converted
+
+
+def notebook_rows(repeats: int = 3) -> list[Row]:
+    """Each learner notebook executed headless, against the floor notebook, taking turns each round."""
     import nbformat
 
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
+    saved_env = {name: os.environ.get(name) for name in ("CASEKIT_ANSWERS", "MPLBACKEND")}
+    with tempfile.TemporaryDirectory(prefix="casekit-bench-") as folder:
         work = Path(folder) / "notebooks"
-        shutil.copytree(REPO / "notebooks", work, ignore=shutil.ignore_patterns("answers"))
+        shutil.copytree(
+            REPO / "notebooks", work, ignore=shutil.ignore_patterns("answers", ".ipynb_checkpoints")
+        )
         os.environ["CASEKIT_ANSWERS"] = str(Path(folder) / "answers")
         os.environ.setdefault("MPLBACKEND", "Agg")
         floor = work / "floor.ipynb"
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR)])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, floor)
-        floor_time = statistics.median(_execute(floor, work) for _ in range(repeats))
-        rows.append(("floor (pandas + matplotlib + ipywidgets + 1 figure)", floor_time, 1.0))
-        for path in sorted(work.glob("0*.ipynb")):
-            seconds = statistics.median(_execute(path, work) for _ in range(repeats))
-            rows.append((path.stem, seconds, seconds / floor_time))
-    return rows
+        paths, converted = _learner_notebooks(work)
+        failed: dict[Path, str] = {}
+
+        def run(path: Path) -> Callable[[int], None]:
+            def once(_: int) -> None:
+                if path in failed:
+                    return
+                try:
+                    _execute(path)
+                except Exception as exc:  # a broken notebook is a row that says so, not a crash
+                    failed[path] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:160]}"
+
+            return once
+
+        try:
+            _execute(floor)  # the first kernel start reads every file cold; not timed
+            times = interleaved({"floor": run(floor), **{str(p): run(p) for p in paths}}, repeats)
+        finally:
+            for name, value in saved_env.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    floor_name = "floor notebook"
+    out = [
+        measured(
+            "floor: pandas + mpl + ipywidgets + 1 fig",
+            times["floor"],
+            floor="(itself)",
+            floor_values=times["floor"],
+            group=NOTEBOOKS,
+        )
+    ]
+    for path in paths:
+        name = str(path.relative_to(work).with_suffix(""))
+        if converted and path.parent.name == "en":
+            name += " (.py)"
+        if path in failed:
+            out.append(
+                Row(
+                    name=name,
+                    median=None,
+                    text="failed",
+                    verdict="FAILED",
+                    group=NOTEBOOKS,
+                    notes=(failed[path],),
+                )
+            )
+            continue
+        out.append(
+            measured(
+                name,
+                times[str(path)],
+                floor=floor_name,
+                floor_values=times["floor"],
+                ratio_max=1.5,
+                group=NOTEBOOKS,
+            )
+        )
+    if converted:
+        out[0] = Row(
+            **{
+                **out[0].__dict__,
+                "notes": (
+                    "notebooks/en/ holds only the .py text forms: each was made into an .ipynb with "
+                    "jupytext in the temporary copy, then run",
+                ),
+            }
+        )
+    return out
 
 
-def main() -> None:
-    print("Widget changes (ms, 100 changes each; target median < 50, p95 < 100)")
-    print(f"{'activity':45} {'median':>8} {'p95':>8}  verdict")
-    for name, median, p95, verdict in widget_changes():
-        print(f"{name:45} {median:8.1f} {p95:8.1f}  {verdict}")
-    if "--quick" in sys.argv:
-        return
-    print()
-    print("Notebook execution, fresh kernel each (s, median of 3; target <= 1.5x floor)")
-    print(f"{'notebook':52} {'seconds':>8} {'x floor':>8}")
-    for name, seconds, ratio in notebook_runs():
-        flag = "" if ratio <= 1.5 else "  OVER"
-        print(f"{name:52} {seconds:8.2f} {ratio:8.2f}{flag}")
+def rows(quick: bool = False) -> list[Row]:
+    """This file's rows: widget changes, and (not with ``quick``) the notebook runs."""
+    out = widget_rows(30 if quick else 100)
+    if not quick:
+        out += notebook_rows(3)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    from benchmarks._table import show
+
+    argv = sys.argv[1:] if argv is None else argv
+    show(rows("--quick" in argv), markdown="--markdown" in argv)
 
 
 if __name__ == "__main__":
+    start = time.perf_counter()
     main()
+    print(f"\n({time.perf_counter() - start:.0f} s)")

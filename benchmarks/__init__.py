@@ -1,0 +1,1 @@
+"""casekit's benchmarks: ``python -m benchmarks`` (or ``make bench``) prints them all as one table."""
