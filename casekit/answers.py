@@ -15,13 +15,19 @@ Design
   use with a lock. After a ``fork`` the child opens its own connection.
 * **Several processes may save** (two notebooks open at once): WAL mode, a busy timeout, ``BEGIN
   IMMEDIATE`` for every write and a short retry loop on top.
-* **Durable.** ``synchronous=FULL``: once :meth:`AnswerStore.save` returns, the revision is on disk, so a
-  killed kernel (or a power cut) loses nothing. Every save ends with a checkpoint, so the ``.sqlite`` file
-  on its own (copied, synced, downloaded without its ``-wal``) holds every answer.
+* **Network and FUSE folders** (NFS, SMB, sshfs…, see :func:`network_filesystem`) get a rollback journal
+  (``journal_mode=DELETE``) instead of WAL, which needs memory shared between processes on one host;
+  ``$CASEKIT_JOURNAL`` (``wal``, ``delete``, ``auto``) overrides the detection.
+  :attr:`AnswerStore.journal_mode` says which the store uses; the guarantees below hold in both.
+* **Durable.** ``synchronous=EXTRA``: once :meth:`AnswerStore.save` returns, the revision is on disk, so a
+  killed kernel (or a power cut) loses nothing. In WAL mode every save ends with a checkpoint, so the
+  ``.sqlite`` file on its own (copied, synced, downloaded without its ``-wal``) holds every answer; with a
+  rollback journal the ``.sqlite`` always does.
 * **Damage is survived, never destroyed.** A file that is not a readable SQLite database is renamed to
-  ``<name>.corrupt-<UTC time>.sqlite`` (with its ``-wal``/``-shm``), a fresh store starts, and
+  ``<name>.corrupt-<UTC time>.sqlite`` (with its ``-wal``/``-shm``/``-journal``), a fresh store starts, and
   :attr:`AnswerStore.recovered_from` says where the old file went. An empty or missing main file beside a
-  ``-wal`` is damage too: both are moved aside and what the ``-wal`` holds is put back into the new store.
+  ``-wal`` or ``-journal`` is damage too: both are moved aside and what the companion holds is put back into
+  the new store.
 * **A deleted store is put back.** If the file is deleted while a notebook runs, the next save writes
   everything the open connection still reads back to the path (or merges it into a store another notebook
   started there meanwhile) before saving.
@@ -59,7 +65,7 @@ from typing import TYPE_CHECKING, Any
 
 from casekit.clock import MAX_AHEAD, later, normalise_time, now, parse_time
 from casekit.errors import AnswerStoreBusyError, AnswerStoreError, AnswerTooBigError
-from casekit.i18n import DEFAULT_LANG, t
+from casekit.i18n import DEFAULT_LANG, LANGUAGES, t
 from casekit.i18n import reason as _reason
 from casekit.i18n import ui_lang as _ui
 
@@ -69,6 +75,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANSWERS_ENV",
+    "JOURNAL_ENV",
     "MAX_ANSWER_BYTES",
     "MAX_KEYS",
     "AnswerStore",
@@ -77,6 +84,7 @@ __all__ = [
     "SaveQueue",
     "default_answers_dir",
     "is_store_file",
+    "network_filesystem",
     "normalise_time",
     "store_file_name",
     "to_json",
@@ -86,6 +94,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ANSWERS_ENV = "CASEKIT_ANSWERS"
+JOURNAL_ENV = "CASEKIT_JOURNAL"
+"""``wal``, ``delete`` or ``auto`` (the default: ``delete`` on a network or FUSE folder, else ``wal``)."""
 STORE_FORMAT = "casekit-answer-store"
 STORE_SCHEMA = 1
 SUFFIX = ".sqlite"
@@ -104,10 +114,27 @@ _COMPANIONS = ("-wal", "-shm", "-journal")
 _BUSY_TIMEOUT_S = 15.0
 _RETRIES = 5
 _WAL_MAGIC = (0x377F0682, 0x377F0683)
+_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+_WAL, _DELETE = "wal", "delete"
+# How long opening tries to switch a file's journal mode before it keeps the one it has (another notebook
+# holding the store open in WAL mode blocks the switch for as long as it is open).
+_SWITCH_WAIT_S = 0.5
+# SQLITE_READONLY_ROLLBACK: a hot -journal a read-only connection cannot roll back.
+_SQLITE_READONLY_ROLLBACK = 776
+# Filesystems where WAL's shared memory cannot be trusted: network, cluster, FUSE and VM shared folders.
+_NETWORK_FS = frozenset(
+    {
+        "nfs", "nfs4", "cifs", "smb3", "smb2", "smbfs", "ncpfs", "afs", "openafs", "coda", "ceph",
+        "glusterfs", "lustre", "gpfs", "beegfs", "orangefs", "pvfs2", "gfs2", "ocfs2", "panfs", "wekafs",
+        "9p", "davfs", "virtiofs", "vboxsf", "vmhgfs", "prl_fs", "sshfs", "s3fs",
+    }
+)  # fmt: skip
+_MOUNTINFO = os.path.join("/proc", "self", "mountinfo")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # SQLite result codes that mean "this file is damaged", as opposed to locked, read-only or missing.
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
+_SQLITE_IOERR = 10
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -182,7 +209,9 @@ def default_answers_dir(cwd: str | os.PathLike[str] | None = None) -> Path:
 
     ``$CASEKIT_ANSWERS`` if set; otherwise ``notebooks/answers`` when the current folder has a
     ``notebooks/`` sub-folder (a terminal at the top of the repository), else ``./answers`` (a kernel's
-    current folder is the notebook's folder, so answers land beside the notebooks either way).
+    current folder is the notebook's folder, so answers land beside the notebooks either way). The
+    notebooks of another language (``notebooks/en/``) share the Danish notebooks' folder: the editions
+    have the same ids, so a learner who switches language keeps every answer.
     """
     override = os.environ.get(ANSWERS_ENV, "").strip()
     if override:
@@ -190,6 +219,8 @@ def default_answers_dir(cwd: str | os.PathLike[str] | None = None) -> Path:
     base = Path(cwd) if cwd is not None else Path.cwd()
     if (base / "notebooks").is_dir():
         return base / "notebooks" / "answers"
+    if base.name in LANGUAGES and (base.parent / "00_start.ipynb").is_file():
+        return base.parent / "answers"
     return base / "answers"
 
 
@@ -235,6 +266,73 @@ def _is_sqlite_file(path: Path) -> bool:
         return False
 
 
+# -- network and FUSE folders -------------------------------------------------------------------------------
+def network_filesystem(path: str | os.PathLike[str], mountinfo: str | None = None) -> str | None:
+    """The filesystem type of ``path``'s folder if it is a network, cluster or FUSE filesystem, else ``None``.
+
+    SQLite's WAL mode needs memory shared between the processes that use a file, which such filesystems
+    (``nfs4`` home folders on a JupyterHub, ``cifs``, ``fuse.sshfs``…) do not give; the store keeps a
+    rollback journal there. Linux only: the mount whose mount point is the longest prefix of the resolved
+    path, from ``/proc/self/mountinfo`` (or the text ``mountinfo``); where that cannot be read (macOS,
+    Windows, no ``/proc``) the folder counts as local.
+    """
+    if mountinfo is None:
+        try:
+            with open(_MOUNTINFO, encoding="utf-8", errors="surrogateescape") as fh:
+                mountinfo = fh.read()
+        except OSError:
+            return None
+    resolved = os.path.realpath(os.fspath(path))
+    best, fstype = -1, ""
+    for point, kind in _parse_mountinfo(mountinfo):
+        inside = point == "/" or resolved == point or resolved.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= best:  # a later line at the same point is mounted on top
+            best, fstype = len(point), kind
+    return fstype if best >= 0 and _is_network(fstype) else None
+
+
+def _is_network(fstype: str) -> bool:
+    """Whether ``fstype`` (as mountinfo has it: ``nfs4``, ``fuse.sshfs``, ``ext4``) is network or FUSE."""
+    kind = fstype.lower()
+    return kind in _NETWORK_FS or kind.startswith("fuse") or kind.split(".")[0] in _NETWORK_FS
+
+
+def _parse_mountinfo(text: str) -> list[tuple[str, str]]:
+    """``(mount point, fstype)`` of every well-formed line of ``/proc/self/mountinfo`` text, in order.
+
+    A line is ``id parent major:minor root mount-point options [optional…] - fstype source super-options``;
+    spaces, tabs, newlines and backslashes in a path are written as ``\\040``, ``\\011``, ``\\012``,
+    ``\\134``.
+    """
+    mounts = []
+    for line in text.splitlines():
+        fields = line.split(" ")
+        if "-" not in fields[6:]:
+            continue
+        dash = fields.index("-", 6)
+        if len(fields) <= dash + 1:
+            continue
+        mounts.append((_unescape_mount(fields[4]), fields[dash + 1]))
+    return mounts
+
+
+def _unescape_mount(text: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), text)
+
+
+def _journal_wanted(folder: Path) -> tuple[str, str]:
+    """The journal mode a store in ``folder`` should have, and why (for the log)."""
+    choice = os.environ.get(JOURNAL_ENV, "").strip().lower() or "auto"
+    if choice in (_WAL, _DELETE):
+        return choice, f"${JOURNAL_ENV}={choice}"
+    if choice != "auto":
+        log.warning("$%s=%r is not wal, delete or auto; detecting the filesystem", JOURNAL_ENV, choice)
+    fstype = network_filesystem(folder)
+    if fstype is not None:
+        return _DELETE, f"{folder} is on {fstype}"
+    return _WAL, "local filesystem"
+
+
 # -- the store -----------------------------------------------------------------------------------------------
 class AnswerStore:
     """One learner's answers to one case, in one SQLite file. Open it with :meth:`AnswerStore.open`."""
@@ -266,6 +364,11 @@ class AnswerStore:
         self.read_only = read_only
         #: How many times the store file was found deleted or replaced and its answers put back.
         self.restored = 0
+        #: ``"wal"`` or ``"delete"`` (a rollback journal: on a network or FUSE folder, see
+        #: :func:`network_filesystem` and :data:`JOURNAL_ENV`), the mode the file is in.
+        self.journal_mode = _WAL
+        self._wanted = _WAL
+        self._companion = "-wal"
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
@@ -333,24 +436,37 @@ class AnswerStore:
         file = _resolve_file(path, case_id, learner)
         if read_only:
             return cls._open_read_only(file, case_id, str(case_version), lang)
-        if not create and not file.exists() and not _has_wal(file):
+        if not create and not file.exists() and not _has_companion(file):
             raise AnswerStoreError(t("answers.error.missing", _ui(lang), path=file))
         _refuse_other_file(file, lang)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _open_failed(file, lang, exc) from exc
-        # A -wal beside an empty or missing main file: SQLite would discard it. Move both aside, recover.
-        if _orphan_wal(file):
+        # A -wal or -journal beside an empty or missing main file: SQLite would discard it. Move both
+        # aside, recover what it holds.
+        companion = _orphan_companion(file)
+        if companion is not None:
             moved = _move_aside(file, lang)
-            rows, meta = _recover_wal(Path(f"{moved}-wal"))
+            recover = _recover_wal if companion == "-wal" else _recover_journal
+            rows, meta = recover(Path(f"{moved}{companion}"))
             store = cls._open_file(file, case_id, learner, str(case_version), lang, moved)
             try:
                 store._put_back(rows, meta)
             except BaseException:
                 store.close()
                 raise
-            log.warning(t("store.recovered_wal_log", "en", path=file, moved=moved, count=len(rows)))
+            store._companion = companion
+            if companion == "-wal":
+                log.warning(t("store.recovered_wal_log", "en", path=file, moved=moved, count=len(rows)))
+            else:
+                log.warning(
+                    "answer file %s was empty or missing beside its -journal; both were moved to %s and %d "
+                    "revisions were recovered into a new file",
+                    file,
+                    moved,
+                    len(rows),
+                )
             return store
         # Damage the header shows (random bytes, a text file) is moved aside before SQLite sees it.
         recovered = _move_aside_if_damaged(file, lang)
@@ -387,8 +503,9 @@ class AnswerStore:
             lang=lang,
             recovered_from=recovered,
         )
+        store._wanted, why = _journal_wanted(file.parent)
         try:
-            store._initialise(learner)
+            store._initialise(learner, why)
         except sqlite3.DatabaseError as exc:
             store.close()
             if _is_corruption(exc):
@@ -408,7 +525,7 @@ class AnswerStore:
     def _open_read_only(cls, file: Path, case_id: str, case_version: str, lang: str) -> AnswerStore:
         ui = _ui(lang)
         if not file.exists():
-            if _has_wal(file):
+            if _has_companion(file):
                 raise AnswerStoreError(t("store.error.damaged_read_only", ui, path=file))
             raise AnswerStoreError(t("answers.error.missing", ui, path=file))
         if file.is_dir():
@@ -420,7 +537,7 @@ class AnswerStore:
                 head = fh.read(len(_SQLITE_MAGIC))
         except OSError as exc:
             raise _open_failed(file, lang, exc) from exc
-        if head == b"" and not _has_wal(file):
+        if head == b"" and not _has_companion(file):
             raise AnswerStoreError(t("store.error.empty_read_only", ui, path=file))
         if head != _SQLITE_MAGIC:
             if file.suffix not in _STORE_SUFFIXES and head:
@@ -437,6 +554,7 @@ class AnswerStore:
         )
         try:
             with store._connection() as conn:
+                store.journal_mode = _file_journal_mode(file)
                 check = conn.execute("PRAGMA quick_check").fetchone()
                 if check is None or check[0] != "ok":
                     raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no result'}")
@@ -450,6 +568,8 @@ class AnswerStore:
             store.close()
             if _is_corruption(exc):
                 raise AnswerStoreError(t("store.error.damaged_read_only", ui, path=file)) from exc
+            if _needs_rollback(exc):
+                raise AnswerStoreError(t("journal.error.needs_recovery", ui, path=file)) from exc
             raise _open_failed(file, lang, exc) from exc
         except (OSError, sqlite3.Error) as exc:
             store.close()
@@ -459,12 +579,17 @@ class AnswerStore:
             raise
         return store
 
-    def _initialise(self, learner: str | None) -> None:
-        """Inspect an existing file read-only, then create the schema if missing and read the meta table."""
+    def _initialise(self, learner: str | None, why: str) -> None:
+        """Inspect an existing file read-only, put it in the journal mode wanted (if it can be switched),
+        then create the schema if missing and read the meta table."""
         if self.path.exists():
             _inspect(self.path, self.lang)
         with self._connection() as conn:
-            _enable_wal(conn)
+            clean = _set_journal_mode(conn, self._wanted, self.path, why)[1]
+        if not clean:  # a failed switch leaves nothing behind: a fresh connection reads the file's mode
+            self.close()
+        with self._connection() as conn:
+            self.journal_mode = _current_mode(conn)
             meta = _read_meta(conn)
             if not meta:
                 self._write(conn, self._create_schema, learner)
@@ -561,11 +686,12 @@ class AnswerStore:
         if placed:
             new = _connect(self.path)
             try:
-                _enable_wal(new)
+                mode = _set_journal_mode(new, self._wanted, self.path, "restored")[0]
             except BaseException:
                 new.close()
                 raise
             self._swap(old, new)
+            self.journal_mode = mode
             how = "restored"
         else:
             # Another store is at the path by now (e.g. another notebook started afresh): merge into it.
@@ -609,6 +735,7 @@ class AnswerStore:
             new, other._conn = other._conn, None
         assert new is not None
         self._swap(old, new)
+        self.journal_mode = other.journal_mode
         self.learner, self.created_at = other.learner, other.created_at
 
     def _swap(self, old: sqlite3.Connection, new: sqlite3.Connection) -> None:
@@ -618,9 +745,11 @@ class AnswerStore:
             old.close()
 
     def _write(self, conn: sqlite3.Connection, body: Any, *args: Any, wait: float | None = None) -> Any:
-        """Run ``body(conn, *args)`` in one ``BEGIN IMMEDIATE`` transaction, then checkpoint.
+        """Run ``body(conn, *args)`` in one ``BEGIN IMMEDIATE`` transaction, then checkpoint (in WAL mode).
 
-        ``wait`` None: retry while locked (busy timeout × retries); else wait at most ``wait`` seconds.
+        ``wait`` None: retry while locked (busy timeout × retries); else wait at most ``wait`` seconds. With
+        a rollback journal the ``COMMIT`` itself may find the file busy (it needs readers gone): the
+        transaction is rolled back and tried again, like a busy ``BEGIN``.
         """
         if wait is None:
             attempts, deadline = _RETRIES, None
@@ -641,14 +770,21 @@ class AnswerStore:
                 try:
                     result = body(conn, *args)
                     conn.execute("COMMIT")
-                except BaseException:
+                except BaseException as exc:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                        if attempt < attempts - 1:
+                            time.sleep(0.05 * (attempt + 1))
+                            continue
+                        raise _Busy() from exc
                     raise
                 # The commit is durable in the -wal; copy it into the main file too (never waits, never
-                # fails the save), so that the .sqlite on its own holds every answer.
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                # fails the save), so that the .sqlite on its own holds every answer. A rollback journal
+                # has written it into the main file already.
+                if self.journal_mode == _WAL:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 return result
             raise AssertionError("unreachable")  # pragma: no cover
         finally:
@@ -962,10 +1098,15 @@ class AnswerStore:
         ui = _ui(lang or self.lang)
         if self._from_wal:
             kept = self.recovered_from.name
-            if not self.recovered_from.exists():  # the main file was missing: only the -wal was kept
-                kept += "-wal"
-            if self.recovered_count:
-                return t("store.recovered_wal", ui, moved=kept, count=self.recovered_count)
+            if not self.recovered_from.exists():  # the main file was missing: only the companion was kept
+                kept += self._companion
+            count = self.recovered_count
+            if self._companion == "-journal":
+                if count:
+                    return t("journal.recovered", ui, moved=kept, count=count)
+                return t("journal.recovered_none", ui, moved=kept)
+            if count:
+                return t("store.recovered_wal", ui, moved=kept, count=count)
             return t("store.recovered_wal_none", ui, moved=kept)
         return t("answers.recovered", ui, moved=self.recovered_from.name)
 
@@ -1127,22 +1268,37 @@ def _open_failed(file: Path, lang: str, exc: BaseException) -> AnswerStoreError:
     return AnswerStoreError(t("answers.error.open_failed", _ui(lang), path=file, reason=why))
 
 
-def _has_wal(file: Path) -> bool:
-    """Whether ``file`` has a non-empty ``-wal`` beside it."""
-    try:
-        return Path(f"{file}-wal").stat().st_size > 0
-    except OSError:
-        return False
+def _has_companion(file: Path, companions: tuple[str, ...] = ("-wal", "-journal")) -> bool:
+    """Whether ``file`` has a non-empty ``-wal`` (or ``-journal``) beside it."""
+    for companion in companions:
+        try:
+            if Path(f"{file}{companion}").stat().st_size > 0:
+                return True
+        except OSError:
+            continue
+    return False
 
 
-def _orphan_wal(file: Path) -> bool:
-    """A ``-wal`` with content beside an empty or missing main file: SQLite would throw the ``-wal`` away."""
-    if not _has_wal(file):
-        return False
+def _orphan_companion(file: Path) -> str | None:
+    """``"-wal"`` or ``"-journal"`` if one with content is beside an empty or missing main file (SQLite
+    would throw it away), else ``None``."""
     try:
-        return file.stat().st_size == 0
+        if file.stat().st_size > 0:
+            return None
     except FileNotFoundError:
-        return True
+        pass
+    if _has_companion(file, ("-wal",)):
+        return "-wal"
+    # A -journal beside an empty main file is the first write of a new store under way in another process
+    # (it started from 0 pages, so it holds none): only one that started from a store with pages counts.
+    try:
+        with open(f"{file}-journal", "rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return None
+    if len(header) == 20 and header[:8] == _JOURNAL_MAGIC and int.from_bytes(header[16:20], "big") > 0:
+        return "-journal"
+    return None
 
 
 def _refuse_other_file(file: Path, lang: str) -> None:
@@ -1297,6 +1453,52 @@ def _recover_wal(wal: Path) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
         return [], {}
 
 
+def _recover_journal(journal: Path) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
+    """The revisions (and meta) a rollback ``-journal`` without its main file holds; ``([], {})`` if none.
+
+    A ``-journal`` keeps the pages a write was about to change as they were before it (page 1, the last
+    pages of the tables), so the pages are put at their places in a file in a temporary folder and read
+    around the missing ones; the ``-journal`` itself is only read.
+    """
+    try:
+        data = journal.read_bytes()
+    except OSError:
+        return [], {}
+    if len(data) < 28 or data[:8] != _JOURNAL_MAGIC:
+        return [], {}
+    sector, page_size = int.from_bytes(data[20:24], "big"), int.from_bytes(data[24:28], "big")
+    if page_size not in {2**n for n in range(9, 17)} or not 32 <= sector <= 65536:
+        return [], {}
+    pages: dict[int, bytes] = {}
+    offset = sector
+    while offset + 8 + page_size <= len(data):
+        if data[offset : offset + 8] == _JOURNAL_MAGIC:  # the header of a later segment
+            offset += sector
+            continue
+        number = int.from_bytes(data[offset : offset + 4], "big")
+        if not 0 < number < 1 << 20:
+            break
+        pages.setdefault(number, data[offset + 4 : offset + 4 + page_size])  # the first is the oldest
+        offset += 8 + page_size
+    if 1 not in pages:
+        return [], {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="casekit-recover-") as folder:
+            main = Path(folder) / "recover.sqlite"
+            with main.open("wb") as fh:
+                for number, page in sorted(pages.items()):
+                    fh.seek((number - 1) * page_size)
+                    fh.write(page)
+            conn = sqlite3.connect(f"{main.as_uri()}?immutable=1", uri=True)
+            try:
+                return _salvage(conn), _salvage_meta(conn)
+            finally:
+                conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("nothing could be read from %s: %s", journal, exc)
+        return [], {}
+
+
 def _salvage(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     """Every readable, well-formed revision row: all at once, else one by one around damaged pages."""
     try:
@@ -1353,11 +1555,15 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     ``mode=ro`` when the store is in use (its ``-wal``/``-shm`` exist: a writer may be saving, and the
     ``-shm`` keeps us consistent with it); ``immutable=1`` when they do not exist (``mode=ro`` would create
     them) or cannot be opened (a read-only folder): the main file holds every answer, because every save
-    ends with a checkpoint.
+    ends with a checkpoint. A rollback-journal file is always opened ``mode=ro`` first (it needs no
+    ``-shm`` and creates nothing); a hot ``-journal`` it cannot roll back is an error, never read around.
     """
     uri = path.resolve().as_uri()
     wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
-    modes = ["mode=ro", "immutable=1"] if wal.exists() or shm.exists() else ["immutable=1"]
+    # A rollback-journal file: mode=ro creates nothing and takes the shared lock that keeps a reader
+    # consistent with a writer, so it comes first; immutable=1 only if it cannot open.
+    in_use = wal.exists() or shm.exists() or _file_journal_mode(path) == _DELETE
+    modes = ["mode=ro", "immutable=1"] if in_use else ["immutable=1"]
     failure: sqlite3.Error | None = None
     for mode in modes:
         try:
@@ -1375,7 +1581,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the -shm is opened here
         except sqlite3.DatabaseError as exc:
             conn.close()
-            if _is_corruption(exc):
+            if _is_corruption(exc) or _needs_rollback(exc):  # immutable=1 would read a half-made write
                 raise
             failure = exc
             continue
@@ -1450,24 +1656,84 @@ def _connect(path: Path) -> sqlite3.Connection:
     # widget callbacks arrive on other threads (access is serialised by the store's lock).
     conn = sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     try:
-        # FULL: the WAL is synced at every commit, so a returned save survives a crash or a power cut.
-        conn.execute("PRAGMA synchronous = FULL")
+        # EXTRA = FULL (the -wal, or the -journal and then the main file, synced at every commit) and, with
+        # a rollback journal, the folder synced after the -journal is deleted: that deletion *is* the
+        # commit, and under FULL a power cut could bring the -journal back and roll a returned save back.
+        # In WAL mode EXTRA is FULL. So a returned save survives a crash or a power cut in either mode.
+        conn.execute("PRAGMA synchronous = EXTRA")
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def _enable_wal(conn: sqlite3.Connection) -> None:
-    """Switch the file to WAL mode (persistent, so a no-op once done); retry while another process has it."""
+def _set_journal_mode(conn: sqlite3.Connection, wanted: str, path: Path, why: str) -> tuple[str, bool]:
+    """Put the file in journal mode ``wanted`` (``wal``/``delete``) if it can be; return the mode it is in.
+
+    The mode is kept in the file, so this is a no-op once done. Switching needs the file to itself (another
+    notebook with it open in WAL mode blocks it); after :data:`_SWITCH_WAIT_S` the file keeps its mode,
+    which is logged, and opening goes on: both modes keep every guarantee of the store. Leaving WAL, the
+    ``-wal`` is checkpointed into the main file first (SQLite does so too), so nothing is lost.
+
+    Returns the mode, and ``False`` if a switch failed with an error (the caller then opens a fresh
+    connection rather than go on with this one).
+    """
+    current = _current_mode(conn)
+    if current == wanted:
+        return current, True
+    clean = True
+    conn.execute(f"PRAGMA busy_timeout = {int(_SWITCH_WAIT_S * 1000)}")
+    try:
+        for attempt in range(3):
+            try:
+                if current == _WAL:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                got = str(conn.execute(f"PRAGMA journal_mode = {wanted.upper()}").fetchone()[0]).lower()
+            except sqlite3.OperationalError as exc:
+                # Busy, or (two processes switching a brand-new file at once) a transient I/O error.
+                log.debug("switching %s to %s: %s", path, wanted, exc)
+                got, clean = current, False
+            if got == wanted:
+                if path.stat().st_size > 0:  # a fresh file takes its first mode silently
+                    log.info("answer store %s switched from %s to %s journal (%s)", path, current, got, why)
+                return got, clean
+            time.sleep(0.05 * (attempt + 1))
+            current = _current_mode(conn)
+            if current == wanted:  # another process switched it meanwhile
+                return current, clean
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+    log.warning(
+        "answer store %s kept its %s journal: %s asks for %s, but another process has it open",
+        path,
+        current,
+        why,
+        wanted,
+    )
+    return current, clean
+
+
+def _current_mode(conn: sqlite3.Connection) -> str:
+    """``wal`` or ``delete`` (any rollback journal: delete, truncate, persist…) for the open file."""
     for attempt in range(_RETRIES):
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
+            mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            return _WAL if mode == _WAL else _DELETE
         except sqlite3.OperationalError as exc:
             if not _is_busy(exc) or attempt == _RETRIES - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _file_journal_mode(path: Path) -> str:
+    """``wal`` or ``delete`` as the file's header says (bytes 18–19: 2 for WAL, 1 for a rollback journal)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return _WAL
+    return _WAL if len(header) == 20 and header[18] == 2 else _DELETE
 
 
 def _read_meta(conn: sqlite3.Connection) -> dict[str, str]:
@@ -1481,6 +1747,10 @@ def _inspect(path: Path, lang: str) -> None:
     A read-only connection cannot checkpoint, reset or delete the ``-wal`` file, so a damaged store is moved
     aside exactly as it was found, and a foreign database is refused untouched (no switch to WAL mode).
 
+    A hot ``-journal`` (a write interrupted in rollback-journal mode) cannot be rolled back by a read-only
+    connection; it is rolled back first by an ordinary one, as SQLite would at the first read, so the file
+    is inspected as it was before the interrupted write.
+
     Raises
     ------
     sqlite3.DatabaseError
@@ -1488,6 +1758,35 @@ def _inspect(path: Path, lang: str) -> None:
     AnswerStoreError
         The file is a healthy SQLite database that is not a casekit answer store.
     """
+    for attempt in range(_RETRIES):
+        try:
+            _inspect_once(path, lang)
+            return
+        except sqlite3.OperationalError as exc:
+            if _needs_rollback(exc):
+                break
+            # Another process creating the store or switching its mode at this moment: look again.
+            if attempt < _RETRIES - 1 and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == _SQLITE_IOERR:
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            raise
+    try:
+        with open(f"{path}-journal", "rb") as fh:
+            valid = fh.read(len(_JOURNAL_MAGIC)) == _JOURNAL_MAGIC
+    except OSError:
+        valid = False
+    if not valid:  # SQLite would delete a -journal it cannot read: keep it, moved aside with the file
+        raise sqlite3.DatabaseError("malformed -journal")
+    conn = sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls the -journal back
+    finally:
+        conn.close()
+    log.warning("answer store %s: an interrupted write was rolled back from its -journal", path)
+    _inspect_once(path, lang)
+
+
+def _inspect_once(path: Path, lang: str) -> None:
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=_BUSY_TIMEOUT_S)
     try:
         check = conn.execute("PRAGMA quick_check").fetchone()
@@ -1504,6 +1803,11 @@ def _inspect(path: Path, lang: str) -> None:
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+def _needs_rollback(exc: sqlite3.DatabaseError) -> bool:
+    """A read-only connection found a hot ``-journal`` it cannot roll back (SQLITE_READONLY_ROLLBACK)."""
+    return getattr(exc, "sqlite_errorcode", None) == _SQLITE_READONLY_ROLLBACK
 
 
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
@@ -1530,7 +1834,8 @@ def _move_aside_if_damaged(file: Path, lang: str) -> Path | None:
 
 
 def _move_aside(file: Path, lang: str) -> Path:
-    """Rename ``file`` (+ ``-wal``/``-shm``) to ``<stem>.corrupt-<UTC time>[-n].sqlite``; never overwrite.
+    """Rename ``file`` (+ ``-wal``/``-shm``/``-journal``) to ``<stem>.corrupt-<UTC time>[-n].sqlite``;
+    never overwrite.
 
     All or nothing: if one of them cannot be moved (a read-only folder), those already moved are moved
     back and :class:`AnswerStoreError` says so; nothing is changed.
@@ -1539,7 +1844,7 @@ def _move_aside(file: Path, lang: str) -> Path:
     for n in range(1000):
         counter = "" if n == 0 else f"-{n}"
         target = file.with_name(f"{file.stem}.corrupt-{stamp}{counter}{file.suffix or SUFFIX}")
-        if not any(Path(f"{target}{extra}").exists() for extra in ("", "-wal", "-shm")):
+        if not any(Path(f"{target}{extra}").exists() for extra in ("", *_COMPANIONS)):
             break
     else:  # pragma: no cover - a thousand recoveries in one second
         raise AnswerStoreError(
@@ -1547,7 +1852,7 @@ def _move_aside(file: Path, lang: str) -> Path:
         )
     moved: list[tuple[Path, Path]] = []
     try:
-        for extra in ("", "-wal", "-shm"):
+        for extra in ("", *_COMPANIONS):
             source, kept = Path(f"{file}{extra}"), Path(f"{target}{extra}")
             if _rename_no_overwrite(source, kept):
                 moved.append((source, kept))

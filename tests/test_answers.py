@@ -53,6 +53,13 @@ def store(tmp_path: Path):
         yield opened
 
 
+@pytest.fixture(params=["wal", "delete"])
+def journal_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with WAL and with a rollback journal (set by $CASEKIT_JOURNAL, inherited by children)."""
+    monkeypatch.setenv("CASEKIT_JOURNAL", request.param)
+    return str(request.param)
+
+
 def _child_env() -> dict[str, str]:
     """The environment for a child Python: finds casekit in this checkout."""
     env = dict(os.environ)
@@ -248,6 +255,7 @@ class TestLocation:
         assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]
 
 
+@pytest.mark.usefixtures("journal_mode")
 class TestThreads:
     """Widget callbacks run on other threads than the one that opened the store: every save lands."""
 
@@ -295,10 +303,11 @@ with AnswerStore.open(folder, case_id="samskabelse") as store:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("journal_mode")
 class TestProcesses:
     """Two notebooks (kernels) writing to one store at once lose nothing."""
 
-    def test_concurrent_processes(self, tmp_path: Path):
+    def test_concurrent_processes(self, tmp_path: Path, journal_mode: str):
         folder, go = tmp_path / "answers", tmp_path / "go"
         children = [
             subprocess.Popen(
@@ -313,6 +322,7 @@ class TestProcesses:
             assert store.count() == 240
             values = _all_values(store)
             assert store.recovered_from is None
+            assert store.journal_mode == journal_mode
         assert values == {f"p{n} {i}" for n in range(4) for i in range(60)}
         assert not list(folder.glob("*.corrupt-*"))
 
@@ -330,7 +340,7 @@ while True:
 
 
 @pytest.mark.slow
-def test_sigkill_loses_no_returned_save(tmp_path: Path):
+def test_sigkill_loses_no_returned_save(tmp_path: Path, journal_mode: str):
     """A kernel killed right after save() returned loses nothing: every printed revision is on disk."""
     rng = random.Random(20250301)
     folder = tmp_path / "answers"
@@ -350,6 +360,8 @@ def test_sigkill_loses_no_returned_save(tmp_path: Path):
         with AnswerStore.open(folder, case_id="samskabelse") as store:
             on_disk = {r.revision for r in store.revisions()}
             assert store.recovered_from is None
+            assert store.journal_mode == journal_mode
+        assert journal_mode == "wal" or not Path(f"{store.path}-wal").exists()
         assert set(printed) <= on_disk, f"round {rounds}: lost {sorted(set(printed) - on_disk)}"
         total += len(printed)
         rounds += 1
@@ -374,6 +386,7 @@ def test_store_used_in_a_forked_child(store: AnswerStore):
     assert [r.value for r in store.history("etik-1")] == ["før", "barn", "efter"]
 
 
+@pytest.mark.usefixtures("journal_mode")
 class TestDamagedFile:
     """A damaged store is moved aside unchanged, a fresh store starts, and the store says so."""
 
@@ -386,7 +399,9 @@ class TestDamagedFile:
         return data[: len(data) // 2]
 
     @pytest.mark.parametrize("kind", ["truncated", "random", "text"])
-    def test_damaged_file_is_moved_aside(self, tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture):
+    def test_damaged_file_is_moved_aside(
+        self, tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture, journal_mode: str
+    ):
         damaged = {
             "truncated": lambda: self._truncated(tmp_path),
             "random": lambda: random.Random(7).randbytes(6000),
@@ -396,7 +411,8 @@ class TestDamagedFile:
         folder.mkdir()
         file = folder / "samskabelse.sqlite"
         file.write_bytes(damaged)
-        (folder / "samskabelse.sqlite-wal").write_bytes(b"wal bytes")
+        companion = "-wal" if journal_mode == "wal" else "-journal"
+        Path(f"{file}{companion}").write_bytes(b"companion bytes")
 
         with caplog.at_level(logging.WARNING, logger="casekit.answers"):
             store = AnswerStore.open(folder, case_id="samskabelse")
@@ -405,7 +421,8 @@ class TestDamagedFile:
             assert moved is not None and moved.parent == folder
             assert re.fullmatch(r"samskabelse\.corrupt-\d{8}T\d{6}Z\.sqlite", moved.name)
             assert moved.read_bytes() == damaged
-            assert Path(f"{moved}-wal").read_bytes() == b"wal bytes"
+            assert Path(f"{moved}{companion}").read_bytes() == b"companion bytes"
+            assert store.journal_mode == journal_mode
             store.save("organisering-1", "ny start")
             assert store.get("organisering-1") == "ny start"
             assert "beskadiget" in (store.recovery_message() or "")
@@ -651,6 +668,7 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+@pytest.mark.usefixtures("journal_mode")
 class TestDeletedStore:
     """A store file deleted while a notebook runs is put back on the next save; nothing is lost."""
 
@@ -886,6 +904,7 @@ def _read_only_folder(folder: Path):
 _ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+@pytest.mark.usefixtures("journal_mode")
 class TestReadOnly:
     """read_only=True never creates, moves or changes anything, even where it cannot write."""
 
@@ -1042,6 +1061,7 @@ def _locked(path: Path, seconds: float):
         thread.join()
 
 
+@pytest.mark.usefixtures("journal_mode")
 class TestBusy:
     """Another process's long write lock never freezes the kernel: saves wait at most ``wait`` seconds."""
 
@@ -1154,3 +1174,228 @@ def test_new_errors_are_public():
     assert issubclass(casekit.AnswerStoreBusyError, AnswerStoreError)
     assert issubclass(casekit.AnswerTooBigError, AnswerStoreError)
     assert {"AnswerStoreBusyError", "AnswerTooBigError"} <= set(casekit.__all__)
+
+
+# -- network and FUSE folders: a rollback journal instead of WAL ---------------------------------------------
+_MOUNTS = r"""22 27 0:21 / /proc rw,relatime - proc proc rw
+27 1 0:50 / / rw,relatime - overlay overlay rw,lowerdir=/var/lib/l1,upperdir=/var/lib/u,workdir=/var/lib/w
+40 27 0:60 / /home rw,relatime shared:5 - autofs auto.home rw,fd=7
+41 40 0:61 /export/home /home rw,relatime shared:6 - nfs4 srv:/export/home rw,vers=4.2,sec=sys
+42 41 8:1 / /home/kim/scratch rw,relatime - ext4 /dev/sda1 rw
+43 27 0:62 / /mnt/my\040drive rw,nosuid,nodev master:3 - fuse.sshfs kim@host:/data rw,user_id=1000
+44 27 0:63 / /srv/data rw - cifs //nas/data rw,vers=3.0
+broken line without a separator
+"""
+
+
+class TestNetworkFolder:
+    """On NFS, SMB or FUSE the store keeps a rollback journal instead of WAL, with the same guarantees."""
+
+    def test_mountinfo_parser(self):
+        """Mount points are unescaped (\\040: a space) and paired with their fstype; bad lines are skipped."""
+        from casekit import answers
+
+        mounts = answers._parse_mountinfo(_MOUNTS)
+        assert ("/mnt/my drive", "fuse.sshfs") in mounts
+        assert mounts[:2] == [("/proc", "proc"), ("/", "overlay")]
+        assert ("/home", "autofs") in mounts and ("/home", "nfs4") in mounts and len(mounts) == 7
+
+    @pytest.mark.parametrize(
+        ("path", "expected"),
+        [
+            ("/home/kim/answers", "nfs4"),  # the nfs4 mount on top of the autofs one wins
+            ("/home/kim/scratch/answers", None),  # a local disk under an nfs parent
+            ("/mnt/my drive/case", "fuse.sshfs"),
+            ("/srv/data", "cifs"),
+            ("/srv/database", None),  # a prefix of the name is not a parent folder
+            ("/tmp/answers", None),  # the overlay root
+        ],
+    )
+    def test_network_filesystem_on_sample_mountinfo(self, path: str, expected: str | None):
+        """The longest mount point that is a parent of the folder decides; only network/FUSE types count."""
+        from casekit.answers import network_filesystem
+
+        assert network_filesystem(path, mountinfo=_MOUNTS) == expected
+
+    def test_without_proc_the_folder_is_local(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        """Where /proc/self/mountinfo cannot be read (macOS, Windows), the folder counts as local."""
+        from casekit import answers
+
+        monkeypatch.setattr(answers, "_MOUNTINFO", str(tmp_path / "no-such-file"))
+        assert answers.network_filesystem(tmp_path) is None
+
+    def test_detected_network_folder_gets_a_rollback_journal(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """A folder the mountinfo says is on nfs4 gets journal_mode=delete, and saves leave no -wal."""
+        from casekit import answers
+
+        folder = tmp_path / "answers"
+        folder.mkdir()
+        mountinfo = tmp_path / "mountinfo"
+        mountinfo.write_text(
+            "27 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+            f"41 27 0:61 / {str(folder).replace(' ', chr(92) + '040')} rw - nfs4 srv:/home rw\n"
+        )
+        monkeypatch.delenv("CASEKIT_JOURNAL", raising=False)
+        monkeypatch.setattr(answers, "_MOUNTINFO", str(mountinfo))
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.journal_mode == "delete"
+            for n in range(10):
+                store.save(f"etik-{n % 3}", f"svar {n}")
+            assert not Path(f"{store.path}-wal").exists() and not Path(f"{store.path}-shm").exists()
+            conn = sqlite3.connect(store.path)
+            try:
+                assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+                assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # a new connection: FULL
+            finally:
+                conn.close()
+            with store._connection() as own:
+                assert own.execute("PRAGMA synchronous").fetchone() == (3,)  # the store's: EXTRA
+        assert _files(folder) == ["samskabelse.sqlite"]
+        with AnswerStore.open(folder, case_id="samskabelse", read_only=True) as ro:
+            assert ro.count() == 10 and ro.journal_mode == "delete"
+
+    @pytest.mark.parametrize(
+        ("env", "network", "expected"),
+        [
+            ("wal", "nfs4", "wal"),
+            ("delete", None, "delete"),
+            ("DELETE ", None, "delete"),
+            ("auto", "fuse.sshfs", "delete"),
+            ("auto", None, "wal"),
+            ("", "cifs", "delete"),
+            ("bogus", None, "wal"),
+        ],
+    )
+    def test_casekit_journal_overrides_the_detection(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: str, network: str | None, expected: str
+    ):
+        """CASEKIT_JOURNAL=wal or delete wins over the detection; auto, empty or unknown values detect."""
+        from casekit import answers
+
+        monkeypatch.setenv("CASEKIT_JOURNAL", env)
+        monkeypatch.setattr(answers, "network_filesystem", lambda path, mountinfo=None: network)
+        with AnswerStore.open(tmp_path, case_id="samskabelse") as store:
+            store.save("etik-1", "x")
+            assert store.journal_mode == expected
+        assert Path(f"{store.path}-wal").exists() is False  # closed: WAL leaves none behind either
+
+    def test_wal_store_is_switched_when_free_and_keeps_every_answer(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ):
+        """A WAL store opened where a rollback journal is wanted stays WAL while another notebook has it
+        open (logged, the open does not fail), and is switched, every answer kept, once it is free."""
+        folder = tmp_path / "answers"
+        monkeypatch.setenv("CASEKIT_JOURNAL", "wal")
+        first = AnswerStore.open(folder, case_id="samskabelse")
+        for n in range(20):
+            first.save(f"k{n % 4}", f"svar {n}")
+        monkeypatch.setenv("CASEKIT_JOURNAL", "delete")
+        with caplog.at_level(logging.WARNING, logger="casekit.answers"):
+            second = AnswerStore.open(folder, case_id="samskabelse")
+        with second:
+            assert second.journal_mode == "wal"
+            second.save("k9", "fra den anden")
+        assert any("kept its wal journal" in r.getMessage() for r in caplog.records)
+        first.save("k0", "sidst")
+        expected = first.as_dict()
+        first.close()
+        with AnswerStore.open(folder, case_id="samskabelse") as switched:
+            assert switched.journal_mode == "delete"
+            assert switched.count() == 22 and switched.as_dict() == expected
+        assert _files(folder) == ["samskabelse.sqlite"]
+        monkeypatch.setenv("CASEKIT_JOURNAL", "wal")  # and back again on a local disk
+        with AnswerStore.open(folder, case_id="samskabelse") as back:
+            assert back.journal_mode == "wal" and back.count() == 22
+
+    def test_answers_only_in_the_wal_survive_the_switch(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ):
+        """A WAL store whose last answers are only in its -wal keeps them when switched to DELETE."""
+        import shutil
+
+        source = tmp_path / "source" / "samskabelse.sqlite"
+        with AnswerStore.open(source, case_id="samskabelse") as store:
+            store.save("etik-0", "i hovedfilen")
+            raw = sqlite3.connect(source, isolation_level=None)
+            raw.execute("PRAGMA wal_autocheckpoint = 0")
+            for n in range(5):
+                raw.execute(
+                    "INSERT INTO revisions (key, value, saved_at, case_version, lang, source)"
+                    " VALUES (?, ?, ?, '1', 'da', 'local')",
+                    (f"etik-{n + 1}", json.dumps(f"kun i -wal {n}"), f"2025-03-01T09:0{n}:00.000000+00:00"),
+                )
+            target = tmp_path / "answers"
+            target.mkdir()
+            for extra in ("", "-wal"):  # as a copy taken while the notebook ran
+                shutil.copyfile(f"{source}{extra}", target / f"samskabelse.sqlite{extra}")
+            raw.close()
+        assert (target / "samskabelse.sqlite-wal").stat().st_size > 0
+        monkeypatch.setenv("CASEKIT_JOURNAL", "delete")
+        with AnswerStore.open(target, case_id="samskabelse") as switched:
+            assert switched.journal_mode == "delete" and switched.recovered_from is None
+            assert switched.count() == 6 and switched.get("etik-5") == "kun i -wal 4"
+        assert _files(target) == ["samskabelse.sqlite"]
+
+    @staticmethod
+    def _interrupted(tmp_path: Path) -> Path:
+        """A rollback-journal store copied with its hot -journal in the middle of a write (a kill)."""
+        import shutil
+
+        source = tmp_path / "source" / "samskabelse.sqlite"
+        with AnswerStore.open(source, case_id="samskabelse") as store:
+            for n in range(6):  # small: the revisions table is one page, which the write changes
+                store.save(f"k{n % 3}", f"svar {n}")
+        raw = sqlite3.connect(source, isolation_level=None)
+        raw.execute("PRAGMA cache_size = 1")  # spill the changed pages into the main file before COMMIT
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("PRAGMA user_version = 7")  # page 1 goes into the -journal too
+        for _ in range(200):
+            raw.execute(
+                "INSERT INTO revisions (key, value, saved_at, case_version, lang, source)"
+                " VALUES ('k9', ?, '2025-03-01T09:00:00.000000+00:00', '1', 'da', 'local')",
+                (json.dumps("y" * 400),),
+            )
+        folder = tmp_path / "answers"
+        folder.mkdir()
+        for extra in ("", "-journal"):
+            shutil.copyfile(f"{source}{extra}", folder / f"samskabelse.sqlite{extra}")
+        raw.execute("ROLLBACK")
+        raw.close()
+        return folder
+
+    def test_interrupted_write_is_rolled_back_on_open(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+        """A hot -journal is rolled back when the store opens: the answers saved before it are all there; a
+        read-only opening refuses it without changing anything."""
+        monkeypatch.setenv("CASEKIT_JOURNAL", "delete")
+        folder = self._interrupted(tmp_path)
+        before = _state(folder)
+        with pytest.raises(AnswerStoreError, match="afbrudt"):
+            AnswerStore.open(folder, case_id="samskabelse", read_only=True)
+        assert _state(folder) == before
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.recovered_from is None and store.count() == 6 and store.keys() == ["k0", "k1", "k2"]
+        assert _files(folder) == ["samskabelse.sqlite"]
+
+    @pytest.mark.parametrize("main", ["empty", "missing"])
+    def test_journal_without_main_file_is_kept_and_read(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main: str
+    ):
+        """A -journal beside an empty or missing main file is moved aside as found, and what it holds
+        starts the new store."""
+        monkeypatch.setenv("CASEKIT_JOURNAL", "delete")
+        folder = self._interrupted(tmp_path)
+        file = folder / "samskabelse.sqlite"
+        journal = Path(f"{file}-journal").read_bytes()
+        if main == "empty":
+            file.write_bytes(b"")
+        else:
+            file.unlink()
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            moved = store.recovered_from
+            assert moved is not None and Path(f"{moved}-journal").read_bytes() == journal
+            assert store.recovered_count == 6 and store.count() == 6
+            assert _all_values(store) == {f"svar {n}" for n in range(6)}
+            assert "-journal" in (store.recovery_message() or "")
+            assert store.journal_mode == "delete"

@@ -141,3 +141,15 @@ def test_role_cards_and_class_report_in_english(case_en, tmp_path):
         classroom.share(store, folder, case=case_en)
     report = classroom.render_report(classroom.summarize(folder, case=case_en, lang="en"))
     assert '<html lang="en"' in report and "Studerende" not in report
+
+
+def test_english_notebooks_share_the_answer_folder(tmp_path, monkeypatch):
+    """A kernel in notebooks/en/ keeps its answers in notebooks/answers/, beside the Danish ones."""
+    from casekit.answers import default_answers_dir
+
+    monkeypatch.delenv("CASEKIT_ANSWERS", raising=False)
+    notebooks = tmp_path / "notebooks"
+    (notebooks / "en").mkdir(parents=True)
+    (notebooks / "00_start.ipynb").write_text("{}", encoding="utf-8")
+    assert default_answers_dir(notebooks / "en") == notebooks / "answers"
+    assert default_answers_dir(notebooks) == notebooks / "answers"
