@@ -48,6 +48,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format casekit tests benchmarks
 	$(BIN)/ruff check --fix casekit tests benchmarks
 
+# Each notebook is paired with text/<name>.py in its folder (jupytext.toml at the repository root says so).
 sync-notebooks: $(VENV)/.installed
 	$(BIN)/jupytext --sync notebooks/*.ipynb notebooks/instructor/*.ipynb notebooks/en/*.ipynb notebooks/en/instructor/*.ipynb
 

@@ -453,25 +453,56 @@ def stakeholder_map(case: Case, placements: Mapping[str, Mapping[str, int]]) -> 
     if not isinstance(placements, Mapping):
         raise ChartDataError(f"{func}: placements must be a mapping of actor id to power and interest")
     placed: dict[str, tuple[int, int]] = {}
+    own: list[Actor] = []
+    known = {a.id for a in case.actors}
     for actor_id, entry in placements.items():
-        _actor(case, actor_id, func)
         if not isinstance(entry, Mapping):
             raise ChartDataError(
                 f"{func}: the placement of {actor_id!r} must be a mapping with power and interest"
             )
-        extra = sorted(str(k) for k in entry if k not in ("power", "interest"))
+        fields: tuple[str, ...] = ("power", "interest")
+        if actor_id not in known and registry.is_own_stakeholder(actor_id) and "name" in entry:
+            own.append(_own_actor(actor_id, entry, func))
+            fields += ("name", "at_table")
+        else:
+            _actor(case, actor_id, func)
+        extra = sorted(str(k) for k in entry if k not in fields)
         if extra:
             raise ChartDataError(f"{func}: the placement of {actor_id!r} has unknown keys {extra}")
         power = _point(entry.get("power"), f"{func}: the power of {actor_id!r}")
         interest = _point(entry.get("interest"), f"{func}: the interest of {actor_id!r}")
         if power is not None and interest is not None:
             placed[actor_id] = (power, interest)
-    return _build(_draw_stakeholder_map, case, placed)
+    return _build(_draw_stakeholder_map, case, placed, tuple(own))
 
 
-def _draw_stakeholder_map(case: Case, placed: Mapping[str, tuple[int, int]]) -> Chart:
-    """The grid, the stacked names, the marker key and the not-placed note; the alt text and the table."""
-    lang, actors = case.lang, case.actors
+def _own_actor(key: str, entry: Mapping[str, Any], func: str) -> Actor:
+    """A stakeholder the learner added (``own-1``…) as an :class:`Actor` of the map, named as typed."""
+    name, at_table = entry.get("name"), entry.get("at_table", True)
+    if not isinstance(name, str) or not 0 < len(name.strip()) <= registry.OWN_NAME_MAX:
+        limit = registry.OWN_NAME_MAX
+        raise ChartDataError(f"{func}: the name of {key!r} must be text of 1 to {limit} characters")
+    if not isinstance(at_table, bool):
+        raise ChartDataError(f"{func}: at_table of {key!r} must be true or false, got {at_table!r}")
+    from casekit.case import Actor as CaseActor
+
+    return CaseActor(key, name.strip(), "group", "", "", (), False, None, None, at_table)
+
+
+def _draw_stakeholder_map(
+    case: Case, placed: Mapping[str, tuple[int, int]], own: tuple[Actor, ...] = ()
+) -> Chart:
+    """The grid, the stacked names, the marker key and the not-placed note; the alt text and the table.
+
+    ``own`` are the learner's own stakeholders: drawn like the others, marked as theirs in the alt text
+    and the table.
+    """
+    lang, actors = case.lang, (*case.actors, *own)
+    own_ids = {a.id for a in own}
+
+    def marked(actor: Actor) -> str:
+        return t("map.own.marker", lang, name=actor.name) if actor.id in own_ids else actor.name
+
     cells: dict[tuple[int, int], list[Actor]] = {}
     for actor in actors:
         if actor.id in placed:
@@ -534,7 +565,7 @@ def _draw_stakeholder_map(case: Case, placed: Mapping[str, tuple[int, int]]) -> 
         sketch.text(0.3, 0.15, _fig_text(note), va="bottom", gid="casekit-note")
     parts = [t("chart.stakeholder.alt", lang, placed=len(placed), total=len(actors))]
     for key in _QUADRANTS:
-        names = _join([a.name for a in actors if a.id in placed and _quadrant(*placed[a.id]) == key], lang)
+        names = _join([marked(a) for a in actors if a.id in placed and _quadrant(*placed[a.id]) == key], lang)
         if key in {_quadrant(*p) for p in placed.values()}:
             parts.append(
                 t(
@@ -544,19 +575,22 @@ def _draw_stakeholder_map(case: Case, placed: Mapping[str, tuple[int, int]]) -> 
                     names=names,
                 )
             )
-    absent = [a.name for a in actors if a.id in placed and not a.at_table]
+    absent = [marked(a) for a in actors if a.id in placed and not a.at_table]
     if absent:
         parts.append(t("chart.stakeholder.alt_absent", lang, names=_join(absent, lang)))
     if missing:
+        missing = [marked(a) for a in actors if a.id not in placed]
         parts.append(
             t("chart.stakeholder.alt_not_placed", lang, count=len(missing), names=_join(missing, lang))
         )
+    if own:
+        parts.append(t("map.own.alt", lang, names=_join([a.name for a in own], lang)))
     rows: list[tuple[object, ...]] = []
     for actor in actors:
         cell = placed.get(actor.id)
         quadrant = t(f"chart.quadrant.{_quadrant(*cell)}" if cell else "chart.not_placed", lang)
         yes_no = t("chart.yes" if actor.at_table else "chart.no", lang)
-        rows.append((actor.name, *(cell or (None, None)), quadrant, yes_no))
+        rows.append((marked(actor), *(cell or (None, None)), quadrant, yes_no))
     table = _frame(lang, ("name", "power", "interest", "quadrant", "at_table"), rows, ints=(1, 2))
     return Chart(sketch.figure, title, " ".join(parts), table, lang)
 
@@ -1250,7 +1284,8 @@ def _draw_dilemmas(
 def export_figures(case: Case, answers: Mapping[str, Any]) -> list[ExportFigure]:
     """The charts for a learner's hand-in, from the answers that have data for them.
 
-    ``answers["stakeholder-map"]`` gives the power–interest grid, ``answers["goal-divergence"]`` the goal
+    ``answers["stakeholder-map"]`` gives the power–interest grid (with the learner's own stakeholders, by
+    the names they typed), ``answers["goal-divergence"]`` the goal
     chart, and the dilemma answers (``dilemma-1``…, each ``{"position", "left", "right", …}``) the
     dilemma chart. Values come from a learner's store and are cleaned with :func:`casekit.registry.clean`:
     what does not fit the case (a wrong type, an unknown actor, a value off the scale) is skipped, never
@@ -1308,7 +1343,11 @@ def _count_bubble(count: int, peak: int, largest: float) -> float:
 
 
 def stakeholder_spread(
-    case: Case, placements: Sequence[Mapping[str, Mapping[str, int]]], actor_id: str
+    case: Case,
+    placements: Sequence[Mapping[str, Mapping[str, Any]]],
+    actor_id: str | None = None,
+    *,
+    name: str | None = None,
 ) -> Chart:
     """Where a class placed one stakeholder on the power–interest grid: a count in each cell.
 
@@ -1321,9 +1360,13 @@ def stakeholder_spread(
     case : Case
         The case; its ``lang`` picks the language.
     placements : Sequence[Mapping[str, Mapping[str, int]]]
-        One stakeholder map per learner (actor id -> ``{"power", "interest"}``), no names.
-    actor_id : str
-        The stakeholder to show.
+        One stakeholder map per learner (actor id -> ``{"power", "interest"}``; a learner's own
+        stakeholder ``own-1``… -> ``{"name", "at_table", "power", "interest"}``), no learners' names.
+    actor_id : str, optional
+        The case's stakeholder to show.
+    name : str, optional
+        Instead of ``actor_id``: the learners' own stakeholder of this name (trimmed, any case), shown
+        under the name as given here.
 
     Returns
     -------
@@ -1334,10 +1377,18 @@ def stakeholder_spread(
     ------
     ChartDataError
         (a ValueError) For an unknown actor id (the one asked for or one in an answer), a value outside
-        1–5, or an answer that is not a mapping of placements.
+        1–5, an answer that is not a mapping of placements, or neither or both of ``actor_id`` and
+        ``name``.
     """
     func = "stakeholder_spread"
-    actor = _actor(case, actor_id, func)
+    if (actor_id is None) == (name is None):
+        raise ChartDataError(f"{func}: give either actor_id or name")
+    known = {a.id for a in case.actors}
+    if name is not None:
+        actor = _own_actor("own-1", {"name": name}, func)
+        wanted = actor.name.casefold()
+    else:
+        actor = _actor(case, actor_id, func)
     if isinstance(placements, Mapping) or not isinstance(placements, Sequence):
         raise ChartDataError(f"{func}: placements must be a sequence of mappings, one per answer")
     cells: Counter[tuple[int, int]] = Counter()
@@ -1345,12 +1396,17 @@ def stakeholder_spread(
         if not isinstance(one, Mapping):
             raise ChartDataError(f"{func} (answer {i}): an answer must be a mapping of actor id to placement")
         for other, entry in one.items():
-            _actor(case, other, f"{func} (answer {i})")
             if not isinstance(entry, Mapping):
                 raise ChartDataError(f"{func} (answer {i}): the placement of {other!r} must be a mapping")
+            own = other not in known and registry.is_own_stakeholder(other) and "name" in entry
+            if own:
+                typed = _own_actor(other, entry, f"{func} (answer {i})").name.casefold()
+            else:
+                _actor(case, other, f"{func} (answer {i})")
             power = _point(entry.get("power"), f"{func} (answer {i}): the power of {other!r}")
             interest = _point(entry.get("interest"), f"{func} (answer {i}): the interest of {other!r}")
-            if other == actor.id and power is not None and interest is not None:
+            match = (own and typed == wanted) if name is not None else (not own and other == actor.id)
+            if match and power is not None and interest is not None:
                 cells[power, interest] += 1
     return _build(_draw_stakeholder_spread, case, actor, cells, len(placements))
 

@@ -246,7 +246,7 @@ def _shared_part(key: str, shape: str, value: Any, ticked: bool) -> Any:
             )
         return out if out["position"] is not None or len(out) > 1 else None
     if shape == "stakeholder-placements":
-        placed = {k: v for k, v in value.items() if any(p is not None for p in v.values())}
+        placed = {k: v for k, v in value.items() if any(v.get(p) is not None for p in ("power", "interest"))}
         return placed or None
     return value or None  # goal placements and the participation plan: choices only
 
@@ -483,8 +483,11 @@ class ClassSummary:
     files : int
         How many files were summarized (after dropping older duplicates).
     stakeholders, goals, dilemmas, decisions, participation, answered, texts : pandas.DataFrame
-        Columns ``learner, round`` and then ``actor, power, interest`` / ``actor, position`` /
-        ``dilemma, position`` / ``choice`` / ``actor, level`` / ``key, answered`` / ``key, text``.
+        Columns ``learner, round`` and then ``actor, name, own, power, interest`` / ``actor, position`` /
+        ``dilemma, position`` / ``choice`` / ``actor, level`` / ``key, answered`` / ``key, text``. In
+        ``stakeholders``, a stakeholder a learner added (``own`` true) has the ``actor`` ``own:`` + its name
+        trimmed and case-folded, so that learners who typed the same name are grouped, and the ``name`` the
+        first of them typed; a case actor has its id and the case's name.
     skipped : list[Skipped]
         The files not summarized, each with its reason.
     """
@@ -945,7 +948,7 @@ def _answered(key: str, value: Any, case: Case) -> bool:
     if shape == "text":
         return _has_text(value)
     if shape == "stakeholder-placements":
-        return any(None not in p.values() and len(p) == 2 for p in value.values())
+        return any(p.get("power") is not None and p.get("interest") is not None for p in value.values())
     if shape == "decision":
         return value.get("choice") is not None or _has_text(value.get("justification"))
     if shape == "dilemma":
@@ -1105,11 +1108,16 @@ def _build_summary(
     text_shape = {k for k in keys if (s := registry.spec(k, case)) is not None and s.shape == "text"}
     rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in ("st", "go", "di", "de", "pa", "an", "tx")}
     poles = case.activity("dilemmas")
+    actor_names = {actor.id: actor.name for actor in case.actors}
     for e in entries:
         who, rnd, a = label[e.identity], e.round, e.answers
         for actor, place in (a.get(registry.STAKEHOLDER_MAP) or {}).items():
             if place.get("power") is not None and place.get("interest") is not None:
-                rows["st"].append((who, rnd, actor, place["power"], place["interest"]))
+                if registry.is_own_stakeholder(actor) and "name" in place:  # the learner's own: by name
+                    typed = str(place["name"]).strip()
+                    rows["st"].append((who, rnd, _OWN_GROUP + typed.casefold(), typed, True, *_axes(place)))
+                else:
+                    rows["st"].append((who, rnd, actor, actor_names.get(actor, actor), False, *_axes(place)))
         for actor, position in (a.get(registry.GOAL_DIVERGENCE) or {}).items():
             rows["go"].append((who, rnd, actor, position))
         for key in registry.DILEMMAS:
@@ -1138,6 +1146,11 @@ def _build_summary(
             if key in text_shape and key in a:
                 rows["tx"].append((who, rnd, key, a[key]))
 
+    first_typed: dict[str, str] = {}  # an own stakeholder is shown as the first learner typed it
+    for row in rows["st"]:
+        first_typed.setdefault(row[2], row[3])
+    rows["st"] = [(*row[:3], first_typed[row[2]], *row[4:]) for row in rows["st"]]
+
     def frame(name: str, columns: Sequence[str], ints: Sequence[str] = ()) -> pd.DataFrame:
         data = pd.DataFrame.from_records(rows[name], columns=list(columns))
         for col in ints:
@@ -1154,7 +1167,9 @@ def _build_summary(
         rounds=round_ids,
         round_names=round_names,
         files=len(entries),
-        stakeholders=frame("st", ("learner", "round", "actor", "power", "interest"), ("power", "interest")),
+        stakeholders=frame(
+            "st", ("learner", "round", "actor", "name", "own", "power", "interest"), ("power", "interest")
+        ).astype({"own": bool}),
         goals=frame("go", ("learner", "round", "actor", "position"), ("position",)),
         dilemmas=frame("di", ("learner", "round", "dilemma", "position"), ("position",)),
         decisions=frame("de", ("learner", "round", "choice")),
@@ -1163,6 +1178,16 @@ def _build_summary(
         texts=frame("tx", ("learner", "round", "key", "text")),
         skipped=skipped,
     )
+
+
+_OWN_GROUP = "own:"
+"""The ``actor`` of a learner's own stakeholder in the summary: ``own:`` and the name trimmed, case-folded."""
+OWN_SPREAD_MIN = 2
+"""The report shows the spread of a stakeholder the learners added if at least this many placed it."""
+
+
+def _axes(place: Mapping[str, Any]) -> tuple[Any, Any]:
+    return place["power"], place["interest"]
 
 
 # -- the report ----------------------------------------------------------------------------------------------
@@ -1236,20 +1261,30 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
 
     case, lang = summary.case, summary.lang
     latest_st = _latest_per_learner(summary.stakeholders, summary)
-    per_actor: dict[str, dict[str, dict[str, int]]] = {}
-    for who, actor, power, interest in latest_st[["learner", "actor", "power", "interest"]].itertuples(
-        index=False, name=None
-    ):
-        per_actor.setdefault(actor, {})[who] = {"power": int(power), "interest": int(interest)}
+    per_actor: dict[str, dict[str, dict[str, Any]]] = {}
+    own_names: dict[str, str] = {}
+    columns = ["learner", "actor", "name", "own", "power", "interest"]
+    for who, actor, name, own, power, interest in latest_st[columns].itertuples(index=False, name=None):
+        place: dict[str, Any] = {"power": int(power), "interest": int(interest)}
+        if own:  # as a learner's own stakeholder, under the name the class summary shows
+            own_names[actor] = name
+            place.update(name=name, at_table=True)
+        per_actor.setdefault(actor, {})[who] = place
     mappers = list(dict.fromkeys(latest_st["learner"]))  # the learners who placed anyone
+
+    def answers_for(key: str) -> list[dict[str, dict[str, Any]]]:
+        slot = registry.own_stakeholder_key(1) if key in own_names else key
+        return [{slot: per_actor[key][w]} if w in per_actor[key] else {} for w in mappers]
+
     stakeholder_charts = [
-        html(
-            charts.stakeholder_spread(
-                case, [{a.id: per_actor[a.id][w]} if w in per_actor[a.id] else {} for w in mappers], a.id
-            )
-        )
+        html(charts.stakeholder_spread(case, answers_for(a.id), a.id))
         for a in case.actors
         if a.id in per_actor
+    ]
+    named_by_several = [k for k in own_names if len(per_actor[k]) >= OWN_SPREAD_MIN]
+    named_by_several.sort(key=lambda k: (-len(per_actor[k]), k))
+    stakeholder_charts += [
+        html(charts.stakeholder_spread(case, answers_for(k), name=own_names[k])) for k in named_by_several
     ]
     goal_charts = []
     for rnd in summary.rounds:

@@ -227,18 +227,27 @@ class _Values:
     def table(self, value: Mapping[str, Any], level: int = 0) -> dict[str, Any]:
         order = {actor: n for n, actor in enumerate(self.actor_names)}
         keys = sorted(value, key=lambda k: order.get(k, len(order)))
-        is_actors = bool(value) and all(k in self.actor_names for k in value)
+        own = {k: _own_name(k, v) for k, v in value.items() if k not in self.actor_names and _own_name(k, v)}
+        is_actors = bool(value) and all(k in self.actor_names or k in own for k in value)
         first = t("export.table.actor" if is_actors else "export.table.item", self.lang)
         if _is_grid(value):
             columns: list[str] = []
-            for row in value.values():
-                columns.extend(c for c in row if c not in columns)
+            for k, row in value.items():
+                columns.extend(c for c in row if c not in columns and not (k in own and c == "name"))
             rows = [(k, [self.cell(value[k].get(c), level) for c in columns]) for k in keys]
-            headers = [field_label(c, self.lang) for c in columns]
+            headers = [
+                t(_OWN_COLUMNS[c], self.lang) if own and c in _OWN_COLUMNS else field_label(c, self.lang)
+                for c in columns
+            ]
         else:
             rows = [(k, [self.cell(value[k], level)]) for k in keys]
             headers = [t("export.table.value", self.lang)]
-        labels = [self.actor_names.get(k) or field_label(k, self.lang) for k, _cells in rows]
+        labels = [
+            t("map.own.marker", self.lang, name=own[k])
+            if k in own
+            else self.actor_names.get(k) or field_label(k, self.lang)
+            for k, _cells in rows
+        ]
         return {
             "kind": "table",
             "headers": [first, *headers],
@@ -249,6 +258,14 @@ class _Values:
 
 
 _MAX_NESTING = 4
+_OWN_COLUMNS = {"at_table": "map.col.at_table"}  # the learner's own stakeholders' extra column
+
+
+def _own_name(key: str, value: Any) -> str:
+    """The typed name of a learner's own stakeholder on the map (``own-1``…), else ``""``."""
+    if registry.is_own_stakeholder(key) and isinstance(value, Mapping) and isinstance(value.get("name"), str):
+        return str(value["name"]).strip()
+    return ""
 
 
 def _json_text(value: Any) -> str:

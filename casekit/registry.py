@@ -35,6 +35,8 @@ __all__ = [
     "EXPORT_SCHEMA",
     "GOAL_DIVERGENCE",
     "LEVELS",
+    "OWN_NAME_MAX",
+    "OWN_STAKEHOLDERS_MAX",
     "PARTICIPATION_PLAN",
     "PROPOSAL_TEXTS",
     "QUESTIONS",
@@ -49,7 +51,9 @@ __all__ = [
     "document_problem",
     "export_schema",
     "fits",
+    "is_own_stakeholder",
     "kind_of",
+    "own_stakeholder_key",
     "problems",
     "spec",
 ]
@@ -320,13 +324,53 @@ def clean(key: str, value: Any, case: Case) -> Any:
     return value if fits(key, value, case) else None
 
 
-def _clean_stakeholders(value: Any, case: Case, actors: set[str]) -> dict[str, dict[str, int | None]] | None:
+OWN_NAME_MAX = 80
+"""The longest name (in characters, after trimming) of a stakeholder the learner adds to the map."""
+OWN_STAKEHOLDERS_MAX = 99
+"""How many stakeholders of their own a learner can add: keys ``own-1`` … ``own-99``."""
+_OWN_PREFIX = "own-"
+
+
+def own_stakeholder_key(n: int) -> str:
+    """The stakeholder-map key of the learner's ``n``-th own stakeholder: ``own-1``, ``own-2``…"""
+    return f"{_OWN_PREFIX}{n}"
+
+
+def is_own_stakeholder(key: object) -> bool:
+    """Whether a stakeholder-map key is one of the learner's own stakeholders (``own-1`` … ``own-99``)."""
+    if not isinstance(key, str) or not key.startswith(_OWN_PREFIX):
+        return False
+    number = key.removeprefix(_OWN_PREFIX)
+    return number.isascii() and number.isdigit() and not number.startswith("0") and len(number) <= 2
+
+
+def _own_name(value: Any) -> str | None:
+    """An own stakeholder's name trimmed, if it is one a learner could have typed (1–80 characters)."""
+    if not isinstance(value, str):
+        return None
+    name = value.strip()
+    return name if 0 < len(name) <= OWN_NAME_MAX else None
+
+
+def _clean_stakeholders(value: Any, case: Case, actors: set[str]) -> dict[str, dict[str, Any]] | None:
+    """Case actors' placements ``{power, interest}``; own stakeholders' also ``{name, at_table}``.
+
+    A case actor's id always means the actor (an ``own-`` key that a case uses as an actor id is the
+    actor's), so the learner's own stakeholders never take a case actor's place.
+    """
     if not isinstance(value, Mapping):
         return None
-    result = {}
+    result: dict[str, dict[str, Any]] = {}
     for actor_id, place in value.items():
-        if actor_id in actors and isinstance(place, Mapping):
-            result[actor_id] = {axis: _scale(place.get(axis)) for axis in ("power", "interest")}
+        if not isinstance(place, Mapping):
+            continue
+        axes = {axis: _scale(place.get(axis)) for axis in ("power", "interest")}
+        if actor_id in actors:
+            result[actor_id] = axes
+        elif is_own_stakeholder(actor_id) and (name := _own_name(place.get("name"))) is not None:
+            at_table = place.get("at_table")
+            result[actor_id] = {"name": name, "at_table": at_table if isinstance(at_table, bool) else True}
+            result[actor_id].update(axes)
     return result
 
 

@@ -43,7 +43,10 @@ __all__ = [
     "dilemma",
     "goal_divergence",
     "handin",
+    "journey",
     "language",
+    "navigation",
+    "progress",
     "projection",
     "proposal",
     "questions",
@@ -179,6 +182,13 @@ class _Saver:
             self._restores_seen = store.restored
             message += " " + (store.restore_message(self.lang) or "")
         self.status.value = _status_html(message)
+        # A browser copy of the answers (casekit._mirror), where a notebook shows one, refreshes, debounced on
+        # its own timer. Not imported here: without a copy shown, a save never pays for anywidget's import.
+        import sys
+
+        mirror = sys.modules.get("casekit._mirror")
+        if mirror is not None and store is not None:
+            mirror.saved(store)
 
 
 _QUEUES: weakref.WeakKeyDictionary[AnswerStore, SaveQueue] = weakref.WeakKeyDictionary()
@@ -422,69 +432,212 @@ def _map_groups(case: Case) -> list[tuple[str, list[Actor]]]:
     return [(key, actors) for key, actors in groups if actors]
 
 
-def _placements(saved: Any, case: Case) -> dict[str, dict[str, int | None]]:
+def _placements(saved: Any, case: Case) -> dict[str, dict[str, Any]]:
     """Saved placements (already cut to what fits the case by :meth:`_Saver.restore`)."""
     return dict(saved) if isinstance(saved, Mapping) else {}
 
 
-def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
-    """Place every stakeholder on a power × interest grid; the chart redraws on each change.
+# The map's chart stays in view beside the controls on a wide screen (sticky, no taller than the window);
+# on a narrow one it comes first, above them. ipywidgets' Layout has no `position`, hence this style; the
+# boxes around the chart must not clip it (a widget box scrolls its overflow, which would stop `sticky`).
+_MAP_STYLE = """<style>
+.jp-OutputArea-output:has(.casekit-map-body), .casekit-map, .casekit-map-box, .casekit-map-body {
+  overflow: visible !important;
+}
+@media (min-width: 62em) {
+  .casekit-map-chart { position: sticky; top: 0; z-index: 1; max-height: 100vh; overflow-y: auto;
+    background: #fff; }
+}
+</style>"""
 
-    Saved under ``stakeholder-map`` as ``{actor id: {"power": 1–5, "interest": 1–5}}``.
+
+def _map_section(title: str, rows: list[W.Widget]) -> W.Widget:
+    """One group of the map's stakeholders under its heading (open, one row per stakeholder)."""
+    return W.VBox([_heading(title, 3), *rows], layout=W.Layout(width="100%"))
+
+
+def _map_row(
+    case: Case, key: str, name: str, note: str, place: Mapping[str, Any], extra: Iterable[W.Widget] = ()
+) -> tuple[W.HBox, W.Dropdown, W.Dropdown]:
+    """A stakeholder's row: its bold name, then "Magt" and "Interesse" side by side."""
+    lang, labels = case.lang, _scale_labels(case.lang)
+    power = _scale_dropdown(t("widgets.map.power", lang), labels, place.get("power"), lang)
+    interest = _scale_dropdown(t("widgets.map.interest", lang), labels, place.get("interest"), lang)
+    label = W.HTML(_piece("actor_name", name=name, role=note), layout=W.Layout(width="14em"))
+    return W.HBox([label, power, interest, *extra], layout=W.Layout(flex_flow="row wrap")), power, interest
+
+
+def _own_name_problem(typed: str, taken: Iterable[str], count: int, lang: str) -> str | None:
+    """Why a learner's own stakeholder cannot be added under ``typed`` (trimmed), or ``None``."""
+    if not typed:
+        return t("map.own.empty", lang)
+    if len(typed) > registry.OWN_NAME_MAX:
+        return t("map.own.too_long", lang, length=len(typed), limit=registry.OWN_NAME_MAX)
+    if typed.casefold() in {name.casefold() for name in taken}:
+        return t("map.own.duplicate", lang, name=typed)
+    if count >= registry.OWN_STAKEHOLDERS_MAX:
+        return t("map.own.too_many", lang, limit=registry.OWN_STAKEHOLDERS_MAX)
+    return None
+
+
+def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
+    """Place the stakeholders on a power × interest grid; the chart redraws on each change.
+
+    A learner leaves out those they find irrelevant (not placing them is enough) and can add stakeholders
+    the case does not name. Saved under ``stakeholder-map`` as ``{actor id: {"power": 1–5, "interest":
+    1–5}}``, the learner's own as ``own-1``, ``own-2``… with also ``"name"`` (as typed, trimmed) and
+    ``"at_table"`` (see :mod:`casekit.registry`).
     """
     from casekit import charts
 
     lang = case.lang
     saver = _Saver(store, case)
     saved = _placements(saver.restore(MAP_KEY), case)
-    labels = _scale_labels(lang)
     inputs: dict[str, W.Widget] = {}
-    rows: list[W.Widget] = []
+    sections: list[W.Widget] = []
     for group_key, actors in _map_groups(case):
-        rows.append(_heading(t(group_key, lang), 3))
+        rows: list[W.Widget] = []
         for actor in actors:
-            place = saved.get(actor.id, {})
-            power = _scale_dropdown(t("widgets.map.power", lang), labels, place.get("power"), lang)
-            interest = _scale_dropdown(t("widgets.map.interest", lang), labels, place.get("interest"), lang)
+            row, power, interest = _map_row(case, actor.id, actor.name, actor.role, saved.get(actor.id, {}))
             inputs[f"{actor.id}.power"], inputs[f"{actor.id}.interest"] = power, interest
-            name = W.HTML(
-                _piece("actor_name", name=actor.name, role=actor.role), layout=W.Layout(width="14em")
-            )
-            rows.append(W.HBox([name, power, interest], layout=W.Layout(flex_flow="row wrap")))
+            rows.append(row)
+        sections.append(_map_section(t(group_key, lang), rows))
 
-    def current() -> dict[str, dict[str, int | None]]:
-        value = {}
+    # The learner's own stakeholders: key -> name and at_table; their controls are in ``inputs`` too.
+    actor_ids = {a.id for a in case.actors}
+    own: dict[str, dict[str, Any]] = {
+        k: {"name": v["name"], "at_table": v["at_table"]} for k, v in saved.items() if k not in actor_ids
+    }
+    own_rows = W.VBox(layout=W.Layout(width="100%"))
+    message = W.HTML()
+
+    def current() -> dict[str, dict[str, Any]]:
+        value: dict[str, dict[str, Any]] = {}
         for actor in case.actors:
             p, i = inputs[f"{actor.id}.power"].value, inputs[f"{actor.id}.interest"].value
             if p or i:
                 value[actor.id] = {"power": p or None, "interest": i or None}
+        for key, entry in own.items():  # kept even when not placed: the learner named them
+            p, i = inputs[f"{key}.power"].value, inputs[f"{key}.interest"].value
+            value[key] = {**entry, "power": p or None, "interest": i or None}
         return value
 
-    def complete(value: Mapping[str, Mapping[str, int | None]]) -> dict[str, dict[str, int]]:
-        return {
-            k: {"power": v["power"], "interest": v["interest"]}
-            for k, v in value.items()
-            if v["power"] and v["interest"]
-        }
-
-    chart = W.HTML(charts.stakeholder_map(case, complete(saved)).to_html(), layout=_WIDE)
+    chart = W.HTML(charts.stakeholder_map(case, saved).to_html(), layout=_WIDE)
 
     @_guarded(lang, saver.status)
     def changed(_change: Any = None) -> None:
         value = current()
         saver.save(MAP_KEY, value)
-        chart.value = charts.stakeholder_map(case, complete(value)).to_html()
+        chart.value = charts.stakeholder_map(case, value).to_html()
 
-    for control in inputs.values():
-        control.observe(changed, names="value")
+    def own_row(key: str, place: Mapping[str, Any]) -> W.HBox:
+        entry = own[key]
+        remove = W.Button(
+            description=t("map.own.remove", lang, name=entry["name"]), layout=W.Layout(width="auto")
+        )
+        where = t("map.own.yes" if entry["at_table"] else "map.own.no", lang)
+        row, power, interest = _map_row(case, key, entry["name"], where, place, [remove])
+        inputs[f"{key}.power"], inputs[f"{key}.interest"], inputs[f"{key}.remove"] = power, interest, remove
+        power.observe(changed, names="value")
+        interest.observe(changed, names="value")
+        remove.on_click(lambda _button: removed(key))
+        return row
+
+    def show_own() -> None:
+        rows = [row for key, row in own_widgets.items() if key in own]
+        own_rows.children = rows or [W.HTML(_piece("hint", text=t("map.own.none", lang)))]
+
+    own_widgets = {key: own_row(key, saved[key]) for key in own}
+    show_own()
+
+    name_box = W.Text(
+        description=t("map.own.name", lang),
+        placeholder=t("map.own.placeholder", lang),
+        style={"description_width": "6em"},
+        layout=W.Layout(width="24em"),
+    )
+    at_table = W.Dropdown(
+        options=[(t("map.own.yes", lang), True), (t("map.own.no", lang), False)],
+        value=True,
+        description=t("map.own.at_table", lang),
+        style={"description_width": "7em"},
+    )
+    labels = _scale_labels(lang)
+    new_power = _scale_dropdown(t("widgets.map.power", lang), labels, None, lang)
+    new_interest = _scale_dropdown(t("widgets.map.interest", lang), labels, None, lang)
+    add = W.Button(description=t("map.own.add", lang), layout=W.Layout(width="auto"))
+    inputs.update(
+        {"own.name": name_box, "own.at_table": at_table, "own.power": new_power, "own.interest": new_interest}
+    )
+    inputs["own.add"] = add
+
+    @_guarded(lang, saver.status)
+    def added(_button: Any = None) -> None:
+        typed = name_box.value.strip()
+        taken = [e["name"] for e in own.values()] + [a.name for a in case.actors]
+        problem = _own_name_problem(typed, taken, len(own), lang)
+        free = (registry.own_stakeholder_key(n) for n in range(1, registry.OWN_STAKEHOLDERS_MAX + 1))
+        key = next((k for k in free if k not in own and k not in actor_ids), None)
+        if problem is None and key is None:
+            problem = t("map.own.too_many", lang, limit=registry.OWN_STAKEHOLDERS_MAX)
+        if problem is not None or key is None:
+            message.value = _status_html(problem or "", error=True)
+            return
+        own[key] = {"name": typed, "at_table": bool(at_table.value)}
+        place = {"power": new_power.value or None, "interest": new_interest.value or None}
+        own_widgets[key] = own_row(key, place)
+        show_own()
+        name_box.value, new_power.value, new_interest.value = "", UNSET, UNSET
+        message.value = _status_html(t("map.own.added", lang, name=typed))
+        changed()
+
+    @_guarded(lang, saver.status)
+    def removed(key: str) -> None:
+        entry = own.pop(key, None)
+        if entry is None:
+            return
+        own_widgets.pop(key, None)
+        for part in ("power", "interest", "remove"):
+            inputs.pop(f"{key}.{part}", None)
+        show_own()
+        message.value = _status_html(t("map.own.removed", lang, name=entry["name"]))
+        changed()
+
+    add.on_click(added)
+    for actor in case.actors:
+        for axis in ("power", "interest"):
+            inputs[f"{actor.id}.{axis}"].observe(changed, names="value")
     heading = _piece("heading", text=t("widgets.map.relations_heading", lang), level=3)
     relations = W.HTML(heading + charts.relations_diagram(case).to_html(), layout=_WIDE)
-    form = W.VBox(rows, layout=W.Layout(min_width="30em", flex="1 1 30em"))
+    chart_column = W.VBox([chart, saver.status], layout=W.Layout(flex="1 1 30em", min_width="20em"))
+    chart_column.add_class("casekit-map-chart")
+    form = W.VBox(sections, layout=W.Layout(flex="1 1 30em", min_width="20em"))
     body = W.HBox(
-        [form, W.VBox([chart, saver.status], layout=W.Layout(flex="1 1 30em"))],
+        [chart_column, form], layout=W.Layout(flex_flow="row wrap", width="100%", align_items="flex-start")
+    )
+    body.add_class("casekit-map-body")
+    hint = W.HTML(_piece("hint", text=t("map.hint", lang)), layout=_WIDE)
+    # The case's stakeholders, the hint and the chart in one box; the learner's own below it.
+    box = W.VBox([*_intro(case, MAP_KEY), hint, body], layout=_WIDE)
+    box.add_class("casekit-map-box")
+    add_form = W.HBox(
+        [name_box, at_table, new_power, new_interest, add],
         layout=W.Layout(flex_flow="row wrap", width="100%"),
     )
-    return Activity(MAP_KEY, [*_intro(case, MAP_KEY), body, relations], inputs, saver.status, chart)
+    own_section = W.VBox(
+        [
+            _heading(t("map.own.heading", lang), 3),
+            _paragraph(t("map.own.intro", lang)),
+            add_form,
+            message,
+            own_rows,
+        ],
+        layout=_WIDE,
+    )
+    style = W.HTML(_MAP_STYLE)
+    activity = Activity(MAP_KEY, [style, box, own_section, relations], inputs, saver.status, chart)
+    activity.add_class("casekit-map")
+    return activity
 
 
 # -- decision point ------------------------------------------------------------------------------------------
@@ -906,3 +1059,32 @@ def projection(case: Case) -> W.VBox:
     from casekit._sharing import projection_control
 
     return projection_control(case)
+
+
+# -- progress and the way through ----------------------------------------------------------------------------
+def progress(case: Case, store: AnswerStore | None, notebook: str) -> W.HBox:
+    """The line at the top of a learner notebook: how many of its activities and questions are answered
+    (as the hand-in preview counts them), as text and a progress bar, and a button that counts again.
+
+    ``notebook`` is the notebook's file name without ``.ipynb`` (``"01_del1"``); one without answers of its
+    own (``00_start``, ``06_aflevering``) shows the whole case's.
+    """
+    from casekit._progress import ProgressView
+
+    return ProgressView(case, store, notebook, _is_answered)
+
+
+def journey(case: Case, store: AnswerStore | None) -> HTML:
+    """The whole way through the case, for ``00_start``: every learner notebook in order with its title as
+    a link, and how many of its answers are done."""
+    from casekit._progress import journey_html
+
+    return HTML(journey_html(case, store, _is_answered))
+
+
+def navigation(case: Case, notebook: str) -> HTML:
+    """The last cell of a learner notebook: relative links to the previous and the next notebook (none
+    before ``00_start``, none after ``06_aflevering``), in the case's language."""
+    from casekit._progress import navigation_html
+
+    return HTML(navigation_html(case, notebook))

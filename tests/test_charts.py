@@ -930,3 +930,41 @@ def test_charts_never_touch_pyplot():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+class TestOwnStakeholdersOnTheMap:
+    """The learner's own stakeholders are drawn, described and tabled like the case's."""
+
+    OWN: ClassVar[dict] = {"own-1": {"name": "Lærerne <b>", "at_table": False, "power": 4, "interest": 5}}
+
+    def test_drawn_with_the_typed_name(self, case):
+        """The own stakeholder's label is its typed name, with a diamond for "not at the table"."""
+        chart = charts.stakeholder_map(case, self.OWN)
+        assert "Lærerne <b>" in _texts(chart)
+        assert _marker_count(chart, "casekit-actors-absent") == 1
+
+    def test_alt_and_table_mark_it_as_the_learners_own(self, case):
+        """The alt text and the table name it, marked as the learner's own."""
+        chart = charts.stakeholder_map(case, self.OWN)
+        marked = t("map.own.marker", "da", name="Lærerne <b>")
+        assert marked in chart.alt
+        assert t("map.own.alt", "da", names="Lærerne <b>") in chart.alt
+        assert chart.table.iloc[-1].tolist()[:3] == [marked, 4, 5]
+        assert "Lærerne <b>" not in chart.to_html()
+
+    def test_export_figures_include_it(self, case):
+        """The hand-in's map includes a placed own stakeholder."""
+        figures = charts.export_figures(case, {"stakeholder-map": self.OWN})
+        assert "Lærerne <b> (din egen)" in figures[0].alt
+
+    def test_spread_by_name(self, case):
+        """The class spread of an own stakeholder counts the answers that named it, in any case."""
+        answers = [
+            {"own-1": {"name": "lærerne ", "at_table": True, "power": 3, "interest": 3}},
+            {"own-4": {"name": "LÆRERNE", "at_table": True, "power": 3, "interest": 3}},
+            {"kim": {"power": 3, "interest": 3}},
+        ]
+        chart = charts.stakeholder_spread(case, answers, name="Lærerne")
+        assert "Lærerne" in chart.title and "2 af 3" in chart.alt
+        with pytest.raises(ValueError):
+            charts.stakeholder_spread(case, answers)

@@ -926,3 +926,25 @@ class TestRoundFolders:
             os.umask(old)
         assert shared == folder / round_id
         assert stat.S_IMODE(shared.stat().st_mode) == 0o3770
+
+
+def test_own_stakeholders_grouped_by_typed_name_anonymously(tmp_path: Path, case):
+    """Own stakeholders are grouped by name (trimmed, any case), shown as the first typed it, with no names
+    of learners, and the report shows the spread of one that two learners placed."""
+    folder = tmp_path / "hand-ins"
+    folder.mkdir()
+    typed = [" Lærerne", "LÆRERNE ", "Pedellen"]
+    for i, name in enumerate(typed):
+        own = {"own-1": {"name": name, "at_table": True, "power": 3, "interest": 2 + i}}
+        doc = _export(f"elev-hemmelig-{i}", {**_answers(case, i), "stakeholder-map": own})
+        (folder / f"{i}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    summary = classroom.summarize(folder, case=case)
+    own = summary.stakeholders[summary.stakeholders["own"]]
+    assert set(own["actor"]) == {"own:lærerne", "own:pedellen"}
+    teachers = own[own["actor"] == "own:lærerne"]
+    assert len(teachers) == 2 and len(set(teachers["name"])) == 1
+    assert teachers["name"].iloc[0] in ("Lærerne", "LÆRERNE")
+    report = classroom.render_report(summary)
+    assert "hemmelig" not in report
+    assert "Holdets placering af Lærerne" in report or "Holdets placering af LÆRERNE" in report
+    assert "Holdets placering af Pedellen" not in report

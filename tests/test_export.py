@@ -418,3 +418,14 @@ class TestEdges:
         with AnswerStore.open(tmp_path / "other", case_id="samskabelse") as other:
             other.import_bytes(exported.encode("utf-8"))
             assert other.as_dict() == store.as_dict()
+
+
+def test_handin_shows_own_stakeholders_by_name(case):
+    """The hand-in's map table names an own stakeholder as typed (escaped), not by its own-1 key."""
+    from casekit import export
+
+    value = {"own-1": {"name": "Lærerne <i>", "at_table": False, "power": 3, "interest": 4}}
+    page = export.export_html({"stakeholder-map": value}, case=case)
+    assert "Lærerne &lt;i&gt; (din egen)" in page
+    assert "own-1" not in page and "<i>" not in page
+    assert "Lærerne &lt;i> (din egen)" in export.export_markdown({"stakeholder-map": value}, case=case)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jupytext
+import jupytext.config
+import jupytext.paired_paths
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -25,6 +27,14 @@ EN_IPYNBS = sorted(ENGLISH.glob("*.ipynb")) + sorted((ENGLISH / "instructor").gl
 ALL_IPYNBS = IPYNBS + EN_IPYNBS
 SNAPSHOTS = Path(__file__).with_name("data") / "notebook_outputs"
 CHECK_TAG = "casekit-check-output"
+
+
+JUPYTEXT_CONFIG = NOTEBOOKS.parent / "jupytext.toml"
+
+
+def _text_form(ipynb: Path) -> Path:
+    """A notebook's jupytext text form: ``text/<name>.py`` in the notebook's folder (see jupytext.toml)."""
+    return ipynb.parent / "text" / ipynb.with_suffix(".py").name
 
 
 def _checked(path: Path) -> bool:
@@ -53,14 +63,24 @@ class TestNotebookFiles:
     """What a learner double-clicks and what a reviewer reads say the same, and carry no outputs."""
 
     def test_paired_text_form_is_in_sync(self, ipynb: Path):
-        text_form = ipynb.with_suffix(".py")
-        assert text_form.is_file(), f"{ipynb.name} has no paired {text_form.name}"
+        """The text form is text/<name>.py beside the notebook (jupytext.toml pairs them) with the same cells;
+        neither carries a per-notebook pairing of its own."""
+        text_form = _text_form(ipynb)
+        assert text_form.is_file(), f"{ipynb.name} has no paired {text_form.relative_to(NOTEBOOKS)}"
+        assert not ipynb.with_suffix(".py").exists(), f"{ipynb.name} has a text form beside it, not in text/"
         a = jupytext.read(ipynb)
         b = jupytext.read(text_form)
         cells_a = [(c.cell_type, c.source.strip()) for c in a.cells]
         cells_b = [(c.cell_type, c.source.strip()) for c in b.cells]
         assert cells_a == cells_b, f"{ipynb.name} and {text_form.name} differ: run `make sync-notebooks`"
-        assert a.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"
+        for notebook in (a, b):
+            assert "formats" not in notebook.metadata.get("jupytext", {}), f"{ipynb.name}: pairs itself"
+        config = jupytext.config.find_jupytext_configuration_file(ipynb.parent)
+        assert config is not None and Path(config) == JUPYTEXT_CONFIG, config
+        formats = jupytext.config.load_jupytext_config(str(ipynb)).default_formats(str(ipynb))
+        assert formats == "ipynb,text//py:percent", formats
+        paired = jupytext.paired_paths.paired_paths(str(ipynb), "ipynb", formats)
+        assert [Path(path) for path, _fmt in paired] == [ipynb, text_form]
 
     def test_committed_without_outputs(self, ipynb: Path):
         data = json.loads(ipynb.read_text(encoding="utf-8"))

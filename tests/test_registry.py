@@ -137,3 +137,46 @@ def test_import_refuses_a_value_of_the_wrong_shape(store: AnswerStore):
         store.import_bytes(json.dumps(doc).encode(), name="svar.json")
     assert "svar.json" in str(info.value)
     assert store.count() == 0
+
+
+def test_stakeholder_map_old_and_new_shapes_fit():
+    """Old placements and placements with the learner's own stakeholders both fit the schema."""
+    assert registry.fits("stakeholder-map", {"kim": {"power": 4, "interest": 5}})
+    own = {"name": "Lærerne", "at_table": False, "power": 3, "interest": None}
+    value = {"kim": {"power": 4}, "own-1": own, "own-99": {**own, "name": "X"}}
+    assert registry.fits("stakeholder-map", value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"kim": {"power": 4, "name": "Kim"}},  # a case actor's key with a name
+        {"own-1": {"power": 3, "interest": 3}},  # an own key without a name
+        {"own-1": {"name": "", "at_table": True}},
+        {"own-1": {"name": "   ", "at_table": True}},
+        {"own-1": {"name": "x" * 81, "at_table": True}},
+        {"own-1": {"name": "Lærerne", "at_table": "ja"}},
+        {"own-1": {"name": "Lærerne", "at_table": True, "power": 9}},
+        {"own-1": {"name": "Lærerne", "at_table": True, "colour": "red"}},
+        {"own-01": {"name": "Lærerne", "at_table": True}},
+        {"own-100": {"name": "Lærerne", "at_table": True}},
+    ],
+)
+def test_stakeholder_map_refuses_colliding_or_malformed_own_entries(value):
+    """An own entry on a case actor's key, or one with a bad name, flag or key, does not fit."""
+    assert not registry.fits("stakeholder-map", value)
+
+
+def test_clean_keeps_own_stakeholders_and_never_lets_them_take_an_actor(case):
+    """clean keeps own entries (name trimmed) and drops a name on a case actor's placement."""
+    value = {
+        "kim": {"power": 4, "interest": 5, "name": "Kim"},
+        "own-1": {"name": " Lærerne ", "at_table": False, "power": 3},
+        "own-2": {"name": "", "at_table": True},
+        "own-x": {"name": "Nogen", "at_table": True},
+    }
+    assert registry.clean("stakeholder-map", value, case) == {
+        "kim": {"power": 4, "interest": 5},
+        "own-1": {"name": "Lærerne", "at_table": False, "power": 3, "interest": None},
+    }
+    assert not any(registry.is_own_stakeholder(a.id) for a in case.actors)

@@ -68,7 +68,7 @@ class TestStakeholderMap:
     def test_controls_are_keyboard_friendly(self, case, store):
         activity = widgets.stakeholder_map(case, store)
         kinds = {type(w).__name__ for w in activity.inputs.values()}
-        assert kinds == {"Dropdown"}
+        assert kinds == {"Dropdown", "Text", "Button"}  # no sliders; the name box and "Tilføj" for own ones
 
 
 class TestDecisionPoint:
@@ -363,3 +363,74 @@ class TestSavingAtTheEdges:
             for w in activity.children
             if isinstance(w, ipywidgets.HTML)
         )
+
+
+class TestOwnStakeholders:
+    """The learner adds stakeholders the case does not name, places and removes them."""
+
+    def _add(self, activity, name: str, at_table: bool = True, power: int = 0, interest: int = 0) -> None:
+        activity.inputs["own.name"].value = name
+        activity.inputs["own.at_table"].value = at_table
+        activity.inputs["own.power"].value = power
+        activity.inputs["own.interest"].value = interest
+        activity.inputs["own.add"].click()
+
+    def test_add_place_and_save(self, case, store):
+        """An added stakeholder is saved as own-1 with its trimmed name and drawn on the chart."""
+        activity = widgets.stakeholder_map(case, store)
+        self._add(activity, "  Lærerne ", power=4)
+        activity.inputs["own-1.interest"].value = 5
+        assert store.get("stakeholder-map") == {
+            "own-1": {"name": "Lærerne", "at_table": True, "power": 4, "interest": 5}
+        }
+        assert "Lærerne (din egen)" in html.unescape(activity.chart.value)
+        assert activity.inputs["own.name"].value == ""
+
+    def test_remove(self, case, store):
+        """The remove button takes the stakeholder off the map and out of the saved answer."""
+        activity = widgets.stakeholder_map(case, store)
+        self._add(activity, "Pædagogerne", at_table=False, power=2, interest=3)
+        activity.inputs["own-1.remove"].click()
+        assert store.get("stakeholder-map") == {}
+        assert "own-1.power" not in activity.inputs
+        assert "Pædagogerne" not in html.unescape(activity.chart.value)
+
+    def test_restored_after_restart(self, case, store):
+        """Own stakeholders, placed or not, come back after a kernel restart."""
+        activity = widgets.stakeholder_map(case, store)
+        self._add(activity, "Lærerne", power=3, interest=3)
+        self._add(activity, "Forældrebestyrelserne", at_table=False)
+        again = widgets.stakeholder_map(case, rebuilt(store, case))
+        assert again.inputs["own-1.power"].value == 3
+        assert again.inputs["own-2.power"].value == widgets.UNSET
+        assert store.get("stakeholder-map")["own-2"]["at_table"] is False
+
+    def test_hostile_name_is_escaped(self, case, store):
+        """A name with HTML is saved as typed and shown as text, never as markup."""
+        activity = widgets.stakeholder_map(case, store)
+        hostile = "<script>alert(1)</script>"
+        self._add(activity, hostile, power=1, interest=1)
+        assert store.get("stakeholder-map")["own-1"]["name"] == hostile
+        assert "<script>" not in html_text(activity)
+        assert "<script>" not in activity.chart.value
+
+    def test_name_over_the_limit_is_refused(self, case, store):
+        """A name longer than 80 characters is refused with a message, nothing saved."""
+        activity = widgets.stakeholder_map(case, store)
+        self._add(activity, "x" * 81)
+        assert store.get("stakeholder-map") is None
+        assert t("map.own.too_long", "da", length=81, limit=80) in html_text(activity)
+
+    def test_empty_name_is_refused(self, case, store):
+        """A blank name is refused with a message, nothing saved."""
+        activity = widgets.stakeholder_map(case, store)
+        self._add(activity, "   ")
+        assert store.get("stakeholder-map") is None
+        assert t("map.own.empty", "da") in html_text(activity)
+
+    def test_duplicate_name_is_refused(self, case, store):
+        """A name already on the map (any case) is refused."""
+        activity = widgets.stakeholder_map(case, store)
+        self._add(activity, "Lærerne")
+        self._add(activity, "LÆRERNE")
+        assert list(store.get("stakeholder-map")) == ["own-1"]

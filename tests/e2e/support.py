@@ -306,8 +306,9 @@ class LabServer:
         self.process.stop()
 
 
-def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0) -> LabServer:
-    """Start JupyterLab on a free port with a random token, serving ``root_dir``; wait for /api/status."""
+def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0, port: int | None = None) -> LabServer:
+    """Start JupyterLab on a free port (or ``port``: e.g. a stopped server's, for the same browser origin)
+    with a random token, serving ``root_dir``; wait for /api/status."""
     work_dir.mkdir(parents=True, exist_ok=True)
     settings_dir = work_dir / "lab-user-settings"
     for rel, values in _LAB_USER_SETTINGS.items():
@@ -317,7 +318,7 @@ def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0) -> LabServe
     workspaces = work_dir / "lab-workspaces"
     workspaces.mkdir(exist_ok=True)
     answers = work_dir / "answers"
-    port, token = free_port(), secrets.token_hex(16)
+    port, token = port or free_port(), secrets.token_hex(16)
     cmd = [
         sys.executable,
         "-m",
@@ -362,11 +363,14 @@ class VoilaServer:
         self.process.stop()
 
 
-def start_voila(notebook: Path, work_dir: Path, timeout: float = 30.0) -> VoilaServer:
-    """Start Voilà on ``notebook`` (cwd: its folder) on a free port; wait until the port answers."""
+def start_voila(
+    notebook: Path, work_dir: Path, timeout: float = 30.0, port: int | None = None
+) -> VoilaServer:
+    """Start Voilà on ``notebook`` (cwd: its folder) on a free port (or ``port``: e.g. a stopped server's,
+    for the same browser origin); wait until the port answers."""
     work_dir.mkdir(parents=True, exist_ok=True)
     answers = work_dir / "answers"
-    port = free_port()
+    port = port or free_port()
     cmd = [
         sys.executable,
         "-m",

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -14,13 +13,18 @@
 # ---
 
 # %% [markdown]
-# # Kim og Sannes forslag
-# Vælg **Run → Run All Cells**. Workshoppen er slut, og Kim og Sanne har fået en opgave. Nu er det din.
+# # Kim and Sanne's proposal
+# Choose **Run → Run All Cells**. The workshop is over, and Kim and Sanne have been given a task. Now it is
+# yours.
 
 # %%
 from casekit import widgets
 
-case, store = widgets.start()
+case, store = widgets.start(lang="en")
+widgets.progress(case, store, notebook="05_forslag")
 
 # %%
 widgets.proposal(case, store)
+
+# %%
+widgets.navigation(case, notebook="05_forslag")

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -14,23 +13,20 @@
 # ---
 
 # %% [markdown]
-# # The three ethical dilemmas
-# Choose **Run → Run All Cells**. The case ends with three questions about ethics. For each of them you take
-# a position between two extremes, justify your placement and ask whose voice is missing.
+# # Part 2: In the course of the co-creation process
+# Choose **Run → Run All Cells**. Read part 2 – the workshop where the goals are discussed.
 
 # %%
 from casekit import widgets
 
 case, store = widgets.start(lang="en")
+widgets.progress(case, store, notebook="02_del2")
 
 # %%
-widgets.dilemma(case, store, 1)
+widgets.read(case, part=2)
 
 # %%
-widgets.dilemma(case, store, 2)
-
-# %%
-widgets.dilemma(case, store, 3)
+widgets.goal_divergence(case, store)
 
 # %% [markdown]
 # Would you like to show the class where you placed yourself? The instructor sees only the class's overall
@@ -38,3 +34,6 @@ widgets.dilemma(case, store, 3)
 
 # %%
 widgets.share_control(case, store)
+
+# %%
+widgets.navigation(case, notebook="02_del2")

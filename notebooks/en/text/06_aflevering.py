@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -26,6 +25,7 @@
 from casekit import widgets
 
 case, store = widgets.start(lang="en")
+widgets.progress(case, store, notebook="06_aflevering")
 
 # %%
 widgets.handin(case, store)
@@ -36,3 +36,6 @@ widgets.handin(case, store)
 
 # %%
 widgets.share_control(case, store)
+
+# %%
+widgets.navigation(case, notebook="06_aflevering")

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -58,6 +57,10 @@ widgets.language(lang="en")
 
 # %%
 case, store = widgets.start(lang="en")
+widgets.progress(case, store, notebook="00_start")
+
+# %%
+widgets.journey(case, store)
 
 # %% [markdown]
 # ## The case
@@ -66,3 +69,6 @@ case, store = widgets.start(lang="en")
 
 # %%
 case
+
+# %%
+widgets.navigation(case, notebook="00_start")

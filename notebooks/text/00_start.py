@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -52,6 +51,10 @@ widgets.language()
 
 # %%
 case, store = widgets.start()
+widgets.progress(case, store, notebook="00_start")
+
+# %%
+widgets.journey(case, store)
 
 # %% [markdown]
 # ## Casen
@@ -59,3 +62,6 @@ case, store = widgets.start()
 
 # %%
 case
+
+# %%
+widgets.navigation(case, notebook="00_start")

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -22,6 +21,7 @@
 from casekit import widgets
 
 case, store = widgets.start()
+widgets.progress(case, store, notebook="01_del1")
 
 # %%
 widgets.read(case, part=1)
@@ -50,3 +50,6 @@ widgets.share_control(case, store)
 
 # %%
 widgets.decision_point(case, store)
+
+# %%
+widgets.navigation(case, notebook="01_del1")

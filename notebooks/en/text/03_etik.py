@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -14,19 +13,24 @@
 # ---
 
 # %% [markdown]
-# # Part 2: In the course of the co-creation process
-# Choose **Run → Run All Cells**. Read part 2 – the workshop where the goals are discussed.
+# # The three ethical dilemmas
+# Choose **Run → Run All Cells**. The case ends with three questions about ethics. For each of them you take
+# a position between two extremes, justify your placement and ask whose voice is missing.
 
 # %%
 from casekit import widgets
 
 case, store = widgets.start(lang="en")
+widgets.progress(case, store, notebook="03_etik")
 
 # %%
-widgets.read(case, part=2)
+widgets.dilemma(case, store, 1)
 
 # %%
-widgets.goal_divergence(case, store)
+widgets.dilemma(case, store, 2)
+
+# %%
+widgets.dilemma(case, store, 3)
 
 # %% [markdown]
 # Would you like to show the class where you placed yourself? The instructor sees only the class's overall
@@ -34,3 +38,6 @@ widgets.goal_divergence(case, store)
 
 # %%
 widgets.share_control(case, store)
+
+# %%
+widgets.navigation(case, notebook="03_etik")

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -14,14 +13,18 @@
 # ---
 
 # %% [markdown]
-# # The reflection questions
-# Choose **Run → Run All Cells**. Here are the case's ten questions in three groups: the organisation of
-# co-creation, management by objectives and ethical dilemmas.
+# # Refleksionsspørgsmålene
+# Vælg **Run → Run All Cells**. Her er casens ti spørgsmål i tre grupper: organiseringen af samskabelse,
+# målstyring og etiske dilemmaer.
 
 # %%
 from casekit import widgets
 
-case, store = widgets.start(lang="en")
+case, store = widgets.start()
+widgets.progress(case, store, notebook="04_spoergsmaal")
 
 # %%
 widgets.questions(case, store)
+
+# %%
+widgets.navigation(case, notebook="04_spoergsmaal")

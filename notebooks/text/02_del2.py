@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -14,23 +13,20 @@
 # ---
 
 # %% [markdown]
-# # De tre etiske dilemmaer
-# Vælg **Run → Run All Cells**. Casen slutter med tre spørgsmål om etik. For hvert af dem tager du
-# stilling mellem to yderpunkter, begrunder din placering og spørger, hvis stemme der mangler.
+# # Del 2: Undervejs i samskabelsesprocessen
+# Vælg **Run → Run All Cells**. Læs del 2 – workshoppen, hvor målene bliver diskuteret.
 
 # %%
 from casekit import widgets
 
 case, store = widgets.start()
+widgets.progress(case, store, notebook="02_del2")
 
 # %%
-widgets.dilemma(case, store, 1)
+widgets.read(case, part=2)
 
 # %%
-widgets.dilemma(case, store, 2)
-
-# %%
-widgets.dilemma(case, store, 3)
+widgets.goal_divergence(case, store)
 
 # %% [markdown]
 # Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
@@ -38,3 +34,6 @@ widgets.dilemma(case, store, 3)
 
 # %%
 widgets.share_control(case, store)
+
+# %%
+widgets.navigation(case, notebook="02_del2")

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -14,19 +13,22 @@
 # ---
 
 # %% [markdown]
-# # Del 2: Undervejs i samskabelsesprocessen
-# Vælg **Run → Run All Cells**. Læs del 2 – workshoppen, hvor målene bliver diskuteret.
+# # Aflevering
+# Vælg **Run → Run All Cells**. Se, hvad du har svaret, og hent dine svar som fil:
+# - **HTML** til aflevering og print,
+# - **JSON** til at fortsætte senere (upload den her igen, fx i en ny Binder-session),
+# - **Markdown** som ren tekst.
+#
+# Linkene indeholder dine svar, som de var, da cellen blev kørt: tryk på knappen for at opdatere dem.
 
 # %%
 from casekit import widgets
 
 case, store = widgets.start()
+widgets.progress(case, store, notebook="06_aflevering")
 
 # %%
-widgets.read(case, part=2)
-
-# %%
-widgets.goal_divergence(case, store)
+widgets.handin(case, store)
 
 # %% [markdown]
 # Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
@@ -34,3 +36,6 @@ widgets.goal_divergence(case, store)
 
 # %%
 widgets.share_control(case, store)
+
+# %%
+widgets.navigation(case, notebook="06_aflevering")

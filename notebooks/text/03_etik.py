@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -14,21 +13,24 @@
 # ---
 
 # %% [markdown]
-# # Aflevering
-# Vælg **Run → Run All Cells**. Se, hvad du har svaret, og hent dine svar som fil:
-# - **HTML** til aflevering og print,
-# - **JSON** til at fortsætte senere (upload den her igen, fx i en ny Binder-session),
-# - **Markdown** som ren tekst.
-#
-# Linkene indeholder dine svar, som de var, da cellen blev kørt: tryk på knappen for at opdatere dem.
+# # De tre etiske dilemmaer
+# Vælg **Run → Run All Cells**. Casen slutter med tre spørgsmål om etik. For hvert af dem tager du
+# stilling mellem to yderpunkter, begrunder din placering og spørger, hvis stemme der mangler.
 
 # %%
 from casekit import widgets
 
 case, store = widgets.start()
+widgets.progress(case, store, notebook="03_etik")
 
 # %%
-widgets.handin(case, store)
+widgets.dilemma(case, store, 1)
+
+# %%
+widgets.dilemma(case, store, 2)
+
+# %%
+widgets.dilemma(case, store, 3)
 
 # %% [markdown]
 # Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
@@ -36,3 +38,6 @@ widgets.handin(case, store)
 
 # %%
 widgets.share_control(case, store)
+
+# %%
+widgets.navigation(case, notebook="03_etik")

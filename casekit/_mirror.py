@@ -1,0 +1,481 @@
+"""A copy of the learner's answers in their own browser, and a way back from it.
+
+A Binder session, and the answer file in it, disappear after about ten idle minutes. :class:`BrowserCopy`
+keeps the store's JSON export (:func:`casekit.export.export_json`) in the browser's ``localStorage`` under
+``casekit:<scope>:<case id>`` (:func:`storage_key`), refreshed a moment after every save (debounced: many
+keystrokes make one send, off the widget callback's path). When a notebook opens a store that lacks
+answers the browser holds, it offers them back; one click imports them exactly as an uploaded export is
+imported (:meth:`AnswerStore.import_bytes`: checked against the export schema, merged, nothing lost).
+
+The scope keeps the copy to the learner it belongs to: the JupyterHub user on a hub (users of one hub share
+an origin, and so a browser's storage), ``binder`` on Binder (every session there is a new random hub user,
+and the copy must survive into the next one), else ``local``.
+
+The front end is the ES module ``casekit/static/mirror.js``; it reports what the browser holds in the synced
+trait ``browser`` and answers the custom messages ``read`` and ``forget``. Everything it reports is checked
+here: a report that does not fit is ignored, and text from the browser is imported only through the
+importer, whose refusal is shown as text.
+
+Not yet shown by the notebooks: in a browser test its offer to restore came and went on a fresh page (see
+the closing note of the session that built it); ``widgets.start()`` will show it once that is understood.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import ipywidgets as W
+import traitlets
+
+from casekit import _templates
+from casekit.answers import KEY_PATTERN, AnswerStore, ImportResult
+from casekit.clock import display_time, normalise_time
+from casekit.errors import CasekitError
+from casekit.export import export_json
+from casekit.i18n import t, ui_lang
+from casekit.importer import MAX_IMPORT_BYTES, parse_import, too_big
+
+if TYPE_CHECKING:
+    from casekit.case import Case
+
+__all__ = [
+    "DELAY",
+    "BrowserCopy",
+    "BrowserReport",
+    "missing_keys",
+    "read_report",
+    "saved",
+    "scope",
+    "storage_key",
+]
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+DELAY = 0.4
+"""Seconds between a save and the send of the export to the browser; saves meanwhile join that send."""
+REASONS = ("blocked", "quota", "missing", "error")
+"""The front end's reason codes for storage it cannot use; anything else counts as ``error``."""
+_MAX_KEYS = 5000
+_MAX_FIELD = 300
+
+
+# -- whose copy ----------------------------------------------------------------------------------------------
+def scope(environ: Mapping[str, str] | None = None) -> str:
+    """Whose copy this is: ``binder`` on Binder, the JupyterHub user on a hub, else ``local``.
+
+    Binder is asked first: its sessions run on a JupyterHub too, each under a new random user, and the copy
+    must be found again in the next session.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("BINDER_LAUNCH_HOST", "").strip() or env.get("BINDER_REPO_URL", "").strip():
+        return "binder"
+    user = env.get("JUPYTERHUB_USER", "").strip()
+    return user or "local"
+
+
+def storage_key(case_id: str, environ: Mapping[str, str] | None = None) -> str:
+    """The browser storage key of a case's copy: ``casekit:<scope>:<case id>`` (see :func:`scope`)."""
+    return f"casekit:{scope(environ)}:{case_id}"
+
+
+# -- what the browser reports --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BrowserReport:
+    """What the front end says the browser holds, checked.
+
+    Attributes
+    ----------
+    state : str
+        ``"empty"``, ``"held"`` (an export the front end could read), ``"unreadable"`` (something else is
+        stored under the key), ``"unavailable"`` (no usable storage) or ``"invalid"`` (a report that does
+        not fit; ignored).
+    reason : str
+        For ``"unavailable"``: one of :data:`REASONS`.
+    count : int
+        How many answers the copy holds.
+    newest : str
+        The copy's newest save time, as stored (``""`` if none could be read).
+    keys : dict
+        ``{answer key: its newest save time}`` in the copy.
+    case_id : str
+        The case the copy says it belongs to.
+    forgotten : bool
+        The copy was just removed at the kernel's request.
+    """
+
+    state: str
+    reason: str = ""
+    count: int = 0
+    newest: str = ""
+    keys: dict[str, str] = field(default_factory=dict)
+    case_id: str = ""
+    forgotten: bool = False
+
+
+def read_report(report: Any) -> BrowserReport:
+    """Check a report from the front end; anything that does not fit becomes ``state="invalid"``."""
+    if not isinstance(report, Mapping):
+        return BrowserReport("invalid")
+    state = report.get("state")
+    if state == "empty":
+        return BrowserReport("empty", forgotten=report.get("forgotten") is True)
+    if state == "unreadable":
+        return BrowserReport("unreadable")
+    if state == "unavailable":
+        reason = report.get("reason")
+        return BrowserReport("unavailable", reason=reason if reason in REASONS else "error")
+    if state != "held":
+        return BrowserReport("invalid")
+    keys, count = report.get("keys"), report.get("count")
+    newest, case_id = report.get("newest"), report.get("case_id")
+    if (
+        not isinstance(keys, Mapping)
+        or len(keys) > _MAX_KEYS
+        or not all(_short_text(k) and _short_text(v) for k, v in keys.items())
+        or not isinstance(count, int)
+        or isinstance(count, bool)
+        or not 0 <= count <= _MAX_KEYS
+        or not _short_text(newest)
+        or not _short_text(case_id)
+    ):
+        return BrowserReport("invalid")
+    return BrowserReport("held", count=count, newest=str(newest), keys=dict(keys), case_id=str(case_id))
+
+
+def _short_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= _MAX_FIELD
+
+
+def missing_keys(store: AnswerStore, report: BrowserReport) -> list[str]:
+    """The answers the browser's copy has and the store lacks: keys it does not have, or whose newest
+    revision in the copy is newer than the store's (a time that cannot be read counts as newer: the
+    importer then says what is wrong with it)."""
+    missing = []
+    for key, newest in report.keys.items():
+        revision = store.latest(key) if _fits_store(key) else None
+        if revision is None:
+            missing.append(key)
+            continue
+        try:
+            if normalise_time(newest) > normalise_time(revision.saved_at):
+                missing.append(key)
+        except ValueError:
+            missing.append(key)
+    return sorted(missing)
+
+
+def _fits_store(key: str) -> bool:
+    return bool(KEY_PATTERN.fullmatch(key))
+
+
+# -- the mirrors of each store -------------------------------------------------------------------------------
+_MIRRORS: weakref.WeakKeyDictionary[AnswerStore, weakref.WeakSet[BrowserCopy]] = weakref.WeakKeyDictionary()
+_MIRRORS_LOCK = threading.Lock()
+
+
+def forget_all(store: AnswerStore) -> int:
+    """Forget every browser copy of ``store`` shown in this kernel (06_aflevering's button); how many."""
+    copies = list(_MIRRORS.get(store, ()))
+    for copy in copies:
+        copy.forget()
+    return len(copies)
+
+
+def saved(store: AnswerStore) -> None:
+    """A save reached ``store``: every browser copy of it refreshes, debounced (see :data:`DELAY`)."""
+    with _MIRRORS_LOCK:
+        mirrors = list(_MIRRORS.get(store, ()))
+    for mirror in mirrors:
+        mirror.refresh()
+
+
+def _register(store: AnswerStore, mirror: BrowserCopy) -> None:
+    with _MIRRORS_LOCK:
+        _MIRRORS.setdefault(store, weakref.WeakSet()).add(mirror)
+
+
+# -- the widget ----------------------------------------------------------------------------------------------
+class BrowserCopy(anywidget.AnyWidget):
+    """The learner's answers mirrored into the browser, and the line that offers them back.
+
+    Displaying :attr:`box` shows the (invisible) widget with its status line and buttons; the widget alone
+    shows nothing.
+
+    Parameters
+    ----------
+    store : AnswerStore
+        The store to mirror and to restore into.
+    case : Case, optional
+        Sets the language of the lines (else the store's).
+    environ : mapping, optional
+        Where :func:`scope` looks (default ``os.environ``).
+    delay : float
+        The debounce delay in seconds.
+
+    Attributes
+    ----------
+    status : ipywidgets.HTML
+        What the copy is and what a click did (``role="status"``, or ``role="alert"``).
+    restore_button, forget_button : ipywidgets.Button
+        "Gendan fra denne browser" and "Glem kopien i denne browser"; shown when they can be used.
+    box : ipywidgets.VBox
+        The widget, the status line and the buttons.
+    report : BrowserReport or None
+        The front end's latest report.
+    last_result : ImportResult or None
+        The outcome of the last restore.
+    """
+
+    _esm = STATIC / "mirror.js"
+    storage_key = traitlets.Unicode("").tag(sync=True)
+    payload = traitlets.Unicode("").tag(sync=True)
+    browser = traitlets.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        store: AnswerStore,
+        case: Case | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        delay: float = DELAY,
+    ) -> None:
+        super().__init__(storage_key=storage_key(store.case_id, environ))
+        self.store = store
+        self.lang = ui_lang(case.lang if case is not None else store.lang)
+        self.case = case
+        self.delay = delay
+        self.report: BrowserReport | None = None
+        self.last_result: ImportResult | None = None
+        self.sends = 0
+        self._armed = False  # the browser said what it holds and nothing there waits for a restore
+        self._paused = False  # the learner asked to forget the copy: none is written until the next run
+        self._wanted: str | None = None  # what the text asked of the browser is for: "restore" or "check"
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self.status = W.HTML()
+        self.restore_button = W.Button(
+            description=t("mirror.restore", self.lang),
+            tooltip=t("mirror.restore_tooltip", self.lang),
+            layout=W.Layout(width="auto", display="none"),
+        )
+        self.forget_button = W.Button(
+            description=t("mirror.forget", self.lang),
+            tooltip=t("mirror.forget_tooltip", self.lang),
+            layout=W.Layout(width="auto", display="none"),
+        )
+        self.restore_button.on_click(lambda _button: self._guard(self.ask_restore))
+        self.forget_button.on_click(lambda _button: self._guard(self.forget))
+        self.box = W.VBox([self, self.status, W.HBox([self.restore_button, self.forget_button])])
+        self.observe(lambda change: self._guard(lambda: self.received(change["new"])), names="browser")
+        self.on_msg(lambda _widget, content, _buffers: self._guard(lambda: self._message(content)))
+        _register(store, self)
+
+    # -- mirroring ---------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Send the store's export to the browser after :attr:`delay` seconds; calls meanwhile join it."""
+        if not self._armed:
+            return
+        with self._lock:
+            if self._timer is not None:
+                return
+            self._timer = threading.Timer(self.delay, self._send_copy)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Send now if a send is waiting (tests, and a kernel about to stop)."""
+        with self._lock:
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            self._send_copy(cleared=True)
+
+    def _send_copy(self, cleared: bool = False) -> None:
+        if not cleared:
+            with self._lock:
+                self._timer = None  # cleared before the export is made: a save from now on sends again
+        if not self._armed:
+            return
+        try:
+            text = export_json(self.store)
+        except Exception:  # the copy is a safety net: its failure is logged, never shown as a traceback
+            log.exception("the browser copy of %s could not be made", self.store.path)
+            return
+        self.payload = text
+        self.sends += 1
+
+    # -- what the browser holds --------------------------------------------------------------------------
+    def received(self, report: Any) -> None:
+        """Act on a report from the front end: offer a restore, say why there is no copy, or mirror."""
+        checked = read_report(report)
+        if checked.state == "invalid":
+            log.warning("ignored a browser copy report that does not fit: %.200r", report)
+            return
+        self.report = checked
+        if checked.state == "unavailable":
+            self._armed = False
+            self._show(
+                t("mirror.unavailable", self.lang, why=t(f"mirror.reason.{checked.reason}", self.lang))
+            )
+            self._buttons(restore=False, forget=False)
+        elif checked.state == "empty":
+            if checked.forgotten or self._paused:
+                self._show(t("mirror.forgotten", self.lang))
+                self._buttons(restore=False, forget=False)
+                return
+            self._mirror()
+        elif checked.state == "unreadable" or checked.case_id != self.store.case_id:
+            self._armed = False
+            self._ask("check")
+        elif missing_keys(self.store, checked):
+            self._armed = False
+            when = display_time(checked.newest) or "?"
+            self._show(t("mirror.offer", self.lang, count=checked.count, when=when))
+            self._buttons(restore=True, forget=True)
+        else:
+            self._mirror()
+
+    def _mirror(self, message: str | None = None, *, error: bool = False) -> None:
+        """Nothing waits in the browser: keep its copy up to date from now on."""
+        self._armed = not self._paused
+        if message is None:  # the usual case, on every notebook: a quiet line
+            self.status.value = _templates.piece(
+                "widgets.html.j2", "small", text=t("mirror.active", self.lang)
+            )
+        else:
+            self._show(message, error=error)
+        # In the usual case the line has no button of its own: forgetting the copy is in 06_aflevering
+        # (:func:`forget_all`), one quiet line per notebook and no extra stop for keyboard users.
+        self._buttons(restore=False, forget=False)
+        self.refresh()
+
+    # -- the learner's buttons ---------------------------------------------------------------------------
+    def ask_restore(self) -> None:
+        """The restore button: ask the front end for the copy's text (:meth:`restore` imports it)."""
+        self._show(t("mirror.reading", self.lang))
+        self._ask("restore")
+
+    def forget(self) -> None:
+        """Remove the copy (for "Glem kopien i denne browser"); write none until the notebook runs again."""
+        self._paused = True
+        self._armed = False
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        self._show(t("mirror.forgetting", self.lang))
+        self._buttons(restore=False, forget=False)
+        self.send({"type": "forget"})
+
+    def restore(self, text: Any) -> ImportResult | None:
+        """Import the copy's text as an uploaded export is imported and say what happened; ``None`` if
+        refused."""
+        try:
+            result = self.store.import_bytes(self._content(text), name=self._name())
+        except CasekitError as exc:  # AnswerImportError (what the browser holds) or AnswerStoreError (disk)
+            self._refused(str(exc))
+            return None
+        except Exception as exc:  # never a traceback in front of a learner; the log keeps the details
+            log.exception("restoring from the browser copy failed")
+            self._refused(t("import.failed_unexpected", self.lang, reason=type(exc).__name__))
+            return None
+        self.last_result = result
+        if result.added:
+            message = t("mirror.restored", self.lang, added=result.added)
+        else:
+            message = t("mirror.nothing_new", self.lang)
+        self._mirror(message)
+        return result
+
+    def check(self, text: Any) -> None:
+        """What the browser holds could not be summarised in the page: say what the importer makes of it."""
+        try:
+            export = parse_import(
+                self._content(text), case_id=self.store.case_id, lang=self.lang, name=self._name()
+            )
+        except CasekitError as exc:
+            self._refused(str(exc))
+            return
+        report = BrowserReport(
+            "held",
+            count=len({rev.key for rev in export.revisions}),
+            newest=max((rev.saved_at for rev in export.revisions), default=""),
+            keys=_newest_by_key(export.revisions),
+            case_id=export.case_id,
+        )
+        self.report = report
+        if missing_keys(self.store, report):
+            when = display_time(report.newest) or "?"
+            self._show(t("mirror.offer", self.lang, count=report.count, when=when))
+            self._buttons(restore=True, forget=True)
+        else:
+            self._mirror()
+
+    def _content(self, text: Any) -> bytes:
+        if not isinstance(text, str):
+            raise CasekitError(t("mirror.gone", self.lang))
+        if len(text) > MAX_IMPORT_BYTES:  # at least as many bytes as characters: refuse before encoding
+            raise too_big(self._name(), len(text), self.lang)
+        return text.encode("utf-8", "surrogatepass")  # a lone surrogate stays invalid UTF-8: refused
+
+    def _name(self) -> str:
+        return t("mirror.source_name", self.lang, key=self.storage_key)
+
+    def _refused(self, reason: str) -> None:
+        self._show(t("mirror.refused", self.lang, reason=reason), error=True)
+        self._buttons(restore=False, forget=True)
+
+    # -- talking to the front end ------------------------------------------------------------------------
+    def _ask(self, wanted: str) -> None:
+        self._wanted = wanted
+        self.send({"type": "read"})
+
+    def _message(self, content: Any) -> None:
+        if not isinstance(content, Mapping) or content.get("type") != "copy":
+            return
+        wanted, self._wanted = self._wanted, None
+        text = content.get("text")
+        if wanted is None:
+            return  # nobody asked: a stray or replayed message
+        if text is None:
+            reason = content.get("reason")
+            if reason in REASONS:
+                self.received({"state": "unavailable", "reason": reason})
+            else:
+                self._mirror(t("mirror.gone", self.lang))
+            return
+        if wanted == "restore":
+            self.restore(text)
+        else:
+            self.check(text)
+
+    def _guard(self, action: Any) -> None:
+        try:
+            action()
+        except Exception:  # a learner never sees a traceback; the log keeps it
+            log.exception("the browser copy failed")
+            self._show(t("mirror.unexpected", self.lang), error=True)
+
+    def _show(self, message: str, *, error: bool = False) -> None:
+        self.status.value = _templates.piece("widgets.html.j2", "status", message=message, error=error)
+
+    def _buttons(self, *, restore: bool, forget: bool) -> None:
+        self.restore_button.layout.display = None if restore else "none"
+        self.forget_button.layout.display = None if forget else "none"
+
+
+def _newest_by_key(revisions: Any) -> dict[str, str]:
+    newest: dict[str, str] = {}
+    for rev in revisions:
+        if rev.key not in newest or rev.saved_at > newest[rev.key]:
+            newest[rev.key] = rev.saved_at
+    return newest

@@ -1,0 +1,219 @@
+"""Where a learner is on the way through the case: progress in a notebook, the journey, next and previous.
+
+The learner notebooks come in a fixed order (:data:`LEARNER_NOTEBOOKS`); the answers each one asks for are
+the answer registry's (:func:`casekit.registry.spec` ``(key, case).notebook``). What counts as answered is
+what the hand-in preview counts: the caller passes that test in (``widgets._is_answered``), so there is one
+definition of it. The links are relative (``02_del2.ipynb``): the English notebooks sit in ``en/`` beside one
+another, so they link to the English ones, and the same href opens the notebook in JupyterLab (its link
+handler resolves it against the notebook's folder) and in Voilà (``/voila/render/…/02_del2.ipynb``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+
+from casekit import _templates, registry
+from casekit.i18n import t
+
+if TYPE_CHECKING:
+    from casekit.answers import AnswerStore
+    from casekit.case import Case
+
+__all__ = [
+    "LEARNER_NOTEBOOKS",
+    "NotebookProgress",
+    "ProgressView",
+    "answer_keys_of",
+    "journey_html",
+    "navigation_html",
+    "neighbours",
+    "notebook_progress",
+    "progress_html",
+]
+
+LEARNER_NOTEBOOKS = (
+    "00_start",
+    "01_del1",
+    "02_del2",
+    "03_etik",
+    "04_spoergsmaal",
+    "05_forslag",
+    "06_aflevering",
+)
+"""The learner notebooks in the order of the journey (file names without ``.ipynb``)."""
+
+Answered = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class NotebookProgress:
+    """How far a learner has come in one notebook.
+
+    ``total`` is 0 for a notebook that asks for no answer of its own (``00_start``, ``06_aflevering``).
+    """
+
+    notebook: str
+    title: str
+    answered: int
+    total: int
+
+    @property
+    def href(self) -> str:
+        """The relative link to the notebook, from a notebook in the same folder."""
+        return f"{self.notebook}.ipynb"
+
+    @property
+    def done(self) -> bool:
+        return self.total > 0 and self.answered == self.total
+
+
+def answer_keys_of(case: Case, notebook: str) -> list[str]:
+    """The answer keys a learner gives in ``notebook``, in the order of the journey."""
+    keys = []
+    for key in registry.answer_keys(case):
+        found = registry.spec(key, case)
+        if found is not None and found.notebook == notebook:
+            keys.append(key)
+    return keys
+
+
+def _answers(store: AnswerStore | None) -> Mapping[str, Any]:
+    return store.as_dict() if store is not None else {}
+
+
+def _count(keys: list[str], answers: Mapping[str, Any], is_answered: Answered) -> int:
+    return sum(1 for key in keys if is_answered(answers.get(key)))
+
+
+def title(notebook: str, lang: str) -> str:
+    """The notebook's title in the learner's language (from the catalog)."""
+    return t(f"progress.title.{notebook}", lang)
+
+
+def notebook_progress(
+    case: Case, store: AnswerStore | None, is_answered: Answered, answers: Mapping[str, Any] | None = None
+) -> list[NotebookProgress]:
+    """Every learner notebook in order, with how many of its answers are given."""
+    given = _answers(store) if answers is None else answers
+    rows = []
+    for notebook in LEARNER_NOTEBOOKS:
+        keys = answer_keys_of(case, notebook)
+        rows.append(
+            NotebookProgress(
+                notebook, title(notebook, case.lang), _count(keys, given, is_answered), len(keys)
+            )
+        )
+    return rows
+
+
+def _piece(macro: str, /, **arguments: Any) -> str:
+    return _templates.piece("widgets.html.j2", macro, **arguments)
+
+
+def progress_html(case: Case, store: AnswerStore | None, notebook: str, is_answered: Answered) -> str:
+    """The one line at the top of ``notebook``: how many of its answers are given, as text and a bar.
+
+    A notebook without answers of its own (``00_start``, ``06_aflevering``) shows the whole case's.
+    """
+    lang = case.lang
+    answers = _answers(store)
+    keys = answer_keys_of(case, notebook)
+    scope = "notebook" if keys else "case"
+    if not keys:
+        keys = registry.answer_keys(case)
+    answered = _count(keys, answers, is_answered)
+    text = t(f"progress.{scope}", lang, answered=answered, total=len(keys))
+    return _piece(
+        "progress_bar", text=text, label=t(f"progress.label.{scope}", lang), value=answered, total=len(keys)
+    )
+
+
+class ProgressView(W.HBox):
+    """The progress line of one notebook and a button that counts again after the learner has answered.
+
+    Attributes
+    ----------
+    view : ipywidgets.HTML
+        The text and the bar (``<progress aria-label=… value=… max=…>``).
+    button : ipywidgets.Button
+        "Opdatér" / "Refresh".
+    """
+
+    def __init__(self, case: Case, store: AnswerStore | None, notebook: str, is_answered: Answered) -> None:
+        self.case, self.store, self.notebook, self._is_answered = case, store, notebook, is_answered
+        self.view = W.HTML(progress_html(case, store, notebook, is_answered))
+        self.button = W.Button(
+            description=t("progress.refresh", case.lang),
+            tooltip=t("progress.refresh_tooltip", case.lang),
+            layout=W.Layout(width="auto"),
+        )
+        self.button.on_click(self.refresh)
+        super().__init__(
+            [self.view, self.button], layout=W.Layout(align_items="center", flex_flow="row wrap")
+        )
+
+    def refresh(self, _button: Any = None) -> None:
+        """Count the answers again."""
+        self.view.value = progress_html(self.case, self.store, self.notebook, self._is_answered)
+
+
+def journey_html(
+    case: Case, store: AnswerStore | None, is_answered: Answered, current: str = "00_start"
+) -> str:
+    """Every learner notebook in order: its title as a link, and how many of its answers are given."""
+    lang = case.lang
+    items = []
+    for row in notebook_progress(case, store, is_answered):
+        if row.total == 0:
+            state = ""
+        elif row.done:
+            state = t("progress.journey.done", lang, total=row.total)
+        else:
+            state = t("progress.journey.count", lang, answered=row.answered, total=row.total)
+        items.append(
+            {"href": row.href, "title": row.title, "state": state, "current": row.notebook == current}
+        )
+    return _piece(
+        "journey",
+        heading=t("progress.journey.heading", lang),
+        label=t("progress.journey.label", lang),
+        items=items,
+    )
+
+
+def neighbours(notebook: str) -> tuple[str | None, str | None]:
+    """The notebooks before and after ``notebook`` on the journey (``None`` at either end, or if unknown)."""
+    if notebook not in LEARNER_NOTEBOOKS:
+        return None, None
+    at = LEARNER_NOTEBOOKS.index(notebook)
+    before = LEARNER_NOTEBOOKS[at - 1] if at > 0 else None
+    after = LEARNER_NOTEBOOKS[at + 1] if at + 1 < len(LEARNER_NOTEBOOKS) else None
+    return before, after
+
+
+def navigation_html(case: Case, notebook: str) -> str:
+    """Links to the previous and the next notebook (relative, so they stay in the learner's language)."""
+    lang = case.lang
+    before, after = neighbours(notebook)
+    links = []
+    if before is not None:
+        links.append(
+            {
+                "href": f"{before}.ipynb",
+                "rel": "prev",
+                "text": t("progress.previous", lang, title=title(before, lang)),
+            }
+        )
+    if after is not None:
+        links.append(
+            {
+                "href": f"{after}.ipynb",
+                "rel": "next",
+                "text": t("progress.next", lang, title=title(after, lang)),
+            }
+        )
+    return _piece("navigation", label=t("progress.navigation", lang), links=links)

@@ -1,0 +1,153 @@
+// casekit's copy of the learner's answers in this browser (casekit/_mirror.py, class BrowserCopy).
+//
+// The kernel sends the answer store's JSON export in the synced trait `payload` (debounced on the Python
+// side); it is written to localStorage under `storage_key` ("casekit:<scope>:<case id>"). When the model
+// starts in this page, what the browser holds is reported back in the trait `browser`: a summary parsed
+// here from the JSON (how many answers, the newest save time, each answer's newest save time), "empty",
+// "unreadable", or "unavailable" with a reason code. The JSON text itself is sent only when the kernel
+// asks for it (custom message {type: "read"}); {type: "forget"} removes the key.
+//
+// localStorage rather than IndexedDB: it is synchronous, so a copy is written or refused at once and the
+// summary is ready when the page starts; an export is a few hundred kilobytes, well within its quota.
+// Nothing here throws at the page, and nothing here is text a learner reads: the kernel words every line.
+
+const MAX_KEYS = 5000;
+const MAX_FIELD = 300;
+
+function reasonOf(error) {
+  const name = error && error.name;
+  if (name === "QuotaExceededError" || name === "NS_ERROR_DOM_QUOTA_REACHED") return "quota";
+  if (error && (error.code === 22 || error.code === 1014)) return "quota";
+  if (name === "SecurityError" || name === "NS_ERROR_FILE_ACCESS_DENIED") return "blocked";
+  return "error";
+}
+
+// The browser's localStorage, or the reason it cannot be used (blocked, full, absent, another error).
+function openStorage() {
+  try {
+    const storage = window.localStorage;
+    if (!storage) return { reason: "missing" };
+    const probe = "casekit:probe";
+    storage.setItem(probe, "1");
+    storage.removeItem(probe);
+    return { storage };
+  } catch (error) {
+    return { reason: reasonOf(error) };
+  }
+}
+
+function newestOf(times) {
+  let best = "";
+  let bestMs = -Infinity;
+  for (const time of times) {
+    const ms = typeof time === "string" ? Date.parse(time) : NaN;
+    if (!Number.isNaN(ms) && ms > bestMs) {
+      best = time;
+      bestMs = ms;
+    }
+  }
+  return best;
+}
+
+// A summary of an export document's text: what the kernel compares with its store.
+function summarise(text) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (_error) {
+    return { state: "unreadable", size: text.length };
+  }
+  const answers = doc && typeof doc === "object" ? doc.answers : null;
+  if (!answers || typeof answers !== "object" || Array.isArray(answers)) {
+    return { state: "unreadable", size: text.length };
+  }
+  const keys = {};
+  const all = [];
+  let count = 0;
+  for (const [key, entry] of Object.entries(answers)) {
+    if (count >= MAX_KEYS) return { state: "unreadable", size: text.length };
+    const history = entry && Array.isArray(entry.history) ? entry.history : [];
+    const newest = newestOf(history.map((item) => item && item.saved_at));
+    keys[String(key).slice(0, MAX_FIELD)] = String(newest).slice(0, MAX_FIELD);
+    all.push(newest);
+    count += 1;
+  }
+  const caseId = doc.case && typeof doc.case.id === "string" ? doc.case.id.slice(0, MAX_FIELD) : "";
+  return { state: "held", count, newest: newestOf(all), keys, case_id: caseId, size: text.length };
+}
+
+function report(model, summary) {
+  try {
+    model.set("browser", { ...summary, seq: Date.now() + Math.random() });
+    model.save_changes();
+  } catch (_error) {
+    // the kernel is gone or the page is closing: nothing to tell anyone
+  }
+}
+
+function look(model) {
+  const { storage, reason } = openStorage();
+  if (!storage) return report(model, { state: "unavailable", reason });
+  let text;
+  try {
+    text = storage.getItem(model.get("storage_key"));
+  } catch (error) {
+    return report(model, { state: "unavailable", reason: reasonOf(error) });
+  }
+  report(model, text === null ? { state: "empty" } : summarise(text));
+}
+
+function write(model) {
+  const payload = model.get("payload");
+  if (!payload) return;
+  const { storage, reason } = openStorage();
+  if (!storage) return report(model, { state: "unavailable", reason });
+  try {
+    storage.setItem(model.get("storage_key"), payload);
+  } catch (error) {
+    report(model, { state: "unavailable", reason: reasonOf(error) });
+  }
+}
+
+function answer(model, message) {
+  const type = message && message.type;
+  const { storage, reason } = openStorage();
+  if (type === "read") {
+    let text = null;
+    let failure = storage ? "" : reason;
+    try {
+      if (storage) text = storage.getItem(model.get("storage_key"));
+    } catch (error) {
+      failure = reasonOf(error);
+    }
+    model.send({ type: "copy", text, reason: failure });
+  } else if (type === "forget") {
+    if (!storage) return report(model, { state: "unavailable", reason });
+    try {
+      storage.removeItem(model.get("storage_key"));
+    } catch (error) {
+      return report(model, { state: "unavailable", reason: reasonOf(error) });
+    }
+    report(model, { state: "empty", forgotten: true });
+  } else if (type === "look") {
+    look(model);
+  }
+}
+
+export default {
+  initialize({ model }) {
+    const onPayload = () => write(model);
+    const onMessage = (message) => answer(model, message);
+    model.on("change:payload", onPayload);
+    model.on("msg:custom", onMessage);
+    look(model);
+    return () => {
+      model.off("change:payload", onPayload);
+      model.off("msg:custom", onMessage);
+    };
+  },
+  render({ el }) {
+    el.classList.add("casekit-mirror");
+    el.hidden = true;
+  },
+};
