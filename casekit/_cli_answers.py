@@ -23,7 +23,7 @@ from casekit.importer import read_import_file
 if TYPE_CHECKING:
     from casekit.case import Case
 
-__all__ = ["add_parsers", "run", "terminal_safe"]
+__all__ = ["add_parsers", "report_failure", "run", "terminal_safe"]
 
 # argparse builds its help before --lang is known; the help is in English like the rest of `casekit -h`.
 _HELP_LANG = "en"
@@ -72,13 +72,8 @@ def run(args: argparse.Namespace) -> int:
     lang = _ui(args.lang)
     try:
         return _COMMANDS[args.answers_command](args)
-    except CasekitError as exc:
-        print(f"casekit: {terminal_safe(str(exc))}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        message = t("cli.os_error", lang, path=exc.filename or "?", reason=reason(exc, lang))
-        print(f"casekit: {terminal_safe(message)}", file=sys.stderr)
-        return 1
+    except (CasekitError, OSError) as exc:
+        return report_failure(exc, lang)
 
 
 def _open(args: argparse.Namespace, *, create: bool, read_only: bool = False) -> AnswerStore:
@@ -95,6 +90,20 @@ def _open(args: argparse.Namespace, *, create: bool, read_only: bool = False) ->
 
 # Control characters (C0, DEL, C1) and the bidirectional controls that can disguise text in a terminal.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def report_failure(exc: BaseException, lang: str) -> int:
+    """Say on stderr, in one terminal-safe line, why a command failed; returns the exit code 1.
+
+    A :class:`~casekit.errors.CasekitError` says it in the catalog's words already; a system error is said
+    with the path and :func:`casekit.i18n.reason`, never the system's English.
+    """
+    if isinstance(exc, OSError):
+        message = t("cli.os_error", lang, path=exc.filename or "?", reason=reason(exc, lang))
+    else:
+        message = str(exc)
+    print(f"casekit: {terminal_safe(message)}", file=sys.stderr)
+    return 1
 
 
 def terminal_safe(text: str) -> str:

@@ -14,9 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from casekit._cli_answers import terminal_safe
+from casekit._cli_answers import report_failure, terminal_safe
 from casekit.errors import CasekitError
-from casekit.i18n import LANGUAGES, reason, t, ui_lang
+from casekit.i18n import LANGUAGES, t, ui_lang
 
 __all__ = ["add_parsers", "run"]
 
@@ -51,13 +51,8 @@ def run(args: argparse.Namespace) -> int:
     lang = ui_lang(args.lang)
     try:
         return _summarize(args)
-    except CasekitError as exc:
-        print(f"casekit: {terminal_safe(str(exc))}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        message = t("cli.os_error", lang, path=exc.filename or "?", reason=reason(exc, lang))
-        print(f"casekit: {terminal_safe(message)}", file=sys.stderr)
-        return 1
+    except (CasekitError, OSError) as exc:
+        return report_failure(exc, lang)
 
 
 def _summarize(args: argparse.Namespace) -> int:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from casekit import _templates
 from casekit.i18n import t
 
@@ -96,6 +98,7 @@ def _section(section: Section, lang: str, top_level: int) -> dict[str, Any]:
         "heading": section.heading,
         "level": min(top_level + section.level - 1, 6),
         "paragraphs": [_paragraph(p, lang) for p in section.paragraphs],
+        "after_heading": "",
     }
 
 
@@ -142,7 +145,7 @@ def sections_data(case: Case, top_level: int) -> list[dict[str, Any]]:
 
 
 # -- HTML ----------------------------------------------------------------------------------------------------
-def section_html(section: Section, lang: str = "da", top_level: int = 2) -> str:
+def section_html(section: Section, lang: str = "da", top_level: int = 2, after_heading: str = "") -> str:
     """One section as an HTML fragment: a heading, then its numbered paragraphs.
 
     Parameters
@@ -153,6 +156,9 @@ def section_html(section: Section, lang: str = "da", top_level: int = 2) -> str:
         The language of the catalog's words (speaker labels, paragraph numbers) and of ``lang=``.
     top_level : int
         The heading level of a top-level section; subsections go one level deeper (never past 6).
+    after_heading : str
+        HTML that casekit's own templates rendered (the reading view's speakers line and glossary), put
+        right under the heading.
 
     Returns
     -------
@@ -160,7 +166,8 @@ def section_html(section: Section, lang: str = "da", top_level: int = 2) -> str:
         ``<section class="casekit-section" id=… lang=…>`` with the heading and one
         ``<div class="casekit-paragraph">`` per paragraph.
     """
-    return _templates.render("case/section.html.j2", s=_section(section, lang, top_level))
+    data = {**_section(section, lang, top_level), "after_heading": Markup(after_heading)}
+    return _templates.render("case/section.html.j2", s=data)
 
 
 def attribution_html(case: Case) -> str:

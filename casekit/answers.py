@@ -807,7 +807,7 @@ class AnswerStore:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<AnswerStore {str(self.path)!r} case={self.case_id!r} learner={self.learner!r}>"
+        return f"AnswerStore({str(self.path)!r}, case_id={self.case_id!r}, learner={self.learner!r})"
 
     # -- writing ---------------------------------------------------------------------------------------------
     def save(self, key: str, value: Any, *, wait: float | None = None) -> Revision:

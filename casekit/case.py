@@ -345,6 +345,6 @@ class Case:
 
     def __repr__(self) -> str:
         return (
-            f"<Case {self.id!r} lang={self.lang!r} version={self.version!r}: {len(self.sections)} sections, "
-            f"{len(self.actors)} actors, {len(self.questions)} questions>"
+            f"Case({self.id!r}, lang={self.lang!r}, version={self.version!r}; {len(self.sections)} sections, "
+            f"{len(self.actors)} actors, {len(self.questions)} questions)"
         )

@@ -222,7 +222,7 @@ class Chart:
 
     def __repr__(self) -> str:
         rows, cols = self.table.shape
-        return f"<Chart {self.title!r}: table {rows}×{cols}>"
+        return f"Chart({self.title!r}, table={rows}×{cols})"
 
 
 def _cell(value: object) -> str:

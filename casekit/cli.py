@@ -9,7 +9,7 @@ from pathlib import Path
 
 from casekit import _cli_answers, _cli_class, loader
 from casekit.errors import CasekitError
-from casekit.i18n import default_lang, reason, t, ui_lang
+from casekit.i18n import default_lang, t, ui_lang
 
 _HELP_LANG = "en"  # argparse builds its help before --lang is known
 
@@ -86,13 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = ui_lang(getattr(args, "lang", None))
     try:
         return args.handler(args)
-    except CasekitError as exc:
-        print(f"casekit: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        message = t("cli.os_error", lang, path=exc.filename or "?", reason=reason(exc, lang))
-        print(f"casekit: {message}", file=sys.stderr)
-        return 1
+    except (CasekitError, OSError) as exc:
+        return _cli_answers.report_failure(exc, lang)
 
 
 if __name__ == "__main__":  # pragma: no cover

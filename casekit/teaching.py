@@ -271,11 +271,11 @@ def references(case: Case) -> pd.DataFrame:
 
 
 def _activity_title(case: Case, key: str) -> str:
-    strings = catalog(ui_lang(case.lang))
-    title = case.activity(key).get("title")
-    if isinstance(title, str) and title:
-        return title
-    return strings.get(f"activity.{key}") or strings.get(f"teaching.activity.{key}") or key
+    """The hand-in's title of an activity; for the reading and the questions, the teaching catalog's."""
+    from casekit.export import activity_title
+
+    title = activity_title(key, case.lang, case=case)
+    return title if title != key else catalog(ui_lang(case.lang)).get(f"teaching.activity.{key}", key)
 
 
 def frameworks(case: Case) -> pd.DataFrame:

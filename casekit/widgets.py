@@ -387,7 +387,7 @@ def read(case: Case, part: int = 1) -> HTML:
     speakers = _piece("speakers", text=t("widgets.speakers_in_part", case.lang, names=", ".join(names)))
     # A translated edition explains its Danish terms where they first appear: in the part that uses them.
     speakers += _html.glossary_html(case, level=3, within=section.text)
-    return HTML(_html.section_html(section, case.lang, top_level=1).replace("</h2>", "</h2>" + speakers, 1))
+    return HTML(_html.section_html(section, case.lang, top_level=1, after_heading=speakers))
 
 
 def who_is_who(case: Case) -> pd.DataFrame:
@@ -435,20 +435,6 @@ def _map_groups(case: Case) -> list[tuple[str, list[Actor]]]:
 def _placements(saved: Any, case: Case) -> dict[str, dict[str, Any]]:
     """Saved placements (already cut to what fits the case by :meth:`_Saver.restore`)."""
     return dict(saved) if isinstance(saved, Mapping) else {}
-
-
-# The map's chart stays in view beside the controls on a wide screen (sticky, no taller than the window);
-# on a narrow one it comes first, above them. ipywidgets' Layout has no `position`, hence this style; the
-# boxes around the chart must not clip it (a widget box scrolls its overflow, which would stop `sticky`).
-_MAP_STYLE = """<style>
-.jp-OutputArea-output:has(.casekit-map-body), .casekit-map, .casekit-map-box, .casekit-map-body {
-  overflow: visible !important;
-}
-@media (min-width: 62em) {
-  .casekit-map-chart { position: sticky; top: 0; z-index: 1; max-height: 100vh; overflow-y: auto;
-    background: #fff; }
-}
-</style>"""
 
 
 def _map_section(title: str, rows: list[W.Widget]) -> W.Widget:
@@ -634,7 +620,7 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
         ],
         layout=_WIDE,
     )
-    style = W.HTML(_MAP_STYLE)
+    style = W.HTML(_piece("map_style"))
     activity = Activity(MAP_KEY, [style, box, own_section, relations], inputs, saver.status, chart)
     activity.add_class("casekit-map")
     return activity
