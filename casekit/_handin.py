@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from casekit import _templates
+from casekit import _live, _templates
 from casekit.answers import AnswerStore, ImportResult
 from casekit.errors import CasekitError
 from casekit.export import FORMATS, canonical_format, render
@@ -153,6 +153,8 @@ class UploadControl:
         self.last_result = result
         key = "import.success" if result.added else "import.nothing_new"
         self._show(t(key, self.lang, added=result.added, name=name), error=False)
+        if result.added:
+            _live.reload(self.store)  # the answers on the page show what came in
         if self.on_import is not None:
             try:
                 self.on_import(result)

@@ -14,10 +14,12 @@ and the copy must survive into the next one), else ``local``.
 The front end is the ES module ``casekit/static/mirror.js``; it reports what the browser holds in the synced
 trait ``browser`` and answers the custom messages ``read`` and ``forget``. Everything it reports is checked
 here: a report that does not fit is ignored, and text from the browser is imported only through the
-importer, whose refusal is shown as text.
+importer, whose refusal is shown as text. After a restore, the activities already on the page show the
+answers that came back (:func:`casekit._live.reload`).
 
-Not yet shown by the notebooks: in a browser test its offer to restore came and went on a fresh page (see
-the closing note of the session that built it); ``widgets.start()`` will show it once that is understood.
+:func:`casekit.widgets.start` shows the copy in every notebook (one per store and kernel: running the
+notebook again retires the earlier one); :func:`forget_section` is 06_aflevering's "Glem kopien i denne
+browser". A button that cannot be used is left out of the page, not hidden.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import anywidget
 import ipywidgets as W
 import traitlets
 
-from casekit import _templates
+from casekit import _live, _templates
 from casekit.answers import KEY_PATTERN, AnswerStore, ImportResult
 from casekit.clock import display_time, normalise_time
 from casekit.errors import CasekitError
@@ -50,6 +52,9 @@ __all__ = [
     "DELAY",
     "BrowserCopy",
     "BrowserReport",
+    "current",
+    "forget_all",
+    "forget_section",
     "missing_keys",
     "read_report",
     "saved",
@@ -190,6 +195,35 @@ def forget_all(store: AnswerStore) -> int:
     return len(copies)
 
 
+def current(store: AnswerStore) -> BrowserCopy | None:
+    """The browser copy of ``store`` shown in this kernel (by :func:`casekit.widgets.start`), if any."""
+    with _MIRRORS_LOCK:
+        return next(iter(_MIRRORS.get(store, ())), None)
+
+
+def forget_section(case: Case, store: AnswerStore) -> W.VBox:
+    """06_aflevering's part on the copy in this browser: what is kept where, and a button that forgets it
+    (on a shared computer). The outcome is the copy's own status line, shown here too."""
+    lang = ui_lang(case.lang)
+    heading = _templates.piece("widgets.html.j2", "heading", text=t("mirror.section.heading", lang), level=2)
+    intro = _templates.piece("widgets.html.j2", "paragraph", text=t("mirror.section.intro", lang))
+    button = W.Button(
+        description=t("mirror.forget", lang),
+        tooltip=t("mirror.forget_tooltip", lang),
+        layout=W.Layout(width="auto"),
+    )
+    status = W.HTML()
+    copy = current(store)
+    if copy is None:  # start() was not run on this store: nothing in this kernel talks to the browser
+        button.disabled = True
+        status.value = _templates.piece("widgets.html.j2", "status", message=t("mirror.section.none", lang))
+    else:
+        status.value = copy.status.value
+        copy.status.observe(lambda change: setattr(status, "value", change["new"]), names="value")
+        button.on_click(lambda _button: forget_all(store))
+    return W.VBox([W.HTML(heading + intro, layout=W.Layout(width="100%")), button, status])
+
+
 def saved(store: AnswerStore) -> None:
     """A save reached ``store``: every browser copy of it refreshes, debounced (see :data:`DELAY`)."""
     with _MIRRORS_LOCK:
@@ -199,8 +233,15 @@ def saved(store: AnswerStore) -> None:
 
 
 def _register(store: AnswerStore, mirror: BrowserCopy) -> None:
+    """``mirror`` is now the copy of ``store`` in this kernel: an earlier one (the notebook run again) is
+    closed, so that one save makes one send and the page keeps one front end per store."""
     with _MIRRORS_LOCK:
-        _MIRRORS.setdefault(store, weakref.WeakSet()).add(mirror)
+        mirrors = _MIRRORS.setdefault(store, weakref.WeakSet())
+        earlier = list(mirrors)
+        mirrors.clear()
+        mirrors.add(mirror)
+    for old in earlier:
+        old.retire()
 
 
 # -- the widget ----------------------------------------------------------------------------------------------
@@ -265,19 +306,29 @@ class BrowserCopy(anywidget.AnyWidget):
         self.restore_button = W.Button(
             description=t("mirror.restore", self.lang),
             tooltip=t("mirror.restore_tooltip", self.lang),
-            layout=W.Layout(width="auto", display="none"),
+            layout=W.Layout(width="auto"),
         )
         self.forget_button = W.Button(
             description=t("mirror.forget", self.lang),
             tooltip=t("mirror.forget_tooltip", self.lang),
-            layout=W.Layout(width="auto", display="none"),
+            layout=W.Layout(width="auto"),
         )
         self.restore_button.on_click(lambda _button: self._guard(self.ask_restore))
         self.forget_button.on_click(lambda _button: self._guard(self.forget))
-        self.box = W.VBox([self, self.status, W.HBox([self.restore_button, self.forget_button])])
+        self.actions = W.HBox([])
+        self.box = W.VBox([self, self.status, self.actions])
         self.observe(lambda change: self._guard(lambda: self.received(change["new"])), names="browser")
         self.on_msg(lambda _widget, content, _buffers: self._guard(lambda: self._message(content)))
         _register(store, self)
+
+    def retire(self) -> None:
+        """Stop mirroring and close the front end (a newer copy of the same store took over)."""
+        self._armed = False
+        with self._lock:
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+        self.close()
 
     # -- mirroring ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -390,6 +441,7 @@ class BrowserCopy(anywidget.AnyWidget):
             return None
         self.last_result = result
         if result.added:
+            _live.reload(self.store)  # the activities on the page show the answers that came back
             message = t("mirror.restored", self.lang, added=result.added)
         else:
             message = t("mirror.nothing_new", self.lang)
@@ -469,8 +521,11 @@ class BrowserCopy(anywidget.AnyWidget):
         self.status.value = _templates.piece("widgets.html.j2", "status", message=message, error=error)
 
     def _buttons(self, *, restore: bool, forget: bool) -> None:
-        self.restore_button.layout.display = None if restore else "none"
-        self.forget_button.layout.display = None if forget else "none"
+        # A button that cannot be used is not in the page at all (not merely hidden): a keyboard user never
+        # meets it, and a screen reader never lists it.
+        wanted = [b for b, shown in ((self.restore_button, restore), (self.forget_button, forget)) if shown]
+        if list(self.actions.children) != wanted:
+            self.actions.children = wanted
 
 
 def _newest_by_key(revisions: Any) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
-from casekit import _templates, registry
+from casekit import _live, _templates, registry
 from casekit.i18n import t
 
 if TYPE_CHECKING:
@@ -155,10 +155,16 @@ class ProgressView(W.HBox):
         super().__init__(
             [self.view, self.button], layout=W.Layout(align_items="center", flex_flow="row wrap")
         )
+        if store is not None:  # answers restored from the browser or uploaded count at once
+            _live.follow(store, self)
 
     def refresh(self, _button: Any = None) -> None:
         """Count the answers again."""
         self.view.value = progress_html(self.case, self.store, self.notebook, self._is_answered)
+
+    def reload(self) -> None:
+        """Count again after an import (see :mod:`casekit._live`)."""
+        self.refresh()
 
 
 def journey_html(

@@ -194,6 +194,9 @@ def _explain(error: Any, missing: Mapping[str, str]) -> Iterator[tuple[tuple[Any
     elif rule == "pattern":
         expected = schema.get("patternErrorMessage") or f"expected text matching {error.validator_value}"
         yield path, f"{expected}, found {_found(value)}", rule
+    elif rule == "not":
+        expected = schema.get("notErrorMessage") or "expected a value the schema allows"
+        yield path, f"{expected}, found {_found(value)}", rule
     elif rule in ("minProperties", "maxProperties"):
         least = "at least" if rule == "minProperties" else "at most"
         expected = (

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 from IPython.display import HTML
 
-from casekit import _html, _templates, loader, registry
+from casekit import _html, _live, _templates, loader, registry
 from casekit.answers import AnswerStore, Revision, SaveQueue
 from casekit.case import Actor, Case
 from casekit.clock import local_clock
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SCALE",
     "Activity",
+    "browser_copy",
     "class_view",
     "decision_point",
     "dilemma",
@@ -112,6 +113,32 @@ class _Saver:
         self.lang = case.lang
         self.status = W.HTML(_status_html(t("widgets.not_saved_yet", self.lang)))
         self._restores_seen = store.restored if store is not None else 0
+        self.loading = False  # the controls are being filled from the store: nothing to save
+        self._key: str | None = None
+        self._load: Callable[[Any], None] | None = None
+
+    def follow(self, key: str, load: Callable[[Any], None]) -> None:
+        """After an import into the store (:func:`casekit._live.reload`), ``load`` puts ``key``'s answer, as
+        :meth:`restore` gives it, into the activity's controls; what they then change is not saved again."""
+        if self.store is None:
+            return
+        from casekit import _live
+
+        self._key, self._load = key, load
+        _live.follow(self.store, self)
+
+    def reload(self) -> None:
+        """Show ``key``'s answer as the store has it now (see :meth:`follow`)."""
+        if self._key is None or self._load is None:
+            return
+        value = self.restore(self._key)
+        if value is None:  # an import never removes an answer: nothing new for this one
+            return
+        self.loading = True
+        try:
+            self._load(value)
+        finally:
+            self.loading = False
 
     def restore(self, key: str) -> Any:
         """The saved answer for ``key`` as far as it fits the activity (``None`` if none), and say so.
@@ -141,6 +168,8 @@ class _Saver:
 
         Returns whether the answer is saved or safely queued (the status line says which).
         """
+        if self.loading:
+            return True  # the controls show what the store holds: it is saved already
         if self.store is None:
             self.status.value = _status_html(t("widgets.no_store_short", self.lang), error=True)
             return False
@@ -258,6 +287,12 @@ def _textarea(description: str, value: str, rows: int = 5) -> W.Textarea:
     )
 
 
+def _load_text(box: W.Textarea, value: Any) -> None:
+    """A text answer back into its box (after an import; see :meth:`_Saver.follow`)."""
+    if isinstance(value, str):
+        box.value = value
+
+
 def _scale_dropdown(description: str, labels: Mapping[int, str], value: Any, lang: str) -> W.Dropdown:
     options = [(t("widgets.unset", lang), UNSET)] + [(labels[n], n) for n in SCALE]
     return W.Dropdown(
@@ -331,6 +366,9 @@ def start(
     display(
         HTML(_piece("small", text=t("widgets.store_location", case.lang, path=where, learner=store.learner)))
     )
+    from casekit._mirror import BrowserCopy
+
+    display(BrowserCopy(store, case).box)
     return case, store
 
 
@@ -437,9 +475,29 @@ def _placements(saved: Any, case: Case) -> dict[str, dict[str, Any]]:
     return dict(saved) if isinstance(saved, Mapping) else {}
 
 
-def _map_section(title: str, rows: list[W.Widget]) -> W.Widget:
-    """One group of the map's stakeholders under its heading (open, one row per stakeholder)."""
-    return W.VBox([_heading(title, 3), *rows], layout=W.Layout(width="100%"))
+def _map_section(title: str, rows: list[W.Widget], lang: str) -> W.VBox:
+    """One group of the map's stakeholders under its heading, one row per stakeholder, open; a button
+    beside the heading folds it ("Skjul: Personer") and opens it again ("Vis: Personer (8)").
+
+    The button says what it will do, so its name carries the state (an ipywidgets button has no
+    ``aria-expanded``); folded rows are ``display: none``: out of the tab order and the accessibility tree.
+    """
+    body = W.VBox(rows, layout=W.Layout(width="100%"))
+    hide = t("widgets.map.fold.hide", lang, group=title)
+    show = t("widgets.map.fold.show", lang, group=title, count=len(rows))
+    fold = W.Button(description=hide, tooltip=hide, layout=W.Layout(width="auto"))
+
+    def toggled(_button: Any) -> None:
+        folding = body.layout.display != "none"
+        body.layout.display = "none" if folding else None
+        fold.description = fold.tooltip = show if folding else hide
+
+    fold.on_click(toggled)
+    head = W.HBox([_heading(title, 3), fold], layout=W.Layout(align_items="center", flex_flow="row wrap"))
+    head.add_class("casekit-map-group-head")
+    section = W.VBox([head, body], layout=W.Layout(width="100%"))
+    section.fold, section.body = fold, body
+    return section
 
 
 def _map_row(
@@ -487,7 +545,9 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
             row, power, interest = _map_row(case, actor.id, actor.name, actor.role, saved.get(actor.id, {}))
             inputs[f"{actor.id}.power"], inputs[f"{actor.id}.interest"] = power, interest
             rows.append(row)
-        sections.append(_map_section(t(group_key, lang), rows))
+        section = _map_section(t(group_key, lang), rows, lang)
+        inputs[f"fold.{group_key.rpartition('.')[2]}"] = section.fold
+        sections.append(section)
 
     # The learner's own stakeholders: key -> name and at_table; their controls are in ``inputs`` too.
     actor_ids = {a.id for a in case.actors}
@@ -512,6 +572,8 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
 
     @_guarded(lang, saver.status)
     def changed(_change: Any = None) -> None:
+        if saver.loading:  # :func:`load` draws once at the end
+            return
         value = current()
         saver.save(MAP_KEY, value)
         chart.value = charts.stakeholder_map(case, value).to_html()
@@ -576,18 +638,48 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
         name_box.value, new_power.value, new_interest.value = "", UNSET, UNSET
         message.value = _status_html(t("map.own.added", lang, name=typed))
         changed()
+        name_box.focus()  # ready for the next one; the status line says this one was added
 
-    @_guarded(lang, saver.status)
-    def removed(key: str) -> None:
+    def drop(key: str) -> dict[str, Any] | None:
         entry = own.pop(key, None)
-        if entry is None:
-            return
         own_widgets.pop(key, None)
         for part in ("power", "interest", "remove"):
             inputs.pop(f"{key}.{part}", None)
+        return entry
+
+    @_guarded(lang, saver.status)
+    def removed(key: str) -> None:
+        entry = drop(key)
+        if entry is None:
+            return
         show_own()
         message.value = _status_html(t("map.own.removed", lang, name=entry["name"]))
         changed()
+        name_box.focus()  # the removed row's button took the focus with it: keep it in the form
+
+    def load(value: Any) -> None:
+        placements = _placements(value, case)
+        for actor in case.actors:
+            place = placements.get(actor.id, {})
+            for axis in ("power", "interest"):
+                inputs[f"{actor.id}.{axis}"].value = place.get(axis) if place.get(axis) in SCALE else UNSET
+        for key in [k for k in own if k not in placements]:
+            drop(key)
+        for key, place in placements.items():
+            if key in actor_ids:
+                continue
+            entry = {"name": place["name"], "at_table": place["at_table"]}
+            if own.get(key) != entry:  # new, or renamed: a new row
+                drop(key)
+                own[key] = entry
+                own_widgets[key] = own_row(key, place)
+                continue
+            for axis in ("power", "interest"):
+                inputs[f"{key}.{axis}"].value = place.get(axis) if place.get(axis) in SCALE else UNSET
+        show_own()
+        chart.value = charts.stakeholder_map(case, current()).to_html()
+
+    saver.follow(MAP_KEY, load)
 
     add.on_click(added)
     for actor in case.actors:
@@ -597,15 +689,8 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
     relations = W.HTML(heading + charts.relations_diagram(case).to_html(), layout=_WIDE)
     chart_column = W.VBox([chart, saver.status], layout=W.Layout(flex="1 1 30em", min_width="20em"))
     chart_column.add_class("casekit-map-chart")
-    form = W.VBox(sections, layout=W.Layout(flex="1 1 30em", min_width="20em"))
-    body = W.HBox(
-        [chart_column, form], layout=W.Layout(flex_flow="row wrap", width="100%", align_items="flex-start")
-    )
-    body.add_class("casekit-map-body")
-    hint = W.HTML(_piece("hint", text=t("map.hint", lang)), layout=_WIDE)
-    # The case's stakeholders, the hint and the chart in one box; the learner's own below it.
-    box = W.VBox([*_intro(case, MAP_KEY), hint, body], layout=_WIDE)
-    box.add_class("casekit-map-box")
+    groups = W.VBox(sections, layout=_WIDE)
+    groups.add_class("casekit-map-groups")
     add_form = W.HBox(
         [name_box, at_table, new_power, new_interest, add],
         layout=W.Layout(flex_flow="row wrap", width="100%"),
@@ -620,8 +705,20 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
         ],
         layout=_WIDE,
     )
+    own_section.add_class("casekit-map-own")
+    # The chart beside the controls on a wide screen (sticky: it stays in view), above them on a narrow
+    # one; the learner's own stakeholders are in the same column as the case's, so the chart is in view
+    # while they are added too.
+    form = W.VBox([groups, own_section], layout=W.Layout(flex="1 1 30em", min_width="20em"))
+    body = W.HBox(
+        [chart_column, form], layout=W.Layout(flex_flow="row wrap", width="100%", align_items="flex-start")
+    )
+    body.add_class("casekit-map-body")
+    hint = W.HTML(_piece("hint", text=t("map.hint", lang)), layout=_WIDE)
+    box = W.VBox([*_intro(case, MAP_KEY), hint, body], layout=_WIDE)
+    box.add_class("casekit-map-box")
     style = W.HTML(_piece("map_style"))
-    activity = Activity(MAP_KEY, [style, box, own_section, relations], inputs, saver.status, chart)
+    activity = Activity(MAP_KEY, [style, box, relations], inputs, saver.status, chart)
     activity.add_class("casekit-map")
     return activity
 
@@ -652,6 +749,11 @@ def decision_point(case: Case, store: AnswerStore | None) -> Activity:
     def changed(_change: Any = None) -> None:
         saver.save(DECISION_KEY, {"choice": choice.value, "justification": justification.value})
 
+    def load(value: Mapping[str, Any]) -> None:
+        choice.value = value.get("choice") if value.get("choice") in options else None
+        justification.value = str(value.get("justification") or "")
+
+    saver.follow(DECISION_KEY, load)
     choice.observe(changed, names="value")
     justification.observe(changed, names="value")
     children = [*_intro(case, DECISION_KEY), choice]
@@ -708,10 +810,18 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
 
     @_guarded(lang, saver.status)
     def changed(_change: Any = None) -> None:
+        if saver.loading:  # :func:`load` draws once at the end
+            return
         value = {actor_id: control.value for actor_id, control in inputs.items() if control.value in SCALE}
         saver.save(GOALS_KEY, value)
         chart.value = draw(value)
 
+    def load(value: Mapping[str, Any]) -> None:
+        for actor_id, control in inputs.items():
+            control.value = value.get(actor_id) if value.get(actor_id) in SCALE else UNSET
+        chart.value = draw({k: v for k, v in value.items() if k in inputs})
+
+    saver.follow(GOALS_KEY, load)
     for control in inputs.values():
         control.observe(changed, names="value")
     return Activity(
@@ -812,6 +922,16 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
                 relabelling = False
         saver.save(key, value())
 
+    def load(saved: Mapping[str, Any]) -> None:
+        left.value = str(saved.get("left") or config.get("left", ""))
+        right.value = str(saved.get("right") or config.get("right", ""))
+        position.options = position_options()
+        position.value = saved.get("position") if saved.get("position") in SCALE else UNSET
+        paragraphs.value = [r for r in saved.get("paragraphs") or [] if r in known_refs]
+        justification.value = str(saved.get("justification") or "")
+        missing.value = str(saved.get("missing_voices") or "")
+
+    saver.follow(key, load)
     for control in (left, right, position, paragraphs, justification, missing):
         control.observe(changed, names="value")
     children = [
@@ -877,6 +997,7 @@ def questions(case: Case, store: AnswerStore | None, group: str | None = None) -
                 _saver.save(_key, change["new"])
 
             box.observe(_guarded(lang, saver.status)(changed), names="value")
+            saver.follow(question.id, functools.partial(_load_text, box))
             inputs[question.id] = box
             statuses.append(saver.status)
             children += [
@@ -914,6 +1035,7 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
             _saver.save(_key, change["new"])
 
         box.observe(_guarded(lang, saver.status)(changed), names="value")
+        saver.follow(key, functools.partial(_load_text, box))
         inputs[key] = box
         statuses.append(saver.status)
         children += [box, saver.status]
@@ -942,6 +1064,11 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
     def plan_changed(_change: Any = None) -> None:
         saver.save(PLAN_KEY, {actor_id: c.value for actor_id, c in plan.items() if c.value})
 
+    def load_plan(value: Mapping[str, Any]) -> None:
+        for actor_id, control in plan.items():
+            control.value = value.get(actor_id) if value.get(actor_id) in levels else ""
+
+    saver.follow(PLAN_KEY, load_plan)
     for control in plan.values():
         control.observe(plan_changed, names="value")
     children.append(saver.status)
@@ -1003,7 +1130,7 @@ def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:
         for control in downloads:
             control.refresh()
 
-    upload = UploadControl(store, case, on_import=refresh)
+    upload = UploadControl(store, case)
     button = W.Button(description=t("widgets.handin.refresh", lang), layout=W.Layout(width="auto"))
     button.on_click(refresh)
     children = [
@@ -1019,7 +1146,21 @@ def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:
     ]
     inputs: dict[str, W.Widget] = {"refresh": button, "upload": upload.upload}
     inputs.update({f"download.{d.format}": d.widget for d in downloads})
-    return Activity("handin", children, inputs, upload.status)
+    activity = Activity("handin", children, inputs, upload.status)
+    # After an upload here or a restore from the browser's copy, the preview and the links show it.
+    activity.follower = _live.Callback(refresh)
+    _live.follow(store, activity.follower)
+    return activity
+
+
+def browser_copy(case: Case, store: AnswerStore | None) -> W.VBox | HTML:
+    """What is kept in this browser, and "Glem kopien i denne browser" for a shared computer
+    (:mod:`casekit._mirror`; the copy itself is shown by :func:`start`)."""
+    from casekit._mirror import forget_section
+
+    if store is None:
+        return _message(t("widgets.no_store_short", case.lang))
+    return forget_section(case, store)
 
 
 # -- the class -----------------------------------------------------------------------------------------------

@@ -490,6 +490,20 @@ class TestSchemaMessages:
         assert problem.message == "expected an id (a-z, 0-9, '-'), found 'Beta 2'"
         assert (problem.field, problem.line) == ("questions[2].id", 14)
 
+    def test_an_actor_id_of_a_learners_own_stakeholder(self, mini: Path):
+        """``own-1`` is where the stakeholder map keeps a learner's first own stakeholder: no actor has it."""
+        actors = (mini / "actors.yaml").read_text(encoding="utf-8")
+        first_id = actors.split("id: ", 1)[1].split()[0]
+        for path in mini.rglob("*.yaml"):  # rename the actor everywhere, so only its id is wrong
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(first_id, "own-1"), encoding="utf-8")
+        problems = casekit.validate(mini)
+        assert [p.message for p in problems] == [
+            "expected an actor id that is not one of a learner's own stakeholders (own-1, own-2, …), "
+            "found 'own-1'"
+        ]
+        assert problems[0].field.endswith(".id") and "actors.yaml" in str(problems[0])
+
     def test_empty_text(self, mini: Path):
         """An empty heading is refused as non-empty text."""
         edit(mini / "da" / "text.yaml", "heading: Intro", 'heading: ""')

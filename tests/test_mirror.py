@@ -58,8 +58,9 @@ def status_text(copy: BrowserCopy) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", copy.status.value))
 
 
-def shown(button: Any) -> bool:
-    return button.layout.display != "none"
+def shown(copy: BrowserCopy, button: Any) -> bool:
+    """The button is in the page (a button that cannot be used is left out, not hidden)."""
+    return button in copy.actions.children
 
 
 @pytest.fixture
@@ -153,7 +154,7 @@ class TestOffer:
         """A fresh store and a browser holding two answers: the offer says how many and from when."""
         copy, _sent = mirror(store, case)
         copy.received(summary(earlier))
-        assert shown(copy.restore_button) and shown(copy.forget_button)
+        assert shown(copy, copy.restore_button) and shown(copy, copy.forget_button)
         assert copy.restore_button.description == "Gendan fra denne browser"
         text = status_text(copy)
         assert "2 svar" in text and "UTC" in text
@@ -165,7 +166,7 @@ class TestOffer:
         store.import_bytes(earlier.encode())
         copy, _sent = mirror(store, case)
         copy.received(summary(earlier))
-        assert not shown(copy.restore_button)
+        assert not shown(copy, copy.restore_button)
         assert status_text(copy) == t("mirror.active", "da")
         copy.flush()
         assert copy.sends == 1
@@ -215,7 +216,7 @@ class TestRestore:
         assert store.get("organisering-2") == "svar fra i dag"
         assert copy.last_result is not None and copy.last_result.added == 2
         assert status_text(copy) == t("mirror.restored", "da", added=2)
-        assert not shown(copy.restore_button)
+        assert not shown(copy, copy.restore_button)
         copy.flush()  # and the browser gets the merged store
         assert set(json.loads(copy.payload)["answers"]) == {"organisering-1", "organisering-2", "dilemma-1"}
 
@@ -290,7 +291,7 @@ class TestHostile:
         with pytest.raises(Exception) as refusal:
             store.import_bytes(payload.encode(), name=t("mirror.source_name", "da", key=copy.storage_key))
         assert str(refusal.value) in text
-        assert not shown(copy.restore_button) and shown(copy.forget_button)
+        assert not shown(copy, copy.restore_button) and shown(copy, copy.forget_button)
 
     def test_unreadable_is_checked_at_once(self, store: AnswerStore, case: Any):
         """Something the page could not read is checked by the importer straight away: refusal, no button."""
@@ -299,7 +300,7 @@ class TestHostile:
         assert sent == [{"type": "read"}]
         reply(copy, "not json {")
         assert "ikke gyldig JSON" in status_text(copy)
-        assert not shown(copy.restore_button)
+        assert not shown(copy, copy.restore_button)
 
     def test_other_case_in_the_summary(self, store: AnswerStore, case: Any, earlier: str):
         """A copy claiming another case is checked by the importer and refused, not offered."""
@@ -307,7 +308,7 @@ class TestHostile:
         hostile = _hostile(earlier)["another case"]
         copy.received(summary(hostile))
         reply(copy, hostile)
-        assert "en-anden-case" in status_text(copy) and not shown(copy.restore_button)
+        assert "en-anden-case" in status_text(copy) and not shown(copy, copy.restore_button)
 
     def test_lone_surrogate(self, store: AnswerStore, case: Any, earlier: str):
         """Text that is not valid Unicode (a lone surrogate from JavaScript) is refused, not a crash."""
@@ -329,7 +330,7 @@ class TestUnavailable:
         text = status_text(copy)
         why = t(f"mirror.reason.{reason if reason != 'weird' else 'error'}", "da")
         assert text == t("mirror.unavailable", "da", why=why) and "06_aflevering" in text
-        assert not shown(copy.restore_button) and not shown(copy.forget_button)
+        assert not shown(copy, copy.restore_button) and not shown(copy, copy.forget_button)
         copy.flush()
         assert copy.sends == 0
 
@@ -350,3 +351,62 @@ def test_front_end_is_a_file():
     source = (REPO / "casekit" / "static" / "mirror.js").read_text(encoding="utf-8")
     assert "export default" in source and "localStorage" in source
     assert BrowserCopy._esm is not None
+
+
+class TestInTheNotebooks:
+    """Every notebook's first cell shows the copy; 06_aflevering can forget it."""
+
+    def test_start_shows_the_copy_of_its_store(self, answers_dir: Path, monkeypatch: pytest.MonkeyPatch):
+        """widgets.start() displays the copy's box (the widget, its line, its buttons) for the store."""
+        import IPython.display
+
+        from casekit import _mirror
+
+        shown_objects: list[Any] = []
+        monkeypatch.setattr(IPython.display, "display", lambda *objs, **_kw: shown_objects.extend(objs))
+        _case, store = widgets.start()
+        copy = _mirror.current(store)
+        assert copy is not None and copy.store is store
+        assert copy.box in shown_objects
+
+    def test_running_again_retires_the_earlier_copy(self, store: AnswerStore):
+        """A notebook run twice in one kernel mirrors once per save: the earlier copy is closed."""
+        first, _ = mirror(store)
+        first.received({"state": "empty"})
+        second, _ = mirror(store)
+        second.received({"state": "empty"})
+        assert first.comm is None and second.comm is not None
+        first.flush()
+        second.flush()
+        sends = first.sends, second.sends
+        store.save("organisering-1", "tekst")
+        saved(store)
+        first.flush()
+        second.flush()
+        assert (first.sends, second.sends) == (sends[0], sends[1] + 1)
+
+    def test_the_forget_section_forgets_and_says_so(self, case: Any, store: AnswerStore):
+        """06_aflevering's button sends "forget" to the copy; the copy's outcome shows under the button."""
+        copy, sent = mirror(store, case)
+        copy.received({"state": "empty"})
+        copy.flush()
+        sends = copy.sends
+        section = widgets.browser_copy(case, store)
+        button = next(w for w in section.children if isinstance(w, widgets.W.Button))
+        status = section.children[-1]
+        assert button.description == t("mirror.forget", "da") and not button.disabled
+        button.click()
+        assert sent[-1] == {"type": "forget"}
+        copy.received({"state": "empty", "forgotten": True})  # what mirror.js reports once it removed it
+        assert t("mirror.forgotten", "da") in status.value
+        store.save("organisering-1", "efter")
+        saved(store)
+        copy.flush()
+        assert copy.sends == sends  # no new copy until the notebook runs again
+
+    def test_the_forget_section_without_a_copy(self, case: Any, tmp_path: Path):
+        """Without start() run, there is nothing to forget: the button is disabled and a line says why."""
+        with AnswerStore.open(tmp_path / "alone", case=case) as alone:
+            section = widgets.browser_copy(case, alone)
+            button = next(w for w in section.children if isinstance(w, widgets.W.Button))
+            assert button.disabled and t("mirror.section.none", "da") in section.children[-1].value

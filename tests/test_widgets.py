@@ -70,6 +70,40 @@ class TestStakeholderMap:
         kinds = {type(w).__name__ for w in activity.inputs.values()}
         assert kinds == {"Dropdown", "Text", "Button"}  # no sliders; the name box and "Tilføj" for own ones
 
+    def test_groups_fold_and_open_again(self, case, store):
+        """Each group's button folds its rows away (out of the tab order) and says how to open them again,
+        naming the group, and the placements stay as they were."""
+        activity = widgets.stakeholder_map(case, store)
+        activity.inputs["kim.power"].value = 4
+        fold = activity.inputs["fold.person"]
+        section = next(w for w in _walk(activity) if getattr(w, "fold", None) is fold)
+        people = [a for a in case.actors if a.at_table and a.kind == "person"]
+        assert fold.description == "Skjul: Personer" and section.body.layout.display is None
+        fold.click()
+        assert section.body.layout.display == "none"
+        assert fold.description == f"Vis: Personer ({len(people)})"
+        assert activity.inputs["kim.power"] in set(_walk(section.body))
+        fold.click()
+        assert section.body.layout.display is None and fold.description == "Skjul: Personer"
+        assert activity.inputs["kim.power"].value == 4 and store.get("stakeholder-map")["kim"]["power"] == 4
+        assert {k for k in activity.inputs if k.startswith("fold.")} == {
+            "fold.person",
+            "fold.role",
+            "fold.organisation",
+            "fold.absent",
+        }
+
+    def test_the_chart_is_beside_every_control(self, case, store):
+        """The chart column and the controls, the learner's own stakeholders among them, share one row
+        (beside each other when wide, the chart above when narrow), so the chart is in view while placing."""
+        activity = widgets.stakeholder_map(case, store)
+        body = next(w for w in _walk(activity) if "casekit-map-body" in w._dom_classes)
+        chart_column, form = body.children
+        assert activity.chart in chart_column.children
+        controls = set(_walk(form))
+        assert activity.inputs["own.add"] in controls and activity.inputs["kim.power"] in controls
+        assert body.layout.flex_flow == "row wrap"
+
 
 class TestDecisionPoint:
     def test_choice_and_justification_saved_and_restored(self, case, store):
@@ -387,10 +421,14 @@ class TestOwnStakeholders:
         assert activity.inputs["own.name"].value == ""
 
     def test_remove(self, case, store):
-        """The remove button takes the stakeholder off the map and out of the saved answer."""
+        """The remove button takes the stakeholder off the map and out of the saved answer, and the focus,
+        which left with the removed button, goes to the name box."""
         activity = widgets.stakeholder_map(case, store)
         self._add(activity, "Pædagogerne", at_table=False, power=2, interest=3)
+        focused: list[dict] = []
+        activity.inputs["own.name"].send = lambda content, buffers=None: focused.append(content)
         activity.inputs["own-1.remove"].click()
+        assert focused == [{"do": "focus"}]
         assert store.get("stakeholder-map") == {}
         assert "own-1.power" not in activity.inputs
         assert "Pædagogerne" not in html.unescape(activity.chart.value)

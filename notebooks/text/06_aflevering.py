@@ -38,4 +38,7 @@ widgets.handin(case, store)
 widgets.share_control(case, store)
 
 # %%
+widgets.browser_copy(case, store)
+
+# %%
 widgets.navigation(case, notebook="06_aflevering")

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 import casekit
 from casekit import charts
+from casekit.i18n import t
 
 from .journey import (
     ACTOR_ID,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+GROUPS = ("person", "role", "organisation", "absent")  # the map's groups of stakeholders, each foldable
 
 CONTROLS = "select, textarea, input, button"
 # axe-core rules that a control has an accessible name (axe.run runs them by default; here they are named so
@@ -132,11 +135,17 @@ def test_keyboard_learner_places_a_stakeholder_in_voila(
     assert rule_nodes(results, "passes", "select-name") == selects
     assert rule_nodes(results, "passes", "image-alt") >= 1
 
-    # Tab reaches every control on the page, the map's 2 × 36 dropdowns among them.
+    # Tab reaches every control on the page, the map's 2 × 36 dropdowns and its groups' fold buttons among
+    # them.
     controls = page.locator(f":is({CONTROLS}):not(:disabled)").count()
+    groups = map_box(page, case).locator(".casekit-map-groups")
     tab_through(page)
-    for scope, expected in ((page.locator("body"), controls), (map_box(page, case), 2 * len(case.actors))):
-        report = scope.evaluate(_UNREACHED_JS, CONTROLS)
+    for scope, selector, expected in (
+        (page.locator("body"), CONTROLS, controls),
+        (groups, "select", 2 * len(case.actors)),
+        (groups, "button", len(GROUPS)),
+    ):
+        report = scope.evaluate(_UNREACHED_JS, selector)
         assert report["total"] == expected
         assert not report["unreached"], f"Tab never reached: {report['unreached']}"
         assert not report["hidden"], f"controls not visible: {report['hidden']}"
@@ -156,6 +165,19 @@ def test_keyboard_learner_places_a_stakeholder_in_voila(
     expect(chart).to_have_attribute("alt", charts.stakeholder_map(case, {ACTOR_ID: PLACEMENT}).alt)
     wait_for_answer(voila_page.server.answers_dir, "stakeholder-map", lambda v: v == {ACTOR_ID: PLACEMENT})
     assert not alert_texts(page), f"casekit reported a problem: {alert_texts(page)}"
+
+    # A group folds with the keyboard: its dropdowns leave the page's tab order, and come back.
+    absent = t("widgets.map.group.absent", LANG)
+    hide = groups.get_by_role("button", name=t("widgets.map.fold.hide", LANG, group=absent), exact=True)
+    tab_to(page, hide, limit=3 * controls + 20)
+    visible = groups.locator("select:visible")
+    page.keyboard.press("Enter")
+    count = sum(1 for a in case.actors if not a.at_table)
+    expect(visible).to_have_count(2 * (len(case.actors) - count))
+    show = groups.get_by_role("button", name=t("widgets.map.fold.show", LANG, group=absent, count=count))
+    expect(show).to_be_focused()  # the same button, renamed: the focus stays where the learner is
+    page.keyboard.press("Space")
+    expect(visible).to_have_count(2 * len(case.actors))
 
 
 def test_learner_types_a_danish_dilemma_answer_in_voila(
