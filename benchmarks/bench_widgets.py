@@ -9,6 +9,11 @@ last one and the store gets a new revision each time (checked afterwards). The f
 least a save + redraw can cost, timed in the same loop, taking turns with the widgets: one store save of
 the same size and a bare Figure with one text rendered to SVG.
 
+Mirroring to the browser (issue: "adds no visible delay", the same 50 / 100 ms targets): the stakeholder map
+on a store filled with a full learner's answers and mirrored by an armed ``casekit._mirror.BrowserCopy``,
+each change timed with the copy's send (``flush()``: the export and the ``payload`` trait set) against the
+same change on a second, identically filled store with no copy, taking turns.
+
 Run: ``.venv/bin/python benchmarks/bench_widgets.py [--quick] [--markdown]`` (``--quick`` skips the
 notebook runs).
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import sys
@@ -24,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -128,6 +135,87 @@ def widget_rows(runs: int = 100) -> list[Row]:
     )
     if notes:
         out[0] = Row(**{**out[0].__dict__, "notes": notes})
+    return out + _mirror_rows(case, runs)
+
+
+def _mirror_rows(case: Any, runs: int) -> list[Row]:
+    """Median and p95 of a stakeholder-map change on a full store with an armed browser copy, the copy's
+    send included; the floor is the same change on an identically filled store with no copy."""
+    from benchmarks.bench_classroom import _answers  # a full learner's answers: every key of the case
+    from casekit import registry, widgets
+    from casekit._mirror import BrowserCopy
+    from casekit.answers import AnswerStore
+
+    answers = _answers(case, 1)
+    unfilled = sorted(set(registry.answer_keys(case)) - set(answers))
+    actors = [a.id for a in case.actors]
+    with (
+        tempfile.TemporaryDirectory(prefix="casekit-bench-") as mirrored,
+        tempfile.TemporaryDirectory(prefix="casekit-bench-") as bare,
+    ):
+        stores = [AnswerStore.open(folder, case=case) for folder in (mirrored, bare)]
+        for store in stores:
+            for key, value in answers.items():
+                store.save(key, value)
+        # A delay no run outlasts: the timer each save arms never fires, and flush() sends in the timed part.
+        copy = BrowserCopy(stores[0], case, delay=3600)
+        copy.received({"state": "empty"})  # the front end's first report: the copy is armed
+        copy.flush()
+        maps: list[Any] = [widgets.stakeholder_map(case, store) for store in stores]
+        for chart in maps:  # the first change of each is not timed
+            _step(chart.inputs[f"{actors[0]}.power"])
+        copy.flush()
+        before = [len(store.history(registry.STAKEHOLDER_MAP)) for store in stores]
+        sends, size = copy.sends, len(copy.payload.encode("utf-8"))
+
+        def mirrored_change(i: int) -> None:
+            _step(maps[0].inputs[f"{actors[i % len(actors)]}.power"])
+            copy.flush()
+
+        times = interleaved(
+            {
+                "copy": mirrored_change,
+                "bare": lambda i: _step(maps[1].inputs[f"{actors[i % len(actors)]}.power"]),
+            },
+            runs,
+        )
+        saved = [
+            len(store.history(registry.STAKEHOLDER_MAP)) - n for store, n in zip(stores, before, strict=True)
+        ]
+        sent = copy.sends - sends
+        latest = stores[0].latest(registry.STAKEHOLDER_MAP)
+        in_copy = json.loads(copy.payload)["answers"][registry.STAKEHOLDER_MAP]["value"]
+        copy.flush()
+        copy.close()
+        for store in stores:
+            store.close()
+    notes = []
+    if unfilled:
+        notes.append(f"not in the filled store (bench_classroom's answers): {', '.join(unfilled)}")
+    notes += [
+        f"{name}: {count} revisions for {runs} changes (every change should save)"
+        for name, count in zip(("with the copy", "without"), saved, strict=True)
+        if count != runs
+    ]
+    if sent != runs:
+        notes.append(f"the copy sent {sent} times for {runs} changes (every flush after a save should send)")
+    if latest is None or in_copy != latest.value:
+        notes.append("the copy's last payload is not the store's latest stakeholder map")
+    out = [
+        measured(
+            f"stakeholder map + browser copy ({size / 1000:.0f} KB export): change + send, {stat}",
+            times["copy"],
+            unit="ms",
+            floor="same change, no copy",
+            floor_values=times["bare"],
+            median_max=limit,
+            group=WIDGETS,
+            stat=stat,
+        )
+        for stat, limit in (("median", 0.050), ("p95", 0.100))
+    ]
+    if notes:
+        out[0] = Row(**{**out[0].__dict__, "notes": tuple(notes)})
     return out
 
 

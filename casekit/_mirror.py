@@ -387,12 +387,7 @@ class BrowserCopy(anywidget.AnyWidget):
         elif checked.state == "unreadable" or checked.case_id != self.store.case_id:
             self._armed = False
             self._ask("check")
-        elif missing_keys(self.store, checked):
-            self._armed = False
-            when = display_time(checked.newest) or "?"
-            self._show(t("mirror.offer", self.lang, count=checked.count, when=when))
-            self._buttons(restore=True, forget=True)
-        else:
+        elif not self._offer(checked):
             self._mirror()
 
     def _mirror(self, message: str | None = None, *, error: bool = False) -> None:
@@ -465,12 +460,22 @@ class BrowserCopy(anywidget.AnyWidget):
             case_id=export.case_id,
         )
         self.report = report
-        if missing_keys(self.store, report):
-            when = display_time(report.newest) or "?"
-            self._show(t("mirror.offer", self.lang, count=report.count, when=when))
-            self._buttons(restore=True, forget=True)
-        else:
+        if not self._offer(report):
             self._mirror()
+
+    def _offer(self, report: BrowserReport) -> bool:
+        """Offer the answers the copy has and the store lacks: how many, and the newest save among them;
+        whether there are any."""
+        missing = missing_keys(self.store, report)
+        if not missing:
+            return False
+        self._armed = False  # the copy is left as it is until the learner has chosen
+        times = [report.keys[key] for key in missing]
+        newest = max(times, key=_sortable_time, default="")
+        when = display_time(newest) or "?"
+        self._show(t("mirror.offer", self.lang, count=len(missing), when=when))
+        self._buttons(restore=True, forget=True)
+        return True
 
     def _content(self, text: Any) -> bytes:
         if not isinstance(text, str):
@@ -526,6 +531,14 @@ class BrowserCopy(anywidget.AnyWidget):
         wanted = [b for b, shown in ((self.restore_button, restore), (self.forget_button, forget)) if shown]
         if list(self.actions.children) != wanted:
             self.actions.children = wanted
+
+
+def _sortable_time(text: str) -> str:
+    """A save time as it sorts (normalised to UTC); one that cannot be read sorts first."""
+    try:
+        return normalise_time(text)
+    except ValueError:
+        return ""
 
 
 def _newest_by_key(revisions: Any) -> dict[str, str]:

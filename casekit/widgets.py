@@ -507,8 +507,14 @@ def _map_row(
     lang, labels = case.lang, _scale_labels(case.lang)
     power = _scale_dropdown(t("widgets.map.power", lang), labels, place.get("power"), lang)
     interest = _scale_dropdown(t("widgets.map.interest", lang), labels, place.get("interest"), lang)
-    label = W.HTML(_piece("actor_name", name=name, role=note), layout=W.Layout(width="14em"))
-    return W.HBox([label, power, interest, *extra], layout=W.Layout(flex_flow="row wrap")), power, interest
+    for control in (power, interest):  # compact: the name and both scales fit one row of the form column
+        control.layout = W.Layout(width="15em")
+        control.style = {"description_width": "5em"}
+    label = W.HTML(_piece("actor_name", name=name, role=note), layout=W.Layout(width="11em"))
+    layout = W.Layout(flex_flow="row wrap", align_items="center")
+    row = W.HBox([label, power, interest, *extra], layout=layout)
+    row.add_class("casekit-map-row")
+    return row, power, interest
 
 
 def _own_name_problem(typed: str, taken: Iterable[str], count: int, lang: str) -> str | None:
@@ -687,7 +693,8 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
             inputs[f"{actor.id}.{axis}"].observe(changed, names="value")
     heading = _piece("heading", text=t("widgets.map.relations_heading", lang), level=3)
     relations = W.HTML(heading + charts.relations_diagram(case).to_html(), layout=_WIDE)
-    chart_column = W.VBox([chart, saver.status], layout=W.Layout(flex="1 1 30em", min_width="20em"))
+    # 22em + 41em: side by side where the map has 63em, a row of the form (name, Magt, Interesse) whole.
+    chart_column = W.VBox([chart, saver.status], layout=W.Layout(flex="1 1 22em", min_width="18em"))
     chart_column.add_class("casekit-map-chart")
     groups = W.VBox(sections, layout=_WIDE)
     groups.add_class("casekit-map-groups")
@@ -709,7 +716,7 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
     # The chart beside the controls on a wide screen (sticky: it stays in view), above them on a narrow
     # one; the learner's own stakeholders are in the same column as the case's, so the chart is in view
     # while they are added too.
-    form = W.VBox([groups, own_section], layout=W.Layout(flex="1 1 30em", min_width="20em"))
+    form = W.VBox([groups, own_section], layout=W.Layout(flex="1 1 41em", min_width="20em"))
     body = W.HBox(
         [chart_column, form], layout=W.Layout(flex_flow="row wrap", width="100%", align_items="flex-start")
     )

@@ -161,6 +161,25 @@ class TestOffer:
         time.sleep(0.1)
         assert copy.sends == 0, "the copy waiting for a restore was overwritten"
 
+    def test_the_offer_counts_only_what_the_store_lacks(self, store: AnswerStore, case: Any):
+        """The copy's newest answer is one the store has a newer revision of: the offer names only the
+        answer the store lacks, and that answer's save time."""
+        from casekit.clock import display_time
+
+        store.save("organisering-1", "i svarfilen")  # now: newer than the copy's revision of it
+        lacking = "2026-04-01T09:30:00+00:00"
+        copy, _sent = mirror(store, case)
+        copy.received(
+            {
+                "state": "held",
+                "count": 2,
+                "newest": "2026-05-02T10:00:00+00:00",
+                "keys": {"organisering-1": "2026-05-02T10:00:00+00:00", "organisering-3": lacking},
+                "case_id": "samskabelse",
+            }
+        )
+        assert status_text(copy) == t("mirror.offer", "da", count=1, when=display_time(lacking))
+
     def test_store_that_has_them_is_not_offered(self, store: AnswerStore, case: Any, earlier: str):
         """When the store already holds the copy's answers, nothing is offered and mirroring goes on."""
         store.import_bytes(earlier.encode())

@@ -37,6 +37,7 @@ from .support import (
     LabServer,
     VoilaPage,
     VoilaServer,
+    clear_local_storage,
     find_axe_js,
     find_chromium,
     safe_name,
@@ -229,9 +230,10 @@ def lab_server(lab_server_factory: Callable[[Path], LabServer], notebooks_dir: P
 @pytest.fixture
 def lab(browser_page: Page, lab_server: LabServer, request: pytest.FixtureRequest) -> Iterator[LabPage]:
     """A :class:`LabPage` on a fresh page: ``lab.open("x.ipynb")``, ``lab.run_all()``,
-    ``lab.restart_and_run_all()``, ``lab.assert_clean(min_widgets)``. The answer folder is emptied before
-    the test; every kernel is shut down after it."""
+    ``lab.restart_and_run_all()``, ``lab.assert_clean(min_widgets)``. The answer folder and the browser's
+    copy of the answers are emptied before the test; every kernel is shut down after it."""
     lab_server.clear_answers()
+    clear_local_storage(browser_page, lab_server.base_url)
     attach_log(request, "jupyter lab log (tail)", lambda: tail(lab_server.log_path, 120))
     yield LabPage(browser_page, lab_server)
     lab_server.shutdown_kernels()
@@ -268,7 +270,9 @@ def voila(voila_server: Callable[[Path], VoilaServer], browser_page: Page) -> Ca
 
     def open_(notebook: Path) -> VoilaPage:
         start = time.monotonic()
-        page = VoilaPage(browser_page, voila_server(notebook)).open()
+        server = voila_server(notebook)
+        clear_local_storage(browser_page, server.url)  # a port used again may hold an earlier test's copy
+        page = VoilaPage(browser_page, server).open()
         record_time(f"Voilà start + render ({notebook.name})", time.monotonic() - start)
         return page
 

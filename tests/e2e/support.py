@@ -732,6 +732,18 @@ def actor_row(scope: Page | Locator, name: str) -> Locator:
     return label.locator(_ANCESTOR_BOX.format("h"))
 
 
+def clear_local_storage(page: Page, origin: str) -> None:
+    """Empty the shared Chromium profile's ``localStorage`` for ``origin``: casekit keeps a copy of the
+    answers there (casekit/_mirror.py), and a copy from an earlier test on the same origin (the session's
+    JupyterLab, or a port used again) would be offered back to a test that expects a fresh learner."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        where = {"origin": origin.rstrip("/"), "storageTypes": "local_storage"}
+        cdp.send("Storage.clearDataForOrigin", where)
+    finally:
+        cdp.detach()
+
+
 def activity_box(scope: Page | Locator, heading: str, level: int = 2) -> Locator:
     """The activity whose ``<h2>`` (or ``<h{level}>``) says exactly ``heading``: the innermost
     ``.widget-vbox`` around it (casekit's ``Activity``)."""
