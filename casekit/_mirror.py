@@ -41,7 +41,6 @@ from casekit import _live, _templates
 from casekit.answers import KEY_PATTERN, AnswerStore, ImportResult
 from casekit.clock import display_time, normalise_time
 from casekit.errors import CasekitError
-from casekit.export import export_json
 from casekit.i18n import t, ui_lang
 from casekit.importer import MAX_IMPORT_BYTES, parse_import, too_big
 
@@ -300,6 +299,8 @@ class BrowserCopy(anywidget.AnyWidget):
         self._armed = False  # the browser said what it holds and nothing there waits for a restore
         self._paused = False  # the learner asked to forget the copy: none is written until the next run
         self._wanted: str | None = None  # what the text asked of the browser is for: "restore" or "check"
+        self._offering = ""  # the offer's text while it waits for the learner's choice
+        self._warned = False  # the learner was told that new answers are not copied while it waits
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self.status = W.HTML()
@@ -334,6 +335,9 @@ class BrowserCopy(anywidget.AnyWidget):
     def refresh(self) -> None:
         """Send the store's export to the browser after :attr:`delay` seconds; calls meanwhile join it."""
         if not self._armed:
+            if self._offering and not self._warned:  # new answers while the offer waits: say they are not copied
+                self._warned = True
+                self._show(self._offering + " " + t("mirror.waiting", self.lang), error=True)
             return
         with self._lock:
             if self._timer is not None:
@@ -356,6 +360,8 @@ class BrowserCopy(anywidget.AnyWidget):
                 self._timer = None  # cleared before the export is made: a save from now on sends again
         if not self._armed:
             return
+        from casekit.export import export_json  # here, off the notebook's start: the first send is later
+
         try:
             text = export_json(self.store)
         except Exception:  # the copy is a safety net: its failure is logged, never shown as a traceback
@@ -392,6 +398,7 @@ class BrowserCopy(anywidget.AnyWidget):
 
     def _mirror(self, message: str | None = None, *, error: bool = False) -> None:
         """Nothing waits in the browser: keep its copy up to date from now on."""
+        self._offering = ""
         self._armed = not self._paused
         if message is None:  # the usual case, on every notebook: a quiet line
             self.status.value = _templates.piece(
@@ -414,6 +421,7 @@ class BrowserCopy(anywidget.AnyWidget):
         """Remove the copy (for "Glem kopien i denne browser"); write none until the notebook runs again."""
         self._paused = True
         self._armed = False
+        self._offering = ""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -473,7 +481,8 @@ class BrowserCopy(anywidget.AnyWidget):
         times = [report.keys[key] for key in missing]
         newest = max(times, key=_sortable_time, default="")
         when = display_time(newest) or "?"
-        self._show(t("mirror.offer", self.lang, count=len(missing), when=when))
+        self._offering = t("mirror.offer", self.lang, count=len(missing), when=when)
+        self._show(self._offering)
         self._buttons(restore=True, forget=True)
         return True
 
@@ -488,6 +497,7 @@ class BrowserCopy(anywidget.AnyWidget):
         return t("mirror.source_name", self.lang, key=self.storage_key)
 
     def _refused(self, reason: str) -> None:
+        self._offering = ""  # what the copy holds cannot come back: the line says so, and the download
         self._show(t("mirror.refused", self.lang, reason=reason), error=True)
         self._buttons(restore=False, forget=True)
 

@@ -180,6 +180,22 @@ class TestOffer:
         )
         assert status_text(copy) == t("mirror.offer", "da", count=1, when=display_time(lacking))
 
+    def test_answers_given_while_the_offer_waits(self, store: AnswerStore, case: Any, earlier: str):
+        """A learner who answers without choosing is told, once, that the new answers are not copied to
+        the browser yet (the copy waiting for a restore is not overwritten); restoring resumes the copy."""
+        copy, _sent = mirror(store, case)
+        copy.received(summary(earlier))
+        store.save("organisering-2", "nyt svar")
+        saved(store)
+        assert t("mirror.waiting", "da") in status_text(copy) and 'role="alert"' in copy.status.value
+        assert shown(copy, copy.restore_button)
+        copy.flush()
+        assert copy.sends == 0
+        copy.restore(earlier)
+        copy.flush()
+        assert copy.sends == 1
+        assert set(json.loads(copy.payload)["answers"]) == {"organisering-1", "organisering-2", "dilemma-1"}
+
     def test_store_that_has_them_is_not_offered(self, store: AnswerStore, case: Any, earlier: str):
         """When the store already holds the copy's answers, nothing is offered and mirroring goes on."""
         store.import_bytes(earlier.encode())

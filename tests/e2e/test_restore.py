@@ -7,7 +7,7 @@ justification of the decision point), and casekit mirrors the store's export int
 browser origin, so the same ``localStorage``) runs the notebook on the empty store: casekit offers the copy,
 one click on "Gendan fra denne browser" puts every answer back in the store on disk and in the widgets on
 the page. A page on another origin, whose ``localStorage`` has no copy, offers nothing: no restore button is
-in the page at all.
+in the page at all. A browser whose storage is full or blocked gets a line that says so, in words.
 
 The ``localStorage`` of every origin a test starts on is emptied first (``clear_local_storage``): the
 session's Chromium profile is shared, and a port that an earlier test's server had may still hold that
@@ -323,3 +323,29 @@ def test_restore_from_the_browser_in_voila(
     again = servers.voila(notebook, tmp_path / "voila", port=server.port)
     open_voila(browser_page, again)
     restore_and_check(browser_page, case, again.answers_dir, copy)
+
+
+# Storage that cannot be used, as the browser shows it to a page: full (some private windows) or blocked.
+_FULL_JS = """
+Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+"""
+_BLOCKED_JS = """
+Object.defineProperty(window, 'localStorage', {
+  get() { throw new DOMException('denied', 'SecurityError'); },
+});
+"""
+
+
+@pytest.mark.parametrize(("reason", "script"), [("quota", _FULL_JS), ("blocked", _BLOCKED_JS)])
+def test_a_browser_that_cannot_keep_a_copy_says_so(
+    voila: Callable[[Path], VoilaPage], browser_page: Page, notebooks_dir: Path, reason: str, script: str
+) -> None:
+    """Where the browser's storage is full or blocked, the notebook says why, in words, and points to the
+    download; nothing is offered and nothing fails."""
+    browser_page.add_init_script(script)
+    voila_page = voila(notebooks_dir / NOTEBOOK)
+    voila_page.assert_clean(min_widgets=1)
+    why = t(f"mirror.reason.{reason}", LANG)
+    expect(browser_page.get_by_text(t("mirror.unavailable", LANG, why=why), exact=True)).to_be_visible()
+    expect(restore_buttons(browser_page)).to_have_count(0)
+    assert not alert_texts(browser_page), f"casekit reported a problem: {alert_texts(browser_page)}"
