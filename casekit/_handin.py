@@ -153,8 +153,7 @@ class UploadControl:
         self.last_result = result
         key = "import.success" if result.added else "import.nothing_new"
         self._show(t(key, self.lang, added=result.added, name=name), error=False)
-        if result.added:
-            _live.reload(self.store)  # the answers on the page show what came in
+        _live.imported(self.store, result)  # the answers on the page, and the browser's copy, show it
         if self.on_import is not None:
             try:
                 self.on_import(result)

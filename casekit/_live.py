@@ -2,8 +2,9 @@
 
 An import (a restore from the browser's copy, :mod:`casekit._mirror`, or an uploaded JSON file,
 :mod:`casekit._handin`) adds revisions to the store while the notebook's activities are already on the page,
-filled from the store as it was. Each activity registers here (:func:`follow`); :func:`reload` asks each one
-to show the store's answers again, without saving anything back (the answers are in the store already).
+filled from the store as it was. Each activity registers here (:func:`follow`); :func:`imported` asks those
+that show an imported answer to show the store's newest again, without saving anything back (the answers
+are in the store already), and refreshes the browser's copy.
 
 Followers are held weakly: an activity that is gone (its widgets closed) is not kept alive by this list.
 """
@@ -11,16 +12,17 @@ Followers are held weakly: an activity that is gone (its widgets closed) is not 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import weakref
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
-    from casekit.answers import AnswerStore
+    from casekit.answers import AnswerStore, ImportResult
 
-__all__ = ["Callback", "Follower", "follow", "reload"]
+__all__ = ["Callback", "Follower", "follow", "generation", "imported", "reload"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class Callback:
 
 
 _FOLLOWERS: weakref.WeakKeyDictionary[AnswerStore, weakref.WeakSet[Follower]] = weakref.WeakKeyDictionary()
+_GENERATIONS: weakref.WeakKeyDictionary[AnswerStore, int] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
@@ -55,17 +58,42 @@ def follow(store: AnswerStore, follower: Follower) -> None:
         _FOLLOWERS.setdefault(store, weakref.WeakSet()).add(follower)
 
 
-def reload(store: AnswerStore) -> int:
-    """Bring every control that shows ``store``'s answers up to date; how many were asked.
+def generation(store: AnswerStore) -> int:
+    """How many times :func:`reload` ran for ``store``: a control that read the store before it followed
+    compares this number to know whether an import came in between (and reloads if one did)."""
+    with _LOCK:
+        return _GENERATIONS.get(store, 0)
 
+
+def reload(store: AnswerStore, keys: Iterable[str] | None = None) -> int:
+    """Bring the controls that show ``store``'s answers up to date; how many were asked.
+
+    With ``keys``, a follower that says which answers it shows (an ``answer_keys`` attribute) is asked only
+    if one of them is among ``keys``: an answer the import did not touch stays as the learner sees it.
     One that fails is logged and skipped: the import it follows has succeeded and was reported, and the
     other controls still deserve their answers.
     """
+    wanted = None if keys is None else set(keys)
     with _LOCK:
+        _GENERATIONS[store] = _GENERATIONS.get(store, 0) + 1
         followers = list(_FOLLOWERS.get(store, ()))
+    asked = 0
     for follower in followers:
+        shows = getattr(follower, "answer_keys", None)  # not ``keys``: a widget's ``keys`` are its traits
+        if wanted is not None and shows is not None and wanted.isdisjoint(shows):
+            continue
+        asked += 1
         try:
             follower.reload()
         except Exception:  # a learner never sees a traceback; the answers are safe in the store
             log.exception("showing the imported answers in %r failed", follower)
-    return len(followers)
+    return asked
+
+
+def imported(store: AnswerStore, result: ImportResult) -> int:
+    """After an import into ``store`` (a restore from the browser, an upload): the controls that show the
+    imported answers show the store's newest, and the browser's copy refreshes. How many were asked."""
+    mirror = sys.modules.get("casekit._mirror")  # loaded where a notebook shows the copy
+    if mirror is not None:
+        mirror.saved(store)
+    return reload(store, result.keys)

@@ -202,7 +202,8 @@ def current(store: AnswerStore) -> BrowserCopy | None:
 
 def forget_section(case: Case, store: AnswerStore) -> W.VBox:
     """06_aflevering's part on the copy in this browser: what is kept where, and a button that forgets it
-    (on a shared computer). The outcome is the copy's own status line, shown here too."""
+    (on a shared computer). Under the button, what the copy's status line says (as plain text: the line
+    at the top of the notebook is the one a screen reader announces)."""
     lang = ui_lang(case.lang)
     heading = _templates.piece("widgets.html.j2", "heading", text=t("mirror.section.heading", lang), level=2)
     intro = _templates.piece("widgets.html.j2", "paragraph", text=t("mirror.section.intro", lang))
@@ -211,16 +212,34 @@ def forget_section(case: Case, store: AnswerStore) -> W.VBox:
         tooltip=t("mirror.forget_tooltip", lang),
         layout=W.Layout(width="auto"),
     )
-    status = W.HTML()
+    line = W.HTML()
+    followed: set[int] = set()
+
+    def show(copy: BrowserCopy) -> None:
+        if current(store) is copy:  # the copy that the notebook's latest run shows
+            line.value = _templates.piece("widgets.html.j2", "paragraph", text=copy.message)
+
+    def watch(copy: BrowserCopy) -> None:
+        if id(copy) not in followed:
+            followed.add(id(copy))
+            copy.status.observe(lambda _change: show(copy), names="value")
+        show(copy)
+
+    def clicked(_button: Any) -> None:
+        copy = current(store)  # looked up now: the start() cell may have run again since
+        if copy is None:
+            return
+        watch(copy)
+        forget_all(store)
+
     copy = current(store)
     if copy is None:  # start() was not run on this store: nothing in this kernel talks to the browser
         button.disabled = True
-        status.value = _templates.piece("widgets.html.j2", "status", message=t("mirror.section.none", lang))
+        line.value = _templates.piece("widgets.html.j2", "paragraph", text=t("mirror.section.none", lang))
     else:
-        status.value = copy.status.value
-        copy.status.observe(lambda change: setattr(status, "value", change["new"]), names="value")
-        button.on_click(lambda _button: forget_all(store))
-    return W.VBox([W.HTML(heading + intro, layout=W.Layout(width="100%")), button, status])
+        watch(copy)
+        button.on_click(clicked)
+    return W.VBox([W.HTML(heading + intro, layout=W.Layout(width="100%")), button, line])
 
 
 def saved(store: AnswerStore) -> None:
@@ -300,10 +319,15 @@ class BrowserCopy(anywidget.AnyWidget):
         self._paused = False  # the learner asked to forget the copy: none is written until the next run
         self._wanted: str | None = None  # what the text asked of the browser is for: "restore" or "check"
         self._offering = ""  # the offer's text while it waits for the learner's choice
+        self._missing = 0  # how many answers the offer names
         self._warned = False  # the learner was told that new answers are not copied while it waits
+        self._confirming = False  # "Glem" was pressed once while the copy holds answers the store lacks
+        self._clicked = False  # a button was pressed: if it leaves the page, the focus goes to the line
+        self.message = ""  # the status line's text, for another view of it (06_aflevering's section)
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self.status = W.HTML()
+        self.status.add_class("casekit-mirror-status")
         self.restore_button = W.Button(
             description=t("mirror.restore", self.lang),
             tooltip=t("mirror.restore_tooltip", self.lang),
@@ -314,10 +338,11 @@ class BrowserCopy(anywidget.AnyWidget):
             tooltip=t("mirror.forget_tooltip", self.lang),
             layout=W.Layout(width="auto"),
         )
-        self.restore_button.on_click(lambda _button: self._guard(self.ask_restore))
-        self.forget_button.on_click(lambda _button: self._guard(self.forget))
+        self.restore_button.on_click(lambda _button: self._guard(self._clicked_restore))
+        self.forget_button.on_click(lambda _button: self._guard(self._clicked_forget))
         self.actions = W.HBox([])
         self.box = W.VBox([self, self.status, self.actions])
+        self.box.add_class("casekit-mirror-box")
         self.observe(lambda change: self._guard(lambda: self.received(change["new"])), names="browser")
         self.on_msg(lambda _widget, content, _buffers: self._guard(lambda: self._message(content)))
         _register(store, self)
@@ -335,7 +360,7 @@ class BrowserCopy(anywidget.AnyWidget):
     def refresh(self) -> None:
         """Send the store's export to the browser after :attr:`delay` seconds; calls meanwhile join it."""
         if not self._armed:
-            if self._offering and not self._warned:  # new answers while the offer waits: say they are not copied
+            if self._offering and not self._warned:  # answers while the offer waits: say they are not copied
                 self._warned = True
                 self._show(self._offering + " " + t("mirror.waiting", self.lang), error=True)
             return
@@ -401,9 +426,8 @@ class BrowserCopy(anywidget.AnyWidget):
         self._offering = ""
         self._armed = not self._paused
         if message is None:  # the usual case, on every notebook: a quiet line
-            self.status.value = _templates.piece(
-                "widgets.html.j2", "small", text=t("mirror.active", self.lang)
-            )
+            self.message = t("mirror.active", self.lang)
+            self.status.value = _templates.piece("widgets.html.j2", "small", text=self.message)
         else:
             self._show(message, error=error)
         # In the usual case the line has no button of its own: forgetting the copy is in 06_aflevering
@@ -412,6 +436,21 @@ class BrowserCopy(anywidget.AnyWidget):
         self.refresh()
 
     # -- the learner's buttons ---------------------------------------------------------------------------
+    def _clicked_restore(self) -> None:
+        self._clicked = True
+        self.ask_restore()
+
+    def _clicked_forget(self) -> None:
+        """ "Glem": at once, or, while the copy holds answers the store lacks (perhaps the only place they
+        are), after a second press that the line asks for."""
+        self._clicked = True
+        if self._offering and not self._confirming:
+            self._confirming = True
+            self.forget_button.description = t("mirror.forget_confirm", self.lang, count=self._missing)
+            self._show(t("mirror.forget_warning", self.lang, count=self._missing), error=True)
+            return
+        self.forget()
+
     def ask_restore(self) -> None:
         """The restore button: ask the front end for the copy's text (:meth:`restore` imports it)."""
         self._show(t("mirror.reading", self.lang))
@@ -422,6 +461,8 @@ class BrowserCopy(anywidget.AnyWidget):
         self._paused = True
         self._armed = False
         self._offering = ""
+        self._confirming = False
+        self.forget_button.description = t("mirror.forget", self.lang)
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -443,8 +484,10 @@ class BrowserCopy(anywidget.AnyWidget):
             self._refused(t("import.failed_unexpected", self.lang, reason=type(exc).__name__))
             return None
         self.last_result = result
+        # The activities on the page show the store's newest answers, also when another notebook restored
+        # them first (nothing new here, yet this page's boxes were filled before).
+        _live.imported(self.store, result)
         if result.added:
-            _live.reload(self.store)  # the activities on the page show the answers that came back
             message = t("mirror.restored", self.lang, added=result.added)
         else:
             message = t("mirror.nothing_new", self.lang)
@@ -482,6 +525,8 @@ class BrowserCopy(anywidget.AnyWidget):
         newest = max(times, key=_sortable_time, default="")
         when = display_time(newest) or "?"
         self._offering = t("mirror.offer", self.lang, count=len(missing), when=when)
+        self._missing, self._confirming = len(missing), False
+        self.forget_button.description = t("mirror.forget", self.lang)
         self._show(self._offering)
         self._buttons(restore=True, forget=True)
         return True
@@ -533,6 +578,7 @@ class BrowserCopy(anywidget.AnyWidget):
             self._show(t("mirror.unexpected", self.lang), error=True)
 
     def _show(self, message: str, *, error: bool = False) -> None:
+        self.message = message
         self.status.value = _templates.piece("widgets.html.j2", "status", message=message, error=error)
 
     def _buttons(self, *, restore: bool, forget: bool) -> None:
@@ -540,7 +586,11 @@ class BrowserCopy(anywidget.AnyWidget):
         # meets it, and a screen reader never lists it.
         wanted = [b for b, shown in ((self.restore_button, restore), (self.forget_button, forget)) if shown]
         if list(self.actions.children) != wanted:
+            removed = any(b not in wanted for b in self.actions.children)
             self.actions.children = wanted
+            if removed and self._clicked:  # the pressed button left the page, and the focus with it
+                self._clicked = False
+                self.send({"type": "focus"})
 
 
 def _sortable_time(text: str) -> str:

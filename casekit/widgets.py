@@ -113,32 +113,52 @@ class _Saver:
         self.lang = case.lang
         self.status = W.HTML(_status_html(t("widgets.not_saved_yet", self.lang)))
         self._restores_seen = store.restored if store is not None else 0
-        self.loading = False  # the controls are being filled from the store: nothing to save
+        self._loading_thread: int | None = None  # the thread filling the controls from the store
+        self._reload_lock = threading.Lock()
+        self._generation = _live.generation(store) if store is not None else 0
         self._key: str | None = None
         self._load: Callable[[Any], None] | None = None
 
+    @property
+    def loading(self) -> bool:
+        """Whether this thread is filling the controls from the store: what they then change is saved
+        already. (A learner's change handled on another thread meanwhile is saved as usual.)"""
+        return self._loading_thread == threading.get_ident()
+
+    @property
+    def answer_keys(self) -> tuple[str, ...]:
+        """The answer this saver shows (for :func:`casekit._live.reload`)."""
+        return (self._key,) if self._key is not None else ()
+
     def follow(self, key: str, load: Callable[[Any], None]) -> None:
-        """After an import into the store (:func:`casekit._live.reload`), ``load`` puts ``key``'s answer, as
-        :meth:`restore` gives it, into the activity's controls; what they then change is not saved again."""
+        """After an import into the store (:func:`casekit._live.imported`), ``load`` puts ``key``'s answer,
+        as :meth:`restore` gives it, into the activity's controls; what they then change is not saved again.
+
+        An import that came in after the activity read the store (:meth:`restore`) and before this call is
+        caught up with at once.
+        """
         if self.store is None:
             return
-        from casekit import _live
-
         self._key, self._load = key, load
         _live.follow(self.store, self)
+        if _live.generation(self.store) != self._generation:
+            self.reload()
 
     def reload(self) -> None:
         """Show ``key``'s answer as the store has it now (see :meth:`follow`)."""
         if self._key is None or self._load is None:
             return
-        value = self.restore(self._key)
-        if value is None:  # an import never removes an answer: nothing new for this one
-            return
-        self.loading = True
-        try:
-            self._load(value)
-        finally:
-            self.loading = False
+        with self._reload_lock:
+            if self.store is not None:
+                self._generation = _live.generation(self.store)
+            value = self.restore(self._key)
+            if value is None:  # an import never removes an answer: nothing new for this one
+                return
+            self._loading_thread = threading.get_ident()
+            try:
+                self._load(value)
+            finally:
+                self._loading_thread = None
 
     def restore(self, key: str) -> Any:
         """The saved answer for ``key`` as far as it fits the activity (``None`` if none), and say so.

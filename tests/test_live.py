@@ -3,7 +3,10 @@ uploaded JSON file) show at once in the activities already on the page, and noth
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -153,16 +156,135 @@ def test_the_newest_map_wins(case: Any, store: AnswerStore, earlier: str, tmp_pa
 def test_a_failing_follower_does_not_stop_the_others(
     case: Any, store: AnswerStore, earlier: str, caplog: pytest.LogCaptureFixture
 ):
-    """One control that cannot show the answers is logged; the rest still show them."""
+    """One control that cannot show the answers is logged; every other one still shows them."""
 
     class Broken:
         def reload(self) -> None:
             raise RuntimeError("boom")
 
+    ran: list[int] = []
+    working = [_live.Callback(functools.partial(ran.append, n)) for n in range(3)]
+    _live.follow(store, working[0])
     broken = Broken()
     _live.follow(store, broken)
+    for follower in working[1:]:
+        _live.follow(store, follower)
     decision = widgets.decision_point(case, store)
     with caplog.at_level(logging.ERROR, logger="casekit._live"):
         BrowserCopy(store).restore(earlier)
     assert decision.inputs["choice"].value == "maal-foerst"
+    assert sorted(ran) == [0, 1, 2]
     assert "boom" in caplog.text
+
+
+def test_only_the_imported_answers_are_reloaded(case: Any, store: AnswerStore, tmp_path: Path):
+    """An import of one answer leaves the other boxes, and their status lines, as the learner sees them."""
+    activity = widgets.questions(case, store)
+    activity.inputs["organisering-2"].value = "skriver stadig"
+    widgets._queue(store).flush()
+    lines = [w.value for w in activity.children if isinstance(w, widgets.W.HTML)]
+    with AnswerStore.open(tmp_path / "other", case=case) as other:
+        other.save("organisering-1", "fra en fil")
+        text = export_json(other)
+    result = store.import_bytes(text.encode())
+    assert _live.reload(store, result.keys) == 1  # only organisering-1's box
+    assert activity.inputs["organisering-1"].value == "fra en fil"
+    assert activity.inputs["organisering-2"].value == "skriver stadig"
+    after = [w.value for w in activity.children if isinstance(w, widgets.W.HTML)]
+    assert sum(a != b for a, b in zip(lines, after, strict=True)) == 1  # one status line says "restored"
+
+
+def test_an_import_between_reading_and_following_is_caught_up(case: Any, store: AnswerStore, earlier: str):
+    """An activity that read the store just before an import, and follows just after it, shows the import."""
+    saver = widgets._Saver(store, case)
+    assert saver.restore("organisering-1") is None
+    store.import_bytes(earlier.encode())
+    _live.reload(store)  # the import reached the page before this activity followed
+    shown: list[Any] = []
+    saver.follow("organisering-1", shown.append)
+    assert shown == [ANSWERS["organisering-1"]]
+
+
+def test_a_save_on_another_thread_while_loading(case: Any, store: AnswerStore):
+    """Filling the controls from the store saves nothing, on that thread only: a learner's change handled
+    on another thread meanwhile is saved."""
+    saver = widgets._Saver(store, case)
+    saver.follow("organisering-1", lambda _value: None)
+    saver._loading_thread = threading.get_ident()  # this thread is filling the controls
+    assert saver.loading and saver.save("organisering-1", "fra indlæsningen") is True
+    worker = threading.Thread(target=saver.save, args=("organisering-1", "fra den studerende"))
+    worker.start()
+    worker.join()
+    widgets._queue(store).flush()
+    assert [r.value for r in store.history("organisering-1")] == ["fra den studerende"]
+
+
+def test_a_newer_answer_in_the_store_stays(case: Any, store: AnswerStore, earlier: str):
+    """What the learner wrote while the offer waited is newer than the copy: the box keeps it, and the
+    copy's older answer is in the history."""
+    activity = widgets.questions(case, store)
+    activity.inputs["organisering-1"].value = "skrevet i denne session"
+    widgets._queue(store).flush()
+    BrowserCopy(store).restore(earlier)
+    assert activity.inputs["organisering-1"].value == "skrevet i denne session"
+    assert ANSWERS["organisering-1"] in [r.value for r in store.history("organisering-1")]
+
+
+def test_nothing_new_still_fills_the_page(case: Any, store: AnswerStore, earlier: str):
+    """Another notebook restored first (nothing is new here), yet this page was filled before: a restore
+    shows the store's answers in its boxes."""
+    activity = widgets.questions(case, store)
+    store.import_bytes(earlier.encode())  # another kernel's restore: this page was not told
+    assert activity.inputs["organisering-1"].value == ""
+    result = BrowserCopy(store).restore(earlier)
+    assert result is not None and result.added == 0
+    assert activity.inputs["organisering-1"].value == ANSWERS["organisering-1"]
+
+
+def test_an_upload_refreshes_the_browser_copy(case: Any, store: AnswerStore, earlier: str):
+    """An uploaded file reaches the browser's copy too, not only at the next save."""
+    copy = BrowserCopy(store, case, delay=3600)
+    copy.received({"state": "empty"})
+    copy.flush()
+    sends = copy.sends
+    handin = widgets.handin(case, store)
+    content = earlier.encode()
+    when = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
+    handin.inputs["upload"].value = (
+        {
+            "name": "s.json",
+            "type": "application/json",
+            "size": len(content),
+            "content": content,
+            "last_modified": when,
+        },
+    )
+    copy.flush()
+    assert copy.sends == sends + 1
+    assert "organisering-1" in json.loads(copy.payload)["answers"]
+
+
+def test_a_renamed_own_stakeholder_gets_a_new_row(case: Any, store: AnswerStore, tmp_path: Path):
+    """The same key under a new name is a new row; a stakeholder whose entry is unchanged keeps its row and
+    only its placement changes."""
+    activity = widgets.stakeholder_map(case, store)
+    activity.inputs["own.name"].value = "Lærerne"
+    activity.inputs["own.add"].click()
+    activity.inputs["own.name"].value = "Pædagogerne"
+    activity.inputs["own.add"].click()
+    widgets._queue(store).flush()
+    kept = activity.inputs["own-2.power"]
+    renamed = activity.inputs["own-1.power"]
+    with AnswerStore.open(tmp_path / "later", case=case) as later:
+        later.save(
+            "stakeholder-map",
+            {
+                "own-1": {"name": "Skolelederne", "at_table": True, "power": 5, "interest": 5},
+                "own-2": {"name": "Pædagogerne", "at_table": True, "power": 2, "interest": 1},
+            },
+        )
+        text = export_json(later)
+    _live.reload(store, store.import_bytes(text.encode()).keys)
+    assert activity.inputs["own-2.power"] is kept and kept.value == 2
+    assert activity.inputs["own-1.power"] is not renamed and activity.inputs["own-1.power"].value == 5
+    assert "Skolelederne" in activity.chart.value and "Lærerne" not in activity.chart.value

@@ -264,11 +264,21 @@ class TestRestore:
         assert status_text(copy) == t("mirror.nothing_new", "da")
 
     def test_forget(self, store: AnswerStore, case: Any, earlier: str):
-        """The forget button asks the browser to remove the key and writes no new copy in this run."""
+        """The offer's forget button first says what would be lost (the copy may be the only place of those
+        answers) and asks again; the second press asks the browser to remove the key, the focus goes to the
+        line, and no new copy is written in this run."""
         copy, sent = mirror(store, case)
         copy.received(summary(earlier))
         copy.forget_button.click()
-        assert sent == [{"type": "forget"}]
+        assert sent == [] and shown(copy, copy.forget_button)
+        assert copy.forget_button.description == t("mirror.forget_confirm", "da", count=2)
+        assert status_text(copy) == t("mirror.forget_warning", "da", count=2)
+        copy.forget_button.click()
+        assert sent == [{"type": "focus"}, {"type": "forget"}] or sent == [
+            {"type": "forget"},
+            {"type": "focus"},
+        ]
+        assert not shown(copy, copy.forget_button)
         copy.received({"state": "empty", "forgotten": True})
         assert status_text(copy) == t("mirror.forgotten", "da")
         store.save("organisering-1", "nyt")
@@ -438,6 +448,21 @@ class TestInTheNotebooks:
         saved(store)
         copy.flush()
         assert copy.sends == sends  # no new copy until the notebook runs again
+
+    def test_the_forget_section_follows_the_copy_of_the_latest_run(self, case: Any, store: AnswerStore):
+        """The start() cell run again after the section was built: the button forgets the new copy, and
+        the line under it says what that copy says, as plain text (the copy's own line is the live one)."""
+        first, _ = mirror(store, case)
+        first.received({"state": "empty"})
+        section = widgets.browser_copy(case, store)
+        button = next(w for w in section.children if isinstance(w, widgets.W.Button))
+        second, sent = mirror(store, case)
+        second.received({"state": "empty"})
+        button.click()
+        assert sent == [{"type": "forget"}]
+        second.received({"state": "empty", "forgotten": True})
+        line = section.children[-1].value
+        assert t("mirror.forgotten", "da") in line and "role=" not in line
 
     def test_the_forget_section_without_a_copy(self, case: Any, tmp_path: Path):
         """Without start() run, there is nothing to forget: the button is disabled and a line says why."""

@@ -82,7 +82,8 @@ class TestStakeholderMap:
         fold.click()
         assert section.body.layout.display == "none"
         assert fold.description == f"Vis: Personer ({len(people)})"
-        assert activity.inputs["kim.power"] in set(_walk(section.body))
+        assert activity.inputs["kim.power"] in set(_walk(section.body))  # folded with its group
+        assert activity.inputs["kim.power"] not in set(_walk(section.children[0]))  # not the heading row
         fold.click()
         assert section.body.layout.display is None and fold.description == "Skjul: Personer"
         assert activity.inputs["kim.power"].value == 4 and store.get("stakeholder-map")["kim"]["power"] == 4
@@ -93,9 +94,10 @@ class TestStakeholderMap:
             "fold.absent",
         }
 
-    def test_the_chart_is_beside_every_control(self, case, store):
-        """The chart column and the controls, the learner's own stakeholders among them, share one row
-        (beside each other when wide, the chart above when narrow), so the chart is in view while placing."""
+    def test_the_chart_and_every_control_share_one_row(self, case, store):
+        """The chart column and the controls, the learner's own stakeholders among them, share one wrapping
+        row (beside each other when wide, the chart above when narrow: the browser tests look at the
+        layout), so the sticky chart is in view while placing any of them."""
         activity = widgets.stakeholder_map(case, store)
         body = next(w for w in _walk(activity) if "casekit-map-body" in w._dom_classes)
         chart_column, form = body.children
@@ -432,6 +434,14 @@ class TestOwnStakeholders:
         assert store.get("stakeholder-map") == {}
         assert "own-1.power" not in activity.inputs
         assert "Pædagogerne" not in html.unescape(activity.chart.value)
+
+    def test_the_focus_goes_back_to_the_name_box_after_adding(self, case, store):
+        """After "Tilføj" the name box has the focus again, empty, ready for the next one."""
+        activity = widgets.stakeholder_map(case, store)
+        focused: list[dict] = []
+        activity.inputs["own.name"].send = lambda content, buffers=None: focused.append(content)
+        self._add(activity, "Forældrebestyrelserne")
+        assert focused == [{"do": "focus"}] and activity.inputs["own.name"].value == ""
 
     def test_restored_after_restart(self, case, store):
         """Own stakeholders, placed or not, come back after a kernel restart."""

@@ -5,7 +5,8 @@
 // starts in this page, what the browser holds is reported back in the trait `browser`: a summary parsed
 // here from the JSON (how many answers, the newest save time, each answer's newest save time), "empty",
 // "unreadable", or "unavailable" with a reason code. The JSON text itself is sent only when the kernel
-// asks for it (custom message {type: "read"}); {type: "forget"} removes the key.
+// asks for it (custom message {type: "read"}); {type: "forget"} removes the key; {type: "focus"} moves the
+// focus to the copy's status line (its view does that).
 //
 // localStorage rather than IndexedDB: it is synchronous, so a copy is written or refused at once and the
 // summary is ready when the page starts; an export is a few hundred kilobytes, well within its quota.
@@ -146,8 +147,20 @@ export default {
       model.off("msg:custom", onMessage);
     };
   },
-  render({ el }) {
+  render({ model, el }) {
     el.classList.add("casekit-mirror");
     el.hidden = true;
+    // After a click on a button that then leaves the page ("Gendan", "Glem"), the focus goes to the line
+    // that says what happened, not to the top of the page: {type: "focus"} from the kernel.
+    const onMessage = (message) => {
+      if (!message || message.type !== "focus") return;
+      const box = el.closest(".casekit-mirror-box");
+      const line = box && box.querySelector(".casekit-mirror-status");
+      if (!line) return;
+      line.tabIndex = -1;
+      line.focus();
+    };
+    model.on("msg:custom", onMessage);
+    return () => model.off("msg:custom", onMessage);
   },
 };

@@ -222,6 +222,8 @@ def restore_and_check(page: Page, case: Case, answers_dir: Path, copy: dict[str,
     revisions = sum(len(entry["history"]) for entry in copy["answers"].values())
     expect(page.get_by_text(catalog_prefix("mirror.restored", added=revisions))).to_be_visible()
     expect(restore_buttons(page)).to_have_count(0)
+    # The pressed button left the page; the focus is on the line that says what happened, not lost.
+    expect(page.locator(".casekit-mirror-status")).to_be_focused()
     assert not alert_texts(page), f"casekit reported a problem: {alert_texts(page)}"
     wait_for_store(answers_dir)
 
