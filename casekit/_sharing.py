@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
-from casekit import _templates, charts, classroom, registry
+from casekit import _live, _templates, charts, classroom, registry
 from casekit.clock import local_clock, now
 from casekit.errors import CasekitError
 from casekit.export import activity_title, field_label
@@ -122,28 +122,51 @@ class ShareControl:
             hint = W.HTML(_piece("paragraph", text=t("share.no_folder", self.lang)), layout=_WIDE)
             self.widget = W.VBox([heading, hint])
             return
-        answers = store.as_dict()
-        for key in _text_keys(case):
-            if _has_text(answers.get(key)):
-                box = W.Checkbox(
-                    value=False,
-                    description=t("share.tick", self.lang, title=_title(case, key)),
-                    indent=False,
-                    layout=_WIDE,
-                )
-                box.observe(lambda _change: self.refresh(), names="value")
-                self.ticks[key] = box
         self.button = W.Button(
             description=t("share.button", self.lang),
             tooltip=t("share.tooltip", self.lang),
             layout=W.Layout(width="auto"),
         )
         self.button.on_click(lambda _button: self.share())
-        intro = W.HTML(_piece("paragraph", text=t("share.intro", self.lang)), layout=_WIDE)
-        ticks = [W.HTML(_piece("paragraph", text=t("share.ticks", self.lang)))] if self.ticks else []
-        self.widget = W.VBox(
-            [heading, intro, self.preview, *ticks, *self.ticks.values(), self.button, self.status]
-        )
+        self._top = [heading, W.HTML(_piece("paragraph", text=t("share.intro", self.lang)), layout=_WIDE)]
+        self._ticks_intro = W.HTML(_piece("paragraph", text=t("share.ticks", self.lang)))
+        self.widget = W.VBox()
+        self._show_ticks()
+        self.refresh()
+        _live.follow(store, self)  # answers uploaded or restored here can be ticked and are previewed
+
+    def _show_ticks(self) -> None:
+        """A tick box for every text answer in the store (those already shown keep their state)."""
+        assert self.store is not None and self.button is not None
+        answers = self.store.as_dict()
+        for key in _text_keys(self.case):
+            if key not in self.ticks and _has_text(answers.get(key)):
+                box = W.Checkbox(
+                    value=False,
+                    description=t("share.tick", self.lang, title=_title(self.case, key)),
+                    indent=False,
+                    layout=_WIDE,
+                )
+                box.observe(lambda _change: self.refresh(), names="value")
+                self.ticks[key] = box
+        order = {key: n for n, key in enumerate(_text_keys(self.case))}
+        ticks = sorted(self.ticks.items(), key=lambda item: order.get(item[0], len(order)))
+        intro = [self._ticks_intro] if ticks else []
+        self.widget.children = [
+            *self._top,
+            self.preview,
+            *intro,
+            *(box for _key, box in ticks),
+            self.button,
+            self.status,
+        ]
+
+    def reload(self) -> None:
+        """After an import (see :mod:`casekit._live`): ticks for the text answers that came in, and the
+        preview of what a share would send now."""
+        if self.store is None or self.folder is None:
+            return
+        self._show_ticks()
         self.refresh()
 
     @property

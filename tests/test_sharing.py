@@ -65,6 +65,25 @@ class TestShareControl:
         control.ticks["organisering-1"].value = True
         assert "Min hemmelige tekst" in html.unescape(control.preview.value)
 
+    def test_answers_that_come_in_can_be_ticked(self, case, tmp_path, folder):
+        """An upload or a restore in 06_aflevering: the preview shows the answers that came in, and their
+        text can be ticked without running the notebook again (a tick already set stays set)."""
+        from casekit import _live
+        from casekit.export import export_json
+
+        store = _learner(tmp_path, case, "a", 2, text="Første tekst")
+        control = widgets.share_control(case, store)
+        control.ticks["organisering-1"].value = True
+        earlier = _learner(tmp_path, case, "earlier", 4, text="")
+        earlier.save("organisering-2", "Fra en tidligere session")
+        result = store.import_bytes(export_json(earlier).encode())
+        _live.imported(store, result)
+        assert list(control.ticks) == ["organisering-1", "organisering-2"]
+        assert control.ticks["organisering-1"].value is True
+        assert control.ticks["organisering-2"] in control.widget.children
+        control.ticks["organisering-2"].value = True
+        assert "Fra en tidligere session" in html.unescape(control.preview.value)
+
     def test_sharing_writes_an_anonymous_snapshot_and_says_so(self, case, tmp_path, folder):
         """Pressing the button writes one file without the learner's pseudonym, and the status says so."""
         store = _learner(tmp_path, case, "a", 2, text="Ikke delt")
