@@ -1194,7 +1194,8 @@ class SaveQueue:
             return len(self._items)
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every queued save is stored; ``False`` if some are still queued after ``timeout``."""
+        """Wait until every queued save is stored and its ``on_done`` has run; ``False`` if some are still
+        queued after ``timeout``."""
         with self._cond:
             return self._cond.wait_for(lambda: not self._items, timeout)
 
@@ -1221,10 +1222,10 @@ class SaveQueue:
                 backoff = min(backoff * 2, self.max_backoff)
                 continue
             backoff = self.retry
+            self._call(on_done, revision, None)  # before the item leaves: flush() returns after the status
             with self._cond:
                 self._items.popleft()
                 self._cond.notify_all()
-            self._call(on_done, revision, None)
 
     @staticmethod
     def _call(on_done: OnDone, revision: Revision | None, error: BaseException | None) -> None:

@@ -18,11 +18,13 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 from IPython.display import HTML
+from ipywidgets.widgets.widget_description import DescriptionStyle
 
 from casekit import _html, _live, _templates, loader, registry
 from casekit.answers import AnswerStore, Revision, SaveQueue
@@ -313,13 +315,24 @@ def _load_text(box: W.Textarea, value: Any) -> None:
         box.value = value
 
 
-def _scale_dropdown(description: str, labels: Mapping[int, str], value: Any, lang: str) -> W.Dropdown:
+def _scale_dropdown(
+    description: str,
+    labels: Mapping[int, str],
+    value: Any,
+    lang: str,
+    *,
+    layout: W.Layout | None = None,
+    style: DescriptionStyle | None = None,
+) -> W.Dropdown:
+    """A 1–5 dropdown; ``layout`` and ``style`` may be shared by many (one model each, not one per control:
+    the map has 72 of them, and every model is a message to the browser)."""
     options = [(t("widgets.unset", lang), UNSET)] + [(labels[n], n) for n in SCALE]
     return W.Dropdown(
         options=options,
         value=value if value in SCALE else UNSET,
         description=description,
-        style={"description_width": "6em"},
+        style=style if style is not None else {"description_width": "6em"},
+        layout=layout if layout is not None else W.Layout(),
     )
 
 
@@ -520,19 +533,32 @@ def _map_section(title: str, rows: list[W.Widget], lang: str) -> W.VBox:
     return section
 
 
+@dataclass(frozen=True)
+class _MapLook:
+    """The layouts and the style every row of one map shares: compact, so that the name and both scales
+    fit one row of the form column (11em + 2 × 15em)."""
+
+    scale: W.Layout = field(default_factory=lambda: W.Layout(width="15em"))
+    style: DescriptionStyle = field(default_factory=lambda: DescriptionStyle(description_width="5em"))
+    label: W.Layout = field(default_factory=lambda: W.Layout(width="11em"))
+    row: W.Layout = field(default_factory=lambda: W.Layout(flex_flow="row wrap", align_items="center"))
+
+
 def _map_row(
-    case: Case, key: str, name: str, note: str, place: Mapping[str, Any], extra: Iterable[W.Widget] = ()
+    case: Case,
+    look: _MapLook,
+    name: str,
+    note: str,
+    place: Mapping[str, Any],
+    extra: Iterable[W.Widget] = (),
 ) -> tuple[W.HBox, W.Dropdown, W.Dropdown]:
     """A stakeholder's row: its bold name, then "Magt" and "Interesse" side by side."""
     lang, labels = case.lang, _scale_labels(case.lang)
-    power = _scale_dropdown(t("widgets.map.power", lang), labels, place.get("power"), lang)
-    interest = _scale_dropdown(t("widgets.map.interest", lang), labels, place.get("interest"), lang)
-    for control in (power, interest):  # compact: the name and both scales fit one row of the form column
-        control.layout = W.Layout(width="15em")
-        control.style = {"description_width": "5em"}
-    label = W.HTML(_piece("actor_name", name=name, role=note), layout=W.Layout(width="11em"))
-    layout = W.Layout(flex_flow="row wrap", align_items="center")
-    row = W.HBox([label, power, interest, *extra], layout=layout)
+    shared = {"layout": look.scale, "style": look.style}
+    power = _scale_dropdown(t("widgets.map.power", lang), labels, place.get("power"), lang, **shared)
+    interest = _scale_dropdown(t("widgets.map.interest", lang), labels, place.get("interest"), lang, **shared)
+    label = W.HTML(_piece("actor_name", name=name, role=note), layout=look.label)
+    row = W.HBox([label, power, interest, *extra], layout=look.row)
     row.add_class("casekit-map-row")
     return row, power, interest
 
@@ -563,12 +589,13 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
     lang = case.lang
     saver = _Saver(store, case)
     saved = _placements(saver.restore(MAP_KEY), case)
+    look = _MapLook()
     inputs: dict[str, W.Widget] = {}
     sections: list[W.Widget] = []
     for group_key, actors in _map_groups(case):
         rows: list[W.Widget] = []
         for actor in actors:
-            row, power, interest = _map_row(case, actor.id, actor.name, actor.role, saved.get(actor.id, {}))
+            row, power, interest = _map_row(case, look, actor.name, actor.role, saved.get(actor.id, {}))
             inputs[f"{actor.id}.power"], inputs[f"{actor.id}.interest"] = power, interest
             rows.append(row)
         section = _map_section(t(group_key, lang), rows, lang)
@@ -610,7 +637,7 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
             description=t("map.own.remove", lang, name=entry["name"]), layout=W.Layout(width="auto")
         )
         where = t("map.own.yes" if entry["at_table"] else "map.own.no", lang)
-        row, power, interest = _map_row(case, key, entry["name"], where, place, [remove])
+        row, power, interest = _map_row(case, look, entry["name"], where, place, [remove])
         inputs[f"{key}.power"], inputs[f"{key}.interest"], inputs[f"{key}.remove"] = power, interest, remove
         power.observe(changed, names="value")
         interest.observe(changed, names="value")
@@ -815,8 +842,13 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
     inputs: dict[str, W.Widget] = {}
     rows: list[W.Widget] = []
     for actor in speakers:
-        control = _scale_dropdown(t("widgets.goals.position", lang), labels, saved.get(actor.id), lang)
-        control.layout = W.Layout(width="26em")
+        control = _scale_dropdown(
+            t("widgets.goals.position", lang),
+            labels,
+            saved.get(actor.id),
+            lang,
+            layout=W.Layout(width="26em"),
+        )
         inputs[actor.id] = control
         rows.append(
             W.VBox(

@@ -1092,6 +1092,20 @@ class TestBusy:
         assert [r.value for r in store.history("etik-1")] == ["før", "første", "anden"]
         assert [(rev.value, err) for rev, err in done] == [("første", None), ("anden", None)]  # type: ignore[attr-defined]
 
+    def test_flush_returns_after_on_done(self, store: AnswerStore):
+        """flush() returns once the queued save's on_done has run (the status line says "Gemt" by then)."""
+        queue = SaveQueue(store, wait=0.2, retry=0.05)
+        finished: list[str] = []
+
+        def slow_on_done(rev: object, err: object) -> None:
+            time.sleep(0.3)
+            finished.append("on_done")
+
+        with _locked(store.path, 0.5):
+            assert queue.submit("etik-1", "kø", slow_on_done) is None
+        assert queue.flush(10)
+        assert finished == ["on_done"]
+
     def test_queue_saves_at_once_when_free(self, store: AnswerStore):
         """A submit to a free store saves at once, returns the revision and does not call on_done."""
         calls: list[object] = []
