@@ -42,6 +42,9 @@ def test_wheel_contains_data_and_catalog(wheel: Path):
     assert "casekit/_data/cases/samskabelse/source/000_3c5abedd891ee6d5.txt" in names
     assert "casekit/locales/da/core.yaml" in names
     assert "casekit/py.typed" in names
+    assert "casekit/static/mirror.js" in names  # the browser copy's front end (an anywidget ES module)
+    assert "casekit/templates/widgets.html.j2" in names
+    assert "casekit/schemas/answers.schema.json" in names
     assert "casekit-0.1.0.data/data/share/jupyter/lab/settings/overrides.json" in names
     assert not any(n.startswith("tests/") for n in names)
 
