@@ -15,7 +15,7 @@ The front end is the ES module ``casekit/static/mirror.js``; it reports what the
 trait ``browser`` and answers the custom messages ``read`` and ``forget``. Everything it reports is checked
 here: a report that does not fit is ignored, and text from the browser is imported only through the
 importer, whose refusal is shown as text. After a restore, the activities already on the page show the
-answers that came back (:func:`casekit._live.reload`).
+answers that came back (:func:`casekit._live.imported`).
 
 :func:`casekit.widgets.start` shows the copy in every notebook (one per store and kernel: running the
 notebook again retires the earlier one); :func:`forget_section` is 06_aflevering's "Glem kopien i denne
