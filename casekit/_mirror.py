@@ -410,11 +410,12 @@ class BrowserCopy(anywidget.AnyWidget):
             )
             self._buttons(restore=False, forget=False)
         elif checked.state == "empty":
-            if checked.forgotten or self._paused:
+            if self._paused:  # 06_aflevering's "Glem" (a shared computer): no new copy in this run
                 self._show(t("mirror.forgotten", self.lang))
                 self._buttons(restore=False, forget=False)
                 return
-            self._mirror()
+            # The offer's "Glem" discarded an old copy: this session's answers are copied from now on.
+            self._mirror(t("mirror.forgotten_old", self.lang) if checked.forgotten else None)
         elif checked.state == "unreadable" or checked.case_id != self.store.case_id:
             self._armed = False
             self._ask("check")
@@ -441,24 +442,27 @@ class BrowserCopy(anywidget.AnyWidget):
         self.ask_restore()
 
     def _clicked_forget(self) -> None:
-        """ "Glem": at once, or, while the copy holds answers the store lacks (perhaps the only place they
-        are), after a second press that the line asks for."""
+        """The offer's "Glem": discard the old copy (at once, or, while it holds answers the store lacks,
+        perhaps the only place they are, after a second press that the line asks for), then keep copying
+        this session's answers."""
         self._clicked = True
         if self._offering and not self._confirming:
             self._confirming = True
             self.forget_button.description = t("mirror.forget_confirm", self.lang, count=self._missing)
             self._show(t("mirror.forget_warning", self.lang, count=self._missing), error=True)
             return
-        self.forget()
+        self.forget(pause=False)
 
     def ask_restore(self) -> None:
         """The restore button: ask the front end for the copy's text (:meth:`restore` imports it)."""
         self._show(t("mirror.reading", self.lang))
         self._ask("restore")
 
-    def forget(self) -> None:
-        """Remove the copy (for "Glem kopien i denne browser"); write none until the notebook runs again."""
-        self._paused = True
+    def forget(self, *, pause: bool = True) -> None:
+        """Remove the copy ("Glem kopien i denne browser"). With ``pause`` (06_aflevering, a shared
+        computer) none is written until the notebook runs again; without (the offer: an old copy
+        discarded), the store's answers are copied again once the browser says the old copy is gone."""
+        self._paused = pause
         self._armed = False
         self._offering = ""
         self._confirming = False
