@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from casekit.answers import AnswerStore, ImportResult
 
-__all__ = ["Callback", "Follower", "follow", "generation", "imported", "reload"]
+__all__ = ["Callback", "Follower", "copy_saved", "follow", "generation", "imported", "reload"]
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +90,17 @@ def reload(store: AnswerStore, keys: Iterable[str] | None = None) -> int:
     return asked
 
 
+def copy_saved(store: AnswerStore) -> None:
+    """``store`` has new revisions: the browser's copy of it refreshes (debounced), where a notebook shows
+    one. :mod:`casekit._mirror` is not imported here: without a copy shown, a save never pays for
+    anywidget's import."""
+    mirror = sys.modules.get("casekit._mirror")
+    if mirror is not None:
+        mirror.saved(store)
+
+
 def imported(store: AnswerStore, result: ImportResult) -> int:
     """After an import into ``store`` (a restore from the browser, an upload): the controls that show the
     imported answers show the store's newest, and the browser's copy refreshes. How many were asked."""
-    mirror = sys.modules.get("casekit._mirror")  # loaded where a notebook shows the copy
-    if mirror is not None:
-        mirror.saved(store)
+    copy_saved(store)
     return reload(store, result.keys)

@@ -213,15 +213,15 @@ def forget_section(case: Case, store: AnswerStore) -> W.VBox:
         layout=W.Layout(width="auto"),
     )
     line = W.HTML()
-    followed: set[int] = set()
+    followed: weakref.WeakSet[BrowserCopy] = weakref.WeakSet()
 
     def show(copy: BrowserCopy) -> None:
         if current(store) is copy:  # the copy that the notebook's latest run shows
             line.value = _templates.piece("widgets.html.j2", "paragraph", text=copy.message)
 
     def watch(copy: BrowserCopy) -> None:
-        if id(copy) not in followed:
-            followed.add(id(copy))
+        if copy not in followed:
+            followed.add(copy)
             copy.status.observe(lambda _change: show(copy), names="value")
         show(copy)
 
@@ -350,10 +350,7 @@ class BrowserCopy(anywidget.AnyWidget):
     def retire(self) -> None:
         """Stop mirroring and close the front end (a newer copy of the same store took over)."""
         self._armed = False
-        with self._lock:
-            timer, self._timer = self._timer, None
-        if timer is not None:
-            timer.cancel()
+        self._cancel_send()
         self.close()
 
     # -- mirroring ---------------------------------------------------------------------------------------
@@ -373,11 +370,16 @@ class BrowserCopy(anywidget.AnyWidget):
 
     def flush(self) -> None:
         """Send now if a send is waiting (tests, and a kernel about to stop)."""
+        if self._cancel_send():
+            self._send_copy(cleared=True)
+
+    def _cancel_send(self) -> bool:
+        """Cancel the waiting send, if one waits; whether one did."""
         with self._lock:
             timer, self._timer = self._timer, None
         if timer is not None:
             timer.cancel()
-            self._send_copy(cleared=True)
+        return timer is not None
 
     def _send_copy(self, cleared: bool = False) -> None:
         if not cleared:
@@ -467,10 +469,7 @@ class BrowserCopy(anywidget.AnyWidget):
         self._offering = ""
         self._confirming = False
         self.forget_button.description = t("mirror.forget", self.lang)
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
+        self._cancel_send()
         self._show(t("mirror.forgetting", self.lang))
         self._buttons(restore=False, forget=False)
         self.send({"type": "forget"})

@@ -162,9 +162,7 @@ class ProgressView(W.HBox):
         """Count the answers again."""
         self.view.value = progress_html(self.case, self.store, self.notebook, self._is_answered)
 
-    def reload(self) -> None:
-        """Count again after an import (see :mod:`casekit._live`)."""
-        self.refresh()
+    reload = refresh  # after an import (see :mod:`casekit._live`): count again
 
 
 def journey_html(

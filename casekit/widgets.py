@@ -233,13 +233,8 @@ class _Saver:
             self._restores_seen = store.restored
             message += " " + (store.restore_message(self.lang) or "")
         self.status.value = _status_html(message)
-        # A browser copy of the answers (casekit._mirror), where a notebook shows one, refreshes, debounced on
-        # its own timer. Not imported here: without a copy shown, a save never pays for anywidget's import.
-        import sys
-
-        mirror = sys.modules.get("casekit._mirror")
-        if mirror is not None and store is not None:
-            mirror.saved(store)
+        if store is not None:
+            _live.copy_saved(store)
 
 
 _QUEUES: weakref.WeakKeyDictionary[AnswerStore, SaveQueue] = weakref.WeakKeyDictionary()
@@ -315,6 +310,11 @@ def _load_text(box: W.Textarea, value: Any) -> None:
         box.value = value
 
 
+def _on_scale(value: Any) -> int:
+    """``value`` if it is a point of the 1–5 scale, else :data:`UNSET` (what the dropdowns show)."""
+    return value if value in SCALE else UNSET
+
+
 def _scale_dropdown(
     description: str,
     labels: Mapping[int, str],
@@ -329,7 +329,7 @@ def _scale_dropdown(
     options = [(t("widgets.unset", lang), UNSET)] + [(labels[n], n) for n in SCALE]
     return W.Dropdown(
         options=options,
-        value=value if value in SCALE else UNSET,
+        value=_on_scale(value),
         description=description,
         style=style if style is not None else {"description_width": "6em"},
         layout=layout if layout is not None else W.Layout(),
@@ -715,7 +715,7 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
         for actor in case.actors:
             place = placements.get(actor.id, {})
             for axis in ("power", "interest"):
-                inputs[f"{actor.id}.{axis}"].value = place.get(axis) if place.get(axis) in SCALE else UNSET
+                inputs[f"{actor.id}.{axis}"].value = _on_scale(place.get(axis))
         for key in [k for k in own if k not in placements]:
             drop(key)
         for key, place in placements.items():
@@ -728,7 +728,7 @@ def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:
                 own_widgets[key] = own_row(key, place)
                 continue
             for axis in ("power", "interest"):
-                inputs[f"{key}.{axis}"].value = place.get(axis) if place.get(axis) in SCALE else UNSET
+                inputs[f"{key}.{axis}"].value = _on_scale(place.get(axis))
         show_own()
         chart.value = charts.stakeholder_map(case, current()).to_html()
 
@@ -877,7 +877,7 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
 
     def load(value: Mapping[str, Any]) -> None:
         for actor_id, control in inputs.items():
-            control.value = value.get(actor_id) if value.get(actor_id) in SCALE else UNSET
+            control.value = _on_scale(value.get(actor_id))
         chart.value = draw({k: v for k, v in value.items() if k in inputs})
 
     saver.follow(GOALS_KEY, load)
@@ -953,7 +953,7 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
         return [(t("widgets.unset", lang), UNSET)] + [(names.get(v, str(v)), v) for v in SCALE]
 
     position.options = position_options()
-    position.value = saved.get("position") if saved.get("position") in SCALE else UNSET
+    position.value = _on_scale(saved.get("position"))
     relabelling = False
 
     def value() -> dict[str, Any]:
@@ -985,7 +985,7 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
         left.value = str(saved.get("left") or config.get("left", ""))
         right.value = str(saved.get("right") or config.get("right", ""))
         position.options = position_options()
-        position.value = saved.get("position") if saved.get("position") in SCALE else UNSET
+        position.value = _on_scale(saved.get("position"))
         paragraphs.value = [r for r in saved.get("paragraphs") or [] if r in known_refs]
         justification.value = str(saved.get("justification") or "")
         missing.value = str(saved.get("missing_voices") or "")

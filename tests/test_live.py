@@ -42,6 +42,21 @@ ANSWERS: dict[str, Any] = {
 }
 
 
+def uploaded(text: str) -> tuple[dict[str, Any], ...]:
+    """A FileUpload value holding ``text`` as one JSON file, as ipywidgets 8 sets it from the browser."""
+    content = text.encode()
+    when = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
+    return (
+        {
+            "name": "svar.json",
+            "type": "application/json",
+            "size": len(content),
+            "content": content,
+            "last_modified": when,
+        },
+    )
+
+
 @pytest.fixture
 def earlier(tmp_path: Path, case: Any) -> str:
     """The export of an earlier session's store that answered every kind of activity."""
@@ -107,18 +122,7 @@ def test_a_restore_from_the_browser_fills_the_page(
 
 def test_an_upload_fills_the_page(page: dict[str, Any], store: AnswerStore, earlier: str):
     """An uploaded JSON export in 06_aflevering shows in the activities and the progress line too."""
-    upload = page["handin"].inputs["upload"]
-    content = earlier.encode()
-    when = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
-    upload.value = (
-        {
-            "name": "svar.json",
-            "type": "application/json",
-            "size": len(content),
-            "content": content,
-            "last_modified": when,
-        },
-    )
+    page["handin"].inputs["upload"].value = uploaded(earlier)
     assert_page_shows_every_answer(page)
     assert store.count() == len(ANSWERS)
 
@@ -248,17 +252,7 @@ def test_an_upload_refreshes_the_browser_copy(case: Any, store: AnswerStore, ear
     copy.flush()
     sends = copy.sends
     handin = widgets.handin(case, store)
-    content = earlier.encode()
-    when = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
-    handin.inputs["upload"].value = (
-        {
-            "name": "s.json",
-            "type": "application/json",
-            "size": len(content),
-            "content": content,
-            "last_modified": when,
-        },
-    )
+    handin.inputs["upload"].value = uploaded(earlier)
     copy.flush()
     assert copy.sends == sends + 1
     assert "organisering-1" in json.loads(copy.payload)["answers"]
