@@ -22,7 +22,7 @@ from casekit.errors import (
     Problem,
     UnknownIdError,
 )
-from casekit.export import ExportFigure
+from casekit.figure import ExportFigure
 from casekit.loader import list_cases, load_case, load_case_dir, validate
 
 __version__ = "0.1.0"

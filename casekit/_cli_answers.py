@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 from casekit.answers import AnswerStore
 from casekit.clock import display_time
 from casekit.errors import CasekitError
-from casekit.export import FORMATS, activity_title, write_export
+from casekit.export import FORMATS, write_export
 from casekit.i18n import default_lang, reason, t
 from casekit.i18n import ui_lang as _ui
 from casekit.importer import read_import_file
+from casekit.naming import activity_title
 
 if TYPE_CHECKING:
     from casekit.case import Case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,8 +18,10 @@ def one_line(text: object) -> str:
 
 
 def md_escape(text: object) -> str:
-    """Escape text for Markdown: its markers with a backslash, and ``<`` as ``&lt;``: no tag gets through."""
-    return _MD_SPECIAL.sub(r"\\\1", md_text(text))
+    """Escape text for Markdown, the one rule every Markdown document uses for text from the data or a
+    label: ``&``, ``<`` and ``>`` as entities (no tag gets through), then Markdown's own markers
+    (``\\ ` * _ [ ] # |``) with a backslash."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
 def md_text(text: object) -> str:

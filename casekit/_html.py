@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from casekit import _templates
+from casekit import _filters, _templates
 from casekit.i18n import t
 
 if TYPE_CHECKING:
@@ -216,7 +216,8 @@ def case_html(case: Case, top_level: int = 2) -> str:
 def md_escape(text: str) -> str:
     """Escape text for Markdown: HTML-significant characters and Markdown's own markers.
 
-    The rule is the ``esc`` macro of ``case/macros.md.j2``, which the Markdown renderings use.
+    The rule is :func:`casekit._filters.md_escape` (the templates' ``md`` filter), the one every Markdown
+    rendering uses.
 
     Parameters
     ----------
@@ -228,7 +229,7 @@ def md_escape(text: str) -> str:
     str
         ``text`` with ``&``, ``<``, ``>`` as entities and ``\\ ` * _ [ ] # |`` backslash-escaped.
     """
-    return _templates.piece("case/macros.md.j2", "esc", text=text)
+    return _filters.md_escape(text)
 
 
 def section_markdown(section: Section, lang: str = "da", top_level: int = 2) -> str:

@@ -2,7 +2,7 @@
 
 The learner notebooks come in a fixed order (:data:`LEARNER_NOTEBOOKS`); the answers each one asks for are
 the answer registry's (:func:`casekit.registry.spec` ``(key, case).notebook``). What counts as answered is
-what the hand-in preview counts: the caller passes that test in (``widgets._is_answered``), so there is one
+what the hand-in preview and the class report count: :func:`casekit.registry.is_answered`, the one
 definition of it. The links are relative (``02_del2.ipynb``): the English notebooks sit in ``en/`` beside one
 another, so they link to the English ones, and the same href opens the notebook in JupyterLab (its link
 handler resolves it against the notebook's folder) and in Voilà (``/voila/render/…/02_del2.ipynb``).
@@ -10,7 +10,7 @@ handler resolves it against the notebook's folder) and in Voilà (``/voila/rende
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +45,6 @@ LEARNER_NOTEBOOKS = (
     "06_aflevering",
 )
 """The learner notebooks in the order of the journey (file names without ``.ipynb``)."""
-
-Answered = Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
@@ -85,8 +83,8 @@ def _answers(store: AnswerStore | None) -> Mapping[str, Any]:
     return store.as_dict() if store is not None else {}
 
 
-def _count(keys: list[str], answers: Mapping[str, Any], is_answered: Answered) -> int:
-    return sum(1 for key in keys if is_answered(answers.get(key)))
+def _count(keys: list[str], answers: Mapping[str, Any], case: Case) -> int:
+    return sum(1 for key in keys if registry.is_answered(key, answers.get(key), case))
 
 
 def title(notebook: str, lang: str) -> str:
@@ -95,7 +93,7 @@ def title(notebook: str, lang: str) -> str:
 
 
 def notebook_progress(
-    case: Case, store: AnswerStore | None, is_answered: Answered, answers: Mapping[str, Any] | None = None
+    case: Case, store: AnswerStore | None, answers: Mapping[str, Any] | None = None
 ) -> list[NotebookProgress]:
     """Every learner notebook in order, with how many of its answers are given."""
     given = _answers(store) if answers is None else answers
@@ -103,9 +101,7 @@ def notebook_progress(
     for notebook in LEARNER_NOTEBOOKS:
         keys = answer_keys_of(case, notebook)
         rows.append(
-            NotebookProgress(
-                notebook, title(notebook, case.lang), _count(keys, given, is_answered), len(keys)
-            )
+            NotebookProgress(notebook, title(notebook, case.lang), _count(keys, given, case), len(keys))
         )
     return rows
 
@@ -114,7 +110,7 @@ def _piece(macro: str, /, **arguments: Any) -> str:
     return _templates.piece("widgets.html.j2", macro, **arguments)
 
 
-def progress_html(case: Case, store: AnswerStore | None, notebook: str, is_answered: Answered) -> str:
+def progress_html(case: Case, store: AnswerStore | None, notebook: str) -> str:
     """The one line at the top of ``notebook``: how many of its answers are given, as text and a bar.
 
     A notebook without answers of its own (``00_start``, ``06_aflevering``) shows the whole case's.
@@ -125,7 +121,7 @@ def progress_html(case: Case, store: AnswerStore | None, notebook: str, is_answe
     scope = "notebook" if keys else "case"
     if not keys:
         keys = registry.answer_keys(case)
-    answered = _count(keys, answers, is_answered)
+    answered = _count(keys, answers, case)
     text = t(f"progress.{scope}", lang, answered=answered, total=len(keys))
     return _piece(
         "progress_bar", text=text, label=t(f"progress.label.{scope}", lang), value=answered, total=len(keys)
@@ -143,9 +139,9 @@ class ProgressView(W.HBox):
         "Opdatér" / "Refresh".
     """
 
-    def __init__(self, case: Case, store: AnswerStore | None, notebook: str, is_answered: Answered) -> None:
-        self.case, self.store, self.notebook, self._is_answered = case, store, notebook, is_answered
-        self.view = W.HTML(progress_html(case, store, notebook, is_answered))
+    def __init__(self, case: Case, store: AnswerStore | None, notebook: str) -> None:
+        self.case, self.store, self.notebook = case, store, notebook
+        self.view = W.HTML(progress_html(case, store, notebook))
         self.button = W.Button(
             description=t("progress.refresh", case.lang),
             tooltip=t("progress.refresh_tooltip", case.lang),
@@ -160,18 +156,16 @@ class ProgressView(W.HBox):
 
     def refresh(self, _button: Any = None) -> None:
         """Count the answers again."""
-        self.view.value = progress_html(self.case, self.store, self.notebook, self._is_answered)
+        self.view.value = progress_html(self.case, self.store, self.notebook)
 
     reload = refresh  # after an import (see :mod:`casekit._live`): count again
 
 
-def journey_html(
-    case: Case, store: AnswerStore | None, is_answered: Answered, current: str = "00_start"
-) -> str:
+def journey_html(case: Case, store: AnswerStore | None, current: str = "00_start") -> str:
     """Every learner notebook in order: its title as a link, and how many of its answers are given."""
     lang = case.lang
     items = []
-    for row in notebook_progress(case, store, is_answered):
+    for row in notebook_progress(case, store):
         if row.total == 0:
             state = ""
         elif row.done:

@@ -21,8 +21,8 @@ import ipywidgets as W
 from casekit import _live, _templates, charts, classroom, registry
 from casekit.clock import local_clock, now
 from casekit.errors import CasekitError
-from casekit.export import activity_title, field_label
 from casekit.i18n import t
+from casekit.naming import answer_title, field_label
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,14 +51,6 @@ def _text_keys(case: Case) -> list[str]:
     keys = [registry.DECISION_POINT, *registry.DILEMMAS]
     keys += [k for k in registry.answer_keys(case) if (s := registry.spec(k, case)) and s.shape == "text"]
     return keys
-
-
-def _title(case: Case, key: str) -> str:
-    try:
-        question = case.question(key)
-    except KeyError:
-        return activity_title(key, case.lang, case=case)
-    return f"{question.number}. {question.text}"
 
 
 def _shown(value: Any, case: Case, head: str) -> str:
@@ -143,7 +135,7 @@ class ShareControl:
             if key not in self.ticks and _has_text(answers.get(key)):
                 box = W.Checkbox(
                     value=False,
-                    description=t("share.tick", self.lang, title=_title(self.case, key)),
+                    description=t("share.tick", self.lang, title=answer_title(self.case, key)),
                     indent=False,
                     layout=_WIDE,
                 )
@@ -184,7 +176,7 @@ class ShareControl:
             self.preview.value = _status(str(exc), error=True)
             return
         rows = [
-            (_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
+            (answer_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
             for key, value in shared.items()
         ]
         self.preview.value = _piece(

@@ -71,7 +71,7 @@ from casekit.i18n import ui_lang as _ui
 
 if TYPE_CHECKING:
     from casekit.case import Case
-    from casekit.export import ExportFigure
+    from casekit.figure import ExportFigure
 
 __all__ = [
     "ANSWERS_ENV",

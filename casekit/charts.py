@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
     from casekit.case import Actor, Case
-    from casekit.export import ExportFigure
+    from casekit.figure import ExportFigure
 
 __all__ = [
     "HTML_DPI",
@@ -1304,7 +1304,7 @@ def export_figures(case: Case, answers: Mapping[str, Any]) -> list[ExportFigure]
     list[ExportFigure]
         Title, SVG (text kept as text) and alt text of each chart, in the order above.
     """
-    from casekit.export import ExportFigure
+    from casekit.figure import ExportFigure
 
     if not isinstance(answers, Mapping):
         return []

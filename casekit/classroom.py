@@ -932,28 +932,11 @@ def _entry(
     for key in registry.answer_keys(case):
         if key in answers:
             value = registry.clean(key, answers[key], case)
-            if _answered(key, value, case):
+            if registry.is_answered(key, value, case):
                 cleaned[key] = value
     if not cleaned:
         return t("class.skip.no_answers", lang)
     return _Entry(label, identity, round_id, moment, cleaned)
-
-
-def _answered(key: str, value: Any, case: Case) -> bool:
-    """Whether a cleaned value holds an answer (a placement, a choice, or text that is not blank)."""
-    found = registry.spec(key, case)
-    if value is None or found is None:
-        return False
-    shape = found.shape
-    if shape == "text":
-        return _has_text(value)
-    if shape == "stakeholder-placements":
-        return any(p.get("power") is not None and p.get("interest") is not None for p in value.values())
-    if shape == "decision":
-        return value.get("choice") is not None or _has_text(value.get("justification"))
-    if shape == "dilemma":
-        return value.get("position") is not None or _has_text(value.get("justification"))
-    return bool(value)
 
 
 # -- summarize -----------------------------------------------------------------------------------------------
@@ -1367,7 +1350,7 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
 
 def _text_sections(summary: ClassSummary) -> list[dict[str, Any]]:
     """The text answers, one section per question or part, each answer under its anonymous label."""
-    from casekit.export import activity_title
+    from casekit.naming import activity_title
 
     case, lang = summary.case, summary.lang
     questions = {q.id: q for q in case.questions}

@@ -12,7 +12,6 @@ Both hand-ins are built from one view of the answers (:func:`_view`), so they al
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import logging
@@ -27,8 +26,10 @@ from casekit import _templates, registry
 from casekit.answers import AnswerStore, Revision, is_store_file
 from casekit.clock import display_time, now, parse_time
 from casekit.errors import AnswerStoreError
-from casekit.i18n import catalog, reason, t, ui_lang
+from casekit.figure import ExportFigure
+from casekit.i18n import reason, t, ui_lang
 from casekit.importer import MAX_IMPORT_BYTES, AnswerExport, parse_import, read_import_file
+from casekit.naming import activity_title, case_activity, field_label, text_map
 
 if TYPE_CHECKING:
     from casekit.case import Case
@@ -71,27 +72,6 @@ FORMATS: dict[str, tuple[str, str]] = {
     "markdown": (".md", "text/markdown"),
 }
 _ALIASES = {"md": "markdown", "htm": "html"}
-
-
-@dataclass(frozen=True)
-class ExportFigure:
-    """A chart for the HTML hand-in: a heading, the figure and the alt text that describes it.
-
-    ``svg`` is the vector figure (text kept as text: crisp on screen and in print) and is what the hand-in
-    embeds; ``png`` is a raster alternative, used only when there is no ``svg``.
-    """
-
-    title: str
-    png: bytes = b""
-    alt: str = ""
-    svg: str = ""
-
-    @property
-    def src(self) -> str:
-        """The figure as a ``data:`` address for an ``<img>``: the hand-in stands alone."""
-        if self.svg:
-            return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
-        return "data:image/png;base64," + base64.b64encode(bytes(self.png)).decode("ascii")
 
 
 # -- JSON ----------------------------------------------------------------------------------------------------
@@ -364,8 +344,8 @@ def _activities(
         heads.setdefault(key.partition(".")[0], []).append(key)
     out = []
     for head, keys in heads.items():
-        data = _case_activity(case, head)
-        values = _Values(lang, names, {**_text_map(data.get("options")), **_text_map(data.get("levels"))})
+        data = case_activity(case, head)
+        values = _Values(lang, names, {**text_map(data.get("options")), **text_map(data.get("levels"))})
         parts = [
             {
                 "label": field_label(key.partition(".")[2], lang, case, head) if "." in key else "",
@@ -384,50 +364,8 @@ def _activities(
     return out
 
 
-def activity_title(key: str, lang: str = "da", case: Case | None = None) -> str:
-    """The display title of a non-question answer key.
-
-    The case's own activity title wins (``<lang>/activities.yaml``), then the catalog
-    (``activity.<key>``). A part of an activity gets the activity's title and the part's label:
-    ``proposal.minutes`` → "Kim og Sannes opgave · Referat af workshoppen". An unknown key is shown as it is.
-    """
-    strings = catalog(ui_lang(lang))
-    whole = _text(_case_activity(case, key).get("title")) or strings.get(f"activity.{key}")
-    if whole:
-        return whole
-    head, _, rest = key.partition(".")
-    if rest:
-        head_title = _text(_case_activity(case, head).get("title")) or strings.get(f"activity.{head}")
-        if head_title:
-            return f"{head_title} · {field_label(rest, lang, case, head)}"
-    return key
-
-
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _text_map(value: object) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        return {}
-    return {str(k): v for k, v in value.items() if isinstance(v, str)}
-
-
-def _case_activity(case: Case | None, key: str) -> Mapping[str, Any]:
-    """The case's texts for one activity; the three dilemmas live under ``dilemmas`` in the case data."""
-    if case is None:
-        return {}
-    data: Any = case.activity(key)
-    if not data:
-        dilemmas = case.activity("dilemmas")
-        data = dilemmas.get(key) if isinstance(dilemmas, Mapping) else None
-    return data if isinstance(data, Mapping) else {}
-
-
-def field_label(name: str, lang: str, case: Case | None = None, head: str | None = None) -> str:
-    """A part's or a field's label: the case's ``fields`` of the activity, then the catalog, else the name."""
-    fields = _text_map(_case_activity(case, head).get("fields")) if head else {}
-    return fields.get(name) or catalog(ui_lang(lang)).get(f"export.field.{name}", name)
 
 
 def _prompt(case: Case | None, data: Mapping[str, Any]) -> list[str]:

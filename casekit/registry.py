@@ -51,6 +51,7 @@ __all__ = [
     "document_problem",
     "export_schema",
     "fits",
+    "is_answered",
     "is_own_stakeholder",
     "kind_of",
     "own_stakeholder_key",
@@ -300,6 +301,69 @@ def problems(key: str, value: Any, case: Case | None = None, lang: str = "da") -
 def fits(key: str, value: Any, case: Case | None = None) -> bool:
     """Whether ``value`` has the shape of the answer ``key`` (an unknown key fits anything)."""
     return not problems(key, value, case)
+
+
+# -- answered ----------------------------------------------------------------------------------------------
+def _has_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _placed(place: Any) -> bool:
+    return isinstance(place, Mapping) and all(_scale(place.get(axis)) is not None for axis in _AXES)
+
+
+_AXES = ("power", "interest")
+
+# What makes a value of each shape an answer: a choice on a scale or from a list, or text that is not
+# blank. A stakeholder counts once it is placed on both axes; a dilemma's poles are the case's own words
+# until a learner changes them, so renaming a pole alone is not an answer.
+_ANSWERED: dict[str, Callable[[Any], bool]] = {
+    "text": _has_text,
+    "stakeholder-placements": lambda v: any(_placed(p) for p in v.values()),
+    "goal-placements": lambda v: any(_scale(p) is not None for p in v.values()),
+    "participation-plan": lambda v: any(level in LEVELS for level in v.values()),
+    "decision": lambda v: v.get("choice") is not None or _has_text(v.get("justification")),
+    "dilemma": lambda v: (
+        _scale(v.get("position")) is not None
+        or _has_text(v.get("justification"))
+        or _has_text(v.get("missing_voices"))
+        or bool(v.get("paragraphs"))
+    ),
+}
+
+
+def is_answered(key: str, value: Any, case: Case | None = None) -> bool:
+    """Whether ``value`` answers ``key``: the one definition the progress line, the hand-in preview, the
+    share control and the class report use.
+
+    With the ``case`` the value is first cleaned (:func:`clean`): what no longer fits the case does not
+    count. A placement counts once both its axes are set, a choice once it is made, text once it is not
+    blank; a dilemma needs a position, a justification, a missing voice or a cited paragraph (its poles
+    alone are the case's words). An unknown key counts when it holds anything but blank text.
+    """
+    if case is not None:
+        value = clean(key, value, case)
+    if value is None:
+        return False
+    found = spec(key, case)
+    test = _ANSWERED.get(found.shape) if found is not None else None
+    if test is None:
+        return _has_content(value)
+    if found is not None and found.shape != "text" and not isinstance(value, Mapping):
+        return False
+    return test(value)
+
+
+def _has_content(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, Mapping):
+        return any(_has_content(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return bool(value)
+    return True
 
 
 # -- stale values --------------------------------------------------------------------------------------------

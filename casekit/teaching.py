@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from casekit import _html, _templates, loader
 from casekit.errors import CasekitError
 from casekit.i18n import catalog, default_lang, reason, t, ui_lang
+from casekit.naming import activity_title
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -272,8 +273,6 @@ def references(case: Case) -> pd.DataFrame:
 
 def _activity_title(case: Case, key: str) -> str:
     """The hand-in's title of an activity; for the reading and the questions, the teaching catalog's."""
-    from casekit.export import activity_title
-
     title = activity_title(key, case.lang, case=case)
     return title if title != key else catalog(ui_lang(case.lang)).get(f"teaching.activity.{key}", key)
 

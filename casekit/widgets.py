@@ -32,6 +32,7 @@ from casekit.case import Actor, Case
 from casekit.clock import local_clock
 from casekit.errors import CasekitError, CaseNotFoundError
 from casekit.i18n import DEFAULT_LANG, LANGUAGES, default_lang, reason, t, ui_lang
+from casekit.naming import answer_title
 from casekit.registry import SCALE
 
 if TYPE_CHECKING:
@@ -1140,34 +1141,13 @@ def task_keys(case: Case) -> list[str]:
     return registry.answer_keys(case)
 
 
-def _is_answered(value: Any) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, Mapping):
-        return any(_is_answered(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return bool(value)
-    return True
-
-
-def _task_title(case: Case, key: str) -> str:
-    from casekit.export import activity_title
-
-    try:
-        question = case.question(key)
-    except KeyError:
-        return activity_title(key, case.lang, case=case)
-    return f"{question.number}. {question.text}"
-
-
 def _preview_html(case: Case, store: AnswerStore | None) -> str:
     answers = store.as_dict() if store is not None else {}
     keys = task_keys(case)
-    done = sum(_is_answered(answers.get(k)) for k in keys)
+    answered = {k: registry.is_answered(k, answers.get(k), case) for k in keys}
+    done = sum(answered.values())
     state = {True: t("widgets.handin.answered", case.lang), False: t("widgets.handin.unanswered", case.lang)}
-    rows = [(_task_title(case, k), state[_is_answered(answers.get(k))]) for k in keys]
+    rows = [(answer_title(case, k), state[answered[k]]) for k in keys]
     count = t("widgets.handin.count", case.lang, answered=done, total=len(keys))
     return _piece("preview", count=count, rows=rows)
 
@@ -1257,7 +1237,7 @@ def progress(case: Case, store: AnswerStore | None, notebook: str) -> W.HBox:
     """
     from casekit._progress import ProgressView
 
-    return ProgressView(case, store, notebook, _is_answered)
+    return ProgressView(case, store, notebook)
 
 
 def journey(case: Case, store: AnswerStore | None) -> HTML:
@@ -1265,7 +1245,7 @@ def journey(case: Case, store: AnswerStore | None) -> HTML:
     a link, and how many of its answers are done."""
     from casekit._progress import journey_html
 
-    return HTML(journey_html(case, store, _is_answered))
+    return HTML(journey_html(case, store))
 
 
 def navigation(case: Case, notebook: str) -> HTML:

@@ -428,4 +428,4 @@ def test_handin_shows_own_stakeholders_by_name(case):
     page = export.export_html({"stakeholder-map": value}, case=case)
     assert "Lærerne &lt;i&gt; (din egen)" in page
     assert "own-1" not in page and "<i>" not in page
-    assert "Lærerne &lt;i> (din egen)" in export.export_markdown({"stakeholder-map": value}, case=case)
+    assert "Lærerne &lt;i&gt; (din egen)" in export.export_markdown({"stakeholder-map": value}, case=case)

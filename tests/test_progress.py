@@ -92,8 +92,11 @@ def test_an_empty_store_counts_nothing_answered(case, store, notebook: str, tota
 
 
 def test_answers_are_counted_as_the_hand_in_counts_them(case, store):
-    """A placement and a decision count in 01_del1; an empty text and an empty mapping do not."""
+    """A placement (both axes) counts in 01_del1; half a placement, a decision without a choice or text,
+    and blank text do not (registry.is_answered, as the class report counts)."""
     store.save(registry.STAKEHOLDER_MAP, {"kim": {"power": 4, "interest": None}})
+    assert _bar(widgets.progress(case, store, notebook="01_del1").view.value)["value"] == "0"
+    store.save(registry.STAKEHOLDER_MAP, {"kim": {"power": 4, "interest": 2}, "sanne": {"power": 3}})
     store.save(registry.DECISION_POINT, {"choice": None, "justification": "  "})
     store.save("proposal.minutes", "Referat")
     store.save("proposal.overlap", "   ")

@@ -9,6 +9,7 @@ import pytest
 from casekit import registry
 from casekit.answers import AnswerStore
 from casekit.errors import AnswerImportError
+from casekit.i18n import t
 
 GOOD = {
     "stakeholder-map": {"kim": {"power": 4, "interest": None}, "boern-unge": {"power": 1, "interest": 5}},
@@ -180,3 +181,45 @@ def test_clean_keeps_own_stakeholders_and_never_lets_them_take_an_actor(case):
         "own-1": {"name": "Lærerne", "at_table": False, "power": 3, "interest": None},
     }
     assert not any(registry.is_own_stakeholder(a.id) for a in case.actors)
+
+
+class TestAnswered:
+    """ "Answered" has one definition: the learner's progress line and hand-in preview count what the
+    class report counts."""
+
+    @pytest.mark.parametrize(
+        ("key", "value", "answered"),
+        [
+            ("dilemma-1", {"position": None, "left": "Noget andet", "right": "Og noget mere"}, False),
+            ("dilemma-1", {"position": 2}, True),
+            ("dilemma-1", {"position": None, "missing_voices": "Børnene"}, True),
+            ("stakeholder-map", {"kim": {"power": 4, "interest": None}}, False),
+            ("stakeholder-map", {"kim": {"power": 4, "interest": 1}}, True),
+            ("decision-point", {"choice": None, "justification": "  "}, False),
+            ("organisering-1", "   ", False),
+            ("organisering-1", "Et svar", True),
+        ],
+    )
+    def test_learner_and_class_report_agree(self, case, tmp_path, key, value, answered):
+        """A pole renamed alone, or a stakeholder with power but no interest, is not an answer: not in
+        the progress line, the hand-in preview, nor the class report's count."""
+        from casekit import answers, classroom, widgets
+
+        assert registry.is_answered(key, value, case) is answered
+        with answers.AnswerStore.open(tmp_path / "store", case=case) as store:
+            store.save(key, value)
+            notebook = registry.spec(key, case).notebook
+            bar = widgets.progress(case, store, notebook=notebook).view.value
+            assert f'value="{int(answered)}"' in bar
+            preview = widgets.handin(case, store).children
+            count = t(
+                "widgets.handin.count", "da", answered=int(answered), total=len(registry.answer_keys(case))
+            )
+            assert any(count in getattr(child, "value", "") for child in preview)
+            folder = tmp_path / "class"
+            folder.mkdir()
+            store.save("organisering-2", "Så der er noget at dele")  # the report needs one answer at least
+            classroom.share(store, folder, text_keys=[key, "organisering-2"], case=case)
+        summary = classroom.summarize(folder, case=case)
+        counted = summary.answered[summary.answered["key"] == key]["answered"].tolist()
+        assert counted == [answered]
