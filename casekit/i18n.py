@@ -16,7 +16,17 @@ import yaml
 
 from casekit.errors import CasekitError
 
-__all__ = ["DEFAULT_LANG", "LANGUAGES", "LANG_ENV", "catalog", "default_lang", "reason", "t", "ui_lang"]
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGUAGES",
+    "LANG_ENV",
+    "catalog",
+    "default_lang",
+    "format_size",
+    "reason",
+    "t",
+    "ui_lang",
+]
 
 DEFAULT_LANG = "da"
 LANGUAGES = ("da", "en")
@@ -68,6 +78,16 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
     if text is None:
         text = catalog(DEFAULT_LANG)[key]
     return text.format(**values) if values else text
+
+
+_UNITS = {"KB": 1024, "MB": 1024 * 1024}
+
+
+def format_size(size: float, lang: str, unit: str = "MB") -> str:
+    """A size in bytes as people read it in ``lang``, to one decimal: ``1,5`` in Danish, ``1.5`` in
+    English; the unit (``KB`` or ``MB``, binary) is the caller's to add where its sentence wants it."""
+    text = f"{size / _UNITS[unit]:.1f}"
+    return text.replace(".", ",") if ui_lang(lang) == "da" else text
 
 
 _ERRNO_KEYS = {
