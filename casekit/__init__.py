@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from casekit.answers import AnswerStore, Revision
+from typing import TYPE_CHECKING, Any
+
 from casekit.case import Actor, Block, Case, Question, QuestionGroup, Reference, Relation, Section
 from casekit.errors import (
     AnswerImportError,
@@ -22,8 +23,30 @@ from casekit.errors import (
     Problem,
     UnknownIdError,
 )
-from casekit.figure import ExportFigure
 from casekit.loader import list_cases, load_case, load_case_dir, validate
+
+if TYPE_CHECKING:
+    from casekit.answers import AnswerStore, Revision
+    from casekit.figure import ExportFigure
+
+# Imported on first use: loading and reading a case (what every notebook's first cell does) needs neither
+# the answer store (SQLite, the export) nor the hand-in's figure type.
+_LAZY = {"AnswerStore": "casekit.answers", "Revision": "casekit.answers", "ExportFigure": "casekit.figure"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'casekit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -176,7 +176,11 @@ def _fast_check(kind: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
     handlers = {"https": _shipped_schema, "http": _shipped_schema}
-    return fastjsonschema.compile(_schema(kind), handlers=handlers, use_default=False)
+    # Only whether the data fits is asked here (a refusal is explained by jsonschema below): without
+    # detailed exceptions the validators compile in about half the time, on the load path of every notebook.
+    return fastjsonschema.compile(
+        _schema(kind), handlers=handlers, use_default=False, detailed_exceptions=False
+    )
 
 
 @functools.cache

@@ -53,13 +53,26 @@ class TestRichDisplay:
 
 
 def test_import_is_light():
-    """`import casekit` and loading a case import neither matplotlib nor ipywidgets (nor pandas)."""
-    code = (
-        "import sys, casekit; casekit.load_case(); "
-        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'pandas') if m in sys.modules))"
-    )
+    """`import casekit` and loading a case import neither matplotlib nor ipywidgets (nor pandas), nor the
+    answer store, the hand-in or Jinja2: a notebook's first cell waits for none of them."""
+    heavy = ("matplotlib", "ipywidgets", "pandas", "casekit.answers", "casekit.export", "jinja2", "sqlite3")
+    check = f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    code = f"import sys, casekit; casekit.load_case(); {check}"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_lazy_names_of_the_package():
+    """The names ``casekit`` imports on first use are there all the same, and listed by dir()."""
+    import casekit.answers
+    import casekit.figure
+
+    assert casekit.AnswerStore is casekit.answers.AnswerStore
+    assert casekit.Revision is casekit.answers.Revision
+    assert casekit.ExportFigure is casekit.figure.ExportFigure
+    assert {"AnswerStore", "Revision", "ExportFigure"} <= set(dir(casekit))
+    with pytest.raises(AttributeError):
+        casekit.no_such_name  # noqa: B018
 
 
 class TestLookups:
