@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["slug", "transliterate"]
+__all__ = ["SLUG_PATTERN", "slug", "transliterate"]
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+"""An id casekit makes or checks: a case's, an actor's, a round's (words of a-z and 0-9 joined by ``-``).
+The schemas state it too (``defs.schema.json``'s ``id``, the export's ``actor-id``, the snapshot's case
+id); a test keeps them equal."""
 
 _DANISH = (("æ", "ae"), ("ø", "oe"), ("å", "aa"))
 

@@ -13,15 +13,14 @@ only a file that fails (or ``validate``) brings in jsonschema, which lists every
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from casekit import _yaml
+from casekit import _schemas, _yaml
+from casekit._text import SLUG_PATTERN
 from casekit.case import (
     Actor,
     Block,
@@ -39,13 +38,9 @@ from casekit.i18n import default_lang
 __all__ = ["case_path", "cases_root", "list_cases", "load_case", "load_case_dir", "validate"]
 
 DEFAULT_CASE = "samskabelse"
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ACTOR_KINDS = ("person", "role", "group", "organisation")
-RELATION_TYPES = ("leads", "reports_to", "member_of", "represents", "initiated_by", "interrupts")
+ID_PATTERN = SLUG_PATTERN
 NOT_STATED = "not_stated"
 _FOOTER = re.compile(r"www\.lederliv\.dk\s+\d+")
-_SCHEMAS = Path(__file__).with_name("schemas") / "case"
-_SCHEMA_BASE = "https://casekit.invalid/schemas/case/"
 
 
 # -- where cases live ----------------------------------------------------------------------------------------
@@ -158,54 +153,17 @@ def _schema_kind(name: str) -> str:
     return "local-actors" if "/" in name and stem == "actors" else stem
 
 
-@functools.cache
-def _schema(kind: str) -> dict[str, Any]:
-    return json.loads((_SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
-
-
-def _shipped_schema(uri: str) -> dict[str, Any]:
-    """Resolve a ``$ref`` to another shipped schema; anything else is refused (no network, ever)."""
-    if not uri.startswith(_SCHEMA_BASE):
-        raise ValueError(f"{uri} is not a casekit schema")
-    return _schema(uri[len(_SCHEMA_BASE) :].split("#")[0].removesuffix(".schema.json"))
-
-
-@functools.cache
-def _fast_check(kind: str) -> Callable[[Any], Any]:
-    """fastjsonschema's validator for one kind of file, compiled on first use."""
-    import fastjsonschema
-
-    handlers = {"https": _shipped_schema, "http": _shipped_schema}
-    # Only whether the data fits is asked here (a refusal is explained by jsonschema below): without
-    # detailed exceptions the validators compile in about half the time, on the load path of every notebook.
-    return fastjsonschema.compile(
-        _schema(kind), handlers=handlers, use_default=False, detailed_exceptions=False
-    )
-
-
-@functools.cache
-def _full_check(kind: str) -> Any:
-    """jsonschema's validator for one kind of file: slower to import, but it lists every error."""
-    import jsonschema
-    import referencing
-    from referencing.jsonschema import DRAFT202012
-
-    schemas = [_schema(p.name.removesuffix(".schema.json")) for p in sorted(_SCHEMAS.glob("*.schema.json"))]
-    registry = referencing.Registry().with_resources(
-        (schema["$id"], DRAFT202012.create_resource(schema)) for schema in schemas
-    )
-    return jsonschema.Draft202012Validator(_schema(kind), registry=registry)
-
-
 def _schema_problems(file: str, kind: str, data: Any, thorough: bool) -> list[Problem]:
     """Where ``data`` does not match its schema, as problems with field and line, in line order."""
     if not thorough:
         try:
-            _fast_check(kind)(data)
+            # Only whether the data fits is asked here (a refusal is explained by jsonschema below):
+            # without detailed exceptions the validators compile in half the time, on every notebook's path.
+            _schemas.fast(f"case/{kind}", detailed=False)(data)
             return []
         except Exception:  # a schema violation, or data the generated code cannot take: ask jsonschema
             pass
-    errors = _full_check(kind).iter_errors(data)
+    errors = _schemas.full(f"case/{kind}").iter_errors(data)
     prefix = kind if kind in ("case", "meta") else ""
     missing = {key: message for (where, key), message in _MISSING.items() if where == kind}
     return _yaml.schema_problems(file, data, errors, prefix=prefix, id_pattern=ID_PATTERN, missing=missing)

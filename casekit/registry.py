@@ -15,13 +15,12 @@ refuses what does not fit, ``docs/answers-format.md`` lists them, and the class 
 
 from __future__ import annotations
 
-import functools
-import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casekit import _schemas
 from casekit.i18n import t
 
 if TYPE_CHECKING:
@@ -35,6 +34,7 @@ __all__ = [
     "EXPORT_SCHEMA",
     "GOAL_DIVERGENCE",
     "LEVELS",
+    "OWN_ID_PATTERN",
     "OWN_NAME_MAX",
     "OWN_STAKEHOLDERS_MAX",
     "PARTICIPATION_PLAN",
@@ -50,6 +50,7 @@ __all__ = [
     "clean",
     "document_problem",
     "export_schema",
+    "fields",
     "fits",
     "is_answered",
     "is_own_stakeholder",
@@ -59,13 +60,15 @@ __all__ = [
     "spec",
 ]
 
-SCALE = (1, 2, 3, 4, 5)
+EXPORT_SCHEMA = _schemas.FOLDER / "answers.schema.json"
+_DEFS: dict[str, Any] = _schemas.load("answers")["$defs"]
+
+# Facts the export schema states are read from it, so that code and format cannot drift apart.
+SCALE: tuple[int, ...] = tuple(range(_DEFS["scale"]["minimum"], _DEFS["scale"]["maximum"] + 1))
 """The 1–5 scale of every placement: the widgets offer it, the charts draw it, the schema checks it."""
 
-LEVELS = ("inform", "consult", "involve", "collaborate", "empower")
+LEVELS: tuple[str, ...] = tuple(_DEFS["value-participation-plan"]["additionalProperties"]["enum"])
 """The levels of participation of the IAP2 spectrum, in order; the case data gives their labels."""
-
-EXPORT_SCHEMA = Path(__file__).with_name("schemas") / "answers.schema.json"
 
 QUESTIONS = "questions"
 """The placeholder in :data:`ANSWERS` where a case's reflection questions come in the journey."""
@@ -140,10 +143,9 @@ def activity_keys() -> tuple[str, ...]:
 
 
 # -- the shapes ----------------------------------------------------------------------------------------------
-@functools.cache
 def export_schema() -> dict[str, Any]:
     """The export schema (``casekit/schemas/answers.schema.json``) as data."""
-    return json.loads(EXPORT_SCHEMA.read_text(encoding="utf-8"))
+    return _schemas.load("answers")
 
 
 EXPORT_FORMAT: str = export_schema()["properties"]["format"]["const"]
@@ -152,31 +154,9 @@ SCHEMA_VERSION: int = export_schema()["properties"]["schema_version"]["const"]
 """The ``schema_version`` casekit writes and reads."""
 
 
-def _handlers() -> dict[str, Callable[[str], Any]]:
-    """Resolve the schema's own ``$id`` to the file: validation never goes to the network."""
-    schema = export_schema()
-
-    def resolve(uri: str) -> Any:
-        if uri.split("#")[0] == schema["$id"]:
-            return schema
-        raise ValueError(f"casekit resolves no schema outside the package: {uri}")
-
-    return {"https": resolve, "http": resolve}
-
-
-@functools.cache
 def _validator(ref: str) -> Callable[[Any], Any]:
     """A fast validator (fastjsonschema, compiled once) for the schema's ``#`` or ``#/$defs/<name>``."""
-    import fastjsonschema
-
-    schema = export_schema()
-    if ref == "#":
-        return fastjsonschema.compile(schema, handlers=_handlers())
-    name = ref.removeprefix("#/$defs/")
-    if name not in schema["$defs"]:
-        raise KeyError(f"the export schema has no definition {name!r}")
-    wrapper = {"$id": schema["$id"], "$ref": ref, "$defs": schema["$defs"]}
-    return fastjsonschema.compile(wrapper, handlers=_handlers())
+    return _schemas.fast("answers", ref)
 
 
 @dataclass(frozen=True)
@@ -388,10 +368,16 @@ def clean(key: str, value: Any, case: Case) -> Any:
     return value if fits(key, value, case) else None
 
 
-OWN_NAME_MAX = 80
+_OWN_SCHEMA: tuple[str, dict[str, Any]] = next(
+    iter(_DEFS["value-stakeholder-placements"]["patternProperties"].items())
+)
+OWN_ID_PATTERN = re.compile(_OWN_SCHEMA[0])
+"""The stakeholder-map key of a stakeholder the learner adds (``own-1`` … ``own-99``): the export schema's."""
+OWN_NAME_MAX: int = _OWN_SCHEMA[1]["properties"]["name"]["maxLength"]
 """The longest name (in characters, after trimming) of a stakeholder the learner adds to the map."""
 OWN_STAKEHOLDERS_MAX = 99
-"""How many stakeholders of their own a learner can add: keys ``own-1`` … ``own-99``."""
+"""How many stakeholders of their own a learner can add: keys ``own-1`` … ``own-99`` (a test holds this to
+:data:`OWN_ID_PATTERN`)."""
 _OWN_PREFIX = "own-"
 
 
@@ -402,10 +388,7 @@ def own_stakeholder_key(n: int) -> str:
 
 def is_own_stakeholder(key: object) -> bool:
     """Whether a stakeholder-map key is one of the learner's own stakeholders (``own-1`` … ``own-99``)."""
-    if not isinstance(key, str) or not key.startswith(_OWN_PREFIX):
-        return False
-    number = key.removeprefix(_OWN_PREFIX)
-    return number.isascii() and number.isdigit() and not number.startswith("0") and len(number) <= 2
+    return isinstance(key, str) and OWN_ID_PATTERN.fullmatch(key) is not None
 
 
 def _own_name(value: Any) -> str | None:
@@ -478,19 +461,32 @@ def _is_text_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def _field_check(field: Mapping[str, Any]) -> Callable[[Any], bool]:
+    """The check a field of the schema implies: a point on the scale (or unset), text, text or null, a
+    list of texts."""
+    if field.get("$ref") == "#/$defs/scale-or-unset":
+        return _is_position
+    kind = field.get("type")
+    if kind == "array":
+        return _is_text_list
+    return _is_text_or_none if kind == ["string", "null"] else _is_text
+
+
+def fields(shape: str) -> tuple[str, ...]:
+    """The fields of a value of ``shape`` that is a record (``decision``, ``dilemma``), in the schema's
+    order: what the widgets save, the cleaner keeps and the snapshot may share."""
+    return tuple(_DEFS[f"value-{shape}"]["properties"])
+
+
+def _record_cleaner(shape: str) -> Callable[[Any, Case, set[str]], Any]:
+    properties = _DEFS[f"value-{shape}"]["properties"]
+    return _clean_fields({name: _field_check(field) for name, field in properties.items()})
+
+
 _CLEANERS: dict[str, Callable[[Any, Case, set[str]], Any]] = {
     "stakeholder-placements": _clean_stakeholders,
     "goal-placements": _clean_goals,
     "participation-plan": _clean_plan,
-    "decision": _clean_fields({"choice": _is_text_or_none, "justification": _is_text}),
-    "dilemma": _clean_fields(
-        {
-            "position": _is_position,
-            "left": _is_text,
-            "right": _is_text,
-            "justification": _is_text,
-            "paragraphs": _is_text_list,
-            "missing_voices": _is_text,
-        }
-    ),
+    "decision": _record_cleaner("decision"),
+    "dilemma": _record_cleaner("dilemma"),
 }
