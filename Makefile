@@ -8,6 +8,13 @@ LAB_ARGS ?=
 # JupyterLab refuses to start as root unless told; containers and CI machines often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# pytest's temporary folders (every test's answer store, the notebooks it runs, the servers' files) on a
+# RAM-backed filesystem where the machine has one (Linux's /dev/shm). The answer store flushes each save to
+# disk (synchronous=EXTRA), as it must for a learner: on a disk that is most of a test run, in RAM almost
+# nothing. `make test TEST_TMPDIR=` keeps the system's temporary folder.
+TEST_TMPDIR ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
+PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest
+
 .PHONY: lab test test-fast test-e2e lint typecheck format sync-notebooks bench handout binder-lock clean
 
 $(BIN)/python:
@@ -29,13 +36,13 @@ lab: $(VENV)/.installed
 		--LabApp.default_url=/lab/tree/00_start.ipynb
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(PYTEST) -m "not slow and not browser"
 
 test-e2e: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests/e2e
+	$(PYTEST) tests/e2e
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check casekit tests benchmarks
