@@ -34,9 +34,9 @@ TEXT = "Samskabelse kræver, at alle parter får ejerskab – også børn og ung
 
 SUMMARIZE = """
 import argparse, sys
-from casekit import _cli_class
+from casekit.cli import classroom as class_cli
 parser = argparse.ArgumentParser(prog="casekit")
-_cli_class.add_parsers(parser.add_subparsers(dest="command", required=True))
+class_cli.add_parsers(parser.add_subparsers(dest="command", required=True))
 args = parser.parse_args(["class", "summarize", sys.argv[1], "-o", sys.argv[2]])
 sys.exit(args.handler(args))
 """

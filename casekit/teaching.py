@@ -14,19 +14,20 @@ tables offer lenses and questions, never solutions.
 
 from __future__ import annotations
 
-import argparse
 import base64
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import _html, _templates, loader
 from casekit.errors import CasekitError
-from casekit.i18n import catalog, default_lang, reason, t, ui_lang
+from casekit.i18n import catalog, t, ui_lang
 from casekit.naming import activity_title
 
 if TYPE_CHECKING:
+    import argparse
+    import os
+
     import ipywidgets
     import pandas as pd
 
@@ -41,10 +42,8 @@ __all__ = [
     "rolecards_html",
     "rolecards_link",
     "run_rolecards",
+    "write_rolecards",
 ]
-
-# argparse builds its help before --lang is known; the help is in English like the rest of `casekit -h`.
-_HELP_LANG = "en"
 
 
 def load(case_id: str = loader.DEFAULT_CASE, lang: str | None = None) -> Case:
@@ -313,8 +312,40 @@ def frameworks(case: Case) -> pd.DataFrame:
 
 
 # -- the command line ----------------------------------------------------------------------------------------
+def write_rolecards(
+    output: str | os.PathLike[str], case_id: str = loader.DEFAULT_CASE, *, lang: str | None = None
+) -> Path:
+    """Write the role cards of a case to an HTML file (what ``casekit rolecards`` does).
+
+    Parameters
+    ----------
+    output : path-like
+        The HTML file to write.
+    case_id : str
+        The case id, ``"samskabelse"`` by default.
+    lang : str, optional
+        The edition's language, as :func:`casekit.load_case` takes it.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    CasekitError
+        The case cannot be loaded or has no role cards.
+    OSError
+        The file cannot be written.
+    """
+    case = loader.load_case(case_id, lang=lang)
+    out = Path(output)
+    out.write_text(rolecards_html(case), encoding="utf-8")
+    return out
+
+
 def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``rolecards`` command to a ``casekit`` sub-parser set.
+    """Add the ``rolecards`` command to a ``casekit`` sub-parser set (the same as ``casekit`` has).
 
     ``casekit rolecards [--case samskabelse] [--lang da] -o FILE.html`` writes the role cards and prints
     where; a problem is one line on stderr and exit code 1. The parser sets ``handler`` (call
@@ -330,15 +361,9 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
     argparse.ArgumentParser
         The ``rolecards`` parser.
     """
-    h = _HELP_LANG
-    parser = subparsers.add_parser(
-        "rolecards", help=t("teaching.cli.help", h), description=t("teaching.cli.help", h)
-    )
-    parser.add_argument("--case", default=loader.DEFAULT_CASE, help=t("teaching.cli.case_help", h))
-    parser.add_argument("--lang", default=None, help=t("teaching.cli.lang_help", h))
-    parser.add_argument("-o", "--output", required=True, help=t("teaching.cli.output_help", h))
-    parser.set_defaults(handler=run_rolecards)
-    return parser
+    from casekit.cli import documents  # upward, for callers that build their own parser: the CLI owns it
+
+    return documents.add_rolecards(subparsers)
 
 
 def run_rolecards(args: argparse.Namespace) -> int:
@@ -354,19 +379,6 @@ def run_rolecards(args: argparse.Namespace) -> int:
     int
         0 when the file was written, else 1.
     """
-    args.lang = args.lang or default_lang()  # no --lang: $CASEKIT_LANG, else Danish
-    lang = ui_lang(args.lang)
-    out = Path(args.output)
-    try:
-        case = loader.load_case(args.case, lang=args.lang)
-        out.write_text(rolecards_html(case), encoding="utf-8")
-    except CasekitError as exc:
-        message = t("teaching.cli.failed", lang, reason=" ".join(str(exc).split()))
-        print(f"casekit: {message}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        message = t("cli.os_error", lang, path=exc.filename or out, reason=reason(exc, lang))
-        print(f"casekit: {message}", file=sys.stderr)
-        return 1
-    print(t("teaching.cli.wrote", lang, path=out))
-    return 0
+    from casekit.cli import documents  # upward, for callers that parse their own arguments: the CLI runs it
+
+    return documents.run_rolecards(args)

@@ -44,8 +44,9 @@ def test_unknown_language():
 # Modules whose words a learner or an instructor reads. (The loader's messages are for case authors and the
 # charts' ChartDataError for programmers: English by design, like the log.)
 FACING = (
-    "widgets", "_sharing", "_handin", "export", "importer", "classroom", "teaching", "_cli_answers",
-    "_cli_class", "cli", "answers", "handout", "_html", "preferences", "registry", "clock",
+    "widgets", "_sharing", "_handin", "export", "importer", "classroom", "teaching", "cli/__init__",
+    "cli/_common", "cli/answers", "cli/case", "cli/classroom", "cli/documents", "answers", "handout", "_html",
+    "preferences", "registry", "clock",
 )  # fmt: skip
 _NOT_FOR_READERS = ("log", "logging")
 _PROGRAMMING_ERRORS = (

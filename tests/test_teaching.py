@@ -1,8 +1,8 @@
-"""The instructor's material: role cards, the theory the case cites, the frameworks, `casekit rolecards`."""
+"""The instructor's material: role cards, the theory the case cites, the frameworks (`casekit rolecards`:
+tests/cli/test_documents.py)."""
 
 from __future__ import annotations
 
-import argparse
 import base64
 import dataclasses
 import re
@@ -339,37 +339,6 @@ class TestFrames:
         assert "Interessentkort" in uses["Mendelow"]
         assert "Kim og Sannes opgave" in uses["IAP2"]
         assert all(isinstance(lens, str) and lens.endswith(".") for lens in frame["Linse"])
-
-
-# -- the command line ----------------------------------------------------------------------------------------
-def _run(argv: list[str]) -> int:
-    """Run through a parser built with teaching.add_parsers, the way casekit.cli hooks it in."""
-    parser = argparse.ArgumentParser(prog="casekit")
-    teaching.add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.handler(args)
-
-
-class TestCommandLine:
-    """`casekit rolecards -o FILE` writes the document and says where; a problem is one line, exit 1."""
-
-    def test_writes_the_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str], html: str):
-        out = tmp_path / "rollekort.html"
-        assert _run(["rolecards", "--case", "samskabelse", "--lang", "da", "-o", str(out)]) == 0
-        assert out.read_text(encoding="utf-8") == html
-        assert capsys.readouterr().out.strip() == t("teaching.cli.wrote", "da", path=out)
-
-    def test_unknown_case_is_one_line(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-        out = tmp_path / "x.html"
-        assert _run(["rolecards", "--case", "ingen-case", "-o", str(out)]) == 1
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and err.startswith("casekit: kunne ikke lave rollekortene")
-        assert "Traceback" not in err and not out.exists()
-
-    def test_output_into_a_folder_is_one_line(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-        assert _run(["rolecards", "-o", str(tmp_path)]) == 1
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1 and err.startswith(f"casekit: {tmp_path}") and "Errno" not in err
 
 
 def test_danish_and_english_catalog_keys_are_equal():

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from casekit import _cli_answers
 from casekit.answers import AnswerStore
+from casekit.cli import answers as answers_cli
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(argv: list[str]) -> int:
-    """Run through a parser built with _cli_answers.add_parsers, the way casekit.cli hooks it in."""
+    """Run through a parser built with casekit.cli.answers.add_parsers, the way casekit.cli hooks it in."""
     parser = argparse.ArgumentParser(prog="casekit")
-    _cli_answers.add_parsers(parser.add_subparsers(dest="command", required=True))
+    answers_cli.add_parsers(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.handler(args)
 

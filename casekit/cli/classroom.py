@@ -1,0 +1,64 @@
+"""``casekit class summarize``: the class report from a class folder, a folder of exports or an LMS ZIP.
+
+Exit 0 when a report was written (the files that were skipped, with their reasons, go to stderr); exit 1
+with one clear message when nothing could be read or the report cannot be written; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from casekit._files import atomic_write_text
+from casekit.cli._common import HELP_LANG, add_lang, add_output, run, set_command, terminal_safe
+from casekit.i18n import LANGUAGES, t
+
+__all__ = ["add_parsers", "run_summarize", "summarize"]
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``class`` command (``summarize``) to a ``casekit`` sub-parser set.
+
+    Each sub-command sets ``handler`` (call ``args.handler(args)``, which returns the exit code).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``class`` parser.
+    """
+    h = HELP_LANG
+    parser = subparsers.add_parser("class", help=t("class.cli.help", h), description=t("class.cli.help", h))
+    commands = parser.add_subparsers(dest="class_command", required=True)
+    p = commands.add_parser("summarize", help=t("class.cli.summarize_help", h))
+    p.add_argument("input", help=t("class.cli.input_help", h))
+    add_output(p, "class.cli.output_help")
+    p.add_argument("--with-text", action="store_true", help=t("class.cli.with_text_help", h))
+    p.add_argument("--projection", action="store_true", help=t("class.cli.projection_help", h))
+    add_lang(p, choices=LANGUAGES)
+    set_command(p, summarize)
+    return parser
+
+
+def summarize(args: argparse.Namespace) -> int:
+    """Write the class report of ``args.input`` to ``args.output``; list the skipped files on stderr."""
+    from casekit.classroom import render_report
+    from casekit.classroom import summarize as summarize_class
+
+    summary = summarize_class(args.input, lang=args.lang)
+    lang = summary.lang
+    page = render_report(summary, with_text=args.with_text, projection=args.projection)
+    out = Path(args.output)
+    atomic_write_text(out, page, mode=0o644)  # no half-written report; readable like any file written
+    for item in summary.skipped:
+        line = t("class.cli.skipped_line", lang, name=item.name, reason=item.reason)
+        print(terminal_safe(line), file=sys.stderr)
+    print(
+        t("class.cli.wrote", lang, path=out, learners=len(summary.learners), skipped=len(summary.skipped)),
+    )
+    return 0
+
+
+def run_summarize(args: argparse.Namespace) -> int:
+    """Run ``casekit class summarize`` with ``args`` the way ``main`` does; returns the exit code."""
+    return run(summarize, args)
