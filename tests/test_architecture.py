@@ -98,6 +98,10 @@ def _imports(tree: ast.Module, own: str) -> list[_Import]:
 UPWARD = {
     ("casekit.case", "casekit._html"): "a Case or Section shows itself in a notebook (_repr_html_, Markdown)",
     ("casekit.answers.store", "casekit.export"): "AnswerStore.export(): writes the hand-in of this store",
+    ("casekit.teaching", "casekit.cli.documents"): (
+        "teaching.add_parsers/run_rolecards, public before the command line became one package, build and "
+        "run the `casekit rolecards` command"
+    ),
 }
 
 

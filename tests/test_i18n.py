@@ -43,10 +43,13 @@ def test_unknown_language():
 
 # Modules whose words a learner or an instructor reads. (The loader's messages are for case authors and the
 # charts' ChartDataError for programmers: English by design, like the log.)
-FACING = (
-    "widgets", "_sharing", "_handin", "export", "importer", "classroom", "teaching", "cli/__init__",
-    "cli/_common", "cli/answers", "cli/case", "cli/classroom", "cli/documents", "answers", "handout", "_html",
-    "preferences", "registry", "clock",
+# Modules whose words no learner or instructor reads: messages for whoever edits a case's data files
+# (the loader and its YAML reader, in English like the data format's documentation), for programmers (a
+# chart given data it cannot draw, the string catalog's own errors), and configuration strings. Every other
+# module of casekit, wherever it sits in the packages, is checked.
+NOT_FACING = (
+    "__init__.py", "_lab_settings.py", "_schemas.py", "_yaml.py", "case.py", "errors.py", "i18n.py",
+    "loader.py", "charts/",
 )  # fmt: skip
 _NOT_FOR_READERS = ("log", "logging")
 _PROGRAMMING_ERRORS = (
@@ -59,7 +62,7 @@ _PROGRAMMING_ERRORS = (
 )
 _KEY = re.compile(r"^[\w.\-]*$")  # a catalog key, an id, a format name
 # Code, not prose: template names, pandas queries, regular expressions, CSS classes, lists of columns.
-_CODE = re.compile(r"\.j2$|==|@|\\|;|^casekit-|^report |^[a-z_]+(, [a-z_]+)+$|^[\w ]+ casekit-")
+_CODE = re.compile(r"\.j2$|==|@|\\|;|^casekit-|^report |^[a-z_]+(, [a-z_]+)+$|^[\w ]+ casekit-|^#/\$defs/")
 _SQL = re.compile(
     r"^\s*(SELECT|INSERT|UPDATE|CREATE|PRAGMA|BEGIN|COMMIT|ROLLBACK|DELETE)\b|\bFROM revisions\b"
 )
@@ -97,7 +100,14 @@ def _sentences_in(path: Path) -> list[str]:
 def test_no_sentence_a_reader_sees_is_written_in_python():
     """Every word a learner or an instructor reads comes from the catalog or the case data, in Danish and
     English: the modules that produce what they read hold no sentence of their own."""
-    found = [line for name in FACING for line in _sentences_in(PACKAGE / f"{name}.py")]
+    facing = [
+        path
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if not any(str(path.relative_to(PACKAGE)).startswith(skip) for skip in NOT_FACING)
+        and path.relative_to(PACKAGE).as_posix() != "charts.py"
+    ]
+    assert len(facing) > 20
+    found = [line for path in facing for line in _sentences_in(path)]
     assert found == []
 
 
