@@ -248,14 +248,21 @@ def _shape_problem(exc: Any, lang: str, root: Any) -> ShapeProblem:
     return ShapeProblem(where, rule, t("shape.other", lang))
 
 
-def document_problem(doc: Any, lang: str = "da") -> ShapeProblem | None:
-    """The first place an export document does not fit the export schema, or ``None``."""
+def document_problem(doc: Any, lang: str = "da", schema: str = "answers") -> ShapeProblem | None:
+    """The first place a document does not fit its schema (the export's, or another shipped one such as
+    ``"share"``, the class snapshot's), in the catalog's words; ``None`` if it fits.
+
+    The one translation of a schema's refusal into words for learners and instructors: the import, the
+    class summary and the answer values all use it.
+    """
     import fastjsonschema
 
     try:
-        _validator("#")(doc)
+        _schemas.fast(schema)(doc)
     except fastjsonschema.JsonSchemaValueException as exc:
         return _shape_problem(exc, lang, doc)
+    except RecursionError:
+        return ShapeProblem("", "depth", t("shape.other", lang))
     return None
 
 
