@@ -24,6 +24,7 @@ from PIL import Image
 
 import casekit
 from casekit import charts
+from casekit.charts import grid
 from casekit.i18n import t
 
 HOSTILE = "<script>alert(1)</script>"
@@ -599,7 +600,7 @@ class TestStakeholderSpread:
         assert len(bubbles.get_paths()) == 2
         assert sorted(a.get_text() for a in _by_gid(chart, "casekit-count")) == ["1", "3"]
         quadrants = {a.get_text() for a in _by_gid(chart, "casekit-quadrant")}
-        assert quadrants == {t(f"chart.quadrant.{k}", "da") for k in charts._QUADRANTS}
+        assert quadrants == {t(f"chart.quadrant.{k}", "da") for k in grid.QUADRANTS}
 
     def test_alt_text_states_the_numbers(self, case):
         """The alt text gives how many placed the stakeholder, and the count per cell by quadrant."""
