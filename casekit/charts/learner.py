@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING
 from casekit import registry
 from casekit.charts._figure import (
     AXIS_PT,
-    BLACK,
     LINE_H,
     OKABE_ITO,
-    QUADRANT_PT,
     Chart,
     Sketch,
     build,
@@ -27,13 +25,12 @@ from casekit.charts._figure import (
     scale_point,
     speaking,
     table_frame,
-    tint,
     truncate,
     width_in,
     wrap,
 )
 from casekit.charts._rows import COUNT_X, Rows, dilemma_label, dilemma_number, goal_poles, goal_rows
-from casekit.charts.grid import BAND, COL_W, HIGH_FROM, QUADRANTS, TINTS, quadrant_of
+from casekit.charts.grid import BAND, COL_W, ORIGIN, QUADRANTS, Grid, quadrant_of
 from casekit.errors import ChartDataError
 from casekit.i18n import t
 from casekit.registry import SCALE
@@ -133,37 +130,15 @@ def _draw_stakeholder_map(
         stacks = [s for s in (cells.get((power, i)) for i in SCALE) if s]
         need = [sum(len(_name_lines(a)) for a in s) * LINE_H + 0.05 * (len(s) - 1) + 0.22 for s in stacks]
         heights[power] = max([0.8, *need]) + (BAND if power in (SCALE[0], SCALE[-1]) else 0.0)
-    left = bottom = 1.05
-    right, top = left + COL_W * len(SCALE), bottom + sum(heights.values())
+    bottom = ORIGIN
     row = {p: bottom + sum(heights[q] for q in SCALE if q < p) for p in SCALE}
-    col = {i: left + COL_W * (i - SCALE[0]) for i in SCALE}
+    grid = Grid(row, heights, bottom + sum(heights.values()))
     title = t("chart.stakeholder.title", lang)
-    sketch = Sketch(right + 0.3, top + 1.0, title)
-    split_x, split_y = col[HIGH_FROM], row[HIGH_FROM]
-    boxes = [(split_x, split_y, right, top), (left, split_y, split_x, top), (split_x, bottom, right, split_y)]
-    boxes.append((left, bottom, split_x, split_y))
-    for key, (x0, y0, x1, y1) in zip(QUADRANTS, boxes, strict=True):
-        if key in TINTS:
-            face = tint(OKABE_ITO[TINTS[key]], 0.14)
-            sketch.rect(x0, y0, x1 - x0, y1 - y0, f"casekit-{key}", facecolor=face)
-        y, va = (y1 - 0.12, "top") if y1 == top else (y0 + 0.12, "bottom")
-        label = fig_text(t(f"chart.quadrant.{key}", lang))
-        sketch.text(x0 + 0.12, y, label, QUADRANT_PT, True, va=va, gid="casekit-quadrant")
-    inner = [p for p in SCALE[1:] if p != HIGH_FROM]
-    cell_lines = [[(col[i], bottom), (col[i], top)] for i in inner]
-    sketch.lines(cell_lines + [[(left, row[p]), (right, row[p])] for p in inner], None, 1.0, alpha=0.2)
-    splits = [[(split_x, bottom), (split_x, top)], [(left, split_y), (right, split_y)]]
-    sketch.lines(splits, None, 2.4, alpha=0.8, zorder=2)
-    sketch.rect(left, bottom, right - left, top - bottom, edgecolor=BLACK, linewidth=1.4, zorder=2)
-    for p in SCALE:
-        sketch.text(col[p] + COL_W / 2, bottom - 0.1, str(p), ha="center", va="top")
-        sketch.text(left - 0.14, row[p] + heights[p] / 2, str(p), ha="right", va="center")
-    x_label, y_label = (fig_text(t(f"chart.stakeholder.{k}", lang)) for k in ("x_label", "y_label"))
-    sketch.text((left + right) / 2, bottom - 0.45, x_label, AXIS_PT, ha="center", va="top")
-    sketch.text(left - 0.62, (bottom + top) / 2, y_label, AXIS_PT, ha="center", va="center", rotation=90)
+    sketch = Sketch(grid.right + 0.3, grid.top + 1.0, title)
+    grid.draw(sketch, lang)
     points: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for (power, interest), stack in cells.items():
-        x = col[interest] + _CELL_PAD
+        x = grid.col(interest) + _CELL_PAD
         y = row[power] + heights[power] - _CELL_PAD - 0.03 - (BAND if power == SCALE[-1] else 0)
         for actor in stack:
             lines = _name_lines(actor)
@@ -173,7 +148,7 @@ def _draw_stakeholder_map(
     for at_table, gid, style in ((True, "at-table", _AT_TABLE), (False, "absent", _ABSENT)):
         if points[at_table]:
             sketch.markers(points[at_table], f"casekit-actors-{gid}", style)
-    x, y = right, top + 0.25
+    x, y = grid.right, grid.top + 0.25
     for style, key in ((_ABSENT, "legend_absent"), (_AT_TABLE, "legend_at_table")):  # the key, right to left
         label = fig_text(t(f"chart.stakeholder.{key}", lang))
         sketch.text(x, y, label, ha="right", va="center", gid="casekit-legend")

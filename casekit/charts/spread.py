@@ -19,7 +19,6 @@ from casekit.charts._figure import (
     AXIS_PT,
     BLACK,
     OKABE_ITO,
-    QUADRANT_PT,
     WHITE,
     Chart,
     Sketch,
@@ -37,7 +36,7 @@ from casekit.charts._figure import (
     wrap,
 )
 from casekit.charts._rows import COUNT_X, Rows, dilemma_label, dilemma_number, goal_poles, goal_rows
-from casekit.charts.grid import BAND, COL_W, HIGH_FROM, QUADRANTS, TINTS, quadrant_of
+from casekit.charts.grid import BAND, COL_W, ORIGIN, QUADRANTS, Grid, quadrant_of
 from casekit.errors import ChartDataError
 from casekit.i18n import t
 from casekit.registry import SCALE
@@ -129,41 +128,15 @@ def _draw_stakeholder_spread(
 ) -> Chart:
     """The grid with its quadrants, a counted circle per chosen cell; the alt text and the table."""
     lang = case.lang
-    left = bottom = 1.05
-    right, top = left + COL_W * len(SCALE), bottom + _SPREAD_ROW_H * len(SCALE) + 2 * BAND
+    bottom = ORIGIN
     row = {p: bottom + BAND + _SPREAD_ROW_H * (p - SCALE[0]) for p in SCALE}
-    col = {i: left + COL_W * (i - SCALE[0]) for i in SCALE}
+    grid = Grid(row, dict.fromkeys(SCALE, _SPREAD_ROW_H), bottom + _SPREAD_ROW_H * len(SCALE) + 2 * BAND)
     title = t("class.chart.stakeholder.title", lang, name=actor.name)
-    sketch = Sketch(right + 0.3, top + 1.0, truncate(title, 70))
-    split_x, split_y = col[HIGH_FROM], row[HIGH_FROM]
-    boxes = [(split_x, split_y, right, top), (left, split_y, split_x, top), (split_x, bottom, right, split_y)]
-    boxes.append((left, bottom, split_x, split_y))
-    for key, (x0, y0, x1, y1) in zip(QUADRANTS, boxes, strict=True):
-        if key in TINTS:
-            sketch.rect(
-                x0, y0, x1 - x0, y1 - y0, f"casekit-{key}", facecolor=tint(OKABE_ITO[TINTS[key]], 0.14)
-            )
-        y, va = (y1 - 0.12, "top") if y1 == top else (y0 + 0.12, "bottom")
-        label = fig_text(t(f"chart.quadrant.{key}", lang))
-        sketch.text(x0 + 0.12, y, label, QUADRANT_PT, True, va=va, gid="casekit-quadrant")
-    inner = [p for p in SCALE[1:] if p != HIGH_FROM]
-    lines = [[(col[i], bottom), (col[i], top)] for i in inner]
-    lines += [[(left, row[p]), (right, row[p])] for p in inner]
-    sketch.lines(lines, None, 1.0, alpha=0.2)
-    splits = [[(split_x, bottom), (split_x, top)], [(left, split_y), (right, split_y)]]
-    sketch.lines(splits, None, 2.4, alpha=0.8, zorder=2)
-    sketch.rect(left, bottom, right - left, top - bottom, edgecolor=BLACK, linewidth=1.4, zorder=2)
-    for p in SCALE:
-        sketch.text(col[p] + COL_W / 2, bottom - 0.1, str(p), ha="center", va="top", gid="casekit-scale")
-        sketch.text(
-            left - 0.14, row[p] + _SPREAD_ROW_H / 2, str(p), ha="right", va="center", gid="casekit-scale"
-        )
-    x_label, y_label = (fig_text(t(f"chart.stakeholder.{k}", lang)) for k in ("x_label", "y_label"))
-    sketch.text((left + right) / 2, bottom - 0.45, x_label, AXIS_PT, ha="center", va="top")
-    sketch.text(left - 0.62, (bottom + top) / 2, y_label, AXIS_PT, ha="center", va="center", rotation=90)
+    sketch = Sketch(grid.right + 0.3, grid.top + 1.0, truncate(title, 70))
+    grid.draw(sketch, lang, "casekit-scale")
     peak, circles = max(cells.values(), default=1), []
     for (power, interest), count in sorted(cells.items()):
-        x, y = col[interest] + COL_W / 2, row[power] + _SPREAD_ROW_H / 2
+        x, y = grid.col(interest) + COL_W / 2, row[power] + _SPREAD_ROW_H / 2
         circles.append(Circle((x, y), _count_bubble(count, peak, 0.42)))
         sketch.text(x, y, str(count), bold=True, ha="center", va="center", gid="casekit-count")
     if circles:
