@@ -23,6 +23,7 @@ from typing import Any
 
 from casekit import _yaml
 from casekit.case import (
+    DEFAULT_CASE,
     Actor,
     Block,
     Case,
@@ -38,7 +39,6 @@ from casekit.i18n import default_lang
 
 __all__ = ["case_path", "cases_root", "list_cases", "load_case", "load_case_dir", "validate"]
 
-DEFAULT_CASE = "samskabelse"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ACTOR_KINDS = ("person", "role", "group", "organisation")
 RELATION_TYPES = ("leads", "reports_to", "member_of", "represents", "initiated_by", "interrupts")
