@@ -24,13 +24,14 @@ def transliterate(text: str) -> str:
     return unicodedata.normalize("NFKD", lower).encode("ascii", "ignore").decode("ascii")
 
 
-def slug(text: str, *, keep: str = "", limit: int | None = None) -> str:
+def slug(text: str, *, keep: str = "", trim: str | None = None, limit: int | None = None) -> str:
     """A file-safe form of ``text``: :func:`transliterate`, then every run of other characters than
-    ``a-z``, ``0-9`` and those in ``keep`` as one ``-``, trimmed of ``-`` (and of ``keep``'s characters) at
-    both ends and cut to ``limit`` characters. ``""`` when nothing usable is left: the caller decides."""
+    ``a-z``, ``0-9`` and those in ``keep`` as one ``-``, trimmed at both ends of the characters in ``trim``
+    (default ``-`` and ``keep``'s) and cut to ``limit`` characters. ``""`` when nothing usable is left:
+    the caller decides."""
     allowed = re.escape(keep)
     text = re.sub(rf"[^a-z0-9{allowed}]+", "-", transliterate(text))
-    ends = "-" + keep
+    ends = "-" + keep if trim is None else trim
     text = text.strip(ends)
     if limit is not None:
         text = text[:limit].strip(ends)

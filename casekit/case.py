@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "DEFAULT_CASE",
     "Actor",
     "Block",
     "Case",
@@ -25,6 +26,9 @@ __all__ = [
     "Relation",
     "Section",
 ]
+
+DEFAULT_CASE = "samskabelse"
+"""The case casekit opens when none is named (the case folder's name)."""
 
 BlockKind = Literal["narration", "utterance", "question"]
 

@@ -2,7 +2,8 @@
 
 * **JSON** is the documented, versioned exchange format (``docs/answers-format.md``, schema in
   ``casekit/schemas/answers.schema.json``): the settled revisions of every answer, for instructors and for
-  moving between machines. It is read back by :mod:`casekit.importer`.
+  moving between machines. It is written and read back by :mod:`casekit.answers.document`, whose names
+  this module re-exports.
 * **HTML** is the hand-in: one standalone, printable page (template ``handin.html.j2``) with each question
   beside its answer and the learner's charts as vector images with alt text; no scripts.
 * **Markdown** (template ``handin.md.j2``) carries the same content as plain text.
@@ -16,19 +17,31 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import _templates, registry
-from casekit.answers import AnswerStore, Revision, is_store_file
-from casekit.clock import display_time, now, parse_time
+from casekit._files import atomic_write_text
+from casekit.answers import AnswerStore
+from casekit.answers.document import (
+    BURST_SECONDS,
+    EXPORT_FORMAT,
+    MAX_IMPORT_BYTES,
+    SCHEMA_VERSION,
+    AnswerExport,
+    export_json,
+    parse_import,
+    read_import_file,
+    settled,
+    to_document,
+)
+from casekit.answers.location import SIDE_FILES, is_store_file
+from casekit.clock import display_time, now
 from casekit.errors import AnswerStoreError
 from casekit.figure import ExportFigure
 from casekit.i18n import reason, t, ui_lang
-from casekit.importer import MAX_IMPORT_BYTES, AnswerExport, parse_import, read_import_file
 from casekit.naming import activity_title, case_activity, field_label, text_map
 
 if TYPE_CHECKING:
@@ -59,12 +72,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMAT = registry.EXPORT_FORMAT
-SCHEMA_VERSION = registry.SCHEMA_VERSION
-#: Revisions of one key closer together than this are one burst of typing; an export keeps the last of each
-#: burst. The widgets save on every keystroke so nothing is lost, which would make an export with every
-#: keystroke grow with the square of the text's length; the store itself keeps every revision.
-BURST_SECONDS = 60
 #: format → (file suffix, MIME type)
 FORMATS: dict[str, tuple[str, str]] = {
     "json": (".json", "application/json"),
@@ -72,76 +79,6 @@ FORMATS: dict[str, tuple[str, str]] = {
     "markdown": (".md", "text/markdown"),
 }
 _ALIASES = {"md": "markdown", "htm": "html"}
-
-
-# -- JSON ----------------------------------------------------------------------------------------------------
-def settled(revisions: Iterable[Revision], burst_seconds: float | None = None) -> list[Revision]:
-    """The revisions that stood for a while: the last of each burst of saves to a key, and each key's latest.
-
-    ``revisions`` must be grouped by key, oldest first (as :meth:`AnswerStore.revisions` returns them).
-    """
-    pause = BURST_SECONDS if burst_seconds is None else burst_seconds
-    ordered = list(revisions)
-    following = [*ordered[1:], None][: len(ordered)]
-    return [rev for rev, after in zip(ordered, following, strict=True) if _ends_burst(rev, after, pause)]
-
-
-def _ends_burst(rev: Revision, after: Revision | None, pause: float) -> bool:
-    """Whether ``rev`` is the last save before a pause (or the key's latest)."""
-    if after is None or after.key != rev.key:
-        return True
-    return (parse_time(after.saved_at) - parse_time(rev.saved_at)).total_seconds() >= pause
-
-
-def to_document(store: AnswerStore) -> dict[str, Any]:
-    """The export document (schema version 1) of a store, as plain data.
-
-    The history holds the settled revisions (see :func:`settled`): how the answer stood at each pause.
-    """
-    answers: dict[str, dict[str, Any]] = {}
-    for rev in settled(store.revisions()):  # grouped by key, oldest first: the last one seen is the latest
-        entry = answers.setdefault(rev.key, {"value": None, "history": []})
-        entry["value"] = rev.value
-        entry["history"].append(
-            {"value": rev.value, "saved_at": rev.saved_at, "case_version": rev.case_version, "lang": rev.lang}
-        )
-    return {
-        "format": EXPORT_FORMAT,
-        "schema_version": SCHEMA_VERSION,
-        "case": {"id": store.case_id, "version": store.case_version, "lang": store.lang},
-        "learner": store.learner,
-        "exported_at": now(),
-        "answers": answers,
-    }
-
-
-def export_json(store: AnswerStore) -> str:
-    """The JSON export of a store: UTF-8 text, letters kept as they are (``ensure_ascii=False``).
-
-    It always fits casekit's own import limit (:data:`MAX_IMPORT_BYTES`), so that it can be imported
-    again: when the settled history makes it too big, the history is thinned (each key keeps its latest
-    revision and as many of its most recent settled ones as fit), and as a last resort it is written
-    without indentation.
-    """
-    document = to_document(store)
-    answers = document["answers"]
-    text = _dump(document, indent=2)
-    keep = max((len(entry["history"]) for entry in answers.values()), default=0)
-    while _size(text) > MAX_IMPORT_BYTES and keep > 1:
-        keep //= 2
-        answers = {key: {**e, "history": e["history"][-keep:]} for key, e in document["answers"].items()}
-        text = _dump({**document, "answers": answers}, indent=2)
-    if _size(text) > MAX_IMPORT_BYTES:
-        text = _dump({**document, "answers": answers}, indent=None)
-    return text
-
-
-def _dump(document: Mapping[str, Any], indent: int | None) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=indent) + "\n"
-
-
-def _size(text: str) -> int:
-    return len(text.encode("utf-8"))
 
 
 # -- the view both hand-ins are built from -------------------------------------------------------------------
@@ -514,25 +451,13 @@ def write_export(
     if _onto_a_store(target, store):
         raise AnswerStoreError(t("export.error.onto_store", lang, path=target))
     text = render(store, format, case=case, figures=figures, find_case=find_case)
-    tmp: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        atomic_write_text(target, text)
     except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
         raise AnswerStoreError(
             t("export.error.write_failed", lang, path=target, reason=reason(exc, lang))
         ) from exc
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
     return target
 
 
@@ -543,9 +468,6 @@ def _onto_a_store(target: Path, store: AnswerStore) -> bool:
     except OSError:
         return False
     own = store.path.resolve()
-    if resolved in {own, *(own.with_name(own.name + extra) for extra in _COMPANIONS)}:
+    if resolved in {own, *(own.with_name(own.name + extra) for extra in SIDE_FILES)}:
         return True
     return is_store_file(target)
-
-
-_COMPANIONS = ("-wal", "-shm", "-journal")

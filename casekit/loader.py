@@ -22,6 +22,7 @@ from typing import Any
 from casekit import _schemas, _yaml
 from casekit._text import SLUG_PATTERN
 from casekit.case import (
+    DEFAULT_CASE,
     Actor,
     Block,
     Case,
@@ -37,7 +38,6 @@ from casekit.i18n import default_lang
 
 __all__ = ["case_path", "cases_root", "list_cases", "load_case", "load_case_dir", "validate"]
 
-DEFAULT_CASE = "samskabelse"
 ID_PATTERN = SLUG_PATTERN
 NOT_STATED = "not_stated"
 _FOOTER = re.compile(r"www\.lederliv\.dk\s+\d+")

@@ -7,12 +7,11 @@ others. A damaged or foreign file is ignored, never trusted: only a language cas
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from casekit._files import atomic_write_text
 from casekit.answers import default_answers_dir
 from casekit.i18n import LANGUAGES
 
@@ -55,13 +54,5 @@ def choose_lang(lang: str, folder: str | os.PathLike[str] | None = None) -> Path
     except (OSError, ValueError):
         data = {}
     data = {**(data if isinstance(data, dict) else {}), "lang": lang}
-    fd, tmp = tempfile.mkstemp(prefix=".casekit-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False))
     return path

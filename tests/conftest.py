@@ -71,7 +71,7 @@ def store(tmp_path: Path, case):
 @pytest.fixture
 def every_revision_exported(monkeypatch: pytest.MonkeyPatch) -> None:
     """For tests that save in quick succession and follow every revision through an export; the burst
-    compaction of exports is pinned by ``test_export.py::TestBursts``."""
-    from casekit import export
+    compaction of exports is pinned by ``answers/test_document.py::TestBursts``."""
+    from casekit.answers import document
 
-    monkeypatch.setattr(export, "BURST_SECONDS", 0)
+    monkeypatch.setattr(document, "BURST_SECONDS", 0)

@@ -1,26 +1,13 @@
 """Each fact has one definition: where a schema states it too, the code reads it from the schema or these
-tests hold the two together."""
+tests hold the two together (the answer-key pattern: tests/answers/test_record.py)."""
 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from casekit import _schemas, _text, loader, registry
-
-
-def _patterns(node: object) -> list[str]:
-    found: list[str] = []
-    if isinstance(node, dict):
-        found += [v for k, v in node.items() if k == "pattern" and isinstance(v, str)]
-        for value in node.values():
-            found += _patterns(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _patterns(value)
-    return found
 
 
 class TestIds:
@@ -92,10 +79,3 @@ class TestValues:
         assert tuple(cleaned) == tuple(f for f in registry.fields(shape) if f in sample)
         assert "extra" not in cleaned
         assert registry.fits(key, cleaned, case)
-
-
-def test_key_pattern_of_the_two_formats():
-    """The answer-key pattern of the export and of the class snapshot is one."""
-    export = registry.export_schema()["$defs"]["key"]["pattern"]
-    assert export in _patterns(_schemas.load("share"))
-    assert re.fullmatch(export, "proposal.minutes") and not re.fullmatch(export, "Ø")

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casekit.answers import AnswerStore
+from casekit.answers.document import export_json
 from casekit.errors import CasekitError
-from casekit.export import export_json
 
 KEYS = ("organisering-1", "etik-2", "proposal.minutes", "some-later-key")
 

@@ -1,0 +1,358 @@
+"""Damage is survived, never destroyed: moving a damaged store aside, and salvaging what it holds.
+
+* :func:`move_aside` renames a store file with its ``-wal``/``-shm``/``-journal`` to
+  ``<name>.corrupt-<UTC time>.sqlite``, all or nothing, never overwriting (:func:`rename_no_overwrite`).
+* :func:`vacuum_into_place` puts a store deleted while in use back at its path, from what its open
+  connection still reads.
+* :func:`refuse_unreadable` says, for a store opened read-only, why a file cannot be read (nothing is
+  moved then).
+* :func:`orphan_side_file` finds a ``-wal`` or ``-journal`` beside an empty or missing main file (SQLite
+  would throw it away); :func:`recover_wal` and :func:`recover_journal` read the revisions it holds,
+  without changing it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import sqlite3
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from casekit._files import fsync_folder
+from casekit.answers import sqlite
+from casekit.answers.location import SIDE_FILES, SQLITE_MAGIC, STORE_SUFFIX, STORE_SUFFIXES
+from casekit.answers.record import KEY_PATTERN
+from casekit.errors import AnswerStoreError
+from casekit.i18n import reason, t, ui_lang
+
+__all__ = [
+    "has_side_file",
+    "move_aside",
+    "move_aside_if_damaged",
+    "orphan_side_file",
+    "recover_journal",
+    "recover_wal",
+    "refuse_unreadable",
+    "rename_no_overwrite",
+    "stamp",
+    "vacuum_into_place",
+]
+
+log = logging.getLogger(__name__)
+
+_WAL_MAGIC = (0x377F0682, 0x377F0683)
+Salvage = tuple[list[tuple[Any, ...]], dict[str, str]]
+
+
+def stamp() -> str:
+    """The current UTC time for a file name: ``20250301T091502Z``."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+# -- moving aside --------------------------------------------------------------------------------------------
+def move_aside_if_damaged(file: Path, lang: str) -> Path | None:
+    """Move ``file`` aside if it exists, is not empty and does not start like a SQLite database; return
+    where it went, or ``None``."""
+    try:
+        with file.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise sqlite.open_failed(file, lang, exc) from exc
+    # A zero-length file is what SQLite itself leaves before the first write: an empty store, not damage.
+    if head == b"" or head == SQLITE_MAGIC:
+        return None
+    return move_aside(file, lang)
+
+
+def move_aside(file: Path, lang: str) -> Path:
+    """Rename ``file`` (+ ``-wal``/``-shm``/``-journal``) to ``<stem>.corrupt-<UTC time>[-n].sqlite``;
+    never overwrite.
+
+    All or nothing: if one of them cannot be moved (a read-only folder), those already moved are moved
+    back and :class:`AnswerStoreError` says so; nothing is changed.
+    """
+    when = stamp()
+    for n in range(1000):
+        counter = "" if n == 0 else f"-{n}"
+        target = file.with_name(f"{file.stem}.corrupt-{when}{counter}{file.suffix or STORE_SUFFIX}")
+        if not any(Path(f"{target}{extra}").exists() for extra in ("", *SIDE_FILES)):
+            break
+    else:  # pragma: no cover - a thousand recoveries in one second
+        ui = ui_lang(lang)
+        raise AnswerStoreError(
+            t("store.error.cannot_move_aside", ui, path=file, reason=t("system.exists", ui))
+        )
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for extra in ("", *SIDE_FILES):
+            source, kept = Path(f"{file}{extra}"), Path(f"{target}{extra}")
+            if rename_no_overwrite(source, kept):
+                moved.append((source, kept))
+    except OSError as exc:
+        for source, kept in reversed(moved):
+            with contextlib.suppress(OSError):
+                rename_no_overwrite(kept, source)
+        raise AnswerStoreError(
+            t("store.error.cannot_move_aside", ui_lang(lang), path=file, reason=reason(exc, lang))
+        ) from exc
+    log.warning(t("answers.recovered_log", "en", path=file, moved=target))
+    return target
+
+
+def refuse_unreadable(file: Path, lang: str) -> None:
+    """Refuse to open ``file`` read-only if it is missing, a folder, empty, or not a SQLite database.
+
+    A store opened read-only never moves anything, so damage is reported, not moved aside.
+
+    Raises
+    ------
+    AnswerStoreError
+        Saying which of these it is, in ``lang``.
+    """
+    ui = ui_lang(lang)
+    if not file.exists():
+        if has_side_file(file):
+            raise AnswerStoreError(t("store.error.damaged_read_only", ui, path=file))
+        raise AnswerStoreError(t("answers.error.missing", ui, path=file))
+    if file.is_dir():
+        raise AnswerStoreError(
+            t("answers.error.open_failed", ui, path=file, reason=t("system.is_a_directory", ui))
+        )
+    try:
+        with file.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise sqlite.open_failed(file, lang, exc) from exc
+    if head == b"" and not has_side_file(file):
+        raise AnswerStoreError(t("store.error.empty_read_only", ui, path=file))
+    if head != SQLITE_MAGIC:
+        if file.suffix not in STORE_SUFFIXES and head:
+            raise AnswerStoreError(t("store.error.not_a_store_file", ui, path=file))
+        raise AnswerStoreError(t("store.error.damaged_read_only", ui, path=file))
+
+
+def rename_no_overwrite(source: Path, target: Path) -> bool:
+    """Rename ``source`` to ``target`` unless ``target`` exists; ``False`` if there was no ``source``.
+
+    Raises
+    ------
+    OSError
+        ``target`` exists, or the rename was refused (a read-only folder).
+    """
+    try:
+        os.link(source, target)  # fails if target exists: never overwrite a kept file
+    except FileNotFoundError:
+        return False  # no -wal/-shm, or another process already moved it
+    except OSError:
+        if target.exists():
+            raise
+        try:
+            os.replace(source, target)  # file systems without hard links (FAT on a USB stick)
+        except FileNotFoundError:
+            return False
+        return True
+    source.unlink(missing_ok=True)
+    return True
+
+
+def vacuum_into_place(conn: sqlite3.Connection, path: Path) -> bool:
+    """Write all ``conn`` reads into a new file at ``path``; ``False`` if a file got there first.
+
+    The copy is made beside ``path`` under a hidden name, synced, and linked into place (never over a file).
+    """
+    folder = path.parent
+    temp = folder / f".{path.name}.restore-{secrets.token_hex(4)}"
+    conn.execute("VACUUM INTO ?", (str(temp),))
+    try:
+        with temp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        try:
+            os.link(temp, path)  # never overwrites
+        except FileExistsError:
+            return False
+        except OSError:
+            if path.exists():
+                return False
+            os.replace(temp, path)  # file systems without hard links
+        fsync_folder(folder)
+        return True
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+# -- side files without their main file ----------------------------------------------------------------------
+def has_side_file(file: Path, sides: tuple[str, ...] = ("-wal", "-journal")) -> bool:
+    """Whether ``file`` has a non-empty ``-wal`` (or ``-journal``) beside it."""
+    for side in sides:
+        try:
+            if Path(f"{file}{side}").stat().st_size > 0:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def orphan_side_file(file: Path) -> str | None:
+    """``"-wal"`` or ``"-journal"`` if one with content is beside an empty or missing main file (SQLite
+    would throw it away), else ``None``."""
+    try:
+        if file.stat().st_size > 0:
+            return None
+    except FileNotFoundError:
+        pass
+    if has_side_file(file, ("-wal",)):
+        return "-wal"
+    # A -journal beside an empty main file is the first write of a new store under way in another process
+    # (it started from 0 pages, so it holds none): only one that started from a store with pages counts.
+    try:
+        with open(f"{file}-journal", "rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return None
+    magic = sqlite.JOURNAL_MAGIC
+    if len(header) == 20 and header[:8] == magic and int.from_bytes(header[16:20], "big") > 0:
+        return "-journal"
+    return None
+
+
+# -- salvage -------------------------------------------------------------------------------------------------
+def recover_wal(wal: Path) -> Salvage:
+    """The revisions (and meta) a ``-wal`` holds without its main file; ``([], {})`` if nothing is readable.
+
+    SQLite reads a ``-wal`` beside any main file of its page size in WAL mode (it checks the frames'
+    checksums, not the main file), so a copy goes beside a fresh one in a temporary folder; the ``-wal``
+    itself is only read.
+    """
+    try:
+        with wal.open("rb") as fh:
+            header = fh.read(32)
+    except OSError:
+        return [], {}
+    if len(header) < 32 or int.from_bytes(header[:4], "big") not in _WAL_MAGIC:
+        return [], {}
+    page_size = int.from_bytes(header[8:12], "big")
+    if page_size not in {2**n for n in range(9, 17)}:
+        return [], {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="casekit-recover-") as folder:
+            main = Path(folder) / "recover.sqlite"
+            conn = sqlite3.connect(main)
+            conn.execute(f"PRAGMA page_size = {page_size}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.close()
+            shutil.copyfile(wal, f"{main}-wal")
+            conn = sqlite3.connect(main)
+            try:
+                return _salvage(conn), _salvage_meta(conn)
+            finally:
+                conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("nothing could be read from %s: %s", wal, exc)
+        return [], {}
+
+
+def recover_journal(journal: Path) -> Salvage:
+    """The revisions (and meta) a rollback ``-journal`` without its main file holds; ``([], {})`` if none.
+
+    A ``-journal`` keeps the pages a write was about to change as they were before it (page 1, the last
+    pages of the tables), so the pages are put at their places in a file in a temporary folder and read
+    around the missing ones; the ``-journal`` itself is only read.
+    """
+    magic = sqlite.JOURNAL_MAGIC
+    try:
+        data = journal.read_bytes()
+    except OSError:
+        return [], {}
+    if len(data) < 28 or data[:8] != magic:
+        return [], {}
+    sector, page_size = int.from_bytes(data[20:24], "big"), int.from_bytes(data[24:28], "big")
+    if page_size not in {2**n for n in range(9, 17)} or not 32 <= sector <= 65536:
+        return [], {}
+    pages: dict[int, bytes] = {}
+    offset = sector
+    while offset + 8 + page_size <= len(data):
+        if data[offset : offset + 8] == magic:  # the header of a later segment
+            offset += sector
+            continue
+        number = int.from_bytes(data[offset : offset + 4], "big")
+        if not 0 < number < 1 << 20:
+            break
+        pages.setdefault(number, data[offset + 4 : offset + 4 + page_size])  # the first is the oldest
+        offset += 8 + page_size
+    if 1 not in pages:
+        return [], {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="casekit-recover-") as folder:
+            main = Path(folder) / "recover.sqlite"
+            with main.open("wb") as fh:
+                for number, page in sorted(pages.items()):
+                    fh.seek((number - 1) * page_size)
+                    fh.write(page)
+            conn = sqlite3.connect(f"{main.as_uri()}?immutable=1", uri=True)
+            try:
+                return _salvage(conn), _salvage_meta(conn)
+            finally:
+                conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("nothing could be read from %s: %s", journal, exc)
+        return [], {}
+
+
+def _salvage(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """Every readable, well-formed revision row: all at once, else one by one around damaged pages."""
+    columns = sqlite.COLUMNS
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        return []
+    if "revisions" not in tables:
+        return []
+    try:
+        rows = conn.execute(f"SELECT {columns} FROM revisions ORDER BY revision").fetchall()
+    except sqlite3.DatabaseError:
+        rows = []
+        misses = 0
+        for number in range(1, 1_000_000):
+            try:
+                row = conn.execute(
+                    f"SELECT {columns} FROM revisions WHERE revision = ?", (number,)
+                ).fetchone()
+            except sqlite3.DatabaseError:
+                row = None
+            if row is None:
+                misses += 1
+                if misses > 2000:
+                    break
+                continue
+            misses = 0
+            rows.append(row)
+    return [row for row in rows if _well_formed(row)]
+
+
+def _well_formed(row: tuple[Any, ...]) -> bool:
+    number, key, value, saved_at, *rest = row
+    if not (isinstance(number, int) and isinstance(key, str) and KEY_PATTERN.fullmatch(key)):
+        return False
+    if not all(isinstance(field, str) for field in (value, saved_at, *rest)):
+        return False
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _salvage_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    try:
+        return {str(k): str(v) for k, v in sqlite.read_meta(conn).items()}
+    except sqlite3.DatabaseError:
+        return {}
