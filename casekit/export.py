@@ -62,6 +62,7 @@ __all__ = [
     "export_markdown",
     "field_label",
     "figures_for",
+    "hand_in_figures",
     "parse_import",
     "read_import_file",
     "render",
@@ -361,22 +362,67 @@ def export_markdown(
 
 
 # -- writing files -------------------------------------------------------------------------------------------
-def figures_for(case: Case | None, answers: Mapping[str, Any]) -> tuple[ExportFigure, ...]:
-    """The learner's charts for the hand-in (``casekit.charts.export_figures``).
+def hand_in_figures(case: Case, answers: Mapping[str, Any]) -> list[ExportFigure]:
+    """The hand-in's choice of the learner's charts, from the answers that have data for them.
 
-    This delegates upward, to the charts layer, and only when asked. Returns ``()`` when there is no case
-    or no charts. A chart that fails is logged and left out: a broken chart must not stop a learner from
-    handing in.
+    ``answers["stakeholder-map"]`` gives the power–interest grid (with the learner's own stakeholders, by
+    the names they typed), ``answers["goal-divergence"]`` the goal chart, and the dilemma answers
+    (``dilemma-1``…, each ``{"position", "left", "right", …}``) the dilemma chart. Values come from a
+    learner's store and are cleaned with :func:`casekit.registry.clean`: what does not fit the case (a wrong
+    type, an unknown actor, a value off the scale) is skipped, never raised; a stakeholder is placed only
+    with both power and interest, a dilemma shown when it has a position or a pole; a chart with nothing
+    left is left out.
+
+    Parameters
+    ----------
+    case : Case
+        The case; its ``lang`` picks the language.
+    answers : Mapping[str, Any]
+        Answer key -> latest value.
+
+    Returns
+    -------
+    list[ExportFigure]
+        Title, SVG (text kept as text) and alt text of each chart, in the order above.
+    """
+    from casekit import charts  # matplotlib: only when a hand-in with charts is made
+
+    if not isinstance(answers, Mapping):
+        return []
+
+    def cleaned(key: str) -> Any:
+        return registry.clean(key, answers.get(key), case) or {}
+
+    drawn: list[charts.Chart] = []
+    placed = {k: v for k, v in cleaned(registry.STAKEHOLDER_MAP).items() if None not in v.values()}
+    if placed:
+        drawn.append(charts.stakeholder_map(case, placed))
+    goals = cleaned(registry.GOAL_DIVERGENCE)
+    if goals:
+        drawn.append(charts.goal_divergence(case, goals))
+    positions: dict[str, int | None] = {}
+    poles: dict[str, tuple[str, str]] = {}
+    for key in registry.DILEMMAS:
+        value = cleaned(key)
+        left, right = value.get("left", ""), value.get("right", "")
+        if value.get("position") is not None or left.strip() or right.strip():
+            positions[key], poles[key] = value.get("position"), (left, right)
+    if positions:
+        drawn.append(charts.dilemma_positions(case, positions, poles))
+    return [ExportFigure(title=c.title, svg=c.to_svg(), alt=c.alt) for c in drawn]
+
+
+def figures_for(case: Case | None, answers: Mapping[str, Any]) -> tuple[ExportFigure, ...]:
+    """The learner's charts for the hand-in (:func:`hand_in_figures`); ``()`` without a case.
+
+    A chart that fails is logged and left out: a broken chart must not stop a learner from handing in.
     """
     if case is None:
         return ()
     try:
-        import casekit.charts as charts
-
-        make = getattr(charts, "export_figures", None)
-        return tuple(make(case, answers)) if make is not None else ()
+        return tuple(hand_in_figures(case, answers))
     except Exception:  # see the docstring: the hand-in goes out without the charts
-        log.warning("casekit.charts.export_figures failed; exporting without charts", exc_info=True)
+        log.warning("the hand-in's charts failed; exporting without charts", exc_info=True)
         return ()
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import re
-import sys
-import types
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-import casekit
 from casekit import export, registry
 from casekit.answers import AnswerStore
 from casekit.errors import AnswerStoreError
@@ -173,17 +170,14 @@ class TestHtml:
     def test_store_export_finds_the_case_and_the_charts(
         self, store: AnswerStore, case, tmp_path: Path, monkeypatch
     ):
-        """store.export(..., "html") loads the case and asks casekit.charts for the learner's figures."""
+        """store.export(..., "html") loads the case and asks the hand-in for the learner's figures."""
         seen = {}
 
-        def export_figures(case, answers):
+        def chosen(case, answers):
             seen["answers"] = answers
             return [ExportFigure("Kort", PNG, "Et magt–interesse-kort")]
 
-        fake = types.ModuleType("casekit.charts")
-        fake.export_figures = export_figures  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "casekit.charts", fake)
-        monkeypatch.setattr(casekit, "charts", fake, raising=False)
+        monkeypatch.setattr(export, "hand_in_figures", chosen)
         store.save("organisering-1", "svar")
         page = store.export(tmp_path / "aflevering.html", "html").read_text(encoding="utf-8")
         assert escape(case.question("organisering-1").text) in page  # the case was loaded by the store
@@ -192,24 +186,20 @@ class TestHtml:
 
 
 class TestFiguresFor:
-    """figures_for asks casekit.charts lazily and never stops a hand-in."""
+    """figures_for draws the hand-in's charts and never stops a hand-in."""
 
-    def test_no_export_figures_yet(self, case, monkeypatch):
-        fake = types.ModuleType("casekit.charts")
-        monkeypatch.setitem(sys.modules, "casekit.charts", fake)
-        monkeypatch.setattr(casekit, "charts", fake, raising=False)
+    def test_nothing_answered_no_figures(self, case):
         assert figures_for(case, {}) == ()
 
     def test_failing_chart_is_left_out(self, case, monkeypatch, caplog):
-        def broken(case, answers):
+        """A chart that raises is logged and left out: the hand-in goes out without the charts."""
+
+        def broken(case, placements):
             raise ValueError("boom")
 
-        fake = types.ModuleType("casekit.charts")
-        fake.export_figures = broken  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "casekit.charts", fake)
-        monkeypatch.setattr(casekit, "charts", fake, raising=False)
-        assert figures_for(case, {}) == ()
-        assert "export_figures failed" in caplog.text
+        monkeypatch.setattr("casekit.charts.stakeholder_map", broken)
+        assert figures_for(case, {"stakeholder-map": {"kim": {"power": 2, "interest": 3}}}) == ()
+        assert "hand-in's charts failed" in caplog.text
 
     def test_no_case_no_figures(self):
         assert figures_for(None, {"stakeholder-map": {}}) == ()

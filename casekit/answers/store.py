@@ -35,13 +35,7 @@ from casekit.answers.location import (
     resolve_file,
 )
 from casekit.answers.netfs import WAL, journal_mode_wanted
-from casekit.answers.record import (
-    KEY_PATTERN,
-    ImportResult,
-    Revision,
-    encode,
-    validate_key,
-)
+from casekit.answers.record import KEY_PATTERN, ImportResult, Revision, encode, validate_key
 from casekit.case import DEFAULT_CASE
 from casekit.clock import now
 from casekit.errors import AnswerStoreBusyError, AnswerStoreError

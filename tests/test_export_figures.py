@@ -1,4 +1,4 @@
-"""The hand-in's figures (casekit.charts.handin.export_figures)."""
+"""The hand-in's figures: casekit.export.hand_in_figures (casekit.charts.export_figures: the old name)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import ClassVar
 import pytest
 
 from casekit import charts
+from casekit.export import hand_in_figures
 from casekit.i18n import t
 
 # -- export -----------------------------------------------------------------------------------------------
@@ -30,7 +31,7 @@ class TestExportFigures:
                 "missing_voices": "y",
             },
         }
-        figures = charts.export_figures(case, answers)
+        figures = hand_in_figures(case, answers)
         assert [f.title for f in figures] == [
             t("chart.stakeholder.title", "da"),
             t("chart.goals.title", "da"),
@@ -54,7 +55,7 @@ class TestExportFigures:
             "dilemma-2": {"position": "3", "left": 5, "right": None},
             "dilemma-3": {"position": 4, "left": "A", "right": ["B"]},
         }
-        figures = charts.export_figures(case, answers)
+        figures = hand_in_figures(case, answers)
         assert len(figures) == 2
         assert "med 1 af" in figures[0].alt
         assert "Dilemma 3: 4" in figures[1].alt
@@ -65,7 +66,7 @@ class TestExportFigures:
     )
     def test_nothing_usable_gives_no_figures(self, case, answers):
         """Empty or unusable answers give an empty list, never an error."""
-        assert charts.export_figures(case, answers) == []
+        assert hand_in_figures(case, answers) == []
 
 
 class TestOwnStakeholdersOnTheMap:
@@ -75,5 +76,11 @@ class TestOwnStakeholdersOnTheMap:
 
     def test_export_figures_include_it(self, case):
         """The hand-in's map includes a placed own stakeholder."""
-        figures = charts.export_figures(case, {"stakeholder-map": self.OWN})
+        figures = hand_in_figures(case, {"stakeholder-map": self.OWN})
         assert t("map.own.marker", "da", name="Lærerne <b>") in figures[0].alt
+
+
+def test_the_old_name_in_charts_gives_the_same_figures(case):
+    """casekit.charts.export_figures, public before the hand-in chose its own figures, still works."""
+    answers = {"goal-divergence": {"kim": 2}}
+    assert charts.export_figures(case, answers) == hand_in_figures(case, answers)
