@@ -45,6 +45,8 @@ def test_wheel_contains_data_and_catalog(wheel: Path):
     assert "casekit/static/mirror.js" in names  # the browser copy's front end (an anywidget ES module)
     assert "casekit/templates/widgets.html.j2" in names
     assert "casekit/schemas/answers.schema.json" in names
+    assert "casekit/classroom/lms.json" in names  # the LMS file-name prefixes, read as data
+    assert "casekit/schemas/lms.schema.json" in names
     assert "casekit-0.1.0.data/data/share/jupyter/lab/settings/overrides.json" in names
     assert not any(n.startswith("tests/") for n in names)
 

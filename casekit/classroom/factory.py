@@ -1,0 +1,116 @@
+"""Which transport serves a class (``CASEKIT_CLASS`` or a target given), and sharing through it.
+
+A target is a :class:`~casekit.classroom.transport.Transport` (used as it is), a path (the class folder:
+:class:`~casekit.classroom.folder.FolderTransport`), or a string. A string of the form ``<scheme>`` or
+``<scheme>:<rest>`` whose scheme is in :data:`TRANSPORTS` is that transport; every other string is a path,
+as before transports existed (also ``C:\\kurser\\holdet`` and a folder named ``noter:2025``).
+
+**Extension point.** :data:`TRANSPORTS` maps a scheme to a function ``(rest, lang) -> Transport``; the
+JupyterHub service transport adds ``"hub"`` there (``CASEKIT_CLASS=hub`` for the hub's default service,
+``hub:<service>`` for a named one). Until it does, the scheme is in :data:`PLANNED_SCHEMES`: such a value
+is refused with a :class:`~casekit.classroom.errors.ClassFolderError` that says so, rather than read as a
+folder named ``hub`` (which would only fail later with a misleading "the folder does not exist", and
+would silently change meaning when the hub transport arrives). A folder really named ``hub`` is still
+reachable as ``./hub`` or by its full path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casekit.classroom.errors import ClassFolderError
+from casekit.classroom.folder import FolderTransport
+from casekit.classroom.snapshot import snapshot
+from casekit.classroom.transport import CLASS_ENV, Transport
+from casekit.i18n import t, ui_lang
+
+if TYPE_CHECKING:
+    from casekit.answers import AnswerStore
+    from casekit.case import Case
+
+__all__ = ["PLANNED_SCHEMES", "TRANSPORTS", "class_transport", "share"]
+
+TRANSPORTS: Mapping[str, Callable[[str, str], Transport]] = {}
+"""Scheme → a function of the rest of the target (``""`` for none) and the language, giving the transport."""
+PLANNED_SCHEMES = frozenset({"hub"})
+"""Schemes reserved for transports still to come: refused with a message, never read as a folder's name."""
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+)(?::(.*))?", re.DOTALL)
+"""``scheme`` or ``scheme:rest``; at least two letters, so that ``C:\\x`` stays a path."""
+
+
+def class_transport(
+    target: Transport | str | os.PathLike[str] | None = None, *, lang: str | None = None
+) -> Transport:
+    """The transport of the class named by ``target``, else by ``$CASEKIT_CLASS``.
+
+    Parameters
+    ----------
+    target : Transport, path-like or str, optional
+        A transport (returned as it is), a path (a folder), or a string (see the module docstring). Blank
+        or ``None``: the value of ``CASEKIT_CLASS``.
+    lang : str, optional
+        The language of an error message.
+
+    Raises
+    ------
+    ClassFolderError
+        No class is named (no target, ``CASEKIT_CLASS`` unset or blank), or it names a transport this
+        casekit does not have yet.
+    """
+    if isinstance(target, Transport):
+        return target
+    lang = ui_lang(lang)
+    if isinstance(target, os.PathLike) and str(target).strip():
+        return FolderTransport(Path(target).expanduser())
+    value = str(target).strip() if target is not None else ""
+    value = value or os.environ.get(CLASS_ENV, "").strip()
+    if not value:
+        raise ClassFolderError(t("class.error.no_folder", lang, env=CLASS_ENV))
+    found = _SCHEME.fullmatch(value)
+    if found is not None:
+        scheme, rest = found.group(1).lower(), found.group(2) or ""
+        if scheme in TRANSPORTS:
+            return TRANSPORTS[scheme](rest, lang)
+        if scheme in PLANNED_SCHEMES:
+            raise ClassFolderError(t("class.error.no_transport", lang, value=value, env=CLASS_ENV))
+    return FolderTransport(Path(value).expanduser())
+
+
+def share(
+    store: AnswerStore,
+    folder: Transport | str | os.PathLike[str] | None = None,
+    text_keys: Sequence[str] = (),
+    *,
+    case: Case | None = None,
+) -> Path:
+    """Share the learner's snapshot with the class: write (or replace) ``<folder>/<round>/<share_id>.json``.
+
+    Parameters
+    ----------
+    store : AnswerStore
+        The learner's answers.
+    folder : path-like, str or Transport, optional
+        The class folder (or transport, :func:`class_transport`); default ``$CASEKIT_CLASS``.
+    text_keys : Sequence[str]
+        The text answers the learner ticked to share (see :func:`~casekit.classroom.snapshot.snapshot`).
+    case : Case, optional
+        The case; loaded from the store if not given.
+
+    Returns
+    -------
+    Path
+        The file written (the transport's receipt). Sharing again replaces only this file (atomically).
+
+    Raises
+    ------
+    ClassFolderError
+        No class folder (none given, ``CASEKIT_CLASS`` unset), or it cannot be written.
+    """
+    lang = ui_lang(store.lang)
+    chosen = class_transport(folder, lang=lang)
+    return Path(chosen.share(snapshot(store, text_keys, case=case), lang=lang))

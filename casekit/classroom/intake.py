@@ -1,0 +1,360 @@
+"""Reading a class's files from a folder, a ZIP (ZIPs in it too) or one file, within limits; never writing.
+
+Every file found gets the next position ("fil 3"), read or skipped, and a bad file is never an error: it is
+listed with its reason. Inside a container (the folder or ZIP given, or a ZIP in it that is not in a
+student's folder) the first folder below any wrapper folder is a student's folder in an LMS ZIP: it owns
+every file under it (also the members of a ZIP in it), and it is never shown; a name shown never holds the
+student folder, and an LMS's name prefix (:mod:`casekit.classroom.lms`) is cut from it.
+
+**Limits.** A file over :data:`~casekit.importer.MAX_IMPORT_BYTES` is skipped unread; at most
+:data:`MAX_TOTAL_BYTES` are read in all; ZIPs nest at most :data:`MAX_ZIP_DEPTH` deep; a ZIP member
+compressed more than :data:`MAX_RATIO` times is skipped; symbolic links (in folders and in ZIPs), unsafe
+member names (``../x``, ``/etc/passwd``, ``C:\\x``) and encrypted members are skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import stat
+import zipfile
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from casekit.classroom import lms
+from casekit.classroom._common import clip
+from casekit.classroom.errors import ClassFolderError
+from casekit.i18n import format_size, reason, t
+from casekit.importer import MAX_IMPORT_BYTES
+
+__all__ = [
+    "MAX_FOLDER_DEPTH",
+    "MAX_MEMBERS",
+    "MAX_RATIO",
+    "MAX_TOTAL_BYTES",
+    "MAX_ZIP_DEPTH",
+    "Intake",
+    "Item",
+    "collect",
+]
+
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+"""How many bytes :func:`~casekit.classroom.summarize` reads in all, from files and ZIP members together."""
+MAX_ZIP_DEPTH = 3
+"""How deeply ZIPs may nest: the LMS ZIP, a ZIP in it, and one more."""
+MAX_RATIO = 200
+"""A ZIP member that unpacks to more than this many times its compressed size (and over 1 MiB) is a bomb."""
+MAX_MEMBERS = 100_000
+"""At most this many entries of one ZIP are looked at."""
+MAX_FOLDER_DEPTH = 12
+"""How deeply folders are walked below the folder given."""
+
+_CHUNK = 1 << 16
+_RATIO_FROM = 1 << 20
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file found: its label ("fil 3 (…/svar.json)"), the student folder it is in (if any), its bytes.
+
+    ``owner`` is an opaque key: files with the same owner are one learner's (``None``: the file's own
+    pseudonym or share id tells whose it is).
+    """
+
+    label: str
+    owner: str | None
+    data: bytes
+
+
+class Intake:
+    """The files of one input, in the order found: those read (:attr:`items`) and those skipped.
+
+    A transport that reads a class by other means than a folder adds each file with :meth:`add` (or
+    :meth:`skip` with a catalog key and its fields); :meth:`folder`, :meth:`zip` and :meth:`file` walk
+    what is on disk.
+
+    Attributes
+    ----------
+    lang : str
+        The language of labels and reasons.
+    items : list[Item]
+        The files read.
+    skipped : list[tuple[str, str]]
+        The files not read: their label and the reason.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.items: list[Item] = []
+        self.skipped: list[tuple[str, str]] = []
+        self.left = MAX_TOTAL_BYTES
+        self.count = 0
+
+    def label(self, shown: str) -> str:
+        """The next position's label for a name as shown: ``fil 3 (…/svar.json)``; counts the file."""
+        self.count += 1
+        return t("class.file_label", self.lang, n=self.count, name=shown)
+
+    def skip(self, shown: str, key: str, **fields: object) -> None:
+        """List a file as skipped, with the catalog's reason ``key`` (filled with ``fields``)."""
+        self.skipped.append((self.label(shown), t(key, self.lang, **fields)))
+
+    def add(self, shown: str, owner: str | None, data: bytes) -> None:
+        """Keep a file's bytes, as the next position (see :class:`Item` for ``owner``)."""
+        self.items.append(Item(self.label(shown), owner, data))
+
+    # -- a container's entries -----------------------------------------------------------------------------
+    def _container(
+        self,
+        entries: list[tuple[list[str], Any]],
+        read: Callable[[Any, int], bytes | str],
+        depth: int,
+        owner: str | None,
+        scope: str,
+        prefix: Sequence[str],
+        student_folders: bool = True,
+    ) -> None:
+        """Read each entry (``parts``, handle, or a reason it was refused when listed).
+
+        With ``student_folders`` (in a ZIP) the first folder is a student's and owns the files in it; in a
+        folder on disk (``False``) learners are told apart by their pseudonyms, so group folders work.
+        """
+        folders = student_folders and owner is None
+        common = _strip_common([p for p, _ in entries]) if folders else 0
+        for parts, handle in entries:
+            inner = parts[common:] if len(parts) > common else parts[-1:]
+            own, rest, in_folder = owner, inner, owner is not None
+            if folders and len(inner) > 1 and inner[0] != ".." and not _DRIVE.match(inner[0]):
+                own, rest, in_folder = f"{scope}\0{inner[0]}", inner[1:], True
+            shown_parts = [lms.strip_prefix(p) or "?" for p in [*prefix, *rest]]
+            shown = clip(("…/" if in_folder else "") + "/".join(shown_parts))
+            if isinstance(handle, str):
+                self.skip(shown, "class.skip.reason", reason=handle)
+                continue
+            name = parts[-1].lower()
+            is_zip = name.endswith(".zip")
+            if not (is_zip or name.endswith(".json")):
+                self.skip(shown, "class.skip.not_json_file")
+                continue
+            if self.left <= 0:
+                self.skip(shown, "class.skip.total_limit", limit=MAX_TOTAL_BYTES // (1024 * 1024))
+                continue
+            data = read(handle, self.left if is_zip else min(MAX_IMPORT_BYTES, self.left))
+            if isinstance(data, str):
+                self.skip(shown, "class.skip.reason", reason=data)
+                continue
+            self.left -= len(data)
+            if not is_zip:
+                self.add(shown, own, data)
+            elif depth >= MAX_ZIP_DEPTH:
+                self.skip(shown, "class.skip.too_deep", depth=MAX_ZIP_DEPTH)
+            else:
+                try:
+                    archive = zipfile.ZipFile(io.BytesIO(data))
+                except _ZIP_ERRORS:
+                    self.skip(shown, "class.skip.bad_zip")
+                    continue
+                self.zip(archive, depth + 1, own, f"{scope}\0{self.count}", [*prefix, *rest])
+
+    # -- folders -------------------------------------------------------------------------------------------
+    def folder(self, root: Path, *, ignore: Collection[str] = ()) -> None:
+        """Every file under ``root`` (sub-folders too), but none named in ``ignore`` at the top."""
+        found: list[tuple[list[str], Any]] = []
+        self._walk(root, [], found, 0, ignore)
+        self._container(found, self._read_path, 1, None, "", [], student_folders=False)
+
+    def _walk(
+        self,
+        folder: Path,
+        prefix: list[str],
+        found: list[tuple[list[str], Any]],
+        depth: int,
+        ignore: Collection[str],
+    ) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            found.append(
+                ([*prefix, "."], t("class.skip.unreadable", self.lang, reason=reason(exc, self.lang)))
+            )
+            return
+        for entry in entries:
+            parts = [*prefix, entry.name]
+            if (
+                entry.name.startswith(".")
+                or entry.name == "__MACOSX"
+                or (not prefix and entry.name in ignore)
+            ):
+                continue  # hidden files (temp files too), macOS litter, what the caller ignores
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                found.append((parts, t("class.skip.unreadable", self.lang, reason=reason(exc, self.lang))))
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                found.append((parts, t("class.skip.symlink", self.lang)))
+            elif stat.S_ISDIR(st.st_mode):
+                if depth < MAX_FOLDER_DEPTH:
+                    self._walk(Path(entry.path), parts, found, depth + 1, ignore)
+            elif not stat.S_ISREG(st.st_mode):
+                found.append((parts, t("class.skip.not_file", self.lang)))
+            else:
+                found.append((parts, (Path(entry.path), st)))
+
+    def file(self, path: Path) -> None:
+        """One file given on its own (a JSON export or snapshot)."""
+        try:
+            st = os.lstat(path)
+        except OSError as exc:
+            handle: Any = t("class.skip.unreadable", self.lang, reason=reason(exc, self.lang))
+        else:
+            handle = t("class.skip.symlink", self.lang) if stat.S_ISLNK(st.st_mode) else (path, st)
+        self._container([([path.name], handle)], self._read_path, MAX_ZIP_DEPTH, None, "", [])
+
+    def _read_path(self, source: tuple[Path, os.stat_result], limit: int) -> bytes | str:
+        """A regular file's bytes (never following a link), at most ``limit``; else the reason."""
+        path, st = source
+        if st.st_size > limit:
+            return self._too_big(st.st_size, limit)
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    return t("class.skip.not_file", self.lang)
+                data = fh.read(limit + 1)
+        except OSError as exc:
+            if getattr(exc, "errno", None) == 40:  # ELOOP: it became a link since it was listed
+                return t("class.skip.symlink", self.lang)
+            return t("class.skip.unreadable", self.lang, reason=reason(exc, self.lang))
+        return self._too_big(len(data), limit) if len(data) > limit else data
+
+    def _too_big(self, size: int, limit: int) -> str:
+        if limit < MAX_IMPORT_BYTES:
+            return t("class.skip.total_limit", self.lang, limit=MAX_TOTAL_BYTES // (1024 * 1024))
+        return t(
+            "class.skip.too_big",
+            self.lang,
+            size=format_size(size, self.lang, "MB"),
+            limit=format_size(MAX_IMPORT_BYTES, self.lang, "MB"),
+        )
+
+    # -- ZIPs ----------------------------------------------------------------------------------------------
+    def zip(
+        self,
+        archive: zipfile.ZipFile,
+        depth: int = 1,
+        owner: str | None = None,
+        scope: str = "",
+        prefix: Sequence[str] = (),
+    ) -> None:
+        """The members of a ZIP (closed after): links, unsafe names and encrypted members refused when listed.
+
+        ``depth`` is the ZIP's own depth (1 for the ZIP given); ``owner``, ``scope`` and ``prefix`` carry a
+        student folder, and the names shown, into a ZIP found inside another.
+        """
+        entries: list[tuple[list[str], Any]] = []
+        with archive:
+            for n, info in enumerate(archive.infolist()):
+                if n >= MAX_MEMBERS:
+                    entries.append(([f"{n + 1}…"], t("class.skip.too_many", self.lang, limit=MAX_MEMBERS)))
+                    break
+                parts = _parts(info.filename)
+                if (
+                    info.is_dir()
+                    or not parts
+                    or any((p.startswith(".") and p != "..") or p == "__MACOSX" for p in parts)
+                ):
+                    continue
+                if _unsafe(info.filename):
+                    entries.append((parts, t("class.skip.unsafe_name", self.lang)))
+                elif stat.S_ISLNK(info.external_attr >> 16):
+                    entries.append((parts, t("class.skip.symlink", self.lang)))
+                elif info.flag_bits & 0x1:
+                    entries.append((parts, t("class.skip.encrypted", self.lang)))
+                else:
+                    entries.append((parts, info))
+            read = functools.partial(self.read_member, archive)
+            self._container(entries, read, depth, owner, scope, list(prefix))
+
+    def read_member(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | str:
+        """A member's bytes, read in chunks and never more than ``limit``; a reason if it is not read.
+
+        A member whose header says it is too big, or compressed more than :data:`MAX_RATIO` times, is not
+        unpacked at all; one that turns out bigger than its header said stops at ``limit``.
+        """
+        if info.file_size > limit:
+            return self._too_big(info.file_size, limit)
+        if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            return t("class.skip.bomb", self.lang, ratio=info.file_size // max(info.compress_size, 1))
+        chunks, size = [], 0
+        try:
+            with archive.open(info) as fh:
+                while chunk := _read_chunk(fh):
+                    size += len(chunk)
+                    if size > limit:  # the header lied about the size
+                        return self._too_big(size, limit)
+                    chunks.append(chunk)
+        except Exception:  # BadZipFile (CRC), zlib/lzma/bz2 errors, EOF: a damaged member, whatever it says
+            return t("class.skip.bad_member", self.lang)
+        return b"".join(chunks)
+
+
+def collect(source: Path, lang: str, *, ignore: Collection[str] = ()) -> Intake:
+    """Read a folder (all of it, but what ``ignore`` names at its top), a ZIP, or one file.
+
+    Raises
+    ------
+    ClassFolderError
+        ``source`` does not exist or cannot be read, or it is a ZIP that cannot be opened.
+    """
+    intake = Intake(lang)
+    try:
+        st = source.stat()
+    except OSError as exc:
+        why = reason(exc, lang)
+        raise ClassFolderError(t("class.error.no_source", lang, path=source, reason=why)) from exc
+    if stat.S_ISDIR(st.st_mode):
+        intake.folder(source, ignore=ignore)
+    elif zipfile.is_zipfile(source):
+        try:
+            archive = zipfile.ZipFile(source)
+        except _ZIP_ERRORS as exc:
+            raise ClassFolderError(t("class.error.bad_zip", lang, path=source)) from exc
+        intake.zip(archive, 1)
+    elif source.suffix.lower() == ".zip":
+        raise ClassFolderError(t("class.error.bad_zip", lang, path=source))
+    else:
+        intake.file(source)
+    return intake
+
+
+def _read_chunk(fh: IO[bytes]) -> bytes:
+    return fh.read(_CHUNK)
+
+
+def _parts(name: str) -> list[str]:
+    """A member name's parts, with ``\\`` as a separator too; empty and ``.`` parts dropped."""
+    return [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+def _unsafe(name: str) -> bool:
+    """An absolute name, a drive letter, or a ``..`` part: what only a tampered archive has."""
+    plain = name.replace("\\", "/")
+    return plain.startswith("/") or bool(_DRIVE.match(plain)) or ".." in plain.split("/")
+
+
+def _strip_common(names: list[list[str]]) -> int:
+    """How many leading folders every file shares (a wrapper folder around the student folders)."""
+    if not names:
+        return 0
+    common = 0
+    shortest = min(len(n) for n in names) - 2  # keep a folder above each file: it is the student's
+    while common < shortest and len({n[common] for n in names}) == 1:
+        common += 1
+    return common

@@ -1,0 +1,142 @@
+"""Reading one collected file: is it a snapshot or an export, of which case, and what it answers.
+
+:func:`first_look` parses a file as JSON and tells its format and case id (or why it is not a casekit
+file); :func:`check` checks it against its format and the case, and makes the :class:`Entry` the summary
+counts: whose (a snapshot's ``share_id``; an export's student folder in an LMS ZIP, else its ``learner``
+pseudonym), which round, when, and the answers that answer something (:func:`casekit.registry.is_answered`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from casekit import registry
+from casekit.classroom._common import CONTROL, clip
+from casekit.classroom.intake import Item
+from casekit.classroom.snapshot import DEFAULT_ROUND, SHARE_FORMAT, SHARE_SCHEMA_VERSION, share_problem
+from casekit.clock import normalise_time
+from casekit.errors import AnswerImportError
+from casekit.i18n import t
+from casekit.importer import parse_import
+
+if TYPE_CHECKING:
+    from casekit.case import Case
+
+__all__ = ["Doc", "Entry", "check", "first_look"]
+
+
+@dataclass
+class Doc:
+    """A file that parsed as JSON, before it is checked against its format."""
+
+    item: Item
+    doc: dict[str, Any] | None  # None for an export recognised by its start (parse_import reads it)
+    kind: str  # "share" or "export"
+    case_id: str
+
+
+@dataclass
+class Entry:
+    """A checked file: whose, which round, when, and its latest answers."""
+
+    label: str
+    identity: str
+    round: str
+    time: str
+    answers: dict[str, Any]
+
+
+_EXPORT_HEAD = re.compile(
+    r'\s*\{\s*"format"\s*:\s*"casekit-answers"\s*,\s*"schema_version"\s*:\s*1\s*,'
+    r'\s*"case"\s*:\s*\{\s*"id"\s*:\s*"([a-z0-9-]{1,100})"'
+)
+"""The start of an export as casekit writes it: its format, version and case id, read without parsing."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def first_look(item: Item, lang: str) -> Doc | str:
+    """The file as JSON with its format and case id, or why it is not a casekit file."""
+    try:
+        text = item.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return t("class.skip.not_utf8", lang, position=exc.start)
+    head = _EXPORT_HEAD.match(text)
+    if head:  # casekit's own export: importer.parse_import reads (and checks) all of it later
+        return Doc(item, None, "export", head.group(1))
+    try:  # a full export is parsed again, strictly (duplicate keys too), by importer.parse_import
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return t("class.skip.not_json", lang)
+    if not isinstance(doc, dict):
+        return t("class.skip.not_casekit", lang)
+    fmt, version = doc.get("format"), doc.get("schema_version")
+    if fmt == SHARE_FORMAT:
+        kind, supported = "share", SHARE_SCHEMA_VERSION
+    elif fmt == registry.EXPORT_FORMAT:
+        kind, supported = "export", registry.SCHEMA_VERSION
+    else:
+        return t("class.skip.not_casekit", lang)
+    if version != supported or isinstance(version, bool):
+        found = clip(json.dumps(version, ensure_ascii=False), 20)
+        return t("class.skip.schema_version", lang, found=found, supported=supported)
+    case = doc.get("case")
+    case_id = case.get("id") if isinstance(case, dict) else None
+    if not isinstance(case_id, str):
+        return t("class.skip.no_case", lang)
+    return Doc(item, doc, kind, case_id)
+
+
+def check(found: Doc, case: Case, lang: str) -> Entry | str:
+    """A parsed file checked against its format and the case: an entry, or why it is skipped."""
+    item = found.item
+    if found.case_id != case.id:
+        return t("class.skip.other_case", lang, found=clip(found.case_id, 40), expected=case.id)
+    if found.kind == "share" and found.doc is not None:
+        problem = share_problem(found.doc, case, lang)
+        if problem:
+            return problem
+        try:
+            moment = normalise_time(found.doc["shared_at"])
+        except ValueError:
+            return t("class.skip.bad_time", lang)
+        identity = "share:" + found.doc["share_id"]
+        return _entry(item.label, identity, found.doc["round"], moment, found.doc["answers"], case, lang)
+    try:
+        export = parse_import(
+            item.data, case_id=case.id, lang=lang, name=CONTROL.sub("?", item.label), case=case
+        )
+    except AnswerImportError as exc:
+        return clip(str(exc), 300)
+    try:
+        moment = normalise_time(export.exported_at) if export.exported_at else ""
+    except ValueError:
+        moment = ""
+    if item.owner is not None:
+        identity = "folder:" + item.owner
+    elif export.learner:
+        identity = "learner:" + export.learner
+    else:  # no pseudonym: the file is its own learner
+        identity = "file:" + hashlib.sha256(item.data).hexdigest()
+    return _entry(item.label, identity, DEFAULT_ROUND, moment, export.as_dict(), case, lang)
+
+
+def _entry(
+    label: str, identity: str, round_id: str, moment: str, answers: Mapping[str, Any], case: Case, lang: str
+) -> Entry | str:
+    cleaned: dict[str, Any] = {}
+    for key in registry.answer_keys(case):
+        if key in answers:
+            value = registry.clean(key, answers[key], case)
+            if registry.is_answered(key, value, case):
+                cleaned[key] = value
+    if not cleaned:
+        return t("class.skip.no_answers", lang)
+    return Entry(label, identity, round_id, moment, cleaned)

@@ -1,0 +1,389 @@
+"""The class's answers as anonymous tables: :func:`summarize` and the :class:`ClassSummary` it gives.
+
+:func:`summarize` reads a class (a class folder, any folder of exports, an LMS ZIP, one JSON file, or a
+:class:`~casekit.classroom.transport.Transport`), checks every file (:mod:`casekit.classroom.parse`), keeps
+one file per learner and round, and builds one pandas frame per activity. Nothing is scored: there is no
+answer key, the charts show the spread.
+
+**Anonymity.** A learner is shown only as "Studerende 1", "Studerende 2"…; the numbers follow the sha256
+of the learner's identity, not names or file order. Identity: a snapshot's ``share_id``; an export's
+``learner`` pseudonym; in an LMS ZIP (or an unpacked one) every file in the same top-level student folder
+belongs to one learner. Of two files from one learner (in one round), the latest counts and the older is
+listed as skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from casekit import registry
+from casekit.classroom._common import clip, has_text, load_case
+from casekit.classroom.errors import ClassFolderError
+from casekit.classroom.folder import FolderTransport
+from casekit.classroom.intake import Intake, collect
+from casekit.classroom.parse import Doc, Entry, check, first_look
+from casekit.classroom.snapshot import DEFAULT_ROUND
+from casekit.classroom.transport import Transport
+from casekit.errors import CasekitError
+from casekit.i18n import t, ui_lang
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from casekit.case import Case
+
+__all__ = ["OWN_GROUP", "OWN_SPREAD_MIN", "ClassSummary", "Move", "Skipped", "goal_poles", "summarize"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not summarized: where it is inside the input (shown safely) and why."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Move:
+    """How the learners present in two rounds moved one speaker on the goal scale.
+
+    ``toward_right`` moved toward 5 (room for different goals), ``toward_left`` toward 1 (one common
+    goal); ``n`` learners placed the speaker in both rounds; ``sentence`` says it in the catalog's words.
+    """
+
+    actor: str
+    name: str
+    toward_right: int
+    toward_left: int
+    stayed: int
+    n: int
+    sentence: str
+
+
+@dataclass(frozen=True, eq=False)
+class ClassSummary:
+    """A class's answers, anonymous, as tables with one row per learner × item.
+
+    Attributes
+    ----------
+    case : Case
+        The case the answers belong to.
+    lang : str
+        The language of labels and reasons.
+    learners : list[str]
+        The anonymous labels ("Studerende 1"…), in their stable order.
+    rounds : list[str]
+        The round ids with answers, in the order they were opened.
+    round_names : dict[str, str]
+        Round id → its name (from ``rounds.json``, else "Runde 1").
+    files : int
+        How many files were summarized (after dropping older duplicates).
+    stakeholders, goals, dilemmas, decisions, participation, answered, texts : pandas.DataFrame
+        Columns ``learner, round`` and then ``actor, name, own, power, interest`` / ``actor, position`` /
+        ``dilemma, position`` / ``choice`` / ``actor, level`` / ``key, answered`` / ``key, text``. In
+        ``stakeholders``, a stakeholder a learner added (``own`` true) has the ``actor`` ``own:`` + its name
+        trimmed and case-folded, so that learners who typed the same name are grouped, and the ``name`` the
+        first of them typed; a case actor has its id and the case's name.
+    skipped : list[Skipped]
+        The files not summarized, each with its reason.
+    """
+
+    case: Case
+    lang: str
+    learners: list[str]
+    rounds: list[str]
+    round_names: dict[str, str]
+    files: int
+    stakeholders: pd.DataFrame
+    goals: pd.DataFrame
+    dilemmas: pd.DataFrame
+    decisions: pd.DataFrame
+    participation: pd.DataFrame
+    answered: pd.DataFrame
+    texts: pd.DataFrame
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def moves(self, first_round: str, second_round: str) -> list[Move]:
+        """Per speaking actor, how the learners present in both rounds moved on the goal scale.
+
+        Returns
+        -------
+        list[Move]
+            One per speaking actor, in case order; ``n`` is 0 for one nobody placed in both rounds.
+        """
+        left, right = goal_poles(self.case, self.lang)
+        first = self.goals[self.goals["round"] == first_round].set_index(["learner", "actor"])["position"]
+        second = self.goals[self.goals["round"] == second_round].set_index(["learner", "actor"])["position"]
+        both = first.to_frame("a").join(second.to_frame("b"), how="inner")
+        out: list[Move] = []
+        for actor in (a for a in self.case.actors if a.speaks):
+            rows = both.xs(actor.id, level="actor") if actor.id in both.index.get_level_values(1) else None
+            up = int((rows["b"] > rows["a"]).sum()) if rows is not None else 0
+            down = int((rows["b"] < rows["a"]).sum()) if rows is not None else 0
+            n = len(rows) if rows is not None else 0
+            sentence = t(
+                "class.moves.sentence",
+                self.lang,
+                name=actor.name,
+                right_count=up,
+                left_count=down,
+                stayed=n - up - down,
+                n=n,
+                right=_lower_first(right),
+                left=_lower_first(left),
+            )
+            out.append(Move(actor.id, actor.name, up, down, n - up - down, n, sentence))
+        return out
+
+
+def goal_poles(case: Case, lang: str) -> tuple[str, str]:
+    """The goal scale's two ends: the case's words (``left`` at 1, ``right`` at 5), else the catalog's."""
+    config = case.activity(registry.GOAL_DIVERGENCE)
+    return (
+        str(config.get("left") or t("class.goals.left", lang)),
+        str(config.get("right") or t("class.goals.right", lang)),
+    )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+def summarize(
+    source: str | os.PathLike[str] | Transport, *, case: Case | None = None, lang: str | None = None
+) -> ClassSummary:
+    """Summarize a class's answers, without names, from a class folder, a folder, a ZIP or one JSON file.
+
+    Parameters
+    ----------
+    source : path-like or Transport
+        A class folder (``<round>/<share_id>.json`` snapshots), any folder of exported JSON files (nested
+        folders allowed), an LMS ZIP of per-student folders (nested ZIPs allowed, up to
+        :data:`~casekit.classroom.intake.MAX_ZIP_DEPTH`), or one JSON file. Snapshots and full exports are
+        both read. Or a transport: what it collects, with its rounds.
+    case : Case, optional
+        The case; without it, the case the files name (the most common case id) is loaded.
+    lang : str, optional
+        The language of labels and reasons; default the case's.
+
+    Returns
+    -------
+    ClassSummary
+        The frames, the anonymous labels and the skipped files with their reasons.
+
+    Raises
+    ------
+    ClassFolderError
+        The source does not exist or cannot be read, or not one file in it could be summarized (the
+        message lists the first reasons).
+    """
+    ui = ui_lang(lang or (case.lang if case is not None else None))
+    if not isinstance(source, Transport):
+        root = Path(source).expanduser()
+        if root.is_dir():  # a class folder, or any folder: the folder transport reads both
+            source = FolderTransport(root)
+        else:
+            return _summarize(collect(root, ui), [], case, lang, ui, str(root))
+    return _summarize(source.collect(ui), source.rounds(), case, lang, ui, source.location)
+
+
+def _summarize(
+    intake: Intake,
+    opened: list[dict[str, Any]],
+    case: Case | None,
+    lang: str | None,
+    ui: str,
+    where: str,
+) -> ClassSummary:
+    skips: list[tuple[str, str]] = list(intake.skipped)
+    order = {item.label: n for n, item in enumerate(intake.items)}
+    docs: list[Doc] = []
+    for item in intake.items:
+        found = first_look(item, ui)
+        if isinstance(found, str):
+            skips.append((item.label, found))
+        else:
+            docs.append(found)
+    if case is None:
+        if not docs:
+            raise _nothing(where, skips, ui)
+        case_id = Counter(d.case_id for d in docs).most_common(1)[0][0]
+        try:
+            case = load_case(case_id, lang or _doc_lang(docs, case_id))
+        except CasekitError as exc:
+            raise ClassFolderError(t("class.error.no_case", ui, case=clip(case_id, 40), reason=exc)) from exc
+    ui = ui_lang(lang or case.lang)
+    entries: list[Entry] = []
+    for found in docs:
+        checked = check(found, case, ui)
+        if isinstance(checked, str):
+            skips.append((found.item.label, checked))
+        else:
+            entries.append(checked)
+    # Two files from one learner in one round: the latest counts (ties: the later in the input).
+    latest: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        key = (entry.identity, entry.round)
+        held = latest.get(key)
+        if held is None or (entry.time, order.get(entry.label, 0)) >= (held.time, order.get(held.label, 0)):
+            if held is not None:
+                skips.append((held.label, t("class.skip.older", ui, newer=entry.label)))
+            latest[key] = entry
+        else:
+            skips.append((entry.label, t("class.skip.older", ui, newer=held.label)))
+    if not latest:
+        raise _nothing(where, skips, ui)
+    skips.sort(key=lambda s: _position(s[0]))
+    chosen = list(latest.values())
+    round_ids, round_names = _round_order(opened, {e.round for e in chosen}, ui)
+    skipped = [Skipped(n, r) for n, r in skips]
+    return _build_summary(case, ui, chosen, skipped, round_ids, round_names)
+
+
+def _position(label: str) -> tuple[int, str]:
+    match = re.search(r"\d+", label)
+    return (int(match.group(0)) if match else 0, label)
+
+
+def _doc_lang(docs: Sequence[Doc], case_id: str) -> str | None:
+    for d in docs:
+        if d.case_id == case_id and d.doc is not None and isinstance(d.doc.get("case"), dict):
+            value = d.doc["case"].get("lang")
+            if isinstance(value, str):
+                return value
+    return None
+
+
+def _nothing(where: str, skips: Sequence[tuple[str, str]], lang: str) -> ClassFolderError:
+    lines = [f"  {name}: {why}" for name, why in skips[:10]]
+    more = [t("class.error.more", lang, count=len(skips) - 10)] if len(skips) > 10 else []
+    head = t("class.error.nothing", lang, path=where, count=len(skips))
+    return ClassFolderError("\n".join([head, *lines, *more]))
+
+
+def _round_order(
+    opened: Sequence[Mapping[str, Any]], found: set[str], lang: str
+) -> tuple[list[str], dict[str, str]]:
+    """The rounds with answers, in the order they were opened (``"1"`` first), and their names."""
+    names = {r["id"]: str(r.get("name") or r["id"]) for r in opened}
+    order = [DEFAULT_ROUND] + [r["id"] for r in opened]
+    ids = [r for r in dict.fromkeys(order) if r in found] + sorted(found - set(order))
+    for r in ids:
+        names.setdefault(r, t("class.round_default", lang, id=r))
+    return ids, {r: names[r] for r in ids}
+
+
+def _build_summary(
+    case: Case,
+    lang: str,
+    entries: list[Entry],
+    skipped: list[Skipped],
+    round_ids: list[str],
+    round_names: dict[str, str],
+) -> ClassSummary:
+    """The frames: one row per learner × item, learners labelled in the order of their identity's sha256."""
+    import pandas as pd
+
+    identities = sorted(
+        {e.identity for e in entries}, key=lambda i: hashlib.sha256(i.encode("utf-8")).hexdigest()
+    )
+    label = {i: t("class.learner", lang, n=n) for n, i in enumerate(identities, start=1)}
+    rank = {r: n for n, r in enumerate(round_ids)}
+    entries.sort(
+        key=lambda e: (
+            identities.index(e.identity) if len(identities) < 64 else label[e.identity],
+            rank[e.round],
+        )
+    )
+    options = set(case.activity(registry.DECISION_POINT).get("options") or {})
+    keys = registry.answer_keys(case)
+    text_shape = {k for k in keys if (s := registry.spec(k, case)) is not None and s.shape == "text"}
+    rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in ("st", "go", "di", "de", "pa", "an", "tx")}
+    poles = case.activity("dilemmas")
+    actor_names = {actor.id: actor.name for actor in case.actors}
+    for e in entries:
+        who, rnd, a = label[e.identity], e.round, e.answers
+        for actor, place in (a.get(registry.STAKEHOLDER_MAP) or {}).items():
+            if place.get("power") is not None and place.get("interest") is not None:
+                if registry.is_own_stakeholder(actor) and "name" in place:  # the learner's own: by name
+                    typed = str(place["name"]).strip()
+                    rows["st"].append((who, rnd, OWN_GROUP + typed.casefold(), typed, True, *_axes(place)))
+                else:
+                    rows["st"].append((who, rnd, actor, actor_names.get(actor, actor), False, *_axes(place)))
+        for actor, position in (a.get(registry.GOAL_DIVERGENCE) or {}).items():
+            rows["go"].append((who, rnd, actor, position))
+        for key in registry.DILEMMAS:
+            value = a.get(key) or {}
+            if value.get("position") is not None:
+                rows["di"].append((who, rnd, key, value["position"]))
+            for part in ("left", "right"):
+                default = (poles.get(key) or {}).get(part) if isinstance(poles, Mapping) else None
+                if has_text(value.get(part)) and value[part].strip() != (default or "").strip():
+                    rows["tx"].append((who, rnd, f"{key}.{part}", value[part]))
+            for part in ("justification", "missing_voices"):
+                if has_text(value.get(part)):
+                    rows["tx"].append((who, rnd, f"{key}.{part}", value[part]))
+        decision = a.get(registry.DECISION_POINT)
+        if decision is not None:
+            choice = decision.get("choice")
+            rows["de"].append((who, rnd, choice if choice in options else None))
+            if has_text(decision.get("justification")):
+                rows["tx"].append(
+                    (who, rnd, f"{registry.DECISION_POINT}.justification", decision["justification"])
+                )
+        for actor, level in (a.get(registry.PARTICIPATION_PLAN) or {}).items():
+            rows["pa"].append((who, rnd, actor, level))
+        for key in keys:
+            rows["an"].append((who, rnd, key, key in a))
+            if key in text_shape and key in a:
+                rows["tx"].append((who, rnd, key, a[key]))
+
+    first_typed: dict[str, str] = {}  # an own stakeholder is shown as the first learner typed it
+    for row in rows["st"]:
+        first_typed.setdefault(row[2], row[3])
+    rows["st"] = [(*row[:3], first_typed[row[2]], *row[4:]) for row in rows["st"]]
+
+    def frame(name: str, columns: Sequence[str], ints: Sequence[str] = ()) -> pd.DataFrame:
+        data = pd.DataFrame.from_records(rows[name], columns=list(columns))
+        for col in ints:
+            data[col] = data[col].astype("int64")
+        for col in data.columns:
+            if data[col].dtype == object:
+                data[col] = data[col].astype(object).where(data[col].notna(), None)
+        return data
+
+    return ClassSummary(
+        case=case,
+        lang=lang,
+        learners=[label[i] for i in identities],
+        rounds=round_ids,
+        round_names=round_names,
+        files=len(entries),
+        stakeholders=frame(
+            "st", ("learner", "round", "actor", "name", "own", "power", "interest"), ("power", "interest")
+        ).astype({"own": bool}),
+        goals=frame("go", ("learner", "round", "actor", "position"), ("position",)),
+        dilemmas=frame("di", ("learner", "round", "dilemma", "position"), ("position",)),
+        decisions=frame("de", ("learner", "round", "choice")),
+        participation=frame("pa", ("learner", "round", "actor", "level")),
+        answered=frame("an", ("learner", "round", "key", "answered")).astype({"answered": bool}),
+        texts=frame("tx", ("learner", "round", "key", "text")),
+        skipped=skipped,
+    )
+
+
+OWN_GROUP = "own:"
+"""The ``actor`` of a learner's own stakeholder in the summary: ``own:`` and the name trimmed, case-folded."""
+OWN_SPREAD_MIN = 2
+"""The report shows the spread of a stakeholder the learners added if at least this many placed it."""
+
+
+def _axes(place: Mapping[str, Any]) -> tuple[Any, Any]:
+    return place["power"], place["interest"]

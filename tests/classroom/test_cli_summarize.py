@@ -1,0 +1,82 @@
+"""`casekit class summarize`: exit 0 with a report (skipped files on stderr), exit 1 when nothing."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from casekit.cli import classroom as class_cli
+
+from .support import NAMES
+
+
+def _run(argv: list[str]) -> int:
+    """Run through a parser built with class_cli.add_parsers, the way casekit.cli hooks it in."""
+    parser = argparse.ArgumentParser(prog="casekit")
+    class_cli.add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+class TestCli:
+    """`casekit class summarize`: exit 0 with a report (skipped files on stderr), exit 1 when nothing."""
+
+    def test_writes_the_report_and_lists_skipped_files(self, lms_zip: Path, tmp_path: Path, capsys):
+        """Exit 0; the report is written; a skipped file and its reason are on stderr."""
+        with zipfile.ZipFile(lms_zip, "a") as archive:
+            archive.writestr(f"{NAMES[1]}/bad.json", b"{")
+        out = tmp_path / "report.html"
+        assert _run(["class", "summarize", str(lms_zip), "-o", str(out), "--projection"]) == 0
+        captured = capsys.readouterr()
+        assert "casekit-projection" in out.read_text(encoding="utf-8")
+        assert "bad.json" in captured.err and "ikke gyldig JSON" in captured.err
+        assert str(out) in captured.out and "Traceback" not in captured.err
+
+    def test_with_text_and_english(self, lms_zip: Path, tmp_path: Path, capsys):
+        """--with-text shows the texts; --lang en gives English words."""
+        out = tmp_path / "report.html"
+        assert _run(["class", "summarize", str(lms_zip), "-o", str(out), "--with-text", "--lang", "en"]) == 0
+        page = out.read_text(encoding="utf-8")
+        assert 'id="texts"' in page and "Student 1" in page
+
+    def test_nothing_readable_is_exit_1(self, tmp_path: Path, capsys):
+        """Only bad files: exit 1, a catalog message on stderr, no report, no traceback."""
+        (tmp_path / "in").mkdir()
+        (tmp_path / "in" / "x.json").write_text("nope", encoding="utf-8")
+        out = tmp_path / "report.html"
+        assert _run(["class", "summarize", str(tmp_path / "in"), "-o", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert "Ingen svar kunne læses" in err and "Traceback" not in err
+        assert not out.exists()
+
+    def test_missing_input_and_unwritable_output(self, tmp_path: Path, lms_zip: Path, capsys):
+        """A missing input and an output in a missing folder are exit 1 with a message."""
+        assert _run(["class", "summarize", str(tmp_path / "nope.zip"), "-o", str(tmp_path / "r.html")]) == 1
+        assert _run(["class", "summarize", str(lms_zip), "-o", str(tmp_path / "no" / "r.html")]) == 1
+        err = capsys.readouterr().err
+        assert err.count("casekit:") == 2 and "Traceback" not in err
+
+    @pytest.mark.slow
+    def test_as_a_process(self, lms_zip: Path, tmp_path: Path):
+        """Run as a process through the module: exit 0 and the report written."""
+        code = (
+            "import argparse, sys\n"
+            "from casekit import class_cli\n"
+            "p = argparse.ArgumentParser(prog='casekit')\n"
+            "class_cli.add_parsers(p.add_subparsers(dest='command', required=True))\n"
+            "a = p.parse_args(sys.argv[1:])\n"
+            "sys.exit(a.handler(a))\n"
+        )
+        out = tmp_path / "r.html"
+        done = subprocess.run(
+            [sys.executable, "-c", code, "class", "summarize", str(lms_zip), "-o", str(out)],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert out.exists()

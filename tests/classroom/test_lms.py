@@ -1,0 +1,65 @@
+"""LMS file names: the prefixes of lms.json (a table of named patterns, of a checked shape) are cut from
+every name shown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from casekit import classroom
+from casekit._text import SLUG_PATTERN
+from casekit.classroom import lms
+
+from .support import good_export, zip_bytes
+
+
+class TestAnonymity:
+    """No name, pseudonym or LMS folder name anywhere; labels in a stable order that follows no name."""
+
+    def test_canvas_style_names_are_cut(self, tmp_path: Path, case):
+        """A flat Canvas file name `hansenjens_123_456_svar.json` is shown without the student part."""
+        path = tmp_path / "canvas.zip"
+        path.write_bytes(
+            zip_bytes({"hansenjens_123_456_svar.json": b"nope", "b_1_2_x.json": good_export(case)})
+        )
+        summary = classroom.summarize(path)
+        assert summary.skipped[0].name == "fil 1 (svar.json)"
+
+
+class TestTable:
+    """lms.json is data of a checked shape; each LMS's examples are cut as the table says."""
+
+    def test_the_data_file_fits_its_schema(self):
+        """lms.json validates against casekit/schemas/lms.schema.json, and every pattern compiles."""
+        jsonschema = pytest.importorskip("jsonschema")
+        schema = json.loads((lms.LMS_FILE.parents[1] / "schemas" / "lms.schema.json").read_text("utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        data = json.loads(lms.LMS_FILE.read_text(encoding="utf-8"))
+        assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
+        names = [entry["name"] for entry in data["prefixes"]]
+        assert len(set(names)) == len(names) and all(SLUG_PATTERN.fullmatch(n) for n in names)
+        assert [c.name for c in lms.conventions()] == names
+
+    def test_each_example_is_cut_by_its_own_lms(self):
+        """Every example's prefix is matched by the convention it is listed under, leaving its rest."""
+        data = json.loads(lms.LMS_FILE.read_text(encoding="utf-8"))
+        for entry in data["prefixes"]:
+            for example in entry["examples"]:
+                found = lms.match(example["name"])
+                assert found is not None and found[0].name == entry["name"], example
+                assert lms.strip_prefix(example["name"]) == example["rest"]
+
+    def test_the_three_lms_of_today(self):
+        """Canvas (also _late_), Moodle and Brightspace prefixes are cut; names without one are kept."""
+        assert {c.lms for c in lms.conventions()} >= {"Canvas", "Moodle", "D2L Brightspace"}
+        assert lms.strip_prefix("hansenjens_late_123_456_svar.json") == "svar.json"
+        assert lms.strip_prefix("Jens Hansen_123_assignsubmission_file_svar.json") == "svar.json"
+        assert lms.strip_prefix("12-34 - Jens Hansen - 1 March, 2025 1252 PM - svar.json") == "svar.json"
+        for kept in ("svar.json", "mine svar", "aflevering.zip", "hold_a.json"):
+            assert lms.strip_prefix(kept) == kept and lms.match(kept) is None
+
+    def test_matching_ignores_case(self):
+        """An LMS that writes ASSIGNSUBMISSION in capitals is still cut."""
+        assert lms.strip_prefix("Jens Hansen_123_ASSIGNSUBMISSION_FILE_svar.json") == "svar.json"

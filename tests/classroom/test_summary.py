@@ -1,0 +1,221 @@
+"""summarize: the sources it reads, one file per learner and round, anonymous labels in a stable order,
+moves between rounds, and own stakeholders grouped by name."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from casekit import classroom, registry
+from casekit.classroom import ClassFolderError
+from casekit.errors import CasekitError
+
+from .support import (
+    NAMES,
+    all_answers,
+    all_strings,
+    export_doc,
+    json_bytes,
+    learner_store,
+    zip_bytes,
+)
+
+
+class TestSources:
+    """summarize reads a class folder, a folder of exports, an LMS ZIP (nested ZIPs too) and one file."""
+
+    def test_class_folder(self, tmp_path: Path, case):
+        """Snapshots in the round folder: one learner each, frames filled, nothing skipped."""
+        folder = tmp_path / "class"
+        folder.mkdir()
+        for i in range(3):
+            classroom.share(learner_store(tmp_path, case, i), folder, ["organisering-1"], case=case)
+        summary = classroom.summarize(folder)
+        assert summary.learners == ["Studerende 1", "Studerende 2", "Studerende 3"]
+        assert summary.skipped == [] and summary.files == 3
+        assert summary.case.id == "samskabelse"
+        assert len(summary.stakeholders) == 3 * len(case.actors)
+        assert set(summary.goals.columns) == {"learner", "round", "actor", "position"}
+        assert set(summary.texts["key"]) == {"organisering-1"}
+        answered = summary.answered.set_index(["learner", "key"])["answered"]
+        assert answered["Studerende 1", "organisering-1"] and not answered["Studerende 1", "organisering-2"]
+
+    def test_folder_of_exports_with_nested_folders(self, tmp_path: Path, case):
+        """A folder tree of exports (as written by AnswerStore.export) is read through, sub-folders too."""
+        folder = tmp_path / "exports"
+        (folder / "hold-a" / "dybere").mkdir(parents=True)
+        # a group's folder
+        learner_store(tmp_path, case, 0).export(folder / "hold-a" / "a.json", format="json")
+        learner_store(tmp_path, case, 1).export(folder / "hold-a" / "dybere" / "b.json", format="json")
+        learner_store(tmp_path, case, 2).export(folder / "c.json", format="json")
+        summary = classroom.summarize(folder)
+        assert len(summary.learners) == 3 and summary.skipped == []
+        assert len(summary.texts) == 3 * (len(case.questions) + 3 + 3 * 4 + 1)  # poles, justification, voices
+
+    def test_lms_zip_with_nested_zip(self, lms_zip: Path, case):
+        """Each student folder is one learner, also through a ZIP inside it."""
+        summary = classroom.summarize(lms_zip)
+        assert len(summary.learners) == 3 and summary.skipped == []
+        assert summary.decisions["choice"].value_counts().to_dict() == {"interesser": 2, "maal-foerst": 1}
+
+    def test_one_json_file(self, tmp_path: Path, case):
+        """One export on its own is a class of one."""
+        path = tmp_path / "svar.json"
+        learner_store(tmp_path, case).export(path, format="json")
+        summary = classroom.summarize(path)
+        assert summary.learners == ["Studerende 1"] and summary.files == 1
+
+    def test_wrapper_folder_around_student_folders(self, tmp_path: Path, case):
+        """A ZIP whose student folders sit in one wrapper folder still has one learner per student folder."""
+        members = {
+            f"Opgave 1/{name}/svar.json": json_bytes(export_doc(f"e{i}", all_answers(case, i)))
+            for i, name in enumerate(NAMES)
+        }
+        path = tmp_path / "wrapped.zip"
+        path.write_bytes(zip_bytes(members))
+        assert len(classroom.summarize(path).learners) == 2
+
+    def test_missing_source_raises(self, tmp_path: Path):
+        """A source that does not exist is a CasekitError naming it."""
+        with pytest.raises(ClassFolderError, match="nowhere"):
+            classroom.summarize(tmp_path / "nowhere")
+
+    def test_nothing_readable_raises(self, tmp_path: Path):
+        """A folder with only bad files: a CasekitError that lists them."""
+        (tmp_path / "a.json").write_text("not json", encoding="utf-8")
+        with pytest.raises(CasekitError, match=r"a\.json.*ikke gyldig JSON"):
+            classroom.summarize(tmp_path)
+
+    def test_corrupt_zip_source_raises(self, tmp_path: Path):
+        """A ZIP given as the source that cannot be opened is a CasekitError, not a traceback."""
+        path = tmp_path / "broken.zip"
+        path.write_bytes(b"PK\x03\x04" + b"\x00" * 50)
+        with pytest.raises(CasekitError):
+            classroom.summarize(path)
+
+
+class TestOneFilePerLearner:
+    """Of two files from one learner, the latest counts and the older is listed as skipped."""
+
+    def test_two_files_from_one_learner_keep_the_latest(self, tmp_path: Path, case):
+        """In one student folder the newer export counts; the older is listed as skipped."""
+        old = export_doc("elev-a", all_answers(case, 1), exported_at="2025-03-01T10:00:00+00:00")
+        new = export_doc("elev-b", all_answers(case, 2), exported_at="2025-03-02T10:00:00+00:00")
+        path = tmp_path / "two.zip"
+        path.write_bytes(
+            zip_bytes({f"{NAMES[0]}/new.json": json_bytes(new), f"{NAMES[0]}/old.json": json_bytes(old)})
+        )
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 1
+        assert summary.decisions["choice"].tolist() == ["maal-foerst"]  # i = 2
+        (skipped,) = summary.skipped
+        assert "old.json" in skipped.name and "ældre" in skipped.reason
+
+    def test_same_pseudonym_in_a_flat_folder_is_one_learner(self, tmp_path: Path, case):
+        """Without student folders, two exports with one pseudonym are one learner."""
+        (tmp_path / "a.json").write_bytes(
+            json_bytes(export_doc("elev-x", all_answers(case, 1), "2025-03-03T00:00:00Z"))
+        )
+        (tmp_path / "b.json").write_bytes(
+            json_bytes(export_doc("elev-x", all_answers(case, 2), "2025-03-01T00:00:00Z"))
+        )
+        summary = classroom.summarize(tmp_path)
+        assert len(summary.learners) == 1 and "b.json" in summary.skipped[0].name
+
+
+class TestRounds:
+    """Rounds: vote, discuss, vote again; who moved which way on the goal scale."""
+
+    def test_moves_between_rounds(self, tmp_path: Path, case):
+        """Learners present in both rounds are counted: "k af n flyttede sig mod …" from the case's poles."""
+        folder = tmp_path / "class"
+        folder.mkdir()
+        stores = [
+            learner_store(tmp_path, case, i, **{registry.GOAL_DIVERGENCE: {"kim": 2, "sanne": 3}})
+            for i in range(4)
+        ]
+        for store in stores:
+            classroom.share(store, folder, case=case)
+        classroom.open_round(folder, "Efter diskussion")
+        for store, (kim, sanne) in zip(stores[:3], [(4, 3), (5, 1), (2, 3)], strict=True):
+            store.save(registry.GOAL_DIVERGENCE, {"kim": kim, "sanne": sanne})
+            classroom.share(store, folder, case=case)
+        summary = classroom.summarize(folder, case=case)
+        assert summary.rounds == ["1", "efter-diskussion"]
+        assert summary.round_names["efter-diskussion"] == "Efter diskussion"
+        moves = {m.actor: m for m in summary.moves("1", "efter-diskussion")}
+        assert (moves["kim"].toward_right, moves["kim"].toward_left, moves["kim"].stayed, moves["kim"].n) == (
+            2,
+            0,
+            1,
+            3,
+        )
+        assert moves["kim"].sentence.startswith("Kim: 2 af 3 flyttede sig mod plads til forskellige mål")
+        assert "1 af 3 mod ét fælles mål" in moves["sanne"].sentence
+        assert moves["jorun"].n == 0
+        page = classroom.render_report(summary)
+        assert "Kim: 2 af 3 flyttede sig mod plads til forskellige mål" in page
+
+
+class TestAnonymity:
+    """No name, pseudonym or LMS folder name anywhere; labels in a stable order that follows no name."""
+
+    def test_no_names_anywhere(self, lms_zip: Path, tmp_path: Path, case):
+        """Neither the student folders' names nor the pseudonyms appear in the summary or the report."""
+        with zipfile.ZipFile(lms_zip, "a") as archive:  # and a bad file in a named folder
+            archive.writestr(f"{NAMES[0]}/noter.txt", b"hej")
+            archive.writestr(f"{NAMES[0]}svar.json", b"flat Moodle download, not JSON")
+        summary = classroom.summarize(lms_zip)
+        page = classroom.render_report(summary, with_text=True)
+        secrets = ["Jens", "Hansen", "Mette Ærø", "Sørensen", "Kasper", "Holm", "kasper-holm", "elev-aaaaaa"]
+        secrets += ["elev-bbbbbb", "12345", "67890", "55555", "assignsubmission", "mine svar"]
+        everything = all_strings(summary)
+        for secret in secrets:
+            assert secret not in everything, secret
+            assert secret not in page, secret
+        assert summary.skipped and summary.skipped[0].name.startswith("fil ")
+
+    def test_label_order_is_stable_and_follows_no_name(self, tmp_path: Path, case):
+        """The same class in another file order, under other folder names, gets the same labels."""
+        docs = [export_doc(f"elev-{i:06d}", all_answers(case, i)) for i in range(6)]
+
+        def labels(order: list[int], prefix: str) -> dict[str, str]:
+            folder = tmp_path / prefix
+            folder.mkdir()
+            for n, i in enumerate(order):
+                (folder / f"{prefix}-{n}.json").write_bytes(json_bytes(docs[i]))
+            summary = classroom.summarize(folder)
+            decisions = summary.goals[summary.goals["actor"] == "kim"].set_index("learner")["position"]
+            return decisions.to_dict()
+
+        first = labels([0, 1, 2, 3, 4, 5], "a")
+        second = labels([5, 3, 1, 0, 2, 4], "zz")
+        assert first == second
+        assert list(first) == [f"Studerende {n}" for n in range(1, 7)]
+        by_name = [int(v) for v in first.values()]
+        assert by_name != sorted(by_name) or by_name != [(i % 5) + 1 for i in range(6)]
+
+
+def test_own_stakeholders_grouped_by_typed_name_anonymously(tmp_path: Path, case):
+    """Own stakeholders are grouped by name (trimmed, any case), shown as the first typed it, with no names
+    of learners, and the report shows the spread of one that two learners placed."""
+    folder = tmp_path / "hand-ins"
+    folder.mkdir()
+    typed = [" Lærerne", "LÆRERNE ", "Pedellen"]
+    for i, name in enumerate(typed):
+        own = {"own-1": {"name": name, "at_table": True, "power": 3, "interest": 2 + i}}
+        doc = export_doc(f"elev-hemmelig-{i}", {**all_answers(case, i), "stakeholder-map": own})
+        (folder / f"{i}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    summary = classroom.summarize(folder, case=case)
+    own = summary.stakeholders[summary.stakeholders["own"]]
+    assert set(own["actor"]) == {"own:lærerne", "own:pedellen"}
+    teachers = own[own["actor"] == "own:lærerne"]
+    assert len(teachers) == 2 and len(set(teachers["name"])) == 1
+    assert teachers["name"].iloc[0] in ("Lærerne", "LÆRERNE")
+    report = classroom.render_report(summary)
+    assert "hemmelig" not in report
+    assert "Holdets placering af Lærerne" in report or "Holdets placering af LÆRERNE" in report
+    assert "Holdets placering af Pedellen" not in report
