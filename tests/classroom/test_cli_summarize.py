@@ -66,7 +66,7 @@ class TestCli:
         """Run as a process through the module: exit 0 and the report written."""
         code = (
             "import argparse, sys\n"
-            "from casekit import class_cli\n"
+            "from casekit.cli import classroom as class_cli\n"
             "p = argparse.ArgumentParser(prog='casekit')\n"
             "class_cli.add_parsers(p.add_subparsers(dest='command', required=True))\n"
             "a = p.parse_args(sys.argv[1:])\n"
