@@ -51,14 +51,10 @@ def share_problem(doc: Any, case: Case | None = None, lang: str = "da") -> str |
     The document is checked against ``casekit/schemas/share.schema.json``, then each answer's value
     against its key's shape in the registry (:func:`casekit.registry.problems`).
     """
-    import fastjsonschema
-
     lang = ui_lang(lang)
-    try:
-        _schemas.fast("share")(doc)
-    except fastjsonschema.JsonSchemaValueException as exc:
-        where = ".".join(str(p) for p in list(exc.path or [])[1:]) or "—"
-        return t("class.skip.share_invalid", lang, field=clip(where))
+    problem = registry.document_problem(doc, lang, schema="share")
+    if problem is not None:
+        return t("class.skip.share_invalid", lang, field=clip(problem.where or "—"))
     for key, value in doc["answers"].items():
         found = registry.problems(key, value, case, lang)
         if found:
