@@ -44,7 +44,9 @@ def test_unknown_language():
 # Modules whose words a learner or an instructor reads. (The loader's messages are for case authors and the
 # charts' ChartDataError for programmers: English by design, like the log.)
 FACING = (
-    "widgets", "_sharing", "_handin", "export", "importer", "classroom", "teaching", "_cli_answers",
+    "widgets/__init__", "widgets/base", "widgets/reading", "widgets/stakeholder_map", "widgets/activities",
+    "widgets/handin", "widgets/sharing", "widgets/progress", "widgets/mirror", "widgets/mirror_state",
+    "export", "importer", "classroom", "teaching", "_cli_answers",
     "_cli_class", "cli", "answers", "handout", "_html", "preferences", "registry", "clock",
 )  # fmt: skip
 _NOT_FOR_READERS = ("log", "logging")

@@ -13,6 +13,7 @@ import casekit
 from casekit import widgets
 from casekit.answers import AnswerStore
 from casekit.i18n import t
+from casekit.widgets.base import save_queue
 
 
 def rebuilt(store: AnswerStore, case: casekit.Case) -> AnswerStore:
@@ -372,7 +373,7 @@ class TestSavingAtTheEdges:
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-        assert widgets._queue(store).flush(timeout=10)
+        assert save_queue(store).flush(timeout=10)
         assert store.get("organisering-1") == "skrevet mens filen var optaget"
         assert "Gemt" in status.value
 
