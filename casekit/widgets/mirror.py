@@ -286,6 +286,7 @@ class BrowserCopy(anywidget.AnyWidget):
         # - the waiting send (the debounce: saves meanwhile join it), and the lock that guards it.
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        self._phase_lock = threading.Lock()  # one step of the phase at a time (see _step)
         self.status = W.HTML()
         self.status.add_class("casekit-mirror-status")
         self.restore_button = W.Button(
@@ -308,12 +309,19 @@ class BrowserCopy(anywidget.AnyWidget):
         _register(store, self)
 
     def _go(self, event: Event) -> Phase:
-        """Move to the phase ``event`` leads to (:func:`~casekit.widgets.mirror_state.advance`); a phase
-        that writes no more cancels the waiting send."""
-        self.phase = advance(self.phase, event)
-        if self.phase is not Phase.MIRRORING:
+        """Move to the phase ``event`` leads to (:func:`~casekit.widgets.mirror_state.advance`) and return
+        it; a phase that writes no more cancels the waiting send."""
+        return self._step(event)[1]
+
+    def _step(self, event: Event) -> tuple[Phase, Phase]:
+        """:meth:`_go`, returning the phase before too. One step at a time: a save's refresh comes on the
+        save queue's thread while the learner's click is handled on another."""
+        with self._phase_lock:
+            before = self.phase
+            self.phase = after = advance(before, event)
+        if after is not Phase.MIRRORING:
             self._cancel_send()
-        return self.phase
+        return before, after
 
     def retire(self) -> None:
         """Stop mirroring and close the front end (a newer copy of the same store took over)."""
@@ -324,10 +332,11 @@ class BrowserCopy(anywidget.AnyWidget):
     def refresh(self) -> None:
         """A save reached the store: send its export to the browser after :attr:`delay` seconds (calls
         meanwhile join that send); during an offer, say once that new answers are not copied yet."""
-        before = self.phase
-        if self._go(Event.SAVED) is Phase.OFFER_UNCOPIED and before is Phase.OFFERING and self._offer:
-            self._show(self._offer.text + " " + t("mirror.waiting", self.lang), error=True)
-        if self.phase is not Phase.MIRRORING:
+        before, after = self._step(Event.SAVED)
+        offer = self._offer
+        if before is Phase.OFFERING and after is Phase.OFFER_UNCOPIED and offer is not None:
+            self._show(offer.text + " " + t("mirror.waiting", self.lang), error=True)
+        if after is not Phase.MIRRORING:
             return
         with self._lock:
             if self._timer is not None:
