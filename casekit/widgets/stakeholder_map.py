@@ -233,10 +233,9 @@ class OwnStakeholders:
             if key not in self._actor_ids:
                 self._put(key, place)
         self._show()
-        self.inputs.update(
-            {"own.name": self.name_box, "own.at_table": self.at_table, "own.power": self.power}
-        )
-        self.inputs.update({"own.interest": self.interest, "own.add": self.add})
+        form = (self.name_box, self.at_table, self.power, self.interest, self.add)
+        names = ("name", "at_table", "power", "interest", "add")
+        self.inputs.update({f"own.{name}": control for name, control in zip(names, form, strict=True)})
 
     def value(self) -> dict[str, dict[str, Any]]:
         """The learner's own as saved: every one named, placed or not."""
