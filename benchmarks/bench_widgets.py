@@ -10,9 +10,10 @@ least a save + redraw can cost, timed in the same loop, taking turns with the wi
 the same size and a bare Figure with one text rendered to SVG.
 
 Mirroring to the browser (issue: "adds no visible delay", the same 50 / 100 ms targets): the stakeholder map
-on a store filled with a full learner's answers and mirrored by an armed ``casekit._mirror.BrowserCopy``,
-each change timed with the copy's send (``flush()``: the export and the ``payload`` trait set) against the
-same change on a second, identically filled store with no copy, taking turns.
+on a store filled with a full learner's answers and mirrored by an armed
+``casekit.widgets.mirror.BrowserCopy``, each change timed with the copy's send (``flush()``: the export and
+the ``payload`` trait set) against the same change on a second, identically filled store with no copy,
+taking turns.
 
 Run: ``.venv/bin/python benchmarks/bench_widgets.py [--quick] [--markdown]`` (``--quick`` skips the
 notebook runs).
@@ -143,8 +144,8 @@ def _mirror_rows(case: Any, runs: int) -> list[Row]:
     send included; the floor is the same change on an identically filled store with no copy."""
     from benchmarks.bench_classroom import _answers  # a full learner's answers: every key of the case
     from casekit import registry, widgets
-    from casekit._mirror import BrowserCopy
     from casekit.answers import AnswerStore
+    from casekit.widgets.mirror import BrowserCopy
 
     answers = _answers(case, 1)
     unfilled = sorted(set(registry.answer_keys(case)) - set(answers))

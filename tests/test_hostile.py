@@ -14,8 +14,8 @@ import markupsafe
 import pytest
 
 from casekit import export, widgets
-from casekit._handin import DownloadControl
 from casekit.answers import AnswerStore
+from casekit.widgets.handin import DownloadControl
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -1,4 +1,5 @@
-// casekit's copy of the learner's answers in this browser (casekit/_mirror.py, class BrowserCopy).
+// casekit's copy of the learner's answers in this browser (casekit/widgets/mirror.py, class BrowserCopy;
+// the messages are typed in casekit/widgets/mirror_messages.py).
 //
 // The kernel sends the answer store's JSON export in the synced trait `payload` (debounced on the Python
 // side); it is written to localStorage under `storage_key` ("casekit:<scope>:<case id>"). When the model
@@ -6,14 +7,12 @@
 // here from the JSON (how many answers, the newest save time, each answer's newest save time), "empty",
 // "unreadable", or "unavailable" with a reason code. The JSON text itself is sent only when the kernel
 // asks for it (custom message {type: "read"}); {type: "forget"} removes the key; {type: "focus"} moves the
-// focus to the copy's status line (its view does that).
+// focus to the copy's status line (its view does that). The summary's limits (how many keys, how long a key
+// or a time) are the kernel's, in the synced traits `max_keys` and `max_field`.
 //
 // localStorage rather than IndexedDB: it is synchronous, so a copy is written or refused at once and the
 // summary is ready when the page starts; an export is a few hundred kilobytes, well within its quota.
 // Nothing here throws at the page, and nothing here is text a learner reads: the kernel words every line.
-
-const MAX_KEYS = 5000;
-const MAX_FIELD = 300;
 
 function reasonOf(error) {
   const name = error && error.name;
@@ -50,8 +49,8 @@ function newestOf(times) {
   return best;
 }
 
-// A summary of an export document's text: what the kernel compares with its store.
-function summarise(text) {
+// A summary of an export document's text: what the kernel compares with its store, within its limits.
+function summarise(text, maxKeys, maxField) {
   let doc;
   try {
     doc = JSON.parse(text);
@@ -66,14 +65,14 @@ function summarise(text) {
   const all = [];
   let count = 0;
   for (const [key, entry] of Object.entries(answers)) {
-    if (count >= MAX_KEYS) return { state: "unreadable", size: text.length };
+    if (count >= maxKeys) return { state: "unreadable", size: text.length };
     const history = entry && Array.isArray(entry.history) ? entry.history : [];
     const newest = newestOf(history.map((item) => item && item.saved_at));
-    keys[String(key).slice(0, MAX_FIELD)] = String(newest).slice(0, MAX_FIELD);
+    keys[String(key).slice(0, maxField)] = String(newest).slice(0, maxField);
     all.push(newest);
     count += 1;
   }
-  const caseId = doc.case && typeof doc.case.id === "string" ? doc.case.id.slice(0, MAX_FIELD) : "";
+  const caseId = doc.case && typeof doc.case.id === "string" ? doc.case.id.slice(0, maxField) : "";
   return { state: "held", count, newest: newestOf(all), keys, case_id: caseId, size: text.length };
 }
 
@@ -95,7 +94,9 @@ function look(model) {
   } catch (error) {
     return report(model, { state: "unavailable", reason: reasonOf(error) });
   }
-  report(model, text === null ? { state: "empty" } : summarise(text));
+  const summary =
+    text === null ? { state: "empty" } : summarise(text, model.get("max_keys"), model.get("max_field"));
+  report(model, summary);
 }
 
 function write(model) {
@@ -130,8 +131,6 @@ function answer(model, message) {
       return report(model, { state: "unavailable", reason: reasonOf(error) });
     }
     report(model, { state: "empty", forgotten: true });
-  } else if (type === "look") {
-    look(model);
   }
 }
 

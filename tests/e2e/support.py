@@ -734,8 +734,9 @@ def actor_row(scope: Page | Locator, name: str) -> Locator:
 
 def clear_local_storage(page: Page, origin: str) -> None:
     """Empty the shared Chromium profile's ``localStorage`` for ``origin``: casekit keeps a copy of the
-    answers there (casekit/_mirror.py), and a copy from an earlier test on the same origin (the session's
-    JupyterLab, or a port used again) would be offered back to a test that expects a fresh learner."""
+    answers there (casekit/widgets/mirror.py), and a copy from an earlier test on the same origin (the
+    session's JupyterLab, or a port used again) would be offered back to a test that expects a fresh
+    learner."""
     cdp = page.context.new_cdp_session(page)
     try:
         where = {"origin": origin.rstrip("/"), "storageTypes": "local_storage"}

@@ -32,9 +32,9 @@ from playwright.sync_api import expect
 
 import casekit
 from casekit import charts
-from casekit._mirror import storage_key
 from casekit.answers import store_file_name
 from casekit.i18n import t
+from casekit.widgets.mirror import storage_key
 
 from .conftest import attach_log
 from .journey import (

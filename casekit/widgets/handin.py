@@ -1,4 +1,4 @@
-"""Download and upload controls for the hand-in: answers out as a file, answers back in from a file.
+"""The hand-in: a preview of what is answered, the answers out as a file, answers back in from a file.
 
 The download is a plain ``<a download href="data:…;base64,…">`` link inside an ``ipywidgets.HTML``: it
 survives JupyterLab's sanitizer and works in JupyterLab, Voilà and Binder without a server extension. The
@@ -17,18 +17,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
+from IPython.display import HTML
 
-from casekit import _live, _templates
+from casekit import registry
 from casekit.answers import AnswerStore, ImportResult
 from casekit.errors import CasekitError
 from casekit.export import FORMATS, canonical_format, render
 from casekit.i18n import t, ui_lang
 from casekit.importer import MAX_IMPORT_BYTES, too_big
+from casekit.naming import answer_title
+from casekit.widgets import live
+from casekit.widgets.base import WIDE, Activity, guarded, heading, intro, message, piece, status_html
 
 if TYPE_CHECKING:
     from casekit.case import Case
 
-__all__ = ["DownloadControl", "UploadControl", "download_link", "upload_control"]
+__all__ = ["DownloadControl", "UploadControl", "browser_copy", "handin", "preview_html", "task_keys"]
 
 log = logging.getLogger(__name__)
 
@@ -77,20 +81,10 @@ class DownloadControl:
         payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
         label = t(f"answers.download.{self.format}", _lang(self.store, self.case))
         href = f"data:{mime};charset=utf-8;base64,{payload}"
-        self.widget.value = _templates.piece(
-            "widgets.html.j2", "download", file_name=self.file_name, href=href, label=label
-        )
+        self.widget.value = piece("download", file_name=self.file_name, href=href, label=label)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.box._repr_mimebundle_(**kwargs)
-
-
-def download_link(store: AnswerStore, case: Case | None, format: str = "json") -> widgets.HTML:
-    """An ``ipywidgets.HTML`` download link carrying the export of ``store`` in ``format``.
-
-    Use :class:`DownloadControl` for a link that can be refreshed.
-    """
-    return DownloadControl(store, case, format).widget
 
 
 class UploadControl:
@@ -153,7 +147,7 @@ class UploadControl:
         self.last_result = result
         key = "import.success" if result.added else "import.nothing_new"
         self._show(t(key, self.lang, added=result.added, name=name), error=False)
-        _live.imported(self.store, result)  # the answers on the page, and the browser's copy, show it
+        live.imported(self.store, result)  # the answers on the page, and the browser's copy, show it
         if self.on_import is not None:
             try:
                 self.on_import(result)
@@ -161,30 +155,77 @@ class UploadControl:
                 log.exception("on_import callback failed after importing %s", name)
 
     def _show(self, message: str, *, error: bool) -> None:
-        self.status.value = _templates.piece("widgets.html.j2", "status", message=message, error=error)
+        self.status.value = status_html(message, error=error)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def upload_control(
-    store: AnswerStore,
-    case: Case | None,
-    on_import: Callable[[ImportResult], None] | None = None,
-) -> UploadControl:
-    """A file picker that imports an exported JSON file into ``store`` and reports the outcome.
+def task_keys(case: Case) -> list[str]:
+    """Every answer key a learner can fill in, in the order of the journey (see :mod:`casekit.registry`)."""
+    return registry.answer_keys(case)
 
-    Parameters
-    ----------
-    store : AnswerStore
-        Where the answers go; nothing in it is lost (see :meth:`AnswerStore.import_file`).
-    case : Case or None
-        Sets the language of the messages (else the store's).
-    on_import : callable, optional
-        Called with the :class:`~casekit.answers.ImportResult` after a successful import, e.g. to
-        refresh download links or reload the answer widgets.
-    """
-    return UploadControl(store, case, on_import)
+
+def preview_html(case: Case, store: AnswerStore | None) -> str:
+    """The hand-in's preview: how many answers are given, and each task with "Besvaret" or not."""
+    answers = store.as_dict() if store is not None else {}
+    keys = task_keys(case)
+    answered = {k: registry.is_answered(k, answers.get(k), case) for k in keys}
+    done = sum(answered.values())
+    state = {True: t("widgets.handin.answered", case.lang), False: t("widgets.handin.unanswered", case.lang)}
+    rows = [(answer_title(case, k), state[answered[k]]) for k in keys]
+    count = t("widgets.handin.count", case.lang, answered=done, total=len(keys))
+    return piece("preview", count=count, rows=rows)
+
+
+def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:
+    """Preview what has been answered, download the answers (HTML, JSON, Markdown), upload earlier ones."""
+    lang = case.lang
+    if store is None:
+        return message(t("widgets.no_store_short", lang))
+    preview = widgets.HTML(preview_html(case, store), layout=WIDE)
+    downloads = [DownloadControl(store, case, fmt) for fmt in ("html", "json", "markdown")]
+    status = widgets.HTML()
+
+    @guarded(lang, status)
+    def refresh(_arg: Any = None) -> None:
+        preview.value = preview_html(case, store)
+        for control in downloads:
+            control.refresh()
+
+    upload = UploadControl(store, case)
+    button = widgets.Button(
+        description=t("widgets.handin.refresh", lang), layout=widgets.Layout(width="auto")
+    )
+    button.on_click(refresh)
+    children = [
+        *intro(case, "handin"),
+        heading(t("widgets.handin.preview_heading", lang), 3),
+        preview,
+        button,
+        heading(t("widgets.handin.download_heading", lang), 3),
+        *(d.box for d in downloads),
+        heading(t("widgets.handin.upload_heading", lang), 3),
+        upload.widget,
+        status,
+    ]
+    inputs: dict[str, widgets.Widget] = {"refresh": button, "upload": upload.upload}
+    inputs.update({f"download.{d.format}": d.widget for d in downloads})
+    activity = Activity("handin", children, inputs, upload.status)
+    # After an upload here or a restore from the browser's copy, the preview and the links show it.
+    activity.follower = live.Callback(refresh)
+    live.follow(store, activity.follower)
+    return activity
+
+
+def browser_copy(case: Case, store: AnswerStore | None) -> widgets.VBox | HTML:
+    """What is kept in this browser, and "Glem kopien i denne browser" for a shared computer
+    (:mod:`casekit.widgets.mirror`; the copy itself is shown by :func:`~casekit.widgets.start`)."""
+    from casekit.widgets.mirror import forget_section  # anywidget only where a copy is shown
+
+    if store is None:
+        return message(t("widgets.no_store_short", case.lang))
+    return forget_section(case, store)
 
 
 def _field(item: Any, name: str) -> Any:

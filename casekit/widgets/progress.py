@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
+from IPython.display import HTML
 
-from casekit import _live, _templates, registry
+from casekit import registry
 from casekit.i18n import t
+from casekit.widgets import live
+from casekit.widgets.base import piece
 
 if TYPE_CHECKING:
     from casekit.answers import AnswerStore
@@ -28,11 +31,15 @@ __all__ = [
     "NotebookProgress",
     "ProgressView",
     "answer_keys_of",
+    "journey",
     "journey_html",
+    "navigation",
     "navigation_html",
     "neighbours",
     "notebook_progress",
+    "progress",
     "progress_html",
+    "title",
 ]
 
 LEARNER_NOTEBOOKS = (
@@ -106,10 +113,6 @@ def notebook_progress(
     return rows
 
 
-def _piece(macro: str, /, **arguments: Any) -> str:
-    return _templates.piece("widgets.html.j2", macro, **arguments)
-
-
 def progress_html(case: Case, store: AnswerStore | None, notebook: str) -> str:
     """The one line at the top of ``notebook``: how many of its answers are given, as text and a bar.
 
@@ -123,7 +126,7 @@ def progress_html(case: Case, store: AnswerStore | None, notebook: str) -> str:
         keys = registry.answer_keys(case)
     answered = _count(keys, answers, case)
     text = t(f"progress.{scope}", lang, answered=answered, total=len(keys))
-    return _piece(
+    return piece(
         "progress_bar", text=text, label=t(f"progress.label.{scope}", lang), value=answered, total=len(keys)
     )
 
@@ -152,13 +155,13 @@ class ProgressView(W.HBox):
             [self.view, self.button], layout=W.Layout(align_items="center", flex_flow="row wrap")
         )
         if store is not None:  # answers restored from the browser or uploaded count at once
-            _live.follow(store, self)
+            live.follow(store, self)
 
     def refresh(self, _button: Any = None) -> None:
         """Count the answers again."""
         self.view.value = progress_html(self.case, self.store, self.notebook)
 
-    reload = refresh  # after an import (see :mod:`casekit._live`): count again
+    reload = refresh  # after an import (see :mod:`casekit.widgets.live`): count again
 
 
 def journey_html(case: Case, store: AnswerStore | None, current: str = "00_start") -> str:
@@ -175,7 +178,7 @@ def journey_html(case: Case, store: AnswerStore | None, current: str = "00_start
         items.append(
             {"href": row.href, "title": row.title, "state": state, "current": row.notebook == current}
         )
-    return _piece(
+    return piece(
         "journey",
         heading=t("progress.journey.heading", lang),
         label=t("progress.journey.label", lang),
@@ -214,4 +217,27 @@ def navigation_html(case: Case, notebook: str) -> str:
                 "text": t("progress.next", lang, title=title(after, lang)),
             }
         )
-    return _piece("navigation", label=t("progress.navigation", lang), links=links)
+    return piece("navigation", label=t("progress.navigation", lang), links=links)
+
+
+# -- what the notebooks call ---------------------------------------------------------------------------------
+def progress(case: Case, store: AnswerStore | None, notebook: str) -> ProgressView:
+    """The line at the top of a learner notebook: how many of its activities and questions are answered
+    (as the hand-in preview counts them), as text and a progress bar, and a button that counts again.
+
+    ``notebook`` is the notebook's file name without ``.ipynb`` (``"01_del1"``); one without answers of its
+    own (``00_start``, ``06_aflevering``) shows the whole case's.
+    """
+    return ProgressView(case, store, notebook)
+
+
+def journey(case: Case, store: AnswerStore | None) -> HTML:
+    """The whole way through the case, for ``00_start``: every learner notebook in order with its title as
+    a link, and how many of its answers are done."""
+    return HTML(journey_html(case, store))
+
+
+def navigation(case: Case, notebook: str) -> HTML:
+    """The last cell of a learner notebook: relative links to the previous and the next notebook (none
+    before ``00_start``, none after ``06_aflevering``), in the case's language."""
+    return HTML(navigation_html(case, notebook))

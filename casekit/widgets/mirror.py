@@ -12,10 +12,15 @@ an origin, and so a browser's storage), ``binder`` on Binder (every session ther
 and the copy must survive into the next one), else ``local``.
 
 The front end is the ES module ``casekit/static/mirror.js``; it reports what the browser holds in the synced
-trait ``browser`` and answers the custom messages ``read`` and ``forget``. Everything it reports is checked
-here: a report that does not fit is ignored, and text from the browser is imported only through the
-importer, whose refusal is shown as text. After a restore, the activities already on the page show the
-answers that came back (:func:`casekit._live.imported`).
+trait ``browser`` and answers the custom messages ``read`` and ``forget`` (the messages are typed, and
+checked, in :mod:`casekit.widgets.mirror_messages`). Everything it reports is checked: a report that does
+not fit is ignored, and text from the browser is imported only through the importer, whose refusal is shown
+as text. After a restore, the activities already on the page show the answers that came back
+(:func:`casekit.widgets.live.imported`).
+
+The copy is in one phase at a time (:class:`~casekit.widgets.mirror_state.Phase`: starting, mirroring,
+offering, reading, forgetting, paused…); :func:`~casekit.widgets.mirror_state.advance` is the one table of
+what moves it, and only the mirroring phase writes to the browser.
 
 :func:`casekit.widgets.start` shows the copy in every notebook (one per store and kernel: running the
 notebook again retires the earlier one); :func:`forget_section` is 06_aflevering's "Glem kopien i denne
@@ -29,7 +34,7 @@ import os
 import threading
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,12 +42,24 @@ import anywidget
 import ipywidgets as W
 import traitlets
 
-from casekit import _live, _templates
 from casekit.answers import KEY_PATTERN, AnswerStore, ImportResult
 from casekit.clock import display_time, normalise_time
 from casekit.errors import CasekitError
 from casekit.i18n import t, ui_lang
 from casekit.importer import MAX_IMPORT_BYTES, parse_import, too_big
+from casekit.widgets import live
+from casekit.widgets.base import WIDE, piece, status_html
+from casekit.widgets.mirror_messages import (
+    MAX_FIELD,
+    MAX_KEYS,
+    REASONS,
+    BrowserReport,
+    CopyMessage,
+    Request,
+    read_message,
+    read_report,
+)
+from casekit.widgets.mirror_state import WAITING_FOR_TEXT, Event, Phase, advance
 
 if TYPE_CHECKING:
     from casekit.case import Case
@@ -50,12 +67,10 @@ if TYPE_CHECKING:
 __all__ = [
     "DELAY",
     "BrowserCopy",
-    "BrowserReport",
     "current",
     "forget_all",
     "forget_section",
     "missing_keys",
-    "read_report",
     "saved",
     "scope",
     "storage_key",
@@ -63,13 +78,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "static"
 DELAY = 0.4
 """Seconds between a save and the send of the export to the browser; saves meanwhile join that send."""
-REASONS = ("blocked", "quota", "missing", "error")
-"""The front end's reason codes for storage it cannot use; anything else counts as ``error``."""
-_MAX_KEYS = 5000
-_MAX_FIELD = 300
 
 
 # -- whose copy ----------------------------------------------------------------------------------------------
@@ -91,74 +102,7 @@ def storage_key(case_id: str, environ: Mapping[str, str] | None = None) -> str:
     return f"casekit:{scope(environ)}:{case_id}"
 
 
-# -- what the browser reports --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BrowserReport:
-    """What the front end says the browser holds, checked.
-
-    Attributes
-    ----------
-    state : str
-        ``"empty"``, ``"held"`` (an export the front end could read), ``"unreadable"`` (something else is
-        stored under the key), ``"unavailable"`` (no usable storage) or ``"invalid"`` (a report that does
-        not fit; ignored).
-    reason : str
-        For ``"unavailable"``: one of :data:`REASONS`.
-    count : int
-        How many answers the copy holds.
-    newest : str
-        The copy's newest save time, as stored (``""`` if none could be read).
-    keys : dict
-        ``{answer key: its newest save time}`` in the copy.
-    case_id : str
-        The case the copy says it belongs to.
-    forgotten : bool
-        The copy was just removed at the kernel's request.
-    """
-
-    state: str
-    reason: str = ""
-    count: int = 0
-    newest: str = ""
-    keys: dict[str, str] = field(default_factory=dict)
-    case_id: str = ""
-    forgotten: bool = False
-
-
-def read_report(report: Any) -> BrowserReport:
-    """Check a report from the front end; anything that does not fit becomes ``state="invalid"``."""
-    if not isinstance(report, Mapping):
-        return BrowserReport("invalid")
-    state = report.get("state")
-    if state == "empty":
-        return BrowserReport("empty", forgotten=report.get("forgotten") is True)
-    if state == "unreadable":
-        return BrowserReport("unreadable")
-    if state == "unavailable":
-        reason = report.get("reason")
-        return BrowserReport("unavailable", reason=reason if reason in REASONS else "error")
-    if state != "held":
-        return BrowserReport("invalid")
-    keys, count = report.get("keys"), report.get("count")
-    newest, case_id = report.get("newest"), report.get("case_id")
-    if (
-        not isinstance(keys, Mapping)
-        or len(keys) > _MAX_KEYS
-        or not all(_short_text(k) and _short_text(v) for k, v in keys.items())
-        or not isinstance(count, int)
-        or isinstance(count, bool)
-        or not 0 <= count <= _MAX_KEYS
-        or not _short_text(newest)
-        or not _short_text(case_id)
-    ):
-        return BrowserReport("invalid")
-    return BrowserReport("held", count=count, newest=str(newest), keys=dict(keys), case_id=str(case_id))
-
-
-def _short_text(value: Any) -> bool:
-    return isinstance(value, str) and len(value) <= _MAX_FIELD
-
-
+# -- what the copy lacks -----------------------------------------------------------------------------------
 def missing_keys(store: AnswerStore, report: BrowserReport) -> list[str]:
     """The answers the browser's copy has and the store lacks: keys it does not have, or whose newest
     revision in the copy is newer than the store's (a time that cannot be read counts as newer: the
@@ -205,8 +149,8 @@ def forget_section(case: Case, store: AnswerStore) -> W.VBox:
     (on a shared computer). Under the button, what the copy's status line says (as plain text: the line
     at the top of the notebook is the one a screen reader announces)."""
     lang = ui_lang(case.lang)
-    heading = _templates.piece("widgets.html.j2", "heading", text=t("mirror.section.heading", lang), level=2)
-    intro = _templates.piece("widgets.html.j2", "paragraph", text=t("mirror.section.intro", lang))
+    title = piece("heading", text=t("mirror.section.heading", lang), level=2)
+    intro = piece("paragraph", text=t("mirror.section.intro", lang))
     button = W.Button(
         description=t("mirror.forget", lang),
         tooltip=t("mirror.forget_tooltip", lang),
@@ -217,7 +161,7 @@ def forget_section(case: Case, store: AnswerStore) -> W.VBox:
 
     def show(copy: BrowserCopy) -> None:
         if current(store) is copy:  # the copy that the notebook's latest run shows
-            line.value = _templates.piece("widgets.html.j2", "paragraph", text=copy.message)
+            line.value = piece("paragraph", text=copy.message)
 
     def watch(copy: BrowserCopy) -> None:
         if copy not in followed:
@@ -235,11 +179,11 @@ def forget_section(case: Case, store: AnswerStore) -> W.VBox:
     copy = current(store)
     if copy is None:  # start() was not run on this store: nothing in this kernel talks to the browser
         button.disabled = True
-        line.value = _templates.piece("widgets.html.j2", "paragraph", text=t("mirror.section.none", lang))
+        line.value = piece("paragraph", text=t("mirror.section.none", lang))
     else:
         watch(copy)
         button.on_click(clicked)
-    return W.VBox([W.HTML(heading + intro, layout=W.Layout(width="100%")), button, line])
+    return W.VBox([W.HTML(title + intro, layout=WIDE), button, line])
 
 
 def saved(store: AnswerStore) -> None:
@@ -263,6 +207,14 @@ def _register(store: AnswerStore, mirror: BrowserCopy) -> None:
 
 
 # -- the widget ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Offer:
+    """What the offer to restore says: its text, and how many answers it names."""
+
+    text: str
+    missing: int
+
+
 class BrowserCopy(anywidget.AnyWidget):
     """The learner's answers mirrored into the browser, and the line that offers them back.
 
@@ -282,8 +234,12 @@ class BrowserCopy(anywidget.AnyWidget):
 
     Attributes
     ----------
+    phase : Phase
+        Where the copy is (see :mod:`casekit.widgets.mirror_state`); only ``MIRRORING`` writes.
     status : ipywidgets.HTML
         What the copy is and what a click did (``role="status"``, or ``role="alert"``).
+    message : str
+        The status line's text, for another view of it (06_aflevering's section).
     restore_button, forget_button : ipywidgets.Button
         "Gendan fra denne browser" and "Glem kopien i denne browser"; shown when they can be used.
     box : ipywidgets.VBox
@@ -292,12 +248,16 @@ class BrowserCopy(anywidget.AnyWidget):
         The front end's latest report.
     last_result : ImportResult or None
         The outcome of the last restore.
+    sends : int
+        How many times the export was sent to the browser.
     """
 
     _esm = STATIC / "mirror.js"
     storage_key = traitlets.Unicode("").tag(sync=True)
     payload = traitlets.Unicode("").tag(sync=True)
     browser = traitlets.Dict().tag(sync=True)
+    max_keys = traitlets.Int(MAX_KEYS).tag(sync=True)
+    max_field = traitlets.Int(MAX_FIELD).tag(sync=True)
 
     def __init__(
         self,
@@ -312,20 +272,21 @@ class BrowserCopy(anywidget.AnyWidget):
         self.lang = ui_lang(case.lang if case is not None else store.lang)
         self.case = case
         self.delay = delay
+        self.phase = Phase.STARTING
         self.report: BrowserReport | None = None
         self.last_result: ImportResult | None = None
         self.sends = 0
-        self._armed = False  # the browser said what it holds and nothing there waits for a restore
-        self._paused = False  # the learner asked to forget the copy: none is written until the next run
-        self._wanted: str | None = None  # what the text asked of the browser is for: "restore" or "check"
-        self._offering = ""  # the offer's text while it waits for the learner's choice
-        self._missing = 0  # how many answers the offer names
-        self._warned = False  # the learner was told that new answers are not copied while it waits
-        self._confirming = False  # "Glem" was pressed once while the copy holds answers the store lacks
-        self._clicked = False  # a button was pressed: if it leaves the page, the focus goes to the line
-        self.message = ""  # the status line's text, for another view of it (06_aflevering's section)
+        self.message = ""
+        # Beside the phase, and not part of it:
+        # - the offer's words, kept while the learner chooses (the offer's phases, and a read they start);
+        self._offer: Offer | None = None
+        # - whether the learner's last act was a press on one of these buttons: if the button then leaves
+        #   the page, the focus goes to the line (about the keyboard, in whatever phase);
+        self._pressed = False
+        # - the waiting send (the debounce: saves meanwhile join it), and the lock that guards it.
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        self._phase_lock = threading.Lock()  # one step of the phase at a time (see _step)
         self.status = W.HTML()
         self.status.add_class("casekit-mirror-status")
         self.restore_button = W.Button(
@@ -344,22 +305,38 @@ class BrowserCopy(anywidget.AnyWidget):
         self.box = W.VBox([self, self.status, self.actions])
         self.box.add_class("casekit-mirror-box")
         self.observe(lambda change: self._guard(lambda: self.received(change["new"])), names="browser")
-        self.on_msg(lambda _widget, content, _buffers: self._guard(lambda: self._message(content)))
+        self.on_msg(lambda _widget, content, _buffers: self._guard(lambda: self._on_message(content)))
         _register(store, self)
+
+    def _go(self, event: Event) -> Phase:
+        """Move to the phase ``event`` leads to (:func:`~casekit.widgets.mirror_state.advance`) and return
+        it; a phase that writes no more cancels the waiting send."""
+        return self._step(event)[1]
+
+    def _step(self, event: Event) -> tuple[Phase, Phase]:
+        """:meth:`_go`, returning the phase before too. One step at a time: a save's refresh comes on the
+        save queue's thread while the learner's click is handled on another."""
+        with self._phase_lock:
+            before = self.phase
+            self.phase = after = advance(before, event)
+        if after is not Phase.MIRRORING:
+            self._cancel_send()
+        return before, after
 
     def retire(self) -> None:
         """Stop mirroring and close the front end (a newer copy of the same store took over)."""
-        self._armed = False
-        self._cancel_send()
+        self._go(Event.RETIRED)
         self.close()
 
     # -- mirroring ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Send the store's export to the browser after :attr:`delay` seconds; calls meanwhile join it."""
-        if not self._armed:
-            if self._offering and not self._warned:  # answers while the offer waits: say they are not copied
-                self._warned = True
-                self._show(self._offering + " " + t("mirror.waiting", self.lang), error=True)
+        """A save reached the store: send its export to the browser after :attr:`delay` seconds (calls
+        meanwhile join that send); during an offer, say once that new answers are not copied yet."""
+        before, after = self._step(Event.SAVED)
+        offer = self._offer
+        if before is Phase.OFFERING and after is Phase.OFFER_UNCOPIED and offer is not None:
+            self._show(offer.text + " " + t("mirror.waiting", self.lang), error=True)
+        if after is not Phase.MIRRORING:
             return
         with self._lock:
             if self._timer is not None:
@@ -385,7 +362,7 @@ class BrowserCopy(anywidget.AnyWidget):
         if not cleared:
             with self._lock:
                 self._timer = None  # cleared before the export is made: a save from now on sends again
-        if not self._armed:
+        if self.phase is not Phase.MIRRORING:
             return
         from casekit.export import export_json  # here, off the notebook's start: the first send is later
 
@@ -397,6 +374,23 @@ class BrowserCopy(anywidget.AnyWidget):
         self.payload = text
         self.sends += 1
 
+    def _mirror(self, event: Event, message: str | None = None, *, error: bool = False) -> None:
+        """Nothing waits in the browser (``event`` says why): keep its copy up to date from now on."""
+        self._offer = None
+        if self._go(event) is not Phase.MIRRORING:  # paused (or retired): the line says what happened
+            if message is not None:
+                self._show(message, error=error)
+            return
+        if message is None:  # the usual case, on every notebook: a quiet line
+            self.message = t("mirror.active", self.lang)
+            self.status.value = piece("small", text=self.message)
+        else:
+            self._show(message, error=error)
+        # In the usual case the line has no button of its own: forgetting the copy is in 06_aflevering
+        # (:func:`forget_all`), one quiet line per notebook and no extra stop for keyboard users.
+        self._buttons(restore=False, forget=False)
+        self.refresh()
+
     # -- what the browser holds --------------------------------------------------------------------------
     def received(self, report: Any) -> None:
         """Act on a report from the front end: offer a restore, say why there is no copy, or mirror."""
@@ -406,73 +400,76 @@ class BrowserCopy(anywidget.AnyWidget):
             return
         self.report = checked
         if checked.state == "unavailable":
-            self._armed = False
-            self._show(
-                t("mirror.unavailable", self.lang, why=t(f"mirror.reason.{checked.reason}", self.lang))
-            )
+            self._go(Event.REPORTED_UNAVAILABLE)
+            why = t(f"mirror.reason.{checked.reason}", self.lang)
+            self._show(t("mirror.unavailable", self.lang, why=why))
             self._buttons(restore=False, forget=False)
-        elif checked.state == "empty":
-            if self._paused:  # 06_aflevering's "Glem" (a shared computer): no new copy in this run
+        elif self.phase is Phase.PAUSED:  # 06_aflevering's "Glem" (a shared computer): no copy in this run
+            if checked.state == "empty":  # nor an offer: what the browser holds stays unoffered here
                 self._show(t("mirror.forgotten", self.lang))
                 self._buttons(restore=False, forget=False)
-                return
-            # The offer's "Glem" discarded an old copy: this session's answers are copied from now on.
-            self._mirror(t("mirror.forgotten_old", self.lang) if checked.forgotten else None)
+        elif checked.state == "empty":
+            # After the offer's "Glem" the old copy is gone: this session's answers are copied from now on.
+            message = t("mirror.forgotten_old", self.lang) if checked.forgotten else None
+            self._mirror(Event.REPORTED_EMPTY, message)
         elif checked.state == "unreadable" or checked.case_id != self.store.case_id:
-            self._armed = False
-            self._ask("check")
-        elif not self._offer(checked):
-            self._mirror()
-
-    def _mirror(self, message: str | None = None, *, error: bool = False) -> None:
-        """Nothing waits in the browser: keep its copy up to date from now on."""
-        self._offering = ""
-        self._armed = not self._paused
-        if message is None:  # the usual case, on every notebook: a quiet line
-            self.message = t("mirror.active", self.lang)
-            self.status.value = _templates.piece("widgets.html.j2", "small", text=self.message)
+            self._ask(Event.REPORTED_UNCHECKED)
         else:
-            self._show(message, error=error)
-        # In the usual case the line has no button of its own: forgetting the copy is in 06_aflevering
-        # (:func:`forget_all`), one quiet line per notebook and no extra stop for keyboard users.
-        self._buttons(restore=False, forget=False)
-        self.refresh()
+            self._offer_or_mirror(checked)
+
+    def _offer_or_mirror(self, report: BrowserReport) -> None:
+        """Offer the answers the copy has and the store lacks (how many, and the newest save among them);
+        if there are none, mirror."""
+        missing = missing_keys(self.store, report)
+        if not missing:
+            self._mirror(Event.FOUND_NOTHING_MISSING)
+            return
+        if self._go(Event.FOUND_MISSING) is not Phase.OFFERING:
+            return
+        newest = max((report.keys[key] for key in missing), key=_sortable_time, default="")
+        when = display_time(newest) or "?"
+        self._offer = Offer(t("mirror.offer", self.lang, count=len(missing), when=when), len(missing))
+        self.forget_button.description = t("mirror.forget", self.lang)
+        self._show(self._offer.text)
+        self._buttons(restore=True, forget=True)
 
     # -- the learner's buttons ---------------------------------------------------------------------------
     def _clicked_restore(self) -> None:
-        self._clicked = True
+        self._pressed = True
         self.ask_restore()
 
     def _clicked_forget(self) -> None:
-        """The offer's "Glem": discard the old copy (at once, or, while it holds answers the store lacks,
+        """The line's "Glem": discard the old copy (at once, or, while it holds answers the store lacks,
         perhaps the only place they are, after a second press that the line asks for), then keep copying
         this session's answers."""
-        self._clicked = True
-        if self._offering and not self._confirming:
-            self._confirming = True
-            self.forget_button.description = t("mirror.forget_confirm", self.lang, count=self._missing)
-            self._show(t("mirror.forget_warning", self.lang, count=self._missing), error=True)
-            return
-        self.forget(pause=False)
+        self._pressed = True
+        if self._go(Event.PRESSED_FORGET) is Phase.CONFIRMING_FORGET:
+            count = self._offer.missing if self._offer is not None else 0
+            self.forget_button.description = t("mirror.forget_confirm", self.lang, count=count)
+            self._show(t("mirror.forget_warning", self.lang, count=count), error=True)
+        else:
+            self._forgetting()
 
     def ask_restore(self) -> None:
         """The restore button: ask the front end for the copy's text (:meth:`restore` imports it)."""
-        self._show(t("mirror.reading", self.lang))
-        self._ask("restore")
+        self._ask(Event.PRESSED_RESTORE)
 
     def forget(self, *, pause: bool = True) -> None:
         """Remove the copy ("Glem kopien i denne browser"). With ``pause`` (06_aflevering, a shared
-        computer) none is written until the notebook runs again; without (the offer: an old copy
-        discarded), the store's answers are copied again once the browser says the old copy is gone."""
-        self._paused = pause
-        self._armed = False
-        self._offering = ""
-        self._confirming = False
+        computer) none is written until the notebook runs again; without (an old copy discarded), the
+        store's answers are copied again once the browser says the old copy is gone."""
+        self._go(Event.FORGET_HERE if pause else Event.FORGET_OLD)
+        self._forgetting()
+
+    def _forgetting(self) -> None:
+        """Ask the front end to remove the copy (it reports when it has)."""
+        if self.phase is Phase.RETIRED:
+            return
+        self._offer = None
         self.forget_button.description = t("mirror.forget", self.lang)
-        self._cancel_send()
         self._show(t("mirror.forgetting", self.lang))
         self._buttons(restore=False, forget=False)
-        self.send({"type": "forget"})
+        self._request({"type": "forget"})
 
     def restore(self, text: Any) -> ImportResult | None:
         """Import the copy's text as an uploaded export is imported and say what happened; ``None`` if
@@ -489,12 +486,12 @@ class BrowserCopy(anywidget.AnyWidget):
         self.last_result = result
         # The activities on the page show the store's newest answers, also when another notebook restored
         # them first (nothing new here, yet this page's boxes were filled before).
-        _live.imported(self.store, result)
+        live.imported(self.store, result)
         if result.added:
             message = t("mirror.restored", self.lang, added=result.added)
         else:
             message = t("mirror.nothing_new", self.lang)
-        self._mirror(message)
+        self._mirror(Event.RESTORED, message)
         return result
 
     def check(self, text: Any) -> None:
@@ -514,25 +511,7 @@ class BrowserCopy(anywidget.AnyWidget):
             case_id=export.case_id,
         )
         self.report = report
-        if not self._offer(report):
-            self._mirror()
-
-    def _offer(self, report: BrowserReport) -> bool:
-        """Offer the answers the copy has and the store lacks: how many, and the newest save among them;
-        whether there are any."""
-        missing = missing_keys(self.store, report)
-        if not missing:
-            return False
-        self._armed = False  # the copy is left as it is until the learner has chosen
-        times = [report.keys[key] for key in missing]
-        newest = max(times, key=_sortable_time, default="")
-        when = display_time(newest) or "?"
-        self._offering = t("mirror.offer", self.lang, count=len(missing), when=when)
-        self._missing, self._confirming = len(missing), False
-        self.forget_button.description = t("mirror.forget", self.lang)
-        self._show(self._offering)
-        self._buttons(restore=True, forget=True)
-        return True
+        self._offer_or_mirror(report)
 
     def _content(self, text: Any) -> bytes:
         if not isinstance(text, str):
@@ -545,33 +524,44 @@ class BrowserCopy(anywidget.AnyWidget):
         return t("mirror.source_name", self.lang, key=self.storage_key)
 
     def _refused(self, reason: str) -> None:
-        self._offering = ""  # what the copy holds cannot come back: the line says so, and the download
+        """What the copy holds cannot come back: the line says so (and points to the download); "Glem"."""
+        self._offer = None
+        if self._go(Event.REFUSED) is Phase.RETIRED:
+            return
         self._show(t("mirror.refused", self.lang, reason=reason), error=True)
-        self._buttons(restore=False, forget=True)
+        self._buttons(restore=False, forget=self.phase is Phase.REFUSED)
 
     # -- talking to the front end ------------------------------------------------------------------------
-    def _ask(self, wanted: str) -> None:
-        self._wanted = wanted
-        self.send({"type": "read"})
+    def _ask(self, event: Event) -> None:
+        """Ask the front end for the copy's text (to restore it, or to check it: ``event`` says which)."""
+        if self._go(event) not in WAITING_FOR_TEXT:
+            return
+        if self.phase is Phase.READING:
+            self._show(t("mirror.reading", self.lang))
+        self._request({"type": "read"})
 
-    def _message(self, content: Any) -> None:
-        if not isinstance(content, Mapping) or content.get("type") != "copy":
+    def _on_message(self, content: Any) -> None:
+        """The front end's answer to a ``read``: the copy's text, or why there is none."""
+        answer: CopyMessage | None = read_message(content)
+        if answer is None:
+            log.warning("ignored a browser copy message that does not fit: %.200r", content)
             return
-        wanted, self._wanted = self._wanted, None
-        text = content.get("text")
-        if wanted is None:
+        if self.phase not in WAITING_FOR_TEXT:
             return  # nobody asked: a stray or replayed message
+        text = answer["text"]
         if text is None:
-            reason = content.get("reason")
-            if reason in REASONS:
-                self.received({"state": "unavailable", "reason": reason})
+            if answer["reason"] in REASONS:
+                self.received({"state": "unavailable", "reason": answer["reason"]})
             else:
-                self._mirror(t("mirror.gone", self.lang))
-            return
-        if wanted == "restore":
+                self._mirror(Event.GONE, t("mirror.gone", self.lang))
+        elif self.phase is Phase.READING:
             self.restore(text)
         else:
             self.check(text)
+
+    def _request(self, request: Request) -> None:
+        """Send a custom message to the front end (see :mod:`casekit.widgets.mirror_messages`)."""
+        self.send(request)
 
     def _guard(self, action: Any) -> None:
         try:
@@ -582,7 +572,7 @@ class BrowserCopy(anywidget.AnyWidget):
 
     def _show(self, message: str, *, error: bool = False) -> None:
         self.message = message
-        self.status.value = _templates.piece("widgets.html.j2", "status", message=message, error=error)
+        self.status.value = status_html(message, error=error)
 
     def _buttons(self, *, restore: bool, forget: bool) -> None:
         # A button that cannot be used is not in the page at all (not merely hidden): a keyboard user never
@@ -591,9 +581,9 @@ class BrowserCopy(anywidget.AnyWidget):
         if list(self.actions.children) != wanted:
             removed = any(b not in wanted for b in self.actions.children)
             self.actions.children = wanted
-            if removed and self._clicked:  # the pressed button left the page, and the focus with it
-                self._clicked = False
-                self.send({"type": "focus"})
+            if removed and self._pressed:  # the pressed button left the page, and the focus with it
+                self._pressed = False
+                self._request({"type": "focus"})
 
 
 def _sortable_time(text: str) -> str:

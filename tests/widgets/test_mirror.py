@@ -1,4 +1,4 @@
-"""The copy of the learner's answers in their own browser (casekit/_mirror.py), driven headless the way
+"""The copy of the learner's answers in their own browser (casekit/widgets/mirror.py), driven headless the way
 casekit/static/mirror.js drives it: reports in the ``browser`` trait, the copy's text as a custom message."""
 
 from __future__ import annotations
@@ -8,15 +8,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+import ipywidgets
 import pytest
 
 from casekit import widgets
-from casekit._mirror import BrowserCopy, missing_keys, read_report, saved, scope, storage_key
-from casekit.answers import AnswerStore
+from casekit.answers import AnswerStore, save_queue
 from casekit.export import export_json
 from casekit.i18n import t
+from casekit.widgets import mirror as mirror_module
+from casekit.widgets.mirror import BrowserCopy, missing_keys, saved, scope, storage_key
+from casekit.widgets.mirror_messages import read_report
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HUB = {"JUPYTERHUB_USER": "alice"}
 
 
@@ -134,14 +137,14 @@ class TestSending:
         }
 
     def test_saver_refreshes_the_mirror(self, store: AnswerStore, case: Any):
-        """A save from an activity (``_Saver``) refreshes the browser copy of its store."""
+        """A save from an activity (``Saver``) refreshes the browser copy of its store."""
         copy, _sent = mirror(store, case)
         copy.received({"state": "empty"})
         copy.flush()
         before = copy.sends
         box = widgets.questions(case, store)
         box.inputs["organisering-1"].value = "skrevet i feltet"
-        widgets._queue(store).flush(5)
+        save_queue(store).flush(5)
         copy.flush()
         assert copy.sends == before + 1
         assert json.loads(copy.payload)["answers"]["organisering-1"]["value"] == "skrevet i feltet"
@@ -406,12 +409,10 @@ class TestInTheNotebooks:
         """widgets.start() displays the copy's box (the widget, its line, its buttons) for the store."""
         import IPython.display
 
-        from casekit import _mirror
-
         shown_objects: list[Any] = []
         monkeypatch.setattr(IPython.display, "display", lambda *objs, **_kw: shown_objects.extend(objs))
         _case, store = widgets.start()
-        copy = _mirror.current(store)
+        copy = mirror_module.current(store)
         assert copy is not None and copy.store is store
         assert copy.box in shown_objects
 
@@ -438,7 +439,7 @@ class TestInTheNotebooks:
         copy.flush()
         sends = copy.sends
         section = widgets.browser_copy(case, store)
-        button = next(w for w in section.children if isinstance(w, widgets.W.Button))
+        button = next(w for w in section.children if isinstance(w, ipywidgets.Button))
         status = section.children[-1]
         assert button.description == t("mirror.forget", "da") and not button.disabled
         button.click()
@@ -456,7 +457,7 @@ class TestInTheNotebooks:
         first, _ = mirror(store, case)
         first.received({"state": "empty"})
         section = widgets.browser_copy(case, store)
-        button = next(w for w in section.children if isinstance(w, widgets.W.Button))
+        button = next(w for w in section.children if isinstance(w, ipywidgets.Button))
         second, sent = mirror(store, case)
         second.received({"state": "empty"})
         button.click()
@@ -469,5 +470,5 @@ class TestInTheNotebooks:
         """Without start() run, there is nothing to forget: the button is disabled and a line says why."""
         with AnswerStore.open(tmp_path / "alone", case=case) as alone:
             section = widgets.browser_copy(case, alone)
-            button = next(w for w in section.children if isinstance(w, widgets.W.Button))
+            button = next(w for w in section.children if isinstance(w, ipywidgets.Button))
             assert button.disabled and t("mirror.section.none", "da") in section.children[-1].value

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 import casekit
-from casekit import _progress, registry, widgets
+from casekit import registry, widgets
 from casekit.answers import AnswerStore
 from casekit.i18n import catalog, t
+from casekit.widgets.progress import LEARNER_NOTEBOOKS, answer_keys_of
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PER_NOTEBOOK = {
     "00_start": 0,
     "01_del1": 2,
@@ -70,14 +71,14 @@ def _text(html: str) -> str:
 
 def test_the_learner_notebooks_are_the_journey():
     """The journey's notebooks are exactly the learner notebooks in notebooks/, Danish and English."""
-    assert sorted(_progress.LEARNER_NOTEBOOKS) == list(_progress.LEARNER_NOTEBOOKS)
+    assert sorted(LEARNER_NOTEBOOKS) == list(LEARNER_NOTEBOOKS)
     for folder in (NOTEBOOKS, NOTEBOOKS / "en"):
-        assert {p.stem for p in folder.glob("*.ipynb")} == set(_progress.LEARNER_NOTEBOOKS)
+        assert {p.stem for p in folder.glob("*.ipynb")} == set(LEARNER_NOTEBOOKS)
 
 
 def test_every_answer_belongs_to_a_learner_notebook(case):
     """Every answer key the registry knows is given in one of the journey's notebooks."""
-    keys = [k for n in _progress.LEARNER_NOTEBOOKS for k in _progress.answer_keys_of(case, n)]
+    keys = [k for n in LEARNER_NOTEBOOKS for k in answer_keys_of(case, n)]
     assert keys == registry.answer_keys(case)
 
 
@@ -134,10 +135,8 @@ def test_the_journey_lists_every_notebook_with_its_link_and_count(case, store):
     store.save(registry.DILEMMAS[0], {"position": 2})
     html = widgets.journey(case, store).data
     links = _parse(html).links
-    assert [attrs["href"] for attrs, _ in links] == [f"{n}.ipynb" for n in _progress.LEARNER_NOTEBOOKS]
-    assert [text for _, text in links] == [
-        t(f"progress.title.{n}", "da") for n in _progress.LEARNER_NOTEBOOKS
-    ]
+    assert [attrs["href"] for attrs, _ in links] == [f"{n}.ipynb" for n in LEARNER_NOTEBOOKS]
+    assert [text for _, text in links] == [t(f"progress.title.{n}", "da") for n in LEARNER_NOTEBOOKS]
     assert [attrs.get("aria-current") for attrs, _ in links] == ["page"] + [None] * 6
     shown = _text(html)
     assert "De tre etiske dilemmaer – 1 af 3 besvaret" in shown
@@ -161,10 +160,10 @@ def _navigation(case: casekit.Case, notebook: str) -> dict[str, tuple[str, str]]
     }
 
 
-@pytest.mark.parametrize("notebook", _progress.LEARNER_NOTEBOOKS)
+@pytest.mark.parametrize("notebook", LEARNER_NOTEBOOKS)
 def test_navigation_links_the_previous_and_the_next_notebook(case, notebook: str):
     """Each notebook links to the one before and after it; none before 00_start, none after 06_aflevering."""
-    order = _progress.LEARNER_NOTEBOOKS
+    order = LEARNER_NOTEBOOKS
     at = order.index(notebook)
     links = _navigation(case, notebook)
     expected: dict[str, Any] = {}
@@ -211,4 +210,4 @@ def test_the_catalogs_have_the_same_progress_keys():
     """Every progress word exists in Danish and in English, and every learner notebook has a title."""
     danish = {k for k in catalog("da") if k.startswith("progress.")}
     assert danish == {k for k in catalog("en") if k.startswith("progress.")}
-    assert {f"progress.title.{n}" for n in _progress.LEARNER_NOTEBOOKS} <= danish
+    assert {f"progress.title.{n}" for n in LEARNER_NOTEBOOKS} <= danish

@@ -1,4 +1,5 @@
-"""Download and upload controls, driven headless the way the browser drives them."""
+"""The hand-in's download and upload controls (casekit/widgets/handin.py), driven headless the way the browser
+drives them."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
-from casekit._handin import DownloadControl, UploadControl, download_link, upload_control
 from casekit.answers import AnswerStore
+from casekit.widgets.handin import DownloadControl, UploadControl
 
 pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
@@ -48,7 +49,7 @@ class TestDownload:
 
     def test_json_link(self, store: AnswerStore):
         store.save("organisering-1", "æøå 🙂")
-        widget = download_link(store, None)
+        widget = DownloadControl(store, None).widget
         assert isinstance(widget, widgets.HTML)
         name, mime, content = _link(widget.value)
         assert name == f"samskabelse-{store.learner}.json"
@@ -92,7 +93,7 @@ class TestUpload:
             return other.export(tmp_path / "binder.json").read_bytes()
 
     def test_control_shape(self, store: AnswerStore, case):
-        control = upload_control(store, case)
+        control = UploadControl(store, case)
         assert isinstance(control, UploadControl)
         assert control.upload.accept == ".json" and control.upload.multiple is False
         assert control.upload.description == "Hent svar ind"
@@ -101,7 +102,7 @@ class TestUpload:
     def test_upload_imports_and_reports(self, store: AnswerStore, case, tmp_path: Path):
         store.save("etik-2", "lokalt svar")
         calls = []
-        control = upload_control(store, case, on_import=calls.append)
+        control = UploadControl(store, case, on_import=calls.append)
         control.upload.value = _uploaded(self._export_of_another_session(tmp_path, case))
         assert store.get("organisering-1") == "rettet på Binder"
         assert store.get("etik-2") == "lokalt svar"
@@ -112,7 +113,7 @@ class TestUpload:
 
     def test_same_file_twice_adds_nothing(self, store: AnswerStore, case, tmp_path: Path):
         content = self._export_of_another_session(tmp_path, case)
-        control = upload_control(store, case)
+        control = UploadControl(store, case)
         control.upload.value = _uploaded(content)
         control.upload.value = _uploaded(content)
         assert "ingen nye svar" in control.status.value
@@ -128,7 +129,7 @@ class TestUpload:
     )
     def test_bad_file_gets_a_friendly_message(self, store: AnswerStore, case, content: bytes, expected: str):
         store.save("etik-1", "mit svar")
-        control = upload_control(store, case)
+        control = UploadControl(store, case)
         control.upload.value = _uploaded(content, name="forkert.json")
         assert expected in html.unescape(control.status.value)
         assert "forkert.json" in control.status.value
@@ -141,7 +142,7 @@ class TestUpload:
             raise RuntimeError("disk on fire")
 
         monkeypatch.setattr(store, "import_bytes", explode)
-        control = upload_control(store, case)
+        control = UploadControl(store, case)
         control.upload.value = _uploaded(b"{}")
         assert "uventet fejl" in control.status.value and "Traceback" not in control.status.value
         assert "disk on fire" in caplog.text  # the details go to the log
@@ -149,14 +150,14 @@ class TestUpload:
     def test_upload_handled_on_another_thread(self, store: AnswerStore, case, tmp_path: Path):
         """In a live kernel the callback runs on a subshell thread, not the one that opened the store."""
         content = self._export_of_another_session(tmp_path, case)
-        control = upload_control(store, case)
+        control = UploadControl(store, case)
         thread = threading.Thread(target=lambda: setattr(control.upload, "value", _uploaded(content)))
         thread.start()
         thread.join()
         assert store.get("etik-1") == "æøå"
 
     def test_oversized_upload_is_refused_before_parsing(self, store: AnswerStore, case):
-        control = upload_control(store, case)
+        control = UploadControl(store, case)
         item = dict(_uploaded(b"{}")[0], size=21 * 1024 * 1024)
         control.upload.value = (item,)
         assert "for stor" in control.status.value

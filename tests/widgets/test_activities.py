@@ -11,7 +11,7 @@ import pytest
 
 import casekit
 from casekit import widgets
-from casekit.answers import AnswerStore
+from casekit.answers import AnswerStore, save_queue
 from casekit.i18n import t
 
 
@@ -372,7 +372,7 @@ class TestSavingAtTheEdges:
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-        assert widgets._queue(store).flush(timeout=10)
+        assert save_queue(store).flush(timeout=10)
         assert store.get("organisering-1") == "skrevet mens filen var optaget"
         assert "Gemt" in status.value
 

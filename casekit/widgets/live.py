@@ -1,10 +1,10 @@
 """The controls on the page that show a store's answers, brought up to date after an import.
 
-An import (a restore from the browser's copy, :mod:`casekit._mirror`, or an uploaded JSON file,
-:mod:`casekit._handin`) adds revisions to the store while the notebook's activities are already on the page,
-filled from the store as it was. Each activity registers here (:func:`follow`); :func:`imported` asks those
-that show an imported answer to show the store's newest again, without saving anything back (the answers
-are in the store already), and refreshes the browser's copy.
+An import (a restore from the browser's copy, :mod:`casekit.widgets.mirror`, or an uploaded JSON file,
+:mod:`casekit.widgets.handin`) adds revisions to the store while the notebook's activities are already on
+the page, filled from the store as it was. Each activity registers here (:func:`follow`); :func:`imported`
+asks those that show an imported answer to show the store's newest again, without saving anything back (the
+answers are in the store already), and refreshes the browser's copy.
 
 Followers are held weakly: an activity that is gone (its widgets closed) is not kept alive by this list.
 """
@@ -92,9 +92,9 @@ def reload(store: AnswerStore, keys: Iterable[str] | None = None) -> int:
 
 def copy_saved(store: AnswerStore) -> None:
     """``store`` has new revisions: the browser's copy of it refreshes (debounced), where a notebook shows
-    one. :mod:`casekit._mirror` is not imported here: without a copy shown, a save never pays for
+    one. :mod:`casekit.widgets.mirror` is not imported here: without a copy shown, a save never pays for
     anywidget's import."""
-    mirror = sys.modules.get("casekit._mirror")
+    mirror = sys.modules.get("casekit.widgets.mirror")
     if mirror is not None:
         mirror.saved(store)
 

@@ -11,13 +11,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import ipywidgets
 import pytest
 
-from casekit import _live, widgets
-from casekit._mirror import BrowserCopy
-from casekit.answers import AnswerStore
+from casekit import widgets
+from casekit.answers import AnswerStore, save_queue
 from casekit.export import export_json
 from casekit.i18n import t
+from casekit.widgets import live
+from casekit.widgets.base import Saver
+from casekit.widgets.mirror import BrowserCopy
 
 OWN = {"name": "Forældrebestyrelsen <b>", "at_table": False, "power": 2, "interest": 5}
 ANSWERS: dict[str, Any] = {
@@ -132,7 +135,7 @@ def test_the_learner_goes_on_after_a_restore(page: dict[str, Any], store: Answer
     BrowserCopy(store).restore(earlier)
     page["map"].inputs["sanne.power"].value = 3
     page["questions"].inputs["organisering-2"].value = "Nyt svar"
-    widgets._queue(store).flush()
+    save_queue(store).flush()
     assert store.get("stakeholder-map")["sanne"] == {"power": 3, "interest": None}
     assert store.get("stakeholder-map")["own-1"]["name"] == OWN["name"]
     assert store.get("organisering-2") == "Nyt svar"
@@ -149,7 +152,7 @@ def test_the_newest_map_wins(case: Any, store: AnswerStore, earlier: str, tmp_pa
         later.save("stakeholder-map", {"kim": {"power": 1, "interest": 1}, "own-2": own})
         text = export_json(later)
     assert store.import_bytes(text.encode()).added == 1
-    assert _live.reload(store) >= 1
+    assert live.reload(store) >= 1
     assert "own-1.power" not in activity.inputs and "own-1.remove" not in activity.inputs
     assert (activity.inputs["own-2.power"].value, activity.inputs["own-2.interest"].value) == (3, 4)
     assert (activity.inputs["kim.power"].value, activity.inputs["majbritt.power"].value) == (1, 0)
@@ -167,14 +170,14 @@ def test_a_failing_follower_does_not_stop_the_others(
             raise RuntimeError("boom")
 
     ran: list[int] = []
-    working = [_live.Callback(functools.partial(ran.append, n)) for n in range(3)]
-    _live.follow(store, working[0])
+    working = [live.Callback(functools.partial(ran.append, n)) for n in range(3)]
+    live.follow(store, working[0])
     broken = Broken()
-    _live.follow(store, broken)
+    live.follow(store, broken)
     for follower in working[1:]:
-        _live.follow(store, follower)
+        live.follow(store, follower)
     decision = widgets.decision_point(case, store)
-    with caplog.at_level(logging.ERROR, logger="casekit._live"):
+    with caplog.at_level(logging.ERROR, logger="casekit.widgets.live"):
         BrowserCopy(store).restore(earlier)
     assert decision.inputs["choice"].value == "maal-foerst"
     assert sorted(ran) == [0, 1, 2]
@@ -185,25 +188,25 @@ def test_only_the_imported_answers_are_reloaded(case: Any, store: AnswerStore, t
     """An import of one answer leaves the other boxes, and their status lines, as the learner sees them."""
     activity = widgets.questions(case, store)
     activity.inputs["organisering-2"].value = "skriver stadig"
-    widgets._queue(store).flush()
-    lines = [w.value for w in activity.children if isinstance(w, widgets.W.HTML)]
+    save_queue(store).flush()
+    lines = [w.value for w in activity.children if isinstance(w, ipywidgets.HTML)]
     with AnswerStore.open(tmp_path / "other", case=case) as other:
         other.save("organisering-1", "fra en fil")
         text = export_json(other)
     result = store.import_bytes(text.encode())
-    assert _live.reload(store, result.keys) == 1  # only organisering-1's box
+    assert live.reload(store, result.keys) == 1  # only organisering-1's box
     assert activity.inputs["organisering-1"].value == "fra en fil"
     assert activity.inputs["organisering-2"].value == "skriver stadig"
-    after = [w.value for w in activity.children if isinstance(w, widgets.W.HTML)]
+    after = [w.value for w in activity.children if isinstance(w, ipywidgets.HTML)]
     assert sum(a != b for a, b in zip(lines, after, strict=True)) == 1  # one status line says "restored"
 
 
 def test_an_import_between_reading_and_following_is_caught_up(case: Any, store: AnswerStore, earlier: str):
     """An activity that read the store just before an import, and follows just after it, shows the import."""
-    saver = widgets._Saver(store, case)
+    saver = Saver(store, case)
     assert saver.restore("organisering-1") is None
     store.import_bytes(earlier.encode())
-    _live.reload(store)  # the import reached the page before this activity followed
+    live.reload(store)  # the import reached the page before this activity followed
     shown: list[Any] = []
     saver.follow("organisering-1", shown.append)
     assert shown == [ANSWERS["organisering-1"]]
@@ -212,14 +215,14 @@ def test_an_import_between_reading_and_following_is_caught_up(case: Any, store: 
 def test_a_save_on_another_thread_while_loading(case: Any, store: AnswerStore):
     """Filling the controls from the store saves nothing, on that thread only: a learner's change handled
     on another thread meanwhile is saved."""
-    saver = widgets._Saver(store, case)
+    saver = Saver(store, case)
     saver.follow("organisering-1", lambda _value: None)
     saver._loading_thread = threading.get_ident()  # this thread is filling the controls
     assert saver.loading and saver.save("organisering-1", "fra indlæsningen") is True
     worker = threading.Thread(target=saver.save, args=("organisering-1", "fra den studerende"))
     worker.start()
     worker.join()
-    widgets._queue(store).flush()
+    save_queue(store).flush()
     assert [r.value for r in store.history("organisering-1")] == ["fra den studerende"]
 
 
@@ -228,7 +231,7 @@ def test_a_newer_answer_in_the_store_stays(case: Any, store: AnswerStore, earlie
     copy's older answer is in the history."""
     activity = widgets.questions(case, store)
     activity.inputs["organisering-1"].value = "skrevet i denne session"
-    widgets._queue(store).flush()
+    save_queue(store).flush()
     BrowserCopy(store).restore(earlier)
     assert activity.inputs["organisering-1"].value == "skrevet i denne session"
     assert ANSWERS["organisering-1"] in [r.value for r in store.history("organisering-1")]
@@ -266,7 +269,7 @@ def test_a_renamed_own_stakeholder_gets_a_new_row(case: Any, store: AnswerStore,
     activity.inputs["own.add"].click()
     activity.inputs["own.name"].value = "Pædagogerne"
     activity.inputs["own.add"].click()
-    widgets._queue(store).flush()
+    save_queue(store).flush()
     kept = activity.inputs["own-2.power"]
     renamed = activity.inputs["own-1.power"]
     with AnswerStore.open(tmp_path / "later", case=case) as later:
@@ -278,7 +281,7 @@ def test_a_renamed_own_stakeholder_gets_a_new_row(case: Any, store: AnswerStore,
             },
         )
         text = export_json(later)
-    _live.reload(store, store.import_bytes(text.encode()).keys)
+    live.reload(store, store.import_bytes(text.encode()).keys)
     assert activity.inputs["own-2.power"] is kept and kept.value == 2
     assert activity.inputs["own-1.power"] is not renamed and activity.inputs["own-1.power"].value == 5
     assert "Skolelederne" in activity.chart.value and "Lærerne" not in activity.chart.value

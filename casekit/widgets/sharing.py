@@ -18,31 +18,24 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
-from casekit import _live, _templates, charts, classroom, registry
+from casekit import classroom, registry
 from casekit.clock import local_clock, now
 from casekit.errors import CasekitError
 from casekit.i18n import t
 from casekit.naming import answer_title, field_label
+from casekit.widgets import live
+from casekit.widgets.base import WIDE, heading, paragraph, piece, status_html
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from casekit import charts
     from casekit.answers import AnswerStore
     from casekit.case import Case
 
-__all__ = ["ClassView", "ShareControl", "projection_control"]
+__all__ = ["ClassView", "ShareControl", "class_view", "projection", "projection_control", "share_control"]
 
 log = logging.getLogger(__name__)
-
-_WIDE = W.Layout(width="100%")
-
-
-def _piece(macro: str, /, **arguments: Any) -> str:
-    return _templates.piece("widgets.html.j2", macro, **arguments)
-
-
-def _status(message: str, *, error: bool = False) -> str:
-    return _piece("status", message=message, error=error)
 
 
 # -- sharing -------------------------------------------------------------------------------------------------
@@ -103,16 +96,15 @@ class ShareControl:
         self.ticks: dict[str, W.Checkbox] = {}
         self.button: W.Button | None = None
         self.status = W.HTML()
-        self.preview = W.HTML(layout=_WIDE)
-        heading = W.HTML(_piece("heading", text=t("share.heading", self.lang), level=3))
+        self.preview = W.HTML(layout=WIDE)
+        title = heading(t("share.heading", self.lang), 3)
         if store is None:
             self.widget = W.VBox(
-                [heading, W.HTML(_piece("message", text=t("widgets.no_store_short", self.lang)))]
+                [title, W.HTML(piece("message", text=t("widgets.no_store_short", self.lang)))]
             )
             return
         if self.folder is None:
-            hint = W.HTML(_piece("paragraph", text=t("share.no_folder", self.lang)), layout=_WIDE)
-            self.widget = W.VBox([heading, hint])
+            self.widget = W.VBox([title, paragraph(t("share.no_folder", self.lang))])
             return
         self.button = W.Button(
             description=t("share.button", self.lang),
@@ -120,12 +112,12 @@ class ShareControl:
             layout=W.Layout(width="auto"),
         )
         self.button.on_click(lambda _button: self.share())
-        self._top = [heading, W.HTML(_piece("paragraph", text=t("share.intro", self.lang)), layout=_WIDE)]
-        self._ticks_intro = W.HTML(_piece("paragraph", text=t("share.ticks", self.lang)))
+        self._top = [title, paragraph(t("share.intro", self.lang))]
+        self._ticks_intro = W.HTML(piece("paragraph", text=t("share.ticks", self.lang)))
         self.widget = W.VBox()
         self._show_ticks()
         self.refresh()
-        _live.follow(store, self)  # answers uploaded or restored here can be ticked and are previewed
+        live.follow(store, self)  # answers uploaded or restored here can be ticked and are previewed
 
     def _show_ticks(self) -> None:
         """A tick box for every text answer in the store (those already shown keep their state)."""
@@ -137,7 +129,7 @@ class ShareControl:
                     value=False,
                     description=t("share.tick", self.lang, title=answer_title(self.case, key)),
                     indent=False,
-                    layout=_WIDE,
+                    layout=WIDE,
                 )
                 box.observe(lambda _change: self.refresh(), names="value")
                 self.ticks[key] = box
@@ -154,7 +146,7 @@ class ShareControl:
         ]
 
     def reload(self) -> None:
-        """After an import (see :mod:`casekit._live`): ticks for the text answers that came in, and the
+        """After an import (see :mod:`casekit.widgets.live`): ticks for the text answers that came in, and the
         preview of what a share would send now."""
         if self.store is None or self.folder is None:
             return
@@ -173,13 +165,13 @@ class ShareControl:
         try:
             shared = classroom.snapshot(self.store, self.text_keys, case=self.case)["answers"]
         except CasekitError as exc:
-            self.preview.value = _status(str(exc), error=True)
+            self.preview.value = status_html(str(exc), error=True)
             return
         rows = [
             (answer_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
             for key, value in shared.items()
         ]
-        self.preview.value = _piece(
+        self.preview.value = piece(
             "share_preview",
             caption=t("share.preview", self.lang),
             empty=t("share.nothing", self.lang),
@@ -195,16 +187,16 @@ class ShareControl:
         try:
             self.last_path = classroom.share(self.store, self.folder, self.text_keys, case=self.case)
         except CasekitError as exc:
-            self.status.value = _status(str(exc), error=True)
+            self.status.value = status_html(str(exc), error=True)
             return
         except Exception as exc:  # never a traceback in front of a learner; the log keeps it
             log.exception("sharing failed")
-            self.status.value = _status(
+            self.status.value = status_html(
                 t("widgets.unexpected", self.lang) + f" ({type(exc).__name__})", error=True
             )
             return
         round_id = self.last_path.parent.name
-        self.status.value = _status(t("share.done", self.lang, round=round_id, time=local_clock(now())))
+        self.status.value = status_html(t("share.done", self.lang, round=round_id, time=local_clock(now())))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -238,12 +230,11 @@ class ClassView:
         self.folder = classroom.class_folder(folder)
         self.summary: classroom.ClassSummary | None = None
         self.status = W.HTML()
-        self.overview = W.HTML(layout=_WIDE)
-        self.charts = W.HTML(layout=_WIDE)
-        heading = W.HTML(_piece("heading", text=t("classview.heading", self.lang), level=2))
+        self.overview = W.HTML(layout=WIDE)
+        self.charts = W.HTML(layout=WIDE)
+        title = heading(t("classview.heading", self.lang))
         if self.folder is None:
-            hint = W.HTML(_piece("paragraph", text=t("classview.no_folder", self.lang)), layout=_WIDE)
-            self.widget = W.VBox([heading, hint])
+            self.widget = W.VBox([title, paragraph(t("classview.no_folder", self.lang))])
             return
         style = {"description_width": "10em"}
         self.refresh_button = W.Button(
@@ -268,7 +259,7 @@ class ClassView:
             control.observe(self._guard(lambda _c: self.draw()), names="value")
         self.widget = W.VBox(
             [
-                heading,
+                title,
                 W.HBox(
                     [self.refresh_button, self.round, self.compare], layout=W.Layout(flex_flow="row wrap")
                 ),
@@ -286,10 +277,10 @@ class ClassView:
             try:
                 callback(arg)
             except CasekitError as exc:
-                self.status.value = _status(str(exc), error=True)
+                self.status.value = status_html(str(exc), error=True)
             except Exception:  # the instructor's screen shows a sentence, the log the details
                 log.exception("class view failed")
-                self.status.value = _status(t("widgets.unexpected", self.lang), error=True)
+                self.status.value = status_html(t("widgets.unexpected", self.lang), error=True)
 
         return run
 
@@ -315,7 +306,7 @@ class ClassView:
         ]
         if self.compare.value not in ["", *ids]:
             self.compare.value = ""
-        self.status.value = _status(t("classview.read_at", self.lang, time=local_clock(now())))
+        self.status.value = status_html(t("classview.read_at", self.lang, time=local_clock(now())))
         self.draw()
 
     def open_round(self) -> None:
@@ -324,7 +315,7 @@ class ClassView:
             return
         name = self.new_round.value.strip()
         if not name:
-            self.status.value = _status(t("classview.round_name_missing", self.lang), error=True)
+            self.status.value = status_html(t("classview.round_name_missing", self.lang), error=True)
             return
         classroom.open_round(self.folder, name)
         self.new_round.value = ""
@@ -338,7 +329,7 @@ class ClassView:
         round_id = self.round.value
         if summary is None:
             label = self.round.label or round_id
-            self.overview.value = _piece(
+            self.overview.value = piece(
                 "paragraph", text=t("classview.count", self.lang, count=0, round=label)
             )
             self.charts.value = ""
@@ -351,10 +342,12 @@ class ClassView:
             lines += [move.sentence for move in summary.moves(self.compare.value, round_id)]
         if summary.skipped:
             lines.append(t("classview.skipped", self.lang, count=len(summary.skipped)))
-        self.overview.value = "".join(_piece("paragraph", text=line) for line in lines)
+        self.overview.value = "".join(piece("paragraph", text=line) for line in lines)
         self.charts.value = "".join(chart.to_html() for chart in self._charts(summary, round_id))
 
     def _charts(self, summary: classroom.ClassSummary, round_id: str) -> list[charts.Chart]:
+        from casekit import charts  # matplotlib when the view draws, not when casekit.widgets is imported
+
         case = self.case
         goals = _per_learner(summary.goals, round_id, "actor", "position")
         places = _per_learner_places(summary.stakeholders, round_id)
@@ -405,7 +398,28 @@ def projection_control(case: Case) -> W.VBox:
     )
 
     def switched(change: Any) -> None:
-        style.value = _piece("projection_style") if change["new"] else ""
+        style.value = piece("projection_style") if change["new"] else ""
 
     toggle.observe(switched, names="value")
     return W.VBox([toggle, style])
+
+
+# -- what the notebooks call ---------------------------------------------------------------------------------
+def share_control(
+    case: Case, store: AnswerStore | None, folder: str | os.PathLike[str] | None = None
+) -> ShareControl:
+    """The "Del med holdet" control: shows exactly what will be shared (text answers only if ticked), then
+    writes an anonymous snapshot into the class folder (``CASEKIT_CLASS``); without one, says how to hand
+    in."""
+    return ShareControl(case, store, folder)
+
+
+def class_view(case: Case, folder: str | os.PathLike[str] | None = None) -> ClassView:
+    """The instructor's live view: the class's spread from the shared folder, refreshed on demand, round by
+    round (open a new round, compare two), with no names."""
+    return ClassView(case, folder)
+
+
+def projection(case: Case) -> W.VBox:
+    """A toggle for the projector: large type and charts across the screen."""
+    return projection_control(case)

@@ -68,8 +68,8 @@ class TestShareControl:
     def test_answers_that_come_in_can_be_ticked(self, case, tmp_path, folder):
         """An upload or a restore in 06_aflevering: the preview shows the answers that came in, and their
         text can be ticked without running the notebook again (a tick already set stays set)."""
-        from casekit import _live
         from casekit.export import export_json
+        from casekit.widgets import live
 
         store = _learner(tmp_path, case, "a", 2, text="Første tekst")
         control = widgets.share_control(case, store)
@@ -77,7 +77,7 @@ class TestShareControl:
         earlier = _learner(tmp_path, case, "earlier", 4, text="")
         earlier.save("organisering-2", "Fra en tidligere session")
         result = store.import_bytes(export_json(earlier).encode())
-        _live.imported(store, result)
+        live.imported(store, result)
         assert list(control.ticks) == ["organisering-1", "organisering-2"]
         assert control.ticks["organisering-1"].value is True
         assert control.ticks["organisering-2"] in control.widget.children

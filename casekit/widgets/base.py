@@ -1,0 +1,352 @@
+"""What every widget module of casekit shares: the activity box, the saver, and the small pieces.
+
+:class:`Saver` restores an activity's answer, saves every change through the store's one save queue
+(:func:`casekit.answers.save_queue`), keeps the status line honest about what happened, and follows imports
+(:mod:`casekit.widgets.live`). :func:`guarded` runs a widget callback so that no exception reaches a
+learner. The small pieces (status line, heading, paragraph, message, text box, the 1–5 dropdown, the shared
+layouts) are defined here once; their markup comes from ``templates/widgets.html.j2`` (:func:`piece`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import ipywidgets as W
+from IPython.display import HTML
+from ipywidgets.widgets.widget_description import DescriptionStyle
+
+from casekit import _html, _templates, registry
+from casekit.answers import AnswerStore, Revision, save_queue
+from casekit.case import Case
+from casekit.clock import local_clock
+from casekit.errors import CasekitError
+from casekit.i18n import t
+from casekit.registry import SCALE
+from casekit.widgets import live
+
+__all__ = [
+    "LABEL_WIDTH",
+    "UNSET",
+    "WIDE",
+    "Activity",
+    "Saver",
+    "evidence_html",
+    "guarded",
+    "heading",
+    "intro",
+    "load_text",
+    "message",
+    "on_scale",
+    "paragraph",
+    "piece",
+    "scale_dropdown",
+    "scale_labels",
+    "status_html",
+    "textarea",
+]
+
+log = logging.getLogger(__name__)
+
+UNSET = 0
+"""The dropdown value meaning "not chosen yet"; never stored."""
+
+WIDE = W.Layout(width="100%")
+"""The layout of a piece as wide as the notebook's column (one model, shared by every such piece)."""
+LABEL_WIDTH = {"description_width": "9em"}
+"""The style of a control whose label stands to its left, in a column of such controls."""
+
+
+# -- the activity and its saver ------------------------------------------------------------------------------
+class Activity(W.VBox):
+    """What an activity function returns: a box of controls with a status line.
+
+    Attributes
+    ----------
+    key : str
+        The answer key (or key prefix) the activity saves under.
+    inputs : dict
+        The controls by name, e.g. ``inputs["kim.power"]``; tests and instructors can set ``.value``.
+    status : ipywidgets.HTML
+        The "saved" line (``role="status"``).
+    chart : ipywidgets.HTML or None
+        The chart, redrawn on every change, if the activity has one.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        children: Iterable[W.Widget],
+        inputs: dict[str, W.Widget],
+        status: W.HTML,
+        chart: W.HTML | None = None,
+    ) -> None:
+        super().__init__(list(children))
+        self.key = key
+        self.inputs = inputs
+        self.status = status
+        self.chart = chart
+
+
+class Saver:
+    """Saves to the store and keeps the status line honest about what happened.
+
+    Parameters
+    ----------
+    store : AnswerStore or None
+        Where the answers go; without one, the status line says that nothing can be saved.
+    case : Case
+        The case (its language words the status line; :func:`casekit.registry.clean` fits saved values).
+
+    Attributes
+    ----------
+    status : ipywidgets.HTML
+        The status line (``role="status"``, or ``role="alert"`` on failure).
+    """
+
+    def __init__(self, store: AnswerStore | None, case: Case) -> None:
+        self.store = store
+        self.case = case
+        self.lang = case.lang
+        self.status = W.HTML(status_html(t("widgets.not_saved_yet", self.lang)))
+        self._restores_seen = store.restored if store is not None else 0
+        self._loading_thread: int | None = None  # the thread filling the controls from the store
+        self._reload_lock = threading.Lock()
+        self._generation = live.generation(store) if store is not None else 0
+        self._key: str | None = None
+        self._load: Callable[[Any], None] | None = None
+
+    @property
+    def loading(self) -> bool:
+        """Whether this thread is filling the controls from the store: what they then change is saved
+        already. (A learner's change handled on another thread meanwhile is saved as usual.)"""
+        return self._loading_thread == threading.get_ident()
+
+    @property
+    def answer_keys(self) -> tuple[str, ...]:
+        """The answer this saver shows (for :func:`casekit.widgets.live.reload`)."""
+        return (self._key,) if self._key is not None else ()
+
+    def follow(self, key: str, load: Callable[[Any], None]) -> None:
+        """After an import into the store (:func:`casekit.widgets.live.imported`), ``load`` puts ``key``'s
+        answer, as :meth:`restore` gives it, into the activity's controls; what they then change is not
+        saved again.
+
+        An import that came in after the activity read the store (:meth:`restore`) and before this call is
+        caught up with at once.
+        """
+        if self.store is None:
+            return
+        self._key, self._load = key, load
+        live.follow(self.store, self)
+        if live.generation(self.store) != self._generation:
+            self.reload()
+
+    def reload(self) -> None:
+        """Show ``key``'s answer as the store has it now (see :meth:`follow`)."""
+        if self._key is None or self._load is None:
+            return
+        with self._reload_lock:
+            if self.store is not None:
+                self._generation = live.generation(self.store)
+            value = self.restore(self._key)
+            if value is None:  # an import never removes an answer: nothing new for this one
+                return
+            self._loading_thread = threading.get_ident()
+            try:
+                self._load(value)
+            finally:
+                self._loading_thread = None
+
+    def restore(self, key: str) -> Any:
+        """The saved answer for ``key`` as far as it fits the activity (``None`` if none), and say so.
+
+        A saved value of another shape (from an older casekit, or an import) is not shown where it does not
+        fit, and a note says so; it is never deleted from the store.
+        """
+        if self.store is None:
+            self.status.value = status_html(t("widgets.no_store_short", self.lang), error=True)
+            return None
+        try:
+            revision = self.store.latest(key)
+        except CasekitError as exc:
+            self.status.value = status_html(t("widgets.save_failed", self.lang, reason=exc), error=True)
+            return None
+        if revision is None:
+            return None
+        value = registry.clean(key, revision.value, self.case)
+        line = t("widgets.restored", self.lang, time=local_clock(revision.saved_at))
+        if value != revision.value:
+            line += " " + t("widgets.stale_value", self.lang)
+        self.status.value = status_html(line)
+        return value
+
+    def save(self, key: str, value: Any) -> bool:
+        """Save, or queue the save if another program holds the store: the kernel never waits long.
+
+        Returns whether the answer is saved or safely queued (the status line says which).
+        """
+        if self.loading:
+            return True  # the controls show what the store holds: it is saved already
+        if self.store is None:
+            self.status.value = status_html(t("widgets.no_store_short", self.lang), error=True)
+            return False
+        try:
+            revision = save_queue(self.store).submit(key, value, self._when_saved(value))
+        except CasekitError as exc:
+            self.status.value = status_html(t("widgets.save_failed", self.lang, reason=exc), error=True)
+            return False
+        except Exception:  # a learner never sees a traceback; the log keeps it
+            log.exception("saving %s failed", key)
+            self.status.value = status_html(t("widgets.unexpected", self.lang), error=True)
+            return False
+        if revision is None:
+            self.status.value = status_html(t("widgets.waiting", self.lang))
+        else:
+            self._show_saved(revision, value)
+        return True
+
+    def _when_saved(self, value: Any) -> Callable[[Revision | None, BaseException | None], None]:
+        """What the save queue calls when a queued save is stored, or a try failed (it keeps trying)."""
+
+        def done(revision: Revision | None, error: BaseException | None) -> None:
+            if revision is not None:
+                self._show_saved(revision, value)
+            else:
+                reason = error if isinstance(error, CasekitError) else type(error).__name__
+                self.status.value = status_html(t("widgets.retrying", self.lang, reason=reason), error=True)
+
+        return done
+
+    def _show_saved(self, revision: Revision, value: Any) -> None:
+        line = t("widgets.saved", self.lang, time=local_clock(revision.saved_at))
+        if isinstance(value, str) and not value.strip():
+            line += " " + t("widgets.empty_answer", self.lang)
+        if revision.replaced:
+            line += " " + t("store.replaced", self.lang, count=revision.replaced, key=revision.key)
+        store = self.store
+        if store is not None and store.restored > self._restores_seen:
+            self._restores_seen = store.restored
+            line += " " + (store.restore_message(self.lang) or "")
+        self.status.value = status_html(line)
+        if store is not None:
+            live.copy_saved(store)
+
+
+def guarded(lang: str, status: W.HTML) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Run a widget callback so that no exception reaches the learner (the log keeps the details); the
+    status line ``status`` says that something went wrong, in ``lang``."""
+
+    def wrap(callback: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(callback)
+        def run(*args: Any, **kwargs: Any) -> None:
+            try:
+                callback(*args, **kwargs)
+            except Exception:
+                log.exception("activity callback %s failed", callback.__name__)
+                status.value = status_html(t("widgets.unexpected", lang), error=True)
+
+        return run
+
+    return wrap
+
+
+# -- the small pieces ----------------------------------------------------------------------------------------
+def piece(macro: str, /, **arguments: Any) -> str:
+    """One small HTML piece: the macro ``macro`` of ``templates/widgets.html.j2``."""
+    return _templates.piece("widgets.html.j2", macro, **arguments)
+
+
+def status_html(text: str, *, error: bool = False) -> str:
+    """A status line: ``role="status"``, or ``role="alert"`` for an ``error``."""
+    return piece("status", message=text, error=error)
+
+
+def message(text: str) -> HTML:
+    """A message in place of an activity that cannot be shown (no store, an unknown part)."""
+    return HTML(piece("message", text=text))
+
+
+def heading(text: str, level: int = 2) -> W.HTML:
+    """Activity titles are <h2> under the notebook's <h1>; their parts are <h3>."""
+    return W.HTML(piece("heading", text=text, level=level))
+
+
+def paragraph(text: str) -> W.HTML:
+    """A paragraph as wide as the column."""
+    return W.HTML(piece("paragraph", text=text), layout=WIDE)
+
+
+def textarea(description: str, value: str, rows: int = 5) -> W.Textarea:
+    """A text box for an answer, its label to its left; every keystroke is a change (and a save)."""
+    return W.Textarea(
+        value=value,
+        description=description,
+        rows=rows,
+        layout=WIDE,
+        style=LABEL_WIDTH,
+        continuous_update=True,
+    )
+
+
+def load_text(box: W.Textarea, value: Any) -> None:
+    """A text answer back into its box (after an import; see :meth:`Saver.follow`)."""
+    if isinstance(value, str):
+        box.value = value
+
+
+def on_scale(value: Any) -> int:
+    """``value`` if it is a point of the 1–5 scale, else :data:`UNSET` (what the dropdowns show)."""
+    return value if value in SCALE else UNSET
+
+
+def scale_labels(lang: str) -> dict[int, str]:
+    """The names of the scale's points (1 "Meget lav" … 5 "Meget høj")."""
+    return {n: t(f"widgets.scale.{n}", lang) for n in SCALE}
+
+
+def scale_dropdown(
+    description: str,
+    labels: Mapping[int, str],
+    value: Any,
+    lang: str,
+    *,
+    layout: W.Layout | None = None,
+    style: DescriptionStyle | None = None,
+) -> W.Dropdown:
+    """A 1–5 dropdown; ``layout`` and ``style`` may be shared by many (one model each, not one per control:
+    the map has 72 of them, and every model is a message to the browser)."""
+    options = [(t("widgets.unset", lang), UNSET)] + [(labels[n], n) for n in SCALE]
+    return W.Dropdown(
+        options=options,
+        value=on_scale(value),
+        description=description,
+        style=style if style is not None else {"description_width": "6em"},
+        layout=layout if layout is not None else W.Layout(),
+    )
+
+
+def evidence_html(case: Case, block_ids: Iterable[str]) -> str:
+    """The case passages an activity builds on, with speaker and paragraph, as a quote list."""
+    quotes = []
+    for block_id in block_ids:
+        block = case.block(block_id)
+        speaker = t("speaker_said", case.lang, name=block.speaker_name) if block.speaker_name else ""
+        quotes.append({"speaker": speaker, "text": _html.display_narration(block.quoted), "ref": block.ref})
+    return piece("evidence", heading=t("widgets.evidence_heading", case.lang), quotes=quotes)
+
+
+def intro(case: Case, key: str) -> list[W.Widget]:
+    """An activity's title, introduction and evidence, as the case's ``activities`` configure them."""
+    config = case.activity(key)
+    parts: list[W.Widget] = []
+    if config.get("title"):
+        parts.append(heading(str(config["title"])))
+    if config.get("intro"):
+        parts.append(paragraph(str(config["intro"])))
+    if config.get("evidence"):
+        parts.append(W.HTML(evidence_html(case, config["evidence"]), layout=WIDE))
+    return parts
