@@ -9,15 +9,11 @@ Controls are chosen for keyboard use and screen readers: dropdowns, radio button
 visible labels, no sliders (their handle has no accessible name in ipywidgets 8) and nothing drag-only.
 Charts are shown as vector images (``<img alt=…>`` carrying the SVG) with the numbers behind them.
 
-The modules: ``reading`` (start, language, read, who is who), ``stakeholder_map``, ``activities`` (the
-other activities), ``handin``, ``sharing`` (the class), ``progress`` (the way through), ``mirror`` (the copy
-in the browser, with ``mirror_state`` and ``mirror_messages``), ``live`` (activities brought up to date after
-an import); what they share is in ``base``. Importing this package imports neither matplotlib nor anywidget:
+The modules: ``reading`` (start, language, read, who is who), ``stakeholders`` (the stakeholder map),
+``activities`` (the other activities), ``handin``, ``sharing`` (the class), ``journey`` (progress and the
+way through), ``mirror`` (the copy in the browser, with ``mirror_state`` and ``mirror_messages``), ``live``
+(activities brought up to date after an import); what they share is in ``base``. Importing this package imports neither matplotlib nor anywidget:
 a chart's module is imported when it is drawn, the browser copy's when :func:`start` shows it.
-
-Two functions share their module's name: ``casekit.widgets.progress`` and ``casekit.widgets.stakeholder_map``
-are the functions the notebooks call; import from those modules with ``from casekit.widgets.progress import
-…``.
 """
 
 from __future__ import annotations
@@ -48,11 +44,11 @@ from casekit.widgets.base import UNSET as UNSET
 from casekit.widgets.base import Activity
 from casekit.widgets.handin import browser_copy, handin
 from casekit.widgets.handin import task_keys as task_keys
-from casekit.widgets.progress import journey, navigation, progress
+from casekit.widgets.journey import journey, navigation, progress
 from casekit.widgets.reading import language, read, start, who_is_who
 from casekit.widgets.sharing import class_view, projection, share_control
-from casekit.widgets.stakeholder_map import MAP_KEY as MAP_KEY
-from casekit.widgets.stakeholder_map import stakeholder_map
+from casekit.widgets.stakeholders import MAP_KEY as MAP_KEY
+from casekit.widgets.stakeholders import stakeholder_map
 
 __all__ = [
     "SCALE",

@@ -14,7 +14,7 @@ import casekit
 from casekit import registry, widgets
 from casekit.answers import AnswerStore
 from casekit.i18n import catalog, t
-from casekit.widgets.progress import LEARNER_NOTEBOOKS, answer_keys_of
+from casekit.widgets.journey import LEARNER_NOTEBOOKS, answer_keys_of
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PER_NOTEBOOK = {
