@@ -12,8 +12,9 @@ Charts are shown as vector images (``<img alt=…>`` carrying the SVG) with the 
 The modules: ``reading`` (start, language, read, who is who), ``stakeholders`` (the stakeholder map),
 ``activities`` (the other activities), ``handin``, ``sharing`` (the class), ``journey`` (progress and the
 way through), ``mirror`` (the copy in the browser, with ``mirror_state`` and ``mirror_messages``), ``live``
-(activities brought up to date after an import); what they share is in ``base``. Importing this package imports neither matplotlib nor anywidget:
-a chart's module is imported when it is drawn, the browser copy's when :func:`start` shows it.
+(activities brought up to date after an import); what they share is in ``base``. Importing this package
+imports neither matplotlib nor anywidget: a chart's module is imported when it is drawn, the browser copy's
+when :func:`start` shows it.
 """
 
 from __future__ import annotations
