@@ -482,3 +482,17 @@ class TestOwnStakeholders:
         self._add(activity, "Lærerne")
         self._add(activity, "LÆRERNE")
         assert list(store.get("stakeholder-map")) == ["own-1"]
+
+
+def test_the_record_activities_save_the_fields_their_schema_lists(case, store):
+    """The decision point and a dilemma save exactly the fields the export schema lists for their shape
+    (registry.fields), so the store, the import, the cleaner and the class snapshot agree."""
+    from casekit import registry
+
+    decision = widgets.decision_point(case, store)
+    decision.inputs["justification"].value = "Fordi"
+    dilemma = widgets.dilemma(case, store, 1)
+    dilemma.inputs["justification"].value = "Fordi"
+    save_queue(store).flush()
+    assert tuple(store.get(registry.DECISION_POINT)) == registry.fields("decision")
+    assert tuple(store.get(registry.DILEMMAS[0])) == registry.fields("dilemma")
