@@ -13,7 +13,11 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # disk (synchronous=EXTRA), as it must for a learner: on a disk that is most of a test run, in RAM almost
 # nothing. `make test TEST_TMPDIR=` keeps the system's temporary folder.
 TEST_TMPDIR ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
-PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest
+# The tests run in parallel, one worker per core (at most 4: each worker may start its own JupyterLab and
+# Chromium); a test file stays on one worker, so a module's fixtures (a Binder venv) are built once.
+# `make test WORKERS=0` runs them in one process.
+WORKERS ?= auto
+PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --maxprocesses 4 --dist loadfile)
 
 .PHONY: lab test test-fast test-e2e lint typecheck format sync-notebooks bench handout binder-lock clean
 

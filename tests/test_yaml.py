@@ -25,7 +25,7 @@ class TestRead:
         assert data == {"a": 1, "b": ["x", "y"], "c": {"d": 2}}
         assert _yaml.line_of(data, "b") == 2 and _yaml.line_of(data["b"], 1) == 4
         assert _yaml.line_at(data, ["c", "d"]) == 6
-        assert _yaml.line_at(data, ["c", "missing"]) == 6, "a path that leaves the data: where its mapping starts"
+        assert _yaml.line_at(data, ["c", "missing"]) == 6, "a path that leaves the data: its mapping's line"
 
     def test_duplicate_key_is_a_syntax_problem_with_its_line(self, tmp_path: Path):
         data, problems = _yaml.read(_write(tmp_path, "a: 1\nb: 2\na: 3\n"), "x.yaml")
