@@ -14,10 +14,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # nothing. `make test TEST_TMPDIR=` keeps the system's temporary folder.
 TEST_TMPDIR ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
 # The tests run in parallel, one worker per core (at most 4: each worker may start its own JupyterLab and
-# Chromium); a test file stays on one worker, so a module's fixtures (a Binder venv) are built once.
-# `make test WORKERS=0` runs them in one process.
+# Chromium), test by test; the tests of a module whose fixture is costly (the Binder venv, the wheel) are
+# one xdist_group and stay on one worker. `make test WORKERS=0` runs them in one process.
 WORKERS ?= auto
-PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --maxprocesses 4 --dist loadfile)
+PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --maxprocesses 4 --dist loadgroup)
 
 .PHONY: lab test test-fast test-e2e lint typecheck format sync-notebooks bench handout binder-lock clean
 

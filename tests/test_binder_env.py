@@ -44,7 +44,8 @@ PER_USER = {
     "CASEKIT_ANSWERS": "answers",
 }
 
-pytestmark = pytest.mark.slow
+# One venv for the module (a Binder build takes a minute): under pytest-xdist its tests stay on one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("binder-venv")]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# One wheel for the module: under pytest-xdist its tests stay on one worker.
+pytestmark = pytest.mark.xdist_group("wheel")
+
 REPO = Path(__file__).resolve().parents[1]
 
 
