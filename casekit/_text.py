@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["SLUG_PATTERN", "slug", "transliterate"]
+__all__ = ["SLUG_PATTERN", "SURROGATE", "slug", "transliterate", "utf8_safe"]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """An id casekit makes or checks: a case's, an actor's, a round's (words of a-z and 0-9 joined by ``-``).
 The schemas state it too (``defs.schema.json``'s ``id``, the export's ``actor-id``, the snapshot's case
 id); a test keeps them equal."""
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A UTF-16 surrogate: half of a pair (joined by :func:`utf8_safe`) or a lone one, which UTF-8 cannot hold
+(a file name the system could not decode, ``"\\ud800"`` in a JSON string)."""
 
 _DANISH = (("æ", "ae"), ("ø", "oe"), ("å", "aa"))
 
@@ -36,3 +40,11 @@ def slug(text: str, *, keep: str = "", trim: str | None = None, limit: int | Non
     if limit is not None:
         text = text[:limit].strip(ends)
     return text
+
+
+def utf8_safe(text: str) -> str:
+    """``text`` as valid UTF-8 can hold it: surrogate pairs joined, each lone surrogate (a file name's
+    undecodable byte, half an emoji) replaced by U+FFFD. Text without surrogates is returned as it is."""
+    if not SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

@@ -37,7 +37,7 @@ from casekit.answers.document import (
     settled,
     to_document,
 )
-from casekit.answers.location import SIDE_FILES, is_store_file
+from casekit.answers.location import refuse_overwriting_answers
 from casekit.clock import display_time, now
 from casekit.errors import AnswerStoreError
 from casekit.figure import ExportFigure
@@ -494,8 +494,7 @@ def write_export(
     """
     target = Path(path)
     lang = ui_lang(store.lang)
-    if _onto_a_store(target, store):
-        raise AnswerStoreError(t("export.error.onto_store", lang, path=target))
+    refuse_overwriting_answers(target, lang, store=store.path)
     text = render(store, format, case=case, figures=figures, find_case=find_case)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -505,15 +504,3 @@ def write_export(
             t("export.error.write_failed", lang, path=target, reason=reason(exc, lang))
         ) from exc
     return target
-
-
-def _onto_a_store(target: Path, store: AnswerStore) -> bool:
-    """Whether writing ``target`` would replace an answer store (this one, another, or a companion file)."""
-    try:
-        resolved = target.resolve()
-    except OSError:
-        return False
-    own = store.path.resolve()
-    if resolved in {own, *(own.with_name(own.name + extra) for extra in SIDE_FILES)}:
-        return True
-    return is_store_file(target)

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import _html, _templates, loader
+from casekit._files import atomic_write_text, ordinary_mode
+from casekit.answers.location import refuse_overwriting_answers
 from casekit.errors import CasekitError
 from casekit.i18n import catalog, t, ui_lang
 from casekit.naming import activity_title
@@ -334,14 +336,15 @@ def write_rolecards(
     Raises
     ------
     CasekitError
-        The case cannot be loaded or has no role cards.
+        The case cannot be loaded or has no role cards, or ``output`` is an answer store
+        (:class:`~casekit.errors.AnswerStoreError`; nothing is written).
     OSError
         The file cannot be written.
     """
-    case = loader.load_case(case_id, lang=lang)
     out = Path(output)
-    out.write_text(rolecards_html(case), encoding="utf-8")
-    return out
+    refuse_overwriting_answers(out, ui_lang(lang))
+    case = loader.load_case(case_id, lang=lang)
+    return atomic_write_text(out, rolecards_html(case), mode=ordinary_mode())
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
-from casekit.answers.record import KEY_PATTERN, SOURCE_IMPORT, Revision, to_json
+from casekit.answers.record import KEY_PATTERN, SOURCE_IMPORT, Revision, clean_surrogates, to_json
 from casekit.clock import MAX_AHEAD, is_plausible, normalise_time, now, parse_time
 from casekit.errors import AnswerImportError, AnswerStoreError, CasekitError
 from casekit.i18n import format_size, t, ui_lang
@@ -293,7 +293,7 @@ class _Reader:
 
     def parse_json(self, text: str) -> Any:
         try:
-            return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicates)
+            doc = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
             raise self.fail("import.error.not_json", line=exc.lineno, column=exc.colno) from exc
         except _DuplicateKey as exc:
@@ -301,6 +301,7 @@ class _Reader:
             raise self.fail("import.error.duplicate_key", key=found) from exc
         except (ValueError, RecursionError) as exc:
             raise self.fail("import.error.not_json", line="?", column="?") from exc
+        return clean_surrogates(doc)[0]  # "\ud800" in a JSON string: U+FFFD, so every document is UTF-8
 
     def document(self, doc: Any) -> AnswerExport:
         if not isinstance(doc, dict):

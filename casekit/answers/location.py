@@ -2,22 +2,27 @@
 
 The folder (:func:`default_answers_dir`, ``$CASEKIT_ANSWERS``), the file name of one learner's store
 (:func:`store_file_name`), the suffixes a store file may have and the side files SQLite keeps beside it
-(:data:`SIDE_FILES`), and how to tell a store file from any other (:func:`is_store_file`).
+(:data:`SIDE_FILES`), and how to tell a store file from any other (:func:`is_store_file`): no file a user
+names is written over an answer store (:func:`refuse_overwriting_answers`), and a store, its side files and
+the answers folder are private to the learner (:func:`make_store_private`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
 from pathlib import Path
 
+from casekit._files import make_private
 from casekit._text import slug
 from casekit.errors import AnswerStoreError
 from casekit.i18n import LANGUAGES, t, ui_lang
 
 __all__ = [
     "ANSWERS_ENV",
+    "PREFERENCES_FILE",
     "SIDE_FILES",
     "SQLITE_MAGIC",
     "STORE_SUFFIX",
@@ -27,8 +32,10 @@ __all__ = [
     "is_sqlite_file",
     "is_store_file",
     "learner_slug",
+    "make_store_private",
     "pseudonym",
     "refuse_other_file",
+    "refuse_overwriting_answers",
     "resolve_file",
     "store_file_name",
 ]
@@ -43,6 +50,8 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 """The files SQLite keeps beside a database ``<name>``: ``<name>-wal``, ``<name>-shm``, ``<name>-journal``."""
 SQLITE_MAGIC = b"SQLite format 3\x00"
 """The first bytes of every SQLite database file."""
+PREFERENCES_FILE = "casekit-preferences.json"
+"""The learner's preferences, kept in the answers folder (:mod:`casekit.preferences`)."""
 
 
 def default_answers_dir(cwd: str | os.PathLike[str] | None = None) -> Path:
@@ -144,3 +153,68 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_dev, st.st_ino)
+
+
+def refuse_overwriting_answers(
+    path: str | os.PathLike[str], lang: str, *, store: str | os.PathLike[str] | None = None
+) -> None:
+    """Refuse to write a file the user named (``-o``, an export) over an answer store or its side files.
+
+    The one check every command and function that writes such a file makes before it writes.
+
+    Parameters
+    ----------
+    path : path-like
+        The file about to be written.
+    lang : str
+        The language of the message.
+    store : path-like, optional
+        A store that is open (its file, or a side file it may not have yet, is refused too).
+
+    Raises
+    ------
+    AnswerStoreError
+        ``path`` is (or is a side file of) an answer store; the message names it.
+    """
+    target = Path(path)
+    refused = is_store_file(target)
+    if not refused and store is not None:
+        with contextlib.suppress(OSError, RuntimeError):
+            own = Path(store).resolve()
+            refused = target.resolve() in {own, *(own.with_name(own.name + side) for side in SIDE_FILES)}
+    if refused:
+        raise AnswerStoreError(t("store.error.onto_answers", ui_lang(lang), path=target))
+
+
+def make_store_private(file: Path) -> None:
+    """Make a store file, its side files and (when it holds only casekit's files) its folder private.
+
+    A store made by an older casekit (``0644`` in a ``0755`` folder) becomes ``0600`` in ``0700``; rights
+    are only ever taken away (:func:`casekit._files.make_private`), never from the folder's parents, and
+    never from a folder that holds other files (a home folder the store was put in): there the files
+    themselves are private.
+    """
+    for extra in ("", *SIDE_FILES):
+        make_private(f"{file}{extra}")
+    folder = file.parent
+    try:
+        names = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return
+    if all(_ours(name) for name in names):
+        make_private(folder)
+
+
+def _ours(name: str) -> bool:
+    """Whether a file name in an answers folder is one casekit writes there."""
+    base = name
+    for side in SIDE_FILES:
+        if base.endswith(side):
+            base = base[: -len(side)]
+            break
+    if base.endswith(STORE_SUFFIXES) or name == PREFERENCES_FILE:
+        return True
+    # The hidden temporary files of an atomic write, a store being put back, a preference file set aside.
+    return (name.startswith(".") and (name.endswith(".tmp") or ".restore-" in name)) or name.startswith(
+        f"{PREFERENCES_FILE}."
+    )

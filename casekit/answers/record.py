@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casekit import registry
+from casekit._text import SURROGATE, utf8_safe
 from casekit.errors import AnswerStoreError, AnswerTooBigError
 from casekit.i18n import DEFAULT_LANG, format_size, t, ui_lang
 
@@ -42,7 +43,7 @@ MAX_ANSWER_BYTES = 64 * 1024
 MAX_KEYS = 64
 """The most different answers (keys) one store may hold; the case asks for about twenty."""
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = SURROGATE
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def clean_surrogates(value: Any) -> tuple[Any, int]:
         nonlocal count
         if not _SURROGATE.search(s):
             return s
-        fixed = s.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        fixed = utf8_safe(s)
         count += fixed.count("\ufffd") - s.count("\ufffd")
         return fixed
 

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from casekit._files import fsync_folder
+from casekit._files import fsync_folder, make_private
 from casekit.answers import sqlite
 from casekit.answers.location import SIDE_FILES, SQLITE_MAGIC, STORE_SUFFIX, STORE_SUFFIXES
 from casekit.answers.record import KEY_PATTERN
@@ -42,6 +42,7 @@ __all__ = [
     "refuse_unreadable",
     "rename_no_overwrite",
     "stamp",
+    "vacuum_copy",
     "vacuum_into_place",
 ]
 
@@ -97,6 +98,7 @@ def move_aside(file: Path, lang: str) -> Path:
             source, kept = Path(f"{file}{extra}"), Path(f"{target}{extra}")
             if rename_no_overwrite(source, kept):
                 moved.append((source, kept))
+                make_private(kept)  # a copy of the learner's answers stays theirs alone
     except OSError as exc:
         for source, kept in reversed(moved):
             with contextlib.suppress(OSError):
@@ -164,6 +166,13 @@ def rename_no_overwrite(source: Path, target: Path) -> bool:
     return True
 
 
+def vacuum_copy(conn: sqlite3.Connection, path: Path) -> None:
+    """Write all ``conn`` reads into a new file at ``path``, private to the learner (``VACUUM INTO`` alone
+    would create it ``0644``)."""
+    conn.execute("VACUUM INTO ?", (str(path),))
+    make_private(path)
+
+
 def vacuum_into_place(conn: sqlite3.Connection, path: Path) -> bool:
     """Write all ``conn`` reads into a new file at ``path``; ``False`` if a file got there first.
 
@@ -171,7 +180,7 @@ def vacuum_into_place(conn: sqlite3.Connection, path: Path) -> bool:
     """
     folder = path.parent
     temp = folder / f".{path.name}.restore-{secrets.token_hex(4)}"
-    conn.execute("VACUUM INTO ?", (str(temp),))
+    vacuum_copy(conn, temp)
     try:
         with temp.open("rb+") as fh:
             os.fsync(fh.fileno())

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from casekit._files import create_private
 from casekit.answers.netfs import DELETE, WAL
 from casekit.answers.record import (
     MAX_KEYS,
@@ -146,6 +147,9 @@ def connect(path: Path) -> sqlite3.Connection:
     """A connection for reading and writing, usable from any thread (its user serialises access)."""
     # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves; check_same_thread=False because
     # widget callbacks arrive on other threads (access is serialised by the store's lock).
+    # SQLite would create the file 0644, and its -wal, -shm and -journal with the main file's mode: a
+    # private main file keeps them all private.
+    create_private(path)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     try:
         # EXTRA = FULL (the -wal, or the -journal and then the main file, synced at every commit) and, with

@@ -25,11 +25,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casekit._files import private_folder
 from casekit.answers import document, recovery, sqlite
 from casekit.answers.location import (
     STORE_SUFFIX,
     STORE_SUFFIXES,
     file_identity,
+    make_store_private,
     pseudonym,
     refuse_other_file,
     resolve_file,
@@ -163,9 +165,10 @@ class AnswerStore:
             raise AnswerStoreError(t("answers.error.missing", ui_lang(lang), path=file))
         refuse_other_file(file, lang)
         try:
-            file.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(file.parent)
         except OSError as exc:
             raise sqlite.open_failed(file, lang, exc) from exc
+        make_store_private(file)  # a store an older casekit made readable to all: the learner's own now
         # A -wal or -journal beside an empty or missing main file: SQLite would discard it. Move both
         # aside, recover what it holds.
         side = recovery.orphan_side_file(file)
@@ -384,8 +387,7 @@ class AnswerStore:
         assert self._conn is not None
         old = self._conn
         rows = old.execute(f"SELECT {_COLUMNS} FROM revisions ORDER BY revision").fetchall()
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
         placed = False
         if identity is None:
             placed = recovery.vacuum_into_place(old, self.path)
@@ -413,7 +415,7 @@ class AnswerStore:
             # Not a store of ours at the path: keep our answers beside it, never in its place.
             suffix = self.path.suffix or STORE_SUFFIX
             kept = self.path.with_name(f"{self.path.stem}.restored-{recovery.stamp()}{suffix}")
-            old.execute("VACUUM INTO ?", (str(kept),))
+            recovery.vacuum_copy(old, kept)
             raise AnswerStoreError(
                 t("store.error.restore_conflict", ui_lang(self.lang), path=self.path, kept=kept)
             ) from None

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from casekit._text import utf8_safe
 from casekit.classroom import lms
 from casekit.classroom._common import clip
 from casekit.classroom.errors import ClassFolderError
@@ -185,7 +186,7 @@ class Intake:
             )
             return
         for entry in entries:
-            parts = [*prefix, entry.name]
+            parts = [*prefix, utf8_safe(entry.name)]  # an undecodable name is shown with U+FFFD
             if (
                 entry.name.startswith(".")
                 or entry.name == "__MACOSX"
@@ -215,7 +216,7 @@ class Intake:
             handle: Any = t("class.skip.unreadable", self.lang, reason=reason(exc, self.lang))
         else:
             handle = t("class.skip.symlink", self.lang) if stat.S_ISLNK(st.st_mode) else (path, st)
-        self._container([([path.name], handle)], self._read_path, MAX_ZIP_DEPTH, None, "", [])
+        self._container([([utf8_safe(path.name)], handle)], self._read_path, MAX_ZIP_DEPTH, None, "", [])
 
     def _read_path(self, source: tuple[Path, os.stat_result], limit: int) -> bytes | str:
         """A regular file's bytes (never following a link), at most ``limit``; else the reason."""

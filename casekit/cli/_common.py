@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from casekit import loader
+from casekit._text import utf8_safe
 from casekit.errors import CasekitError
 from casekit.i18n import default_lang, reason, t, ui_lang
 
@@ -26,6 +27,7 @@ __all__ = [
     "add_output",
     "report_failure",
     "run",
+    "say",
     "set_command",
     "terminal_safe",
 ]
@@ -116,8 +118,24 @@ def report_failure(exc: BaseException, lang: str) -> int:
         message = t("cli.os_error", lang, path=exc.filename or "?", reason=reason(exc, lang))
     else:
         message = str(exc)
-    print(f"casekit: {terminal_safe(message)}", file=sys.stderr)
+    say(f"casekit: {message}", err=True)
     return 1
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print one message of a command, :func:`terminal_safe`, on stdout (or stderr with ``err``).
+
+    Every line a command prints goes through here, so that text read from a file or a file name (a lone
+    surrogate, a terminal escape) can neither steer the terminal nor stop the command.
+
+    Parameters
+    ----------
+    text : str
+        The message.
+    err : bool
+        Print on stderr (a failure, a skipped file) rather than stdout.
+    """
+    print(terminal_safe(text), file=sys.stderr if err else sys.stdout)
 
 
 def terminal_safe(text: str) -> str:
@@ -131,6 +149,7 @@ def terminal_safe(text: str) -> str:
     Returns
     -------
     str
-        The same text with control and bidirectional characters written as Python escapes.
+        The same text with control and bidirectional characters written as Python escapes, and each lone
+        surrogate (an undecodable file name) as U+FFFD: text any terminal can print.
     """
-    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), utf8_safe(text))

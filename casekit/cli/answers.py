@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING
 
 from casekit.answers import AnswerStore
-from casekit.cli._common import HELP_LANG, add_case, add_lang, add_output, set_command, terminal_safe
+from casekit.cli._common import HELP_LANG, add_case, add_lang, add_output, say, set_command
 from casekit.clock import display_time
 from casekit.export import FORMATS, write_export
 from casekit.i18n import t, ui_lang
@@ -82,7 +81,7 @@ def _load_case(args: argparse.Namespace) -> Case | None:
 
         return load_case(args.case, lang=args.lang)
     except Exception as exc:  # a case-data problem must not stop anyone getting the answers out
-        print(f"casekit: {t('answers.cli.case_fallback', ui_lang(args.lang), reason=exc)}", file=sys.stderr)
+        say(f"casekit: {t('answers.cli.case_fallback', ui_lang(args.lang), reason=exc)}", err=True)
         return None
 
 
@@ -91,7 +90,7 @@ def export(args: argparse.Namespace) -> int:
     with _open(args, create=False, read_only=True) as store:
         case = _load_case(args) if args.format != "json" else None
         path = write_export(store, args.output, args.format, case=case, find_case=False)
-    print(t("cli_wrote", ui_lang(args.lang), path=path))
+    say(t("cli_wrote", ui_lang(args.lang), path=path))
     return 0
 
 
@@ -102,7 +101,7 @@ def import_file(args: argparse.Namespace) -> int:
     with _open(args, create=True) as store:
         result = store.import_revisions(data.revisions)
     key = "import.success" if result.added else "import.nothing_new"
-    print(t(key, ui_lang(args.lang), added=result.added, name=args.file))
+    say(t(key, ui_lang(args.lang), added=result.added, name=args.file))
     return 0
 
 
@@ -119,9 +118,9 @@ def show(args: argparse.Namespace) -> int:
     header = t(
         "answers.cli.show_header", lang, learner=learner, case_id=args.case, count=len(latest), path=path
     )
-    print(terminal_safe(header))
+    say(header)
     if not latest:
-        print(t("answers.cli.empty", lang))
+        say(t("answers.cli.empty", lang))
     for key, (count, saved_at, value) in latest.items():
         title = activity_title(key, lang)
         label = key if title == key else f"{key} – {title}"
@@ -133,7 +132,7 @@ def show(args: argparse.Namespace) -> int:
             time=display_time(saved_at),
             preview=_preview(value, lang),
         )
-        print(terminal_safe(line))
+        say(line)
     return 0
 
 

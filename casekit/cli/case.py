@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from casekit import loader
-from casekit.cli._common import HELP_LANG, set_command
+from casekit.cli._common import HELP_LANG, say, set_command
 from casekit.i18n import t
 
 __all__ = ["add_parsers", "list_cases", "validate"]
@@ -32,7 +31,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 def list_cases(args: argparse.Namespace) -> int:
     """Print the id of every shipped case, one a line; exit code 0."""
     for case_id in loader.list_cases():
-        print(case_id)
+        say(case_id)
     return 0
 
 
@@ -42,10 +41,10 @@ def validate(args: argparse.Namespace) -> int:
     problems = loader.validate(path)
     if problems:
         for problem in problems:
-            print(problem, file=sys.stderr)
+            say(str(problem), err=True)
         return 1
     case = loader.load_case_dir(path)
-    print(
+    say(
         t(
             "cli_valid",
             case.lang,

@@ -7,11 +7,11 @@ with one clear message when nothing could be read or the report cannot be writte
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from casekit._files import atomic_write_text
-from casekit.cli._common import HELP_LANG, add_lang, add_output, run, set_command, terminal_safe
+from casekit._files import atomic_write_text, ordinary_mode
+from casekit.answers.location import refuse_overwriting_answers
+from casekit.cli._common import HELP_LANG, add_lang, add_output, run, say, set_command
 from casekit.i18n import LANGUAGES, t
 
 __all__ = ["add_parsers", "run_summarize", "summarize"]
@@ -45,15 +45,16 @@ def summarize(args: argparse.Namespace) -> int:
     from casekit.classroom import render_report
     from casekit.classroom import summarize as summarize_class
 
+    out = Path(args.output)
+    refuse_overwriting_answers(out, args.lang)
     summary = summarize_class(args.input, lang=args.lang)
     lang = summary.lang
     page = render_report(summary, with_text=args.with_text, projection=args.projection)
-    out = Path(args.output)
-    atomic_write_text(out, page, mode=0o644)  # no half-written report; readable like any file written
+    atomic_write_text(out, page, mode=ordinary_mode())  # no half-written report; readable like any file
     for item in summary.skipped:
         line = t("class.cli.skipped_line", lang, name=item.name, reason=item.reason)
-        print(terminal_safe(line), file=sys.stderr)
-    print(
+        say(line, err=True)
+    say(
         t("class.cli.wrote", lang, path=out, learners=len(summary.learners), skipped=len(summary.skipped)),
     )
     return 0

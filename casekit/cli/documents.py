@@ -11,7 +11,9 @@ import os
 from pathlib import Path
 
 from casekit import loader
-from casekit.cli._common import HELP_LANG, add_case, add_lang, add_output, run, set_command
+from casekit._files import atomic_write_text, ordinary_mode
+from casekit.answers.location import refuse_overwriting_answers
+from casekit.cli._common import HELP_LANG, add_case, add_lang, add_output, run, say, set_command
 from casekit.errors import CasekitError
 from casekit.i18n import t, ui_lang
 
@@ -57,10 +59,11 @@ def handout(args: argparse.Namespace) -> int:
     """Write the case's handout to ``args.output`` and say where; exit code 0."""
     from casekit.handout import handout_html  # the handout needs its templates only when it is written
 
-    case = loader.load_case(args.case, lang=args.lang)
     out = Path(args.output)
-    out.write_text(handout_html(case), encoding="utf-8")
-    print(t("cli_wrote", case.lang, path=out))
+    refuse_overwriting_answers(out, args.lang)
+    case = loader.load_case(args.case, lang=args.lang)
+    atomic_write_text(out, handout_html(case), mode=ordinary_mode())
+    say(t("cli_wrote", case.lang, path=out))
     return 0
 
 
@@ -86,7 +89,7 @@ def rolecards(args: argparse.Namespace) -> int:
         if exc.filename is None:
             exc.filename = os.fspath(out)
         raise
-    print(t("teaching.cli.wrote", lang, path=out))
+    say(t("teaching.cli.wrote", lang, path=out))
     return 0
 
 

@@ -43,12 +43,16 @@ def start(
 
     from casekit import preferences
 
-    chosen = lang or preferences.chosen_lang(preferences_folder(path)) or default_lang()
+    folder = preferences_folder(path)
+    damaged = preferences.set_aside_damaged(folder, lang or default_lang())  # never a crash: set aside
+    chosen = lang or preferences.chosen_lang(folder) or default_lang()
     try:
         case = loader.load_case(case_id, chosen)
     except CaseNotFoundError:  # no edition in that language: the case as it is, and say so
         case = loader.load_case(case_id, DEFAULT_LANG)
         display(message(t("widgets.no_edition", ui_lang(chosen), lang=chosen)))
+    if damaged:
+        display(message(damaged))
     try:
         store = AnswerStore.open(path, case=case, learner=learner)
     except CasekitError as exc:
@@ -85,6 +89,7 @@ def language(path: str | os.PathLike[str] | None = None, *, lang: str | None = N
     from casekit import preferences
 
     folder = preferences_folder(path)
+    damaged = preferences.set_aside_damaged(folder, lang if lang in LANGUAGES else default_lang())
     current = preferences.chosen_lang(folder) or (lang if lang in LANGUAGES else None) or default_lang()
     choice = W.RadioButtons(
         options=[(t("widgets.language.name", code), code) for code in LANGUAGES],
@@ -93,6 +98,8 @@ def language(path: str | os.PathLike[str] | None = None, *, lang: str | None = N
         style=LABEL_WIDTH,
     )
     note = W.HTML(piece("paragraph", text=t("widgets.language.next", current)), layout=WIDE)
+    if damaged:
+        note.value = status_html(damaged, error=True) + note.value
 
     def chosen(change: Any) -> None:
         code = change["new"]
