@@ -270,7 +270,7 @@ class ClassView:
                 self.charts,
             ]
         )
-        self.refresh()
+        self._guard(lambda _none: self.refresh())(None)  # a surprise in the folder is a sentence, too
 
     def _guard(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         def run(arg: Any) -> None:
@@ -299,6 +299,7 @@ class ClassView:
         ids = list(dict.fromkeys([*(r["id"] for r in opened), *found])) or [current]
         names = dict(self.summary.round_names) if self.summary is not None else {}
         names.update({r["id"]: r.get("name", r["id"]) for r in opened})
+        self._stakeholders()
         self.round.options = [(names.get(i, i), i) for i in ids]
         self.round.value = current if current in ids else ids[-1]
         self.compare.options = [(t("classview.no_compare", self.lang), "")] + [
@@ -334,56 +335,62 @@ class ClassView:
             )
             self.charts.value = ""
             return
-        learners = sorted(
-            set(summary.goals.query("round == @round_id")["learner"]) | _learners(summary, round_id)
-        )
+        learners = summary.learners_in(round_id)
         lines = [t("classview.count", self.lang, count=len(learners), round=self.round.label or round_id)]
         if self.compare.value and self.compare.value != round_id:
-            lines += [move.sentence for move in summary.moves(self.compare.value, round_id)]
+            lines += summary.move_sentences(self.compare.value, round_id)
         if summary.skipped:
             lines.append(t("classview.skipped", self.lang, count=len(summary.skipped)))
         self.overview.value = "".join(piece("paragraph", text=line) for line in lines)
-        self.charts.value = "".join(chart.to_html() for chart in self._charts(summary, round_id))
+        self.charts.value = "".join(chart.to_html() for chart in self._charts(summary, round_id, learners))
 
-    def _charts(self, summary: classroom.ClassSummary, round_id: str) -> list[charts.Chart]:
+    def _stakeholders(self) -> None:
+        """The stakeholders to choose from: the case's, then those the learners added that several placed
+        (:meth:`~casekit.classroom.ClassSummary.placed`); the choice stays where it can."""
+        options = [(a.name, a.id) for a in self.case.actors]
+        if self.summary is not None:
+            options += [(p.name, p.actor) for p in self.summary.placed() if p.own]
+        if list(self.stakeholder.options) != options:
+            chosen = self.stakeholder.value
+            with self.stakeholder.hold_trait_notifications():
+                self.stakeholder.options = options
+                ids = [key for _name, key in options]
+                self.stakeholder.value = chosen if chosen in ids else (ids[0] if ids else None)
+
+    def _charts(
+        self, summary: classroom.ClassSummary, round_id: str, learners: list[str]
+    ) -> list[charts.Chart]:
         from casekit import charts  # matplotlib when the view draws, not when casekit.widgets is imported
 
         case = self.case
         goals = _per_learner(summary.goals, round_id, "actor", "position")
-        places = _per_learner_places(summary.stakeholders, round_id)
         dilemmas = _per_learner(summary.dilemmas, round_id, "dilemma", "position")
-        choices = [r["choice"] for _, r in summary.decisions.query("round == @round_id").iterrows()]
+        chosen = _in_round(summary.decisions, round_id)
+        decided = dict(zip(chosen["learner"], chosen["choice"], strict=True))
         found = [charts.goal_spread(case, goals)]
         if self.stakeholder.value:
-            found.append(charts.stakeholder_spread(case, places, self.stakeholder.value))
-        found += [charts.dilemma_spread(case, dilemmas), charts.decision_split(case, choices)]
+            rows = _in_round(summary.stakeholders, round_id)
+            found.append(summary.placements(rows, self.stakeholder.value).chart(case))
+        found.append(charts.dilemma_spread(case, dilemmas))
+        found.append(charts.decision_split(case, [decided.get(who) for who in learners]))
         return found
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _learners(summary: classroom.ClassSummary, round_id: str) -> set[str]:
-    found: set[str] = set()
-    for frame in (summary.stakeholders, summary.dilemmas, summary.decisions, summary.answered):
-        found |= set(frame.query("round == @round_id")["learner"])
-    return found
+def _in_round(frame: Any, round_id: str) -> Any:
+    return frame[frame["round"] == round_id]
 
 
-def _per_learner(frame: Any, round_id: str, item: str, value: str) -> list[dict[str, Any]]:
-    rows = frame.query("round == @round_id")
-    return [
-        {r[item]: int(r[value]) for _, r in group.iterrows() if r[value] == r[value]}
-        for _, group in rows.groupby("learner", sort=True)
-    ]
-
-
-def _per_learner_places(frame: Any, round_id: str) -> list[dict[str, dict[str, int]]]:
-    rows = frame.query("round == @round_id")
-    return [
-        {r["actor"]: {"power": int(r["power"]), "interest": int(r["interest"])} for _, r in group.iterrows()}
-        for _, group in rows.groupby("learner", sort=True)
-    ]
+def _per_learner(frame: Any, round_id: str, item: str, value: str) -> list[dict[str, int]]:
+    """One mapping per learner of ``item`` → ``value`` in the round (the frame holds no missing values)."""
+    sets: dict[str, dict[str, int]] = {}
+    for who, key, point in _in_round(frame, round_id)[["learner", item, value]].itertuples(
+        index=False, name=None
+    ):
+        sets.setdefault(who, {})[key] = int(point)
+    return [sets[who] for who in sorted(sets)]
 
 
 # -- projection ----------------------------------------------------------------------------------------------

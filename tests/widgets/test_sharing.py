@@ -164,3 +164,103 @@ def test_projection_toggle_adds_large_type(case):
     assert "font-size: 28px" in style.value
     toggle.value = False
     assert style.value == ""
+
+
+class TestClassViewOpensOnWhatLearnersShare:
+    """The live view opens, and draws, on anything the learners' own widgets can share (issue 18): own
+    stakeholders, a decision justified before an option is chosen, rounds compared."""
+
+    def _class(self, tmp_path, case, folder, count: int = 3) -> list[AnswerStore]:
+        stores = [_learner(tmp_path, case, f"elev-{n}", n % 5 + 1) for n in range(count)]
+        for store in stores:
+            classroom.share(store)
+        return stores
+
+    def test_own_stakeholders_appear_grouped_by_name(self, case, tmp_path, folder):
+        """Two learners added "Bedsteforældre" (typed differently), one "Nabo": the view opens, offers the
+        first under one of the names typed and counts both; the one only one learner named is not offered."""
+        self._class(tmp_path, case, folder)
+        for n, (name, power) in enumerate((("Bedsteforældre", 2), ("  bedsteFORÆLDRE ", 4))):
+            store = _learner(tmp_path, case, f"own-{n}", 3)
+            own = {"name": name, "at_table": n == 0, "power": power, "interest": 5}
+            store.save("stakeholder-map", {"kim": {"power": 3, "interest": 5}, "own-1": own})
+            if n == 0:
+                store.save(
+                    "stakeholder-map",
+                    {**store.as_dict()["stakeholder-map"], "own-2": {"name": "Nabo", "at_table": False}},
+                )
+            classroom.share(store)
+        lonely = _learner(tmp_path, case, "lonely", 3)
+        nabo = {"name": "Nabo", "at_table": True, "power": 1, "interest": 1}
+        lonely.save("stakeholder-map", {"own-1": nabo})
+        classroom.share(lonely)
+        view = widgets.class_view(case)
+        assert 'role="alert"' not in view.status.value
+        assert "6 studerende" in html.unescape(view.overview.value)
+        offered = {key: name for name, key in view.stakeholder.options}
+        assert offered["own:bedsteforældre"] in ("Bedsteforældre", "bedsteFORÆLDRE")
+        assert "Nabo" not in offered.values()
+        view.stakeholder.value = "own:bedsteforældre"
+        charts = html.unescape(view.charts.value)
+        assert f"Holdets placering af {offered['own:bedsteforældre']}" in charts
+        assert t("class.chart.stakeholder.note", "da", placed=2, answers=6).split(".")[0] in charts
+        view.stakeholder.value = "kim"
+        assert t("class.chart.stakeholder.note", "da", placed=5, answers=6).split(".")[0] in html.unescape(
+            view.charts.value
+        )
+
+    def test_a_justification_without_a_choice_counts_as_not_chosen(self, case, tmp_path, folder):
+        """A learner wrote the decision's justification, chose nothing and ticked it: the view opens and
+        the decision chart counts the learner among those who chose nothing."""
+        self._class(tmp_path, case, folder, 2)
+        chosen = _learner(tmp_path, case, "valgt", 2)
+        chosen.save("decision-point", {"choice": "interesser", "justification": ""})
+        classroom.share(chosen)
+        partial = _learner(tmp_path, case, "delvis", 2)
+        partial.save("decision-point", {"choice": None, "justification": "Jeg er ikke sikker endnu"})
+        classroom.share(partial, text_keys=["decision-point"])
+        view = widgets.class_view(case)
+        assert 'role="alert"' not in view.status.value
+        charts = html.unescape(view.charts.value)
+        none = t("class.chart.not_answered", "da")
+        assert t("class.chart.decision.alt", "da", answers=4) in charts
+        assert t("class.chart.decision.alt_item", "da", option=none, count=3, share="75 %") in charts
+
+    def test_a_surprise_is_a_sentence_not_a_traceback(self, case, tmp_path, folder, monkeypatch):
+        """Should a chart still fail, the view is built with its controls and says so in its status."""
+        from casekit import charts
+
+        self._class(tmp_path, case, folder, 1)
+
+        def broken(*_args, **_kwargs):
+            raise ValueError("boom")
+
+        monkeypatch.setattr(charts, "goal_spread", broken)
+        view = widgets.class_view(case)
+        assert 'role="alert"' in view.status.value and view.refresh_button in view.widget.children[1].children
+
+    def test_moves_only_for_speakers_placed_in_both_rounds(self, case, tmp_path, folder):
+        """Comparing rounds names only the speakers someone placed twice: no "0 af 0" lines."""
+        stores = self._class(tmp_path, case, folder, 2)
+        view = widgets.class_view(case)
+        view.new_round.value = "efter"
+        view.open_button.click()
+        for store in stores:
+            classroom.share(store)
+        view.refresh_button.click()
+        view.compare.value = "1"
+        overview = html.unescape(view.overview.value)
+        assert "Kim: 0 af 2" in overview and "af 0 flyttede" not in overview
+        assert "Majbritt" not in overview
+
+    def test_the_count_is_of_learners_who_answered(self, case, tmp_path, folder):
+        """The view's count is the summary's: the learners who answered anything in the round
+        (:func:`casekit.registry.is_answered`)."""
+        self._class(tmp_path, case, folder, 3)
+        view = widgets.class_view(case)
+        assert view.summary is not None
+        expected = len(view.summary.learners_in(view.round.value))
+        assert t("classview.count", "da", count=expected, round=view.round.label) in html.unescape(
+            view.overview.value
+        )
+        assert expected == 3
