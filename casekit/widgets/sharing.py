@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["ClassView", "ShareControl", "class_view", "projection", "projection_control", "share_control"]
 
 log = logging.getLogger(__name__)
+
+PREVIEW_DELAY = 0.3
+"""Seconds after the last save on the page before the share preview shows the store again."""
 
 
 # -- sharing -------------------------------------------------------------------------------------------------
@@ -83,6 +87,11 @@ class ShareControl:
         What the last share did (``role="status"``, or ``"alert"`` on failure).
     last_path : Path or None
         The snapshot file written by the last share.
+    later : casekit.widgets.live.Debounced or None
+        The preview shown again :data:`PREVIEW_DELAY` seconds after the last save on the page.
+
+    The preview and the ticks follow the page: a save in any activity (:func:`casekit.widgets.live.saved`)
+    shows them again a moment later, and the button shares the very snapshot it has just shown.
     """
 
     def __init__(
@@ -97,6 +106,8 @@ class ShareControl:
         self.button: W.Button | None = None
         self.status = W.HTML()
         self.preview = W.HTML(layout=WIDE)
+        self.later: live.Debounced | None = None
+        self._lock = threading.RLock()  # the timer's refresh and a click never interleave
         title = heading(t("share.heading", self.lang), 3)
         if store is None:
             self.widget = W.VBox(
@@ -118,6 +129,13 @@ class ShareControl:
         self._show_ticks()
         self.refresh()
         live.follow(store, self)  # answers uploaded or restored here can be ticked and are previewed
+        self.later = live.Debounced(self.reload, PREVIEW_DELAY)
+        live.follow_saves(store, self)  # and so can those answered on the page after this cell ran
+
+    def saved(self) -> None:
+        """A save on the page (:func:`casekit.widgets.live.saved`): show the preview again in a moment."""
+        if self.later is not None:
+            self.later()
 
     def _show_ticks(self) -> None:
         """A tick box for every text answer in the store (those already shown keep their state)."""
@@ -136,22 +154,25 @@ class ShareControl:
         order = {key: n for n, key in enumerate(_text_keys(self.case))}
         ticks = sorted(self.ticks.items(), key=lambda item: order.get(item[0], len(order)))
         intro = [self._ticks_intro] if ticks else []
-        self.widget.children = [
+        children = (
             *self._top,
             self.preview,
             *intro,
             *(box for _key, box in ticks),
             self.button,
             self.status,
-        ]
+        )
+        if tuple(self.widget.children) != children:
+            self.widget.children = children
 
     def reload(self) -> None:
-        """After an import (see :mod:`casekit.widgets.live`): ticks for the text answers that came in, and the
-        preview of what a share would send now."""
+        """After an import (see :mod:`casekit.widgets.live`) or a save on the page: ticks for the text
+        answers that came in, and the preview of what a share would send now."""
         if self.store is None or self.folder is None:
             return
-        self._show_ticks()
-        self.refresh()
+        with self._lock:
+            self._show_ticks()
+            self.refresh()
 
     @property
     def text_keys(self) -> tuple[str, ...]:
@@ -160,41 +181,57 @@ class ShareControl:
 
     def refresh(self) -> None:
         """Show again exactly what a share would send now."""
-        if self.store is None or self.folder is None:
-            return
-        try:
-            shared = classroom.snapshot(self.store, self.text_keys, case=self.case)["answers"]
-        except CasekitError as exc:
-            self.preview.value = status_html(str(exc), error=True)
-            return
-        rows = [
-            (answer_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
-            for key, value in shared.items()
-        ]
-        self.preview.value = piece(
-            "share_preview",
-            caption=t("share.preview", self.lang),
-            empty=t("share.nothing", self.lang),
-            headers=(t("share.item", self.lang), t("share.value", self.lang)),
-            rows=rows,
-        )
+        self._preview()
+
+    def _preview(self) -> dict[str, Any] | None:
+        """Make the snapshot a share would send now, show it, and give it (``None`` if it cannot be made).
+        With nothing to share the button is off, and the preview says so."""
+        if self.store is None or self.folder is None or self.button is None:
+            return None
+        with self._lock:
+            try:
+                doc = classroom.snapshot(self.store, self.text_keys, case=self.case)
+            except CasekitError as exc:
+                self.preview.value = status_html(str(exc), error=True)
+                return None
+            rows = [
+                (answer_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
+                for key, value in doc["answers"].items()
+            ]
+            self.preview.value = piece(
+                "share_preview",
+                caption=t("share.preview", self.lang),
+                empty=t("share.nothing", self.lang),
+                headers=(t("share.item", self.lang), t("share.value", self.lang)),
+                rows=rows,
+            )
+            self.button.disabled = not doc["answers"]
+            return doc
 
     def share(self) -> None:
-        """Write the learner's anonymous snapshot into the class folder and say so."""
+        """Write the learner's anonymous snapshot into the class folder and say so: the snapshot the
+        preview shows now, made afresh (a save a moment ago is in it); with nothing to share, nothing is
+        written and the status says why."""
         if self.store is None or self.folder is None:
             return
-        self.refresh()
-        try:
-            self.last_path = classroom.share(self.store, self.folder, self.text_keys, case=self.case)
-        except CasekitError as exc:
-            self.status.value = status_html(str(exc), error=True)
-            return
-        except Exception as exc:  # never a traceback in front of a learner; the log keeps it
-            log.exception("sharing failed")
-            self.status.value = status_html(
-                t("widgets.unexpected", self.lang) + f" ({type(exc).__name__})", error=True
-            )
-            return
+        if self.later is not None:
+            self.later.cancel()
+        with self._lock:
+            self._show_ticks()
+            doc = self._preview()
+            if doc is None:
+                return
+            try:
+                self.last_path = classroom.share_snapshot(doc, self.folder, lang=self.lang)
+            except CasekitError as exc:
+                self.status.value = status_html(str(exc), error=True)
+                return
+            except Exception as exc:  # never a traceback in front of a learner; the log keeps it
+                log.exception("sharing failed")
+                self.status.value = status_html(
+                    t("widgets.unexpected", self.lang) + f" ({type(exc).__name__})", error=True
+                )
+                return
         round_id = self.last_path.parent.name
         self.status.value = status_html(t("share.done", self.lang, round=round_id, time=local_clock(now())))
 

@@ -264,3 +264,85 @@ class TestClassViewOpensOnWhatLearnersShare:
             view.overview.value
         )
         assert expected == 3
+
+
+class TestSharePreviewFollowsThePage:
+    """What is answered on the page after the share cell ran is previewed, can be ticked, and the button
+    shares exactly the snapshot the preview shows (issue 18: 03_etik's preview said Kim 2, the file 1)."""
+
+    def test_a_save_on_the_page_refreshes_the_preview_and_the_ticks(self, case, tmp_path, folder):
+        """A dilemma placed and a justification typed through the widgets after the control was built:
+        the preview shows the position a moment later, and the justification can be ticked."""
+        from casekit.answers import save_queue
+
+        store = _learner(tmp_path, case, "a", 2)
+        control = widgets.share_control(case, store)
+        assert "decision-point" not in control.ticks
+        decision = widgets.decision_point(case, store)
+        decision.inputs["justification"].value = "Fordi børnene skal høres"
+        save_queue(store).flush()
+        assert control.later is not None and control.later.pending  # debounced: the keystroke did not wait
+        control.later.flush()
+        assert control.ticks["decision-point"] in control.widget.children
+        control.ticks["decision-point"].value = True
+        assert "Fordi børnene skal høres" in html.unescape(control.preview.value)
+
+    def test_the_button_shares_what_the_preview_shows(self, case, tmp_path, folder):
+        """A save lands just before the click: the click shows it and shares the same snapshot."""
+        store = _learner(tmp_path, case, "a", 2)
+        control = widgets.share_control(case, store)
+        store.save("goal-divergence", {"kim": 5, "sanne": 4})  # not through a widget: no notice at all
+        control.button.click()
+        (path,) = folder.rglob("*.json")
+        assert json.loads(path.read_text(encoding="utf-8"))["answers"]["goal-divergence"]["kim"] == 5
+        assert "Kim: 5" in html.unescape(control.preview.value)
+
+    def test_the_delay_is_real_and_the_timer_refreshes(self, case, tmp_path, folder, monkeypatch):
+        """Without flushing, the preview is shown again on the timer's thread."""
+        import time
+
+        from casekit.answers import save_queue
+
+        monkeypatch.setattr(widgets.sharing, "PREVIEW_DELAY", 0.05)
+        store = _learner(tmp_path, case, "a", 2)
+        control = widgets.share_control(case, store)
+        goals = widgets.goal_divergence(case, store)
+        goals.inputs["kim"].value = 4
+        save_queue(store).flush()
+        deadline = time.monotonic() + 5
+        while "Kim: 4" not in html.unescape(control.preview.value) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert "Kim: 4" in html.unescape(control.preview.value)
+
+
+class TestNothingToShare:
+    """An empty share is not a share: nothing is written, and the learner is told why."""
+
+    def test_the_control_writes_nothing_and_says_why(self, case, store, folder):
+        """Nothing answered: the button is off, and a click writes no file and says why."""
+        control = widgets.share_control(case, store)
+        assert t("share.nothing", "da") in html.unescape(control.preview.value)
+        assert control.button.disabled
+        control.button.click()
+        assert list(folder.rglob("*.json")) == []
+        assert t("class.error.nothing_to_share", "da") in html.unescape(control.status.value)
+        assert 'role="alert"' in control.status.value and control.last_path is None
+
+    def test_text_not_ticked_is_not_something_to_share(self, case, tmp_path, folder):
+        """Only a question answered, not ticked: nothing to share; ticked: shared."""
+        store = AnswerStore.open(tmp_path / "tekst", case=case)
+        store.save("organisering-1", "Mit svar")
+        control = widgets.share_control(case, store)
+        assert control.button.disabled
+        control.ticks["organisering-1"].value = True
+        assert not control.button.disabled
+        control.button.click()
+        assert len(list(folder.rglob("*.json"))) == 1
+
+    def test_share_called_directly_refuses(self, case, store, tmp_path, folder):
+        """classroom.share with nothing to share raises ClassFolderError and leaves an earlier share."""
+        classroom.share(_learner(tmp_path, case, "x", 2))
+        before = sorted(folder.rglob("*.json"))
+        with pytest.raises(classroom.ClassFolderError, match=t("class.error.nothing_to_share", "da")[:20]):
+            classroom.share(store)
+        assert sorted(folder.rglob("*.json")) == before
