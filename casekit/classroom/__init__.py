@@ -25,7 +25,7 @@ limits), :mod:`.parse` (one file), :mod:`.summary` (the frames), :mod:`.report` 
 from __future__ import annotations
 
 from casekit.classroom.errors import ClassFolderError
-from casekit.classroom.factory import class_transport, share
+from casekit.classroom.factory import class_transport, share, share_snapshot
 from casekit.classroom.folder import (
     FolderTransport,
     class_folder,
@@ -71,6 +71,7 @@ __all__ = [
     "share",
     "share_id",
     "share_problem",
+    "share_snapshot",
     "snapshot",
     "summarize",
 ]

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from casekit.classroom.errors import ClassFolderError
 from casekit.classroom.folder import FolderTransport
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from casekit.answers import AnswerStore
     from casekit.case import Case
 
-__all__ = ["PLANNED_SCHEMES", "TRANSPORTS", "class_transport", "share"]
+__all__ = ["PLANNED_SCHEMES", "TRANSPORTS", "class_transport", "share", "share_snapshot"]
 
 TRANSPORTS: Mapping[str, Callable[[str, str], Transport]] = {}
 """Scheme → a function of the rest of the target (``""`` for none) and the language, giving the transport."""
@@ -109,8 +109,46 @@ def share(
     Raises
     ------
     ClassFolderError
-        No class folder (none given, ``CASEKIT_CLASS`` unset), or it cannot be written.
+        No class folder (none given, ``CASEKIT_CLASS`` unset), it cannot be written, or there is nothing
+        to share (see :func:`share_snapshot`).
     """
-    lang = ui_lang(store.lang)
+    return share_snapshot(snapshot(store, text_keys, case=case), folder, lang=store.lang)
+
+
+def share_snapshot(
+    document: Mapping[str, Any],
+    folder: Transport | str | os.PathLike[str] | None = None,
+    *,
+    lang: str | None = None,
+) -> Path:
+    """Share a snapshot already made (:func:`~casekit.classroom.snapshot.snapshot`): the one a learner
+    was shown is the one written.
+
+    A snapshot with no answers is not written: an empty share would count as shared and replace the
+    learner's earlier share of the round with nothing. It is refused with a :class:`ClassFolderError`
+    that says so, and nothing in the class folder changes.
+
+    Parameters
+    ----------
+    document : Mapping
+        The snapshot.
+    folder : path-like, str or Transport, optional
+        The class (:func:`class_transport`); default ``$CASEKIT_CLASS``.
+    lang : str, optional
+        The language of an error message.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ClassFolderError
+        Nothing to share, no class folder, or it cannot be written.
+    """
+    lang = ui_lang(lang)
+    if not document.get("answers"):
+        raise ClassFolderError(t("class.error.nothing_to_share", lang))
     chosen = class_transport(folder, lang=lang)
-    return Path(chosen.share(snapshot(store, text_keys, case=case), lang=lang))
+    return Path(chosen.share(document, lang=lang))

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
-from casekit.classroom.summary import OWN_SPREAD_MIN, ClassSummary
+from casekit.classroom.summary import ClassSummary
 from casekit.i18n import t
 from casekit.naming import activity_title, answer_title
 
@@ -92,31 +92,7 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
 
     case, lang = summary.case, summary.lang
     latest_st = _latest_per_learner(summary.stakeholders, summary)
-    per_actor: dict[str, dict[str, dict[str, Any]]] = {}
-    own_names: dict[str, str] = {}
-    columns = ["learner", "actor", "name", "own", "power", "interest"]
-    for who, actor, name, own, power, interest in latest_st[columns].itertuples(index=False, name=None):
-        place: dict[str, Any] = {"power": int(power), "interest": int(interest)}
-        if own:  # as a learner's own stakeholder, under the name the class summary shows
-            own_names[actor] = name
-            place.update(name=name, at_table=True)
-        per_actor.setdefault(actor, {})[who] = place
-    mappers = list(dict.fromkeys(latest_st["learner"]))  # the learners who placed anyone
-
-    def answers_for(key: str) -> list[dict[str, dict[str, Any]]]:
-        slot = registry.own_stakeholder_key(1) if key in own_names else key
-        return [{slot: per_actor[key][w]} if w in per_actor[key] else {} for w in mappers]
-
-    stakeholder_charts = [
-        html(charts.stakeholder_spread(case, answers_for(a.id), a.id))
-        for a in case.actors
-        if a.id in per_actor
-    ]
-    named_by_several = [k for k in own_names if len(per_actor[k]) >= OWN_SPREAD_MIN]
-    named_by_several.sort(key=lambda k: (-len(per_actor[k]), k))
-    stakeholder_charts += [
-        html(charts.stakeholder_spread(case, answers_for(k), name=own_names[k])) for k in named_by_several
-    ]
+    stakeholder_charts = [html(placed.chart(case)) for placed in summary.placed(latest_st)]
     goal_charts = []
     for rnd in summary.rounds:
         goals = summary.goals[summary.goals["round"] == rnd]
@@ -144,7 +120,7 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
                     first=summary.round_names[first],
                     second=summary.round_names[second],
                 ),
-                "sentences": [m.sentence for m in summary.moves(first, second) if m.n],
+                "sentences": summary.move_sentences(first, second),
             }
         )
     dil = _latest_per_learner(summary.dilemmas, summary)

@@ -37,9 +37,19 @@ from casekit.i18n import t, ui_lang
 if TYPE_CHECKING:
     import pandas as pd
 
+    from casekit import charts
     from casekit.case import Case
 
-__all__ = ["OWN_GROUP", "OWN_SPREAD_MIN", "ClassSummary", "Move", "Skipped", "goal_poles", "summarize"]
+__all__ = [
+    "OWN_GROUP",
+    "OWN_SPREAD_MIN",
+    "ClassSummary",
+    "Move",
+    "Placed",
+    "Skipped",
+    "goal_poles",
+    "summarize",
+]
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,31 @@ class Move:
     stayed: int
     n: int
     sentence: str
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where the learners placed one stakeholder on the power–interest grid, as the class's chart takes it.
+
+    ``actor`` is a case actor's id, or for a stakeholder learners added themselves :data:`OWN_GROUP` and
+    the name trimmed and case-folded (``own`` true, ``name`` as the first learner typed it). ``answers``
+    holds one stakeholder map per learner who placed anyone in the rows asked about (``{}`` for one who
+    did not place this stakeholder), without names; ``count`` is how many placed this one.
+    """
+
+    actor: str
+    name: str
+    own: bool
+    answers: list[dict[str, dict[str, Any]]]
+    count: int
+
+    def chart(self, case: Case) -> charts.Chart:
+        """The class's spread of this stakeholder (:func:`casekit.charts.stakeholder_spread`)."""
+        from casekit import charts  # matplotlib when a chart is drawn, not when the summary is read
+
+        if self.own:
+            return charts.stakeholder_spread(case, self.answers, name=self.name)
+        return charts.stakeholder_spread(case, self.answers, self.actor)
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,6 +176,47 @@ class ClassSummary:
             )
             out.append(Move(actor.id, actor.name, up, down, n - up - down, n, sentence))
         return out
+
+    def move_sentences(self, first_round: str, second_round: str) -> list[str]:
+        """What the class and the live view say about the moves: a sentence per speaking actor that someone
+        placed in both rounds (a speaker nobody placed twice has nothing to say, not "0 af 0")."""
+        return [move.sentence for move in self.moves(first_round, second_round) if move.n]
+
+    def learners_in(self, round_id: str) -> list[str]:
+        """The learners who answered anything in round ``round_id`` (:func:`casekit.registry.is_answered`,
+        as the ``answered`` frame holds it), in the order of :attr:`learners`."""
+        answered = self.answered[(self.answered["round"] == round_id) & self.answered["answered"]]
+        present = set(answered["learner"])
+        return [who for who in self.learners if who in present]
+
+    def placed(self, rows: pd.DataFrame | None = None) -> list[Placed]:
+        """Every stakeholder placed in ``rows`` (default :attr:`stakeholders`): the case's in the case's
+        order, then those learners added themselves that at least :data:`OWN_SPREAD_MIN` learners placed,
+        most placed first. A stakeholder only one learner added is left out: its name could tell who."""
+        rows = self.stakeholders if rows is None else rows
+        keys = list(dict.fromkeys(rows["actor"]))
+        order = {a.id: n for n, a in enumerate(self.case.actors)}
+        found = [self.placements(rows, k) for k in keys]
+        ours = sorted((p for p in found if not p.own), key=lambda p: order.get(p.actor, len(order)))
+        own = [p for p in found if p.own and p.count >= OWN_SPREAD_MIN]
+        return ours + sorted(own, key=lambda p: (-p.count, p.actor))
+
+    def placements(self, rows: pd.DataFrame, actor: str) -> Placed:
+        """Where the learners in ``rows`` (a part of :attr:`stakeholders`, one round or one row per learner
+        and stakeholder) placed ``actor`` (a case actor's id, or :data:`OWN_GROUP` + a folded name)."""
+        own = actor.startswith(OWN_GROUP) and actor not in {a.id for a in self.case.actors}
+        named = self.stakeholders[self.stakeholders["actor"] == actor]["name"]
+        name = str(named.iloc[0]) if len(named) else actor.removeprefix(OWN_GROUP)
+        slot = registry.own_stakeholder_key(1) if own else actor
+        per_learner: dict[str, dict[str, dict[str, Any]]] = {}
+        columns = ["learner", "actor", "power", "interest"]
+        for who, key, power, interest in rows[columns].itertuples(index=False, name=None):
+            mine = per_learner.setdefault(who, {})
+            if key == actor:
+                place: dict[str, Any] = {"power": int(power), "interest": int(interest)}
+                mine[slot] = {"name": name, "at_table": True, **place} if own else place
+        answers = list(per_learner.values())
+        return Placed(actor, name, own, answers, sum(1 for one in answers if one))
 
 
 def goal_poles(case: Case, lang: str) -> tuple[str, str]:
@@ -354,8 +430,8 @@ def _build_summary(
         data = pd.DataFrame.from_records(rows[name], columns=list(columns))
         for col in ints:
             data[col] = data[col].astype("int64")
-        for col in data.columns:
-            if data[col].dtype == object:
+        for col in data.columns:  # "not answered" is None, never NaN (pandas' str columns hold NaN)
+            if col not in ints and data[col].isna().any():
                 data[col] = data[col].astype(object).where(data[col].notna(), None)
         return data
 

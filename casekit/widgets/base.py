@@ -233,7 +233,7 @@ class Saver:
             line += " " + (store.restore_message(self.lang) or "")
         self.status.value = status_html(line)
         if store is not None:
-            live.copy_saved(store)
+            live.saved(store)  # the browser's copy, the share preview
 
 
 def guarded(lang: str, status: W.HTML) -> Callable[[Callable[..., None]], Callable[..., None]]:

@@ -6,6 +6,11 @@ the page, filled from the store as it was. Each activity registers here (:func:`
 asks those that show an imported answer to show the store's newest again, without saving anything back (the
 answers are in the store already), and refreshes the browser's copy.
 
+Saves are announced here too: an activity's saver calls :func:`saved` after every save, and a control that
+shows what the store holds as a whole (the share preview) follows them (:func:`follow_saves`). A save may
+come with every keystroke, so such a follower does little at once: a :class:`Debounced` call shows the
+store again a moment after the last save.
+
 Followers are held weakly: an activity that is gone (its widgets closed) is not kept alive by this list.
 """
 
@@ -22,7 +27,19 @@ if TYPE_CHECKING:
 
     from casekit.answers import AnswerStore, ImportResult
 
-__all__ = ["Callback", "Follower", "copy_saved", "follow", "generation", "imported", "reload"]
+__all__ = [
+    "Callback",
+    "Debounced",
+    "Follower",
+    "SaveFollower",
+    "copy_saved",
+    "follow",
+    "follow_saves",
+    "generation",
+    "imported",
+    "reload",
+    "saved",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +64,17 @@ class Callback:
         return f"Callback({getattr(self.function, '__qualname__', self.function)!r})"
 
 
+class SaveFollower(Protocol):
+    """Anything that shows what a store holds and wants to know of every save (see :func:`follow_saves`)."""
+
+    def saved(self) -> None:
+        """A save reached the store; return at once (a keystroke waits for this)."""
+
+
 _FOLLOWERS: weakref.WeakKeyDictionary[AnswerStore, weakref.WeakSet[Follower]] = weakref.WeakKeyDictionary()
+_SAVE_FOLLOWERS: weakref.WeakKeyDictionary[AnswerStore, weakref.WeakSet[SaveFollower]] = (
+    weakref.WeakKeyDictionary()
+)
 _GENERATIONS: weakref.WeakKeyDictionary[AnswerStore, int] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
@@ -56,6 +83,82 @@ def follow(store: AnswerStore, follower: Follower) -> None:
     """``follower`` shows ``store``'s answers: :func:`reload` will bring it up to date."""
     with _LOCK:
         _FOLLOWERS.setdefault(store, weakref.WeakSet()).add(follower)
+
+
+def follow_saves(store: AnswerStore, follower: SaveFollower) -> None:
+    """``follower.saved()`` is called after every save an activity makes to ``store`` (:func:`saved`)."""
+    with _LOCK:
+        _SAVE_FOLLOWERS.setdefault(store, weakref.WeakSet()).add(follower)
+
+
+def saved(store: AnswerStore) -> None:
+    """An activity saved to ``store``: the browser's copy refreshes (:func:`copy_saved`) and every follower
+    of its saves is told. One that fails is logged and skipped: the save itself succeeded."""
+    copy_saved(store)
+    with _LOCK:
+        followers = list(_SAVE_FOLLOWERS.get(store, ()))
+    for follower in followers:
+        try:
+            follower.saved()
+        except Exception:  # a learner never sees a traceback; the answer is safe in the store
+            log.exception("telling %r of a save failed", follower)
+
+
+class Debounced:
+    """``function`` called once, ``delay`` seconds after the last of a burst of calls (on a timer thread).
+
+    With a ``delay`` of 0 or less it is called at once. :meth:`flush` calls a waiting call now, and
+    :meth:`cancel` drops it. A failure is logged, never raised on the timer's thread.
+    """
+
+    def __init__(self, function: Callable[[], object], delay: float) -> None:
+        self.function = function
+        self.delay = delay
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        if self.delay <= 0:
+            self._run()
+            return
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    @property
+    def pending(self) -> bool:
+        """Whether a call is waiting."""
+        with self._lock:
+            return self._timer is not None
+
+    def cancel(self) -> bool:
+        """Drop the waiting call; whether there was one."""
+        with self._lock:
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+        return timer is not None
+
+    def flush(self) -> None:
+        """Make the waiting call now (nothing if none waits)."""
+        if self.cancel():
+            self._run()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._timer is None or self._timer is not threading.current_thread():
+                return  # cancelled or replaced meanwhile
+            self._timer = None
+        self._run()
+
+    def _run(self) -> None:
+        try:
+            self.function()
+        except Exception:
+            log.exception("the delayed call %r failed", self.function)
 
 
 def generation(store: AnswerStore) -> int:

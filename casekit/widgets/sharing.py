@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["ClassView", "ShareControl", "class_view", "projection", "projection_control", "share_control"]
 
 log = logging.getLogger(__name__)
+
+PREVIEW_DELAY = 0.3
+"""Seconds after the last save on the page before the share preview shows the store again."""
 
 
 # -- sharing -------------------------------------------------------------------------------------------------
@@ -83,6 +87,11 @@ class ShareControl:
         What the last share did (``role="status"``, or ``"alert"`` on failure).
     last_path : Path or None
         The snapshot file written by the last share.
+    later : casekit.widgets.live.Debounced or None
+        The preview shown again :data:`PREVIEW_DELAY` seconds after the last save on the page.
+
+    The preview and the ticks follow the page: a save in any activity (:func:`casekit.widgets.live.saved`)
+    shows them again a moment later, and the button shares the very snapshot it has just shown.
     """
 
     def __init__(
@@ -97,6 +106,8 @@ class ShareControl:
         self.button: W.Button | None = None
         self.status = W.HTML()
         self.preview = W.HTML(layout=WIDE)
+        self.later: live.Debounced | None = None
+        self._lock = threading.RLock()  # the timer's refresh and a click never interleave
         title = heading(t("share.heading", self.lang), 3)
         if store is None:
             self.widget = W.VBox(
@@ -118,6 +129,13 @@ class ShareControl:
         self._show_ticks()
         self.refresh()
         live.follow(store, self)  # answers uploaded or restored here can be ticked and are previewed
+        self.later = live.Debounced(self.reload, PREVIEW_DELAY)
+        live.follow_saves(store, self)  # and so can those answered on the page after this cell ran
+
+    def saved(self) -> None:
+        """A save on the page (:func:`casekit.widgets.live.saved`): show the preview again in a moment."""
+        if self.later is not None:
+            self.later()
 
     def _show_ticks(self) -> None:
         """A tick box for every text answer in the store (those already shown keep their state)."""
@@ -136,22 +154,25 @@ class ShareControl:
         order = {key: n for n, key in enumerate(_text_keys(self.case))}
         ticks = sorted(self.ticks.items(), key=lambda item: order.get(item[0], len(order)))
         intro = [self._ticks_intro] if ticks else []
-        self.widget.children = [
+        children = (
             *self._top,
             self.preview,
             *intro,
             *(box for _key, box in ticks),
             self.button,
             self.status,
-        ]
+        )
+        if tuple(self.widget.children) != children:
+            self.widget.children = children
 
     def reload(self) -> None:
-        """After an import (see :mod:`casekit.widgets.live`): ticks for the text answers that came in, and the
-        preview of what a share would send now."""
+        """After an import (see :mod:`casekit.widgets.live`) or a save on the page: ticks for the text
+        answers that came in, and the preview of what a share would send now."""
         if self.store is None or self.folder is None:
             return
-        self._show_ticks()
-        self.refresh()
+        with self._lock:
+            self._show_ticks()
+            self.refresh()
 
     @property
     def text_keys(self) -> tuple[str, ...]:
@@ -160,41 +181,57 @@ class ShareControl:
 
     def refresh(self) -> None:
         """Show again exactly what a share would send now."""
-        if self.store is None or self.folder is None:
-            return
-        try:
-            shared = classroom.snapshot(self.store, self.text_keys, case=self.case)["answers"]
-        except CasekitError as exc:
-            self.preview.value = status_html(str(exc), error=True)
-            return
-        rows = [
-            (answer_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
-            for key, value in shared.items()
-        ]
-        self.preview.value = piece(
-            "share_preview",
-            caption=t("share.preview", self.lang),
-            empty=t("share.nothing", self.lang),
-            headers=(t("share.item", self.lang), t("share.value", self.lang)),
-            rows=rows,
-        )
+        self._preview()
+
+    def _preview(self) -> dict[str, Any] | None:
+        """Make the snapshot a share would send now, show it, and give it (``None`` if it cannot be made).
+        With nothing to share the button is off, and the preview says so."""
+        if self.store is None or self.folder is None or self.button is None:
+            return None
+        with self._lock:
+            try:
+                doc = classroom.snapshot(self.store, self.text_keys, case=self.case)
+            except CasekitError as exc:
+                self.preview.value = status_html(str(exc), error=True)
+                return None
+            rows = [
+                (answer_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
+                for key, value in doc["answers"].items()
+            ]
+            self.preview.value = piece(
+                "share_preview",
+                caption=t("share.preview", self.lang),
+                empty=t("share.nothing", self.lang),
+                headers=(t("share.item", self.lang), t("share.value", self.lang)),
+                rows=rows,
+            )
+            self.button.disabled = not doc["answers"]
+            return doc
 
     def share(self) -> None:
-        """Write the learner's anonymous snapshot into the class folder and say so."""
+        """Write the learner's anonymous snapshot into the class folder and say so: the snapshot the
+        preview shows now, made afresh (a save a moment ago is in it); with nothing to share, nothing is
+        written and the status says why."""
         if self.store is None or self.folder is None:
             return
-        self.refresh()
-        try:
-            self.last_path = classroom.share(self.store, self.folder, self.text_keys, case=self.case)
-        except CasekitError as exc:
-            self.status.value = status_html(str(exc), error=True)
-            return
-        except Exception as exc:  # never a traceback in front of a learner; the log keeps it
-            log.exception("sharing failed")
-            self.status.value = status_html(
-                t("widgets.unexpected", self.lang) + f" ({type(exc).__name__})", error=True
-            )
-            return
+        if self.later is not None:
+            self.later.cancel()
+        with self._lock:
+            self._show_ticks()
+            doc = self._preview()
+            if doc is None:
+                return
+            try:
+                self.last_path = classroom.share_snapshot(doc, self.folder, lang=self.lang)
+            except CasekitError as exc:
+                self.status.value = status_html(str(exc), error=True)
+                return
+            except Exception as exc:  # never a traceback in front of a learner; the log keeps it
+                log.exception("sharing failed")
+                self.status.value = status_html(
+                    t("widgets.unexpected", self.lang) + f" ({type(exc).__name__})", error=True
+                )
+                return
         round_id = self.last_path.parent.name
         self.status.value = status_html(t("share.done", self.lang, round=round_id, time=local_clock(now())))
 
@@ -270,7 +307,7 @@ class ClassView:
                 self.charts,
             ]
         )
-        self.refresh()
+        self._guard(lambda _none: self.refresh())(None)  # a surprise in the folder is a sentence, too
 
     def _guard(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         def run(arg: Any) -> None:
@@ -299,6 +336,7 @@ class ClassView:
         ids = list(dict.fromkeys([*(r["id"] for r in opened), *found])) or [current]
         names = dict(self.summary.round_names) if self.summary is not None else {}
         names.update({r["id"]: r.get("name", r["id"]) for r in opened})
+        self._stakeholders()
         self.round.options = [(names.get(i, i), i) for i in ids]
         self.round.value = current if current in ids else ids[-1]
         self.compare.options = [(t("classview.no_compare", self.lang), "")] + [
@@ -334,56 +372,62 @@ class ClassView:
             )
             self.charts.value = ""
             return
-        learners = sorted(
-            set(summary.goals.query("round == @round_id")["learner"]) | _learners(summary, round_id)
-        )
+        learners = summary.learners_in(round_id)
         lines = [t("classview.count", self.lang, count=len(learners), round=self.round.label or round_id)]
         if self.compare.value and self.compare.value != round_id:
-            lines += [move.sentence for move in summary.moves(self.compare.value, round_id)]
+            lines += summary.move_sentences(self.compare.value, round_id)
         if summary.skipped:
             lines.append(t("classview.skipped", self.lang, count=len(summary.skipped)))
         self.overview.value = "".join(piece("paragraph", text=line) for line in lines)
-        self.charts.value = "".join(chart.to_html() for chart in self._charts(summary, round_id))
+        self.charts.value = "".join(chart.to_html() for chart in self._charts(summary, round_id, learners))
 
-    def _charts(self, summary: classroom.ClassSummary, round_id: str) -> list[charts.Chart]:
+    def _stakeholders(self) -> None:
+        """The stakeholders to choose from: the case's, then those the learners added that several placed
+        (:meth:`~casekit.classroom.ClassSummary.placed`); the choice stays where it can."""
+        options = [(a.name, a.id) for a in self.case.actors]
+        if self.summary is not None:
+            options += [(p.name, p.actor) for p in self.summary.placed() if p.own]
+        if list(self.stakeholder.options) != options:
+            chosen = self.stakeholder.value
+            with self.stakeholder.hold_trait_notifications():
+                self.stakeholder.options = options
+                ids = [key for _name, key in options]
+                self.stakeholder.value = chosen if chosen in ids else (ids[0] if ids else None)
+
+    def _charts(
+        self, summary: classroom.ClassSummary, round_id: str, learners: list[str]
+    ) -> list[charts.Chart]:
         from casekit import charts  # matplotlib when the view draws, not when casekit.widgets is imported
 
         case = self.case
         goals = _per_learner(summary.goals, round_id, "actor", "position")
-        places = _per_learner_places(summary.stakeholders, round_id)
         dilemmas = _per_learner(summary.dilemmas, round_id, "dilemma", "position")
-        choices = [r["choice"] for _, r in summary.decisions.query("round == @round_id").iterrows()]
+        chosen = _in_round(summary.decisions, round_id)
+        decided = dict(zip(chosen["learner"], chosen["choice"], strict=True))
         found = [charts.goal_spread(case, goals)]
         if self.stakeholder.value:
-            found.append(charts.stakeholder_spread(case, places, self.stakeholder.value))
-        found += [charts.dilemma_spread(case, dilemmas), charts.decision_split(case, choices)]
+            rows = _in_round(summary.stakeholders, round_id)
+            found.append(summary.placements(rows, self.stakeholder.value).chart(case))
+        found.append(charts.dilemma_spread(case, dilemmas))
+        found.append(charts.decision_split(case, [decided.get(who) for who in learners]))
         return found
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _learners(summary: classroom.ClassSummary, round_id: str) -> set[str]:
-    found: set[str] = set()
-    for frame in (summary.stakeholders, summary.dilemmas, summary.decisions, summary.answered):
-        found |= set(frame.query("round == @round_id")["learner"])
-    return found
+def _in_round(frame: Any, round_id: str) -> Any:
+    return frame[frame["round"] == round_id]
 
 
-def _per_learner(frame: Any, round_id: str, item: str, value: str) -> list[dict[str, Any]]:
-    rows = frame.query("round == @round_id")
-    return [
-        {r[item]: int(r[value]) for _, r in group.iterrows() if r[value] == r[value]}
-        for _, group in rows.groupby("learner", sort=True)
-    ]
-
-
-def _per_learner_places(frame: Any, round_id: str) -> list[dict[str, dict[str, int]]]:
-    rows = frame.query("round == @round_id")
-    return [
-        {r["actor"]: {"power": int(r["power"]), "interest": int(r["interest"])} for _, r in group.iterrows()}
-        for _, group in rows.groupby("learner", sort=True)
-    ]
+def _per_learner(frame: Any, round_id: str, item: str, value: str) -> list[dict[str, int]]:
+    """One mapping per learner of ``item`` → ``value`` in the round (the frame holds no missing values)."""
+    sets: dict[str, dict[str, int]] = {}
+    for who, key, point in _in_round(frame, round_id)[["learner", item, value]].itertuples(
+        index=False, name=None
+    ):
+        sets.setdefault(who, {})[key] = int(point)
+    return [sets[who] for who in sorted(sets)]
 
 
 # -- projection ----------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -26,8 +26,10 @@
 # Det, der tæller, er at du begrunder dine svar med casen.
 #
 # ## Sådan gemmes dine svar
-# Alt, hvad du skriver eller vælger, gemmes med det samme i mappen `answers/` ved siden af disse notebooks
-# – også hver tidligere version, så intet går tabt, selv hvis du lukker fanen eller genstarter.
+# Alt, hvad du skriver eller vælger, gemmes med det samme i den mappe, som linjen under den første
+# kodecelle nedenfor nævner, når cellen har kørt ("Dine svar gemmes automatisk i …"). Ofte er det mappen
+# `answers/` ved siden af disse notebooks, men på et JupyterHub kan den ligge et andet sted. Også hver
+# tidligere version gemmes, så intet går tabt, selv hvis du lukker fanen eller genstarter.
 #
 # **På Binder** slettes alt, når sessionen lukker (efter ca. ti minutter uden aktivitet). Hent derfor dine
 # svar som fil i `06_aflevering` undervejs. I en ny session kan du uploade filen igen og arbejde videre.

@@ -156,8 +156,55 @@ class TestRounds:
         assert moves["kim"].sentence.startswith("Kim: 2 af 3 flyttede sig mod plads til forskellige mål")
         assert "1 af 3 mod ét fælles mål" in moves["sanne"].sentence
         assert moves["jorun"].n == 0
+        sentences = summary.move_sentences("1", "efter-diskussion")
+        assert moves["kim"].sentence in sentences and not any(s.startswith("Jorun") for s in sentences)
         page = classroom.render_report(summary)
         assert "Kim: 2 af 3 flyttede sig mod plads til forskellige mål" in page
+
+
+class TestMissingValues:
+    """What a learner left out is ``None`` in the frames, never pandas' NaN (its str columns hold NaN)."""
+
+    def test_a_justification_without_a_choice(self, tmp_path: Path, case):
+        """A decision shared with its justification and no choice: the choice is None, and the learner
+        answered (the justification counts, :func:`casekit.registry.is_answered`)."""
+        folder = tmp_path / "class"
+        folder.mkdir()
+        chosen = learner_store(tmp_path, case, 1)
+        partial = learner_store(
+            tmp_path, case, 2, **{registry.DECISION_POINT: {"choice": None, "justification": "endnu ikke"}}
+        )
+        classroom.share(chosen, folder, case=case)
+        classroom.share(partial, folder, [registry.DECISION_POINT], case=case)
+        summary = classroom.summarize(folder, case=case)
+        choices = list(summary.decisions["choice"])
+        assert choices.count(None) == 1 and "interesser" in choices
+        assert summary.learners_in("1") == summary.learners
+
+
+class TestPlaced:
+    """Where the class placed each stakeholder, for the report and the live view alike."""
+
+    def test_own_stakeholders_named_by_several(self, tmp_path: Path, case):
+        """The case's stakeholders in the case's order, then those at least two learners added (grouped
+        by name, any case); one named by a single learner is left out."""
+        folder = tmp_path / "class"
+        folder.mkdir()
+        for i, (name, other) in enumerate((("Bedsteforældre", "Nabo"), ("bedsteforældre ", "Præst"))):
+            own = {
+                "own-1": {"name": name, "at_table": True, "power": i + 1, "interest": 3},
+                "own-2": {"name": other, "at_table": False, "power": 5, "interest": 5},
+            }
+            store = learner_store(tmp_path, case, i)
+            store.save(registry.STAKEHOLDER_MAP, {"kim": {"power": 2, "interest": 2}, **own})
+            classroom.share(store, folder, case=case)
+        summary = classroom.summarize(folder, case=case)
+        placed = summary.placed()
+        assert [p.actor for p in placed] == ["kim", "own:bedsteforældre"]
+        grouped = placed[1]
+        assert grouped.own and grouped.count == 2 and len(grouped.answers) == 2
+        assert grouped.chart(case).table.iloc[:, 1:].to_numpy().sum() == 2
+        assert summary.placements(summary.stakeholders, "kim").count == 2
 
 
 class TestAnonymity:

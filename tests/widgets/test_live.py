@@ -285,3 +285,43 @@ def test_a_renamed_own_stakeholder_gets_a_new_row(case: Any, store: AnswerStore,
     assert activity.inputs["own-2.power"] is kept and kept.value == 2
     assert activity.inputs["own-1.power"] is not renamed and activity.inputs["own-1.power"].value == 5
     assert "Skolelederne" in activity.chart.value and "Lærerne" not in activity.chart.value
+
+
+class TestSaved:
+    """Every save is announced to the followers of a store's saves; a burst becomes one delayed call."""
+
+    def test_followers_of_saves_are_told_and_a_failing_one_is_skipped(self, store):
+        """``saved`` tells each follower; one that raises is logged, the others still hear of it."""
+        from casekit.widgets import live
+
+        heard = []
+
+        class Ear:
+            def __init__(self, fail: bool) -> None:
+                self.fail = fail
+
+            def saved(self) -> None:
+                heard.append(self.fail)
+                if self.fail:
+                    raise RuntimeError("boom")
+
+        ears = [Ear(True), Ear(False)]
+        for ear in ears:
+            live.follow_saves(store, ear)
+        live.saved(store)
+        assert sorted(heard) == [False, True]
+
+    def test_a_burst_is_one_call(self):
+        """Three calls within the delay: one call, after the last; flush makes a waiting call now."""
+        from casekit.widgets import live
+
+        calls = []
+        later = live.Debounced(lambda: calls.append(1), 60)
+        for _ in range(3):
+            later()
+        assert later.pending and calls == []
+        later.flush()
+        assert calls == [1] and not later.pending
+        later.flush()
+        assert calls == [1]
+        assert live.Debounced(lambda: calls.append(2), 0)() is None and calls == [1, 2]

@@ -164,3 +164,185 @@ def test_projection_toggle_adds_large_type(case):
     assert "font-size: 28px" in style.value
     toggle.value = False
     assert style.value == ""
+
+
+class TestClassViewOpensOnWhatLearnersShare:
+    """The live view opens, and draws, on anything the learners' own widgets can share (issue 18): own
+    stakeholders, a decision justified before an option is chosen, rounds compared."""
+
+    def _class(self, tmp_path, case, folder, count: int = 3) -> list[AnswerStore]:
+        stores = [_learner(tmp_path, case, f"elev-{n}", n % 5 + 1) for n in range(count)]
+        for store in stores:
+            classroom.share(store)
+        return stores
+
+    def test_own_stakeholders_appear_grouped_by_name(self, case, tmp_path, folder):
+        """Two learners added "Bedsteforældre" (typed differently), one "Nabo": the view opens, offers the
+        first under one of the names typed and counts both; the one only one learner named is not offered."""
+        self._class(tmp_path, case, folder)
+        for n, (name, power) in enumerate((("Bedsteforældre", 2), ("  bedsteFORÆLDRE ", 4))):
+            store = _learner(tmp_path, case, f"own-{n}", 3)
+            own = {"name": name, "at_table": n == 0, "power": power, "interest": 5}
+            store.save("stakeholder-map", {"kim": {"power": 3, "interest": 5}, "own-1": own})
+            if n == 0:
+                store.save(
+                    "stakeholder-map",
+                    {**store.as_dict()["stakeholder-map"], "own-2": {"name": "Nabo", "at_table": False}},
+                )
+            classroom.share(store)
+        lonely = _learner(tmp_path, case, "lonely", 3)
+        nabo = {"name": "Nabo", "at_table": True, "power": 1, "interest": 1}
+        lonely.save("stakeholder-map", {"own-1": nabo})
+        classroom.share(lonely)
+        view = widgets.class_view(case)
+        assert 'role="alert"' not in view.status.value
+        assert "6 studerende" in html.unescape(view.overview.value)
+        offered = {key: name for name, key in view.stakeholder.options}
+        assert offered["own:bedsteforældre"] in ("Bedsteforældre", "bedsteFORÆLDRE")
+        assert "Nabo" not in offered.values()
+        view.stakeholder.value = "own:bedsteforældre"
+        charts = html.unescape(view.charts.value)
+        assert f"Holdets placering af {offered['own:bedsteforældre']}" in charts
+        assert t("class.chart.stakeholder.note", "da", placed=2, answers=6).split(".")[0] in charts
+        view.stakeholder.value = "kim"
+        assert t("class.chart.stakeholder.note", "da", placed=5, answers=6).split(".")[0] in html.unescape(
+            view.charts.value
+        )
+
+    def test_a_justification_without_a_choice_counts_as_not_chosen(self, case, tmp_path, folder):
+        """A learner wrote the decision's justification, chose nothing and ticked it: the view opens and
+        the decision chart counts the learner among those who chose nothing."""
+        self._class(tmp_path, case, folder, 2)
+        chosen = _learner(tmp_path, case, "valgt", 2)
+        chosen.save("decision-point", {"choice": "interesser", "justification": ""})
+        classroom.share(chosen)
+        partial = _learner(tmp_path, case, "delvis", 2)
+        partial.save("decision-point", {"choice": None, "justification": "Jeg er ikke sikker endnu"})
+        classroom.share(partial, text_keys=["decision-point"])
+        view = widgets.class_view(case)
+        assert 'role="alert"' not in view.status.value
+        charts = html.unescape(view.charts.value)
+        none = t("class.chart.not_answered", "da")
+        assert t("class.chart.decision.alt", "da", answers=4) in charts
+        assert t("class.chart.decision.alt_item", "da", option=none, count=3, share="75 %") in charts
+
+    def test_a_surprise_is_a_sentence_not_a_traceback(self, case, tmp_path, folder, monkeypatch):
+        """Should a chart still fail, the view is built with its controls and says so in its status."""
+        from casekit import charts
+
+        self._class(tmp_path, case, folder, 1)
+
+        def broken(*_args, **_kwargs):
+            raise ValueError("boom")
+
+        monkeypatch.setattr(charts, "goal_spread", broken)
+        view = widgets.class_view(case)
+        assert 'role="alert"' in view.status.value and view.refresh_button in view.widget.children[1].children
+
+    def test_moves_only_for_speakers_placed_in_both_rounds(self, case, tmp_path, folder):
+        """Comparing rounds names only the speakers someone placed twice: no "0 af 0" lines."""
+        stores = self._class(tmp_path, case, folder, 2)
+        view = widgets.class_view(case)
+        view.new_round.value = "efter"
+        view.open_button.click()
+        for store in stores:
+            classroom.share(store)
+        view.refresh_button.click()
+        view.compare.value = "1"
+        overview = html.unescape(view.overview.value)
+        assert "Kim: 0 af 2" in overview and "af 0 flyttede" not in overview
+        assert "Majbritt" not in overview
+
+    def test_the_count_is_of_learners_who_answered(self, case, tmp_path, folder):
+        """The view's count is the summary's: the learners who answered anything in the round
+        (:func:`casekit.registry.is_answered`)."""
+        self._class(tmp_path, case, folder, 3)
+        view = widgets.class_view(case)
+        assert view.summary is not None
+        expected = len(view.summary.learners_in(view.round.value))
+        assert t("classview.count", "da", count=expected, round=view.round.label) in html.unescape(
+            view.overview.value
+        )
+        assert expected == 3
+
+
+class TestSharePreviewFollowsThePage:
+    """What is answered on the page after the share cell ran is previewed, can be ticked, and the button
+    shares exactly the snapshot the preview shows (issue 18: 03_etik's preview said Kim 2, the file 1)."""
+
+    def test_a_save_on_the_page_refreshes_the_preview_and_the_ticks(self, case, tmp_path, folder):
+        """A dilemma placed and a justification typed through the widgets after the control was built:
+        the preview shows the position a moment later, and the justification can be ticked."""
+        from casekit.answers import save_queue
+
+        store = _learner(tmp_path, case, "a", 2)
+        control = widgets.share_control(case, store)
+        assert "decision-point" not in control.ticks
+        decision = widgets.decision_point(case, store)
+        decision.inputs["justification"].value = "Fordi børnene skal høres"
+        save_queue(store).flush()
+        assert control.later is not None and control.later.pending  # debounced: the keystroke did not wait
+        control.later.flush()
+        assert control.ticks["decision-point"] in control.widget.children
+        control.ticks["decision-point"].value = True
+        assert "Fordi børnene skal høres" in html.unescape(control.preview.value)
+
+    def test_the_button_shares_what_the_preview_shows(self, case, tmp_path, folder):
+        """A save lands just before the click: the click shows it and shares the same snapshot."""
+        store = _learner(tmp_path, case, "a", 2)
+        control = widgets.share_control(case, store)
+        store.save("goal-divergence", {"kim": 5, "sanne": 4})  # not through a widget: no notice at all
+        control.button.click()
+        (path,) = folder.rglob("*.json")
+        assert json.loads(path.read_text(encoding="utf-8"))["answers"]["goal-divergence"]["kim"] == 5
+        assert "Kim: 5" in html.unescape(control.preview.value)
+
+    def test_the_delay_is_real_and_the_timer_refreshes(self, case, tmp_path, folder, monkeypatch):
+        """Without flushing, the preview is shown again on the timer's thread."""
+        import time
+
+        from casekit.answers import save_queue
+
+        monkeypatch.setattr(widgets.sharing, "PREVIEW_DELAY", 0.05)
+        store = _learner(tmp_path, case, "a", 2)
+        control = widgets.share_control(case, store)
+        goals = widgets.goal_divergence(case, store)
+        goals.inputs["kim"].value = 4
+        save_queue(store).flush()
+        deadline = time.monotonic() + 5
+        while "Kim: 4" not in html.unescape(control.preview.value) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert "Kim: 4" in html.unescape(control.preview.value)
+
+
+class TestNothingToShare:
+    """An empty share is not a share: nothing is written, and the learner is told why."""
+
+    def test_the_control_writes_nothing_and_says_why(self, case, store, folder):
+        """Nothing answered: the button is off, and a click writes no file and says why."""
+        control = widgets.share_control(case, store)
+        assert t("share.nothing", "da") in html.unescape(control.preview.value)
+        assert control.button.disabled
+        control.button.click()
+        assert list(folder.rglob("*.json")) == []
+        assert t("class.error.nothing_to_share", "da") in html.unescape(control.status.value)
+        assert 'role="alert"' in control.status.value and control.last_path is None
+
+    def test_text_not_ticked_is_not_something_to_share(self, case, tmp_path, folder):
+        """Only a question answered, not ticked: nothing to share; ticked: shared."""
+        store = AnswerStore.open(tmp_path / "tekst", case=case)
+        store.save("organisering-1", "Mit svar")
+        control = widgets.share_control(case, store)
+        assert control.button.disabled
+        control.ticks["organisering-1"].value = True
+        assert not control.button.disabled
+        control.button.click()
+        assert len(list(folder.rglob("*.json"))) == 1
+
+    def test_share_called_directly_refuses(self, case, store, tmp_path, folder):
+        """classroom.share with nothing to share raises ClassFolderError and leaves an earlier share."""
+        classroom.share(_learner(tmp_path, case, "x", 2))
+        before = sorted(folder.rglob("*.json"))
+        with pytest.raises(classroom.ClassFolderError, match=t("class.error.nothing_to_share", "da")[:20]):
+            classroom.share(store)
+        assert sorted(folder.rglob("*.json")) == before

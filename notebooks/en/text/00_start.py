@@ -30,9 +30,11 @@
 # occur.
 #
 # ## How your answers are saved
-# Everything you write or choose is saved at once in the folder `answers/` beside the Danish notebooks (one
-# folder up) – every earlier version too, so nothing is lost, even if you close the tab or restart. The
-# Danish and English notebooks share it: switch language whenever you like, and your answers come along.
+# Everything you write or choose is saved at once in the folder named on the line under the first code cell
+# below, once that cell has run ("Your answers are saved automatically in …"). Often that is the folder
+# `answers/` beside the Danish notebooks (one folder up), but on a JupyterHub it may be elsewhere. Every
+# earlier version is kept too, so nothing is lost, even if you close the tab or restart. The Danish and
+# English notebooks share it: switch language whenever you like, and your answers come along.
 #
 # **On Binder** everything is deleted when the session closes (after about ten minutes without activity). So
 # download your answers as a file in `06_aflevering` as you go. In a new session you can upload the file
