@@ -436,15 +436,18 @@ def error_outputs(page: Page) -> list[str]:
     return page.evaluate(_ERROR_OUTPUTS_JS, SEL_STDERR)
 
 
-def widget_report(page: Page, settle_ms: int = 10_000) -> WidgetReport:
+def widget_report(page: Page, settle_ms: int = 10_000, min_widgets: int = 0) -> WidgetReport:
     """Count widget outputs and which rendered; waits up to ``settle_ms`` for outputs still empty or
-    showing "Loading widget..." to render."""
+    showing "Loading widget..." to render, and for at least ``min_widgets`` outputs to be there at all (on a
+    busy machine Voilà may show the page before its first output arrives)."""
     deadline = time.monotonic() + settle_ms / 1000
     while True:
         report = WidgetReport(
             **page.evaluate(_WIDGET_REPORT_JS, [SEL_WIDGET_OUTPUT, list(WIDGET_FAILURE_TEXTS), _EMPTY_WIDGET])
         )
-        pending = any(t.startswith(_EMPTY_WIDGET) or "Loading widget..." in t for t in report.broken)
+        pending = report.rendered < min_widgets or any(
+            t.startswith(_EMPTY_WIDGET) or "Loading widget..." in t for t in report.broken
+        )
         if not pending or time.monotonic() > deadline:
             return report
         page.wait_for_timeout(200)
@@ -454,7 +457,7 @@ def assert_page_clean(page: Page, min_widgets: int = 0) -> WidgetReport:
     """No error or stderr output, every widget output rendered, at least ``min_widgets`` of them."""
     errors = error_outputs(page)
     assert not errors, "error outputs on the page:\n" + "\n\n".join(errors)
-    report = widget_report(page)
+    report = widget_report(page, min_widgets=min_widgets)
     assert not report.broken, "widgets that did not render:\n" + "\n".join(report.broken)
     assert report.rendered >= min_widgets, f"expected ≥ {min_widgets} rendered widgets, got {report}"
     return report
