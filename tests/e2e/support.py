@@ -455,9 +455,9 @@ def widget_report(page: Page, settle_ms: int = 10_000, min_widgets: int = 0) -> 
 
 def assert_page_clean(page: Page, min_widgets: int = 0) -> WidgetReport:
     """No error or stderr output, every widget output rendered, at least ``min_widgets`` of them."""
+    report = widget_report(page, min_widgets=min_widgets)  # first: the outputs are all there after it
     errors = error_outputs(page)
     assert not errors, "error outputs on the page:\n" + "\n\n".join(errors)
-    report = widget_report(page, min_widgets=min_widgets)
     assert not report.broken, "widgets that did not render:\n" + "\n".join(report.broken)
     assert report.rendered >= min_widgets, f"expected ≥ {min_widgets} rendered widgets, got {report}"
     return report
