@@ -44,8 +44,8 @@ def _as_learner(code: str, gid: int = LEARNER_UID) -> subprocess.CompletedProces
     )
 
 
-def _snapshot_file(folder: Path, store, case, *, name: str | None = None, **changes) -> Path:
-    doc = {**classroom.snapshot(store, case=case), **changes}
+def _snapshot_file(folder: Path, store, the_case, *, name: str | None = None, **changes) -> Path:
+    doc = {**classroom.snapshot(store, case=the_case), **changes}
     path = folder / (name or f"{doc['share_id']}.json")
     path.write_text(json.dumps(doc), encoding="utf-8")
     return path
@@ -215,3 +215,35 @@ class TestHostileFiles:
         assert len(summary.learners) == 1 and len(summary.rounds) == 100
         assert set(reasons(summary).values()) == {t("class.skip.name_mismatch", "en")}
         assert len(summary.skipped) == 2000
+
+
+class TestAnonymityTowardTheInstructor:
+    def test_one_learner_does_not_set_the_language_and_no_exact_time_or_owner_shows(
+        self, tmp_path: Path, case
+    ):
+        """An English snapshot sorting first does not make the report English; the report and the live
+        view show no share time to the microsecond and no file owner."""
+        folder = tmp_path / "hold"
+        (folder / "1").mkdir(parents=True)
+        english = learner_store(tmp_path, case, 0)
+        doc = classroom.snapshot(english, case=case)
+        _snapshot_file(
+            folder / "1", english, case, share_id="0000000000000000", case={**doc["case"], "lang": "en"}
+        )
+        times = [doc["shared_at"]]
+        for i in (1, 2):
+            path = _snapshot_file(folder / "1", learner_store(tmp_path, case, i), case)
+            times.append(json.loads(path.read_text(encoding="utf-8"))["shared_at"])
+        summary = classroom.summarize(folder)
+        assert summary.lang == "da" and len(summary.learners) == 3
+        page = classroom.render_report(summary, with_text=True)
+        import pwd
+
+        owner = pwd.getpwuid(os.getuid()).pw_name if os.name == "posix" else "\0"
+        from casekit.widgets.sharing import ClassView
+
+        view = ClassView(case, folder)
+        shown = page + view.overview.value + view.charts.value + view.status.value + repr(view.round.options)
+        for moment in times:
+            assert moment not in shown and moment[:19] not in shown and moment[20:26] not in shown
+        assert f">{owner}<" not in shown and f" {owner} " not in shown
