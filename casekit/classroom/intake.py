@@ -71,6 +71,8 @@ class Item:
     label: str
     owner: str | None
     data: bytes
+    name: str | None = None
+    """The file's own name where it must be the snapshot's ``<share_id>.json`` (in a class folder)."""
 
 
 class Intake:

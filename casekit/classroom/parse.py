@@ -20,7 +20,7 @@ from casekit.answers.record import clean_surrogates
 from casekit.classroom._common import CONTROL, clip
 from casekit.classroom.intake import Item
 from casekit.classroom.snapshot import DEFAULT_ROUND, SHARE_FORMAT, SHARE_SCHEMA_VERSION, share_problem
-from casekit.clock import normalise_time
+from casekit.clock import is_plausible, normalise_time
 from casekit.errors import AnswerImportError
 from casekit.i18n import t
 from casekit.importer import parse_import
@@ -105,10 +105,14 @@ def check(found: Doc, case: Case, lang: str) -> Entry | str:
         problem = share_problem(found.doc, case, lang)
         if problem:
             return problem
+        if item.name is not None and item.name != f"{found.doc['share_id']}.json":
+            return t("class.skip.name_mismatch", lang)  # a snapshot's identity is its file: no one else's
         try:
             moment = normalise_time(found.doc["shared_at"])
         except ValueError:
             return t("class.skip.bad_time", lang)
+        if not is_plausible(moment):
+            return t("class.skip.future_time", lang)
         identity = "share:" + found.doc["share_id"]
         return _entry(item.label, identity, found.doc["round"], moment, found.doc["answers"], case, lang)
     try:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from casekit import _schemas, registry
+from casekit.answers.record import MAX_ANSWER_BYTES, MAX_KEYS
 from casekit.classroom._common import clip, has_text, load_case
 from casekit.clock import now
 from casekit.i18n import t, ui_lang
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_ROUND",
+    "MAX_SHARE_BYTES",
     "SHARE_FORMAT",
     "SHARE_SCHEMA",
     "SHARE_SCHEMA_VERSION",
@@ -43,6 +45,8 @@ SHARE_FORMAT = "casekit-class-share"
 SHARE_SCHEMA_VERSION = 1
 DEFAULT_ROUND = "1"
 """The round of a snapshot when no round was opened (and of every export in a summary)."""
+MAX_SHARE_BYTES = MAX_KEYS * MAX_ANSWER_BYTES + 64 * 1024
+"""The biggest snapshot a class folder reads: each answer a store may hold at its size limit, and a frame."""
 
 
 def share_problem(doc: Any, case: Case | None = None, lang: str = "da") -> str | None:

@@ -329,12 +329,14 @@ def _position(label: str) -> tuple[int, str]:
 
 
 def _doc_lang(docs: Sequence[Doc], case_id: str) -> str | None:
-    for d in docs:
-        if d.case_id == case_id and d.doc is not None and isinstance(d.doc.get("case"), dict):
-            value = d.doc["case"].get("lang")
-            if isinstance(value, str):
-                return value
-    return None
+    """The language most of the class's files of ``case_id`` name (a tie: none): never one learner's."""
+    found = [
+        d.doc["case"].get("lang")
+        for d in docs
+        if d.case_id == case_id and d.doc is not None and isinstance(d.doc.get("case"), dict)
+    ]
+    top = Counter(v for v in found if isinstance(v, str)).most_common(2)
+    return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
 
 def _nothing(where: str, skips: Sequence[tuple[str, str]], lang: str) -> ClassFolderError:

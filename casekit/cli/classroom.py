@@ -1,4 +1,5 @@
-"""``casekit class summarize``: the class report from a class folder, a folder of exports or an LMS ZIP.
+"""``casekit class init``: the class folder as a drop box; ``casekit class summarize``: the class report
+from a class folder, a folder of exports or an LMS ZIP.
 
 Exit 0 when a report was written (the files that were skipped, with their reasons, go to stderr); exit 1
 with one clear message when nothing could be read or the report cannot be written; never a traceback.
@@ -14,11 +15,11 @@ from casekit.answers.location import refuse_overwriting_answers
 from casekit.cli._common import HELP_LANG, add_lang, add_output, run, say, set_command
 from casekit.i18n import LANGUAGES, t
 
-__all__ = ["add_parsers", "run_summarize", "summarize"]
+__all__ = ["add_parsers", "init", "run_summarize", "summarize"]
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add the ``class`` command (``summarize``) to a ``casekit`` sub-parser set.
+    """Add the ``class`` command (``init``, ``summarize``) to a ``casekit`` sub-parser set.
 
     Each sub-command sets ``handler`` (call ``args.handler(args)``, which returns the exit code).
 
@@ -30,6 +31,11 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
     h = HELP_LANG
     parser = subparsers.add_parser("class", help=t("class.cli.help", h), description=t("class.cli.help", h))
     commands = parser.add_subparsers(dest="class_command", required=True)
+    p = commands.add_parser("init", help=t("class.cli.init_help", h), description=t("class.cli.init_help", h))
+    p.add_argument("folder", help=t("class.cli.folder_help", h))
+    p.add_argument("--group", default=None, help=t("class.cli.group_help", h))
+    add_lang(p, choices=LANGUAGES)
+    set_command(p, init)
     p = commands.add_parser("summarize", help=t("class.cli.summarize_help", h))
     p.add_argument("input", help=t("class.cli.input_help", h))
     add_output(p, "class.cli.output_help")
@@ -38,6 +44,19 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
     add_lang(p, choices=LANGUAGES)
     set_command(p, summarize)
     return parser
+
+
+def init(args: argparse.Namespace) -> int:
+    """Make ``args.folder`` a class folder the instructor owns (a drop box for ``args.group``)."""
+    from casekit.classroom.folder import init_class_folder
+
+    path = init_class_folder(args.folder, args.group, lang=args.lang)
+    try:
+        group = path.group()
+    except (KeyError, NotImplementedError, OSError):  # a group with no name; no Unix groups (Windows)
+        group = str(path.stat().st_gid)
+    say(t("class.cli.initialised", args.lang, path=path, group=group))
+    return 0
 
 
 def summarize(args: argparse.Namespace) -> int:

@@ -57,7 +57,8 @@ def _check_report(source: Path, out: Path, capsys: pytest.CaptureFixture[str]) -
 def test_a_snapshot_with_lone_surrogates(tmp_path: Path, case, capsys: pytest.CaptureFixture[str]):
     folder = tmp_path / "class" / "1"
     folder.mkdir(parents=True)
-    (folder / "0123456789abcdef.json").write_text(_hostile_snapshot(tmp_path, case), encoding="utf-8")
+    text = _hostile_snapshot(tmp_path, case)
+    (folder / f"{json.loads(text)['share_id']}.json").write_text(text, encoding="utf-8")  # its own name
     summary = classroom.summarize(tmp_path / "class", lang="da")
     assert len(summary.learners) == 1
     strings = all_strings(summary)
@@ -79,7 +80,8 @@ def test_an_export_with_lone_surrogates(tmp_path: Path, case, capsys: pytest.Cap
 def test_an_undecodable_file_name(tmp_path: Path, case, capsys: pytest.CaptureFixture[str]):
     folder = tmp_path / "class" / "1"
     folder.mkdir(parents=True)
-    (folder / "0123456789abcdef.json").write_text(_hostile_snapshot(tmp_path, case), encoding="utf-8")
+    text = _hostile_snapshot(tmp_path, case)
+    (folder / f"{json.loads(text)['share_id']}.json").write_text(text, encoding="utf-8")  # its own name
     with open(os.fsencode(folder) + b"/\xff\xfe.json", "wb") as fh:
         fh.write(b"{")
     summary = classroom.summarize(tmp_path / "class", lang="da")

@@ -90,6 +90,10 @@ COMMANDS: dict[str, Case] = {
         ["answers", "show", "--answers-dir", str(tmp / "empty")],
         t("answers.cli.empty", lang),
     ),
+    "class init": lambda tmp, answers, export, lang: (
+        ["class", "init", str(tmp / "holdmappe")],
+        t("class.cli.initialised", lang, path=tmp / "holdmappe", group=tmp.group()),
+    ),
     "class summarize": lambda tmp, answers, export, lang: (
         ["class", "summarize", str(export.parent), "-o", str(tmp / "c.html")],
         t("class.cli.wrote", lang, path=tmp / "c.html", learners=1, skipped=0),
