@@ -41,6 +41,7 @@ __all__ = [
     "Intake",
     "Item",
     "collect",
+    "student_level",
 ]
 
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
@@ -127,12 +128,15 @@ class Intake:
         folder on disk (``False``) learners are told apart by their pseudonyms, so group folders work.
         """
         folders = student_folders and owner is None
-        common = _strip_common([p for p, _ in entries]) if folders else 0
+        level = student_level([p for p, _ in entries]) if folders else 0
         for parts, handle in entries:
-            inner = parts[common:] if len(parts) > common else parts[-1:]
+            inner = parts[level:] if len(parts) > level else parts[-1:]
             own, rest, in_folder = owner, inner, owner is not None
             if folders and len(inner) > 1 and inner[0] != ".." and not _DRIVE.match(inner[0]):
-                own, rest, in_folder = f"{scope}\0{inner[0]}", inner[1:], True
+                whose = lms.owner(inner[0]) or inner[0]
+                own, rest, in_folder = f"{scope}\0{whose}", inner[1:], True
+            elif folders and len(inner) == 1 and (whose_file := lms.owner(inner[0])) is not None:
+                own = f"{scope}\0{whose_file}"  # a flat LMS download: the prefix tells whose
             shown_parts = [lms.strip_prefix(p) or "?" for p in [*prefix, *rest]]
             shown = clip(("…/" if in_folder else "") + "/".join(shown_parts))
             if isinstance(handle, str):
@@ -350,12 +354,24 @@ def _unsafe(name: str) -> bool:
     return plain.startswith("/") or bool(_DRIVE.match(plain)) or ".." in plain.split("/")
 
 
-def _strip_common(names: list[list[str]]) -> int:
-    """How many leading folders every file shares (a wrapper folder around the student folders)."""
-    if not names:
-        return 0
-    common = 0
-    shortest = min(len(n) for n in names) - 2  # keep a folder above each file: it is the student's
-    while common < shortest and len({n[common] for n in names}) == 1:
-        common += 1
-    return common
+def student_level(names: Sequence[Sequence[str]]) -> int:
+    """How many wrapper folders lie above the student folders (or an LMS's prefixed files) in a container.
+
+    A folder around everything (a ZIP unpacked and zipped again, a Mac's "Compress"), with or without stray
+    files beside it (``Opgave 1/index.html``), is gone into, as long as it is the only folder at its level,
+    its name is no LMS's prefix, no file beside it has one, and it holds folders or prefixed files itself:
+    one student's folder with only files in it stays that student's.
+    """
+    level = 0
+    while True:
+        here = [n for n in names if len(n) > level]
+        inside = {n[level] for n in here if len(n) > level + 1}
+        if len(inside) != 1 or any(len(n) == level + 1 and lms.match(n[level]) for n in here):
+            return level
+        (only,) = inside
+        if lms.match(only) is not None:
+            return level
+        below = [n for n in here if len(n) > level + 1]
+        if not any(len(n) > level + 2 or lms.match(n[level + 1]) for n in below):
+            return level
+        level += 1

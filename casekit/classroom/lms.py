@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LMS_FILE", "Convention", "conventions", "match", "strip_prefix"]
+__all__ = ["LMS_FILE", "Convention", "conventions", "match", "owner", "strip_prefix"]
 
 LMS_FILE = Path(__file__).with_name("lms.json")
 """The table of conventions, shipped with the package."""
@@ -48,6 +48,21 @@ def match(name: str) -> tuple[Convention, int] | None:
         found = convention.pattern.match(name)
         if found:
             return convention, found.end()
+    return None
+
+
+def owner(name: str) -> str | None:
+    """Whose file or folder ``name`` is, as an LMS's prefix says: an opaque key, ``None`` without a prefix.
+
+    A pattern's group ``who`` is the part that stays the same for one student across submissions (Moodle's
+    participant id, Canvas's user id, Blackboard's user name…), so a resubmission, or Moodle's separate
+    folders for files and online text, stays one learner's; without that group the whole prefix is.
+    """
+    for convention in conventions():
+        found = convention.pattern.match(name)
+        if found:
+            who = found.groupdict().get("who") or found.group(0)
+            return f"{convention.name}\0{who.casefold()}"
     return None
 
 

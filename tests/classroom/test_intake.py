@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from casekit import classroom
-from casekit.classroom.intake import Intake
+from casekit.classroom.intake import Intake, student_level
+from casekit.i18n import t
 from casekit.importer import MAX_IMPORT_BYTES
 
-from .support import good_export, reasons, zip_bytes
+from .support import all_answers, export_doc, good_export, json_bytes, reasons, zip_bytes
 
 
 class TestBadInput:
@@ -130,3 +131,43 @@ class TestBadInput:
         summary = classroom.summarize(path)
         assert len(summary.learners) == 1  # both files of A are one learner
         assert any("lag dybt" in s.reason for s in summary.skipped)
+
+
+def _four(case, name: str) -> dict[str, bytes]:
+    """Four learners' exports, each under ``name.format(i=i)``."""
+    return {name.format(i=i): json_bytes(export_doc(f"elev-w{i}", all_answers(case, i))) for i in range(4)}
+
+
+WRAPPED = {
+    "mac_compress": "Opgave 1/S{i}_1{i}_2{i}/svar.json",
+    "two_wrappers": "Hold A/Opgave 1/S{i}_1{i}_2{i}/svar.json",
+    "wrapped_plain_folders": "Opgave 1/Elev {i}/svar.json",
+    "wrapped_flat_moodle": "Opgave 1/Elev {i}_10{i}_assignsubmission_file_svar.json",
+    "wrapped_moodle_folders": "Opgave 1/Elev {i}_10{i}_assignsubmission_file_/svar.json",
+}
+
+
+class TestWrappers:
+    """Whatever wraps an LMS download, each student folder (or prefixed file) is one learner's."""
+
+    @pytest.mark.parametrize("stray", [False, True], ids=["alone", "with_index_html"])
+    @pytest.mark.parametrize("layout", sorted(WRAPPED))
+    def test_a_wrapper_never_merges_the_class(self, tmp_path: Path, case, layout: str, stray: bool):
+        """A folder around everything (and a stray file beside the student folders) keeps 4 learners."""
+        members = _four(case, WRAPPED[layout])
+        top = WRAPPED[layout].split("/")[0]
+        members["__MACOSX/._x"] = b"litter"
+        if stray:
+            members[f"{top}/index.html"] = b"<html></html>"
+        path = tmp_path / "wrapped.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 4
+        older = t("class.skip.older", "da", newer="")[:10]
+        assert not any(s.reason.startswith(older) for s in summary.skipped)
+
+    def test_one_students_folder_alone_stays_theirs(self):
+        """A folder with only plain files in it is a student's folder, not a wrapper."""
+        assert student_level([["A", "svar.json"], ["A", "svar2.json"]]) == 0
+        assert student_level([["W", "A", "svar.json"], ["W", "B", "svar.json"], ["W", "x.html"]]) == 1
+        assert student_level([["W", "Jens_1_assignsubmission_file_", "svar.json"]]) == 1
