@@ -2,9 +2,10 @@
 
 Every file found gets the next position ("fil 3"), read or skipped, and a bad file is never an error: it is
 listed with its reason. Inside a container (the folder or ZIP given, or a ZIP in it that is not in a
-student's folder) the first folder below any wrapper folder is a student's folder in an LMS ZIP: it owns
-every file under it (also the members of a ZIP in it), and it is never shown; a name shown never holds the
-student folder, and an LMS's name prefix (:mod:`casekit.classroom.lms`) is cut from it.
+student's folder) the level of the student folders is found below any wrapper folder
+(:func:`student_level`): a student's folder owns every file under it (also the members of a ZIP in it), and
+so does an LMS's file-name prefix (:func:`casekit.classroom.lms.owner`). A file is labelled by its position
+and kind only (``fil 3 (.html)``): a name can hold a learner's name.
 
 **Limits.** A file over :data:`~casekit.importer.MAX_IMPORT_BYTES` is skipped unread; at most
 :data:`MAX_TOTAL_BYTES` are read in all; ZIPs nest at most :data:`MAX_ZIP_DEPTH` deep; a ZIP member
@@ -41,6 +42,7 @@ __all__ = [
     "Intake",
     "Item",
     "collect",
+    "file_kind",
     "student_level",
 ]
 
@@ -58,6 +60,7 @@ MAX_FOLDER_DEPTH = 12
 _CHUNK = 1 << 16
 _RATIO_FROM = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_KIND = re.compile(r"[a-z0-9]{1,8}")
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError)
 
 
@@ -89,6 +92,8 @@ class Intake:
         The files read.
     skipped : list[tuple[str, str]]
         The files not read: their label and the reason.
+    files : dict[str, tuple[int, str, str | None]]
+        Every label given: its position, the kind of file and its owner (see :class:`Item`).
     """
 
     def __init__(self, lang: str) -> None:
@@ -97,19 +102,28 @@ class Intake:
         self.skipped: list[tuple[str, str]] = []
         self.left = MAX_TOTAL_BYTES
         self.count = 0
+        self.files: dict[str, tuple[int, str, str | None]] = {}
 
-    def label(self, shown: str) -> str:
-        """The next position's label for a name as shown: ``fil 3 (…/svar.json)``; counts the file."""
+    def label(self, shown: str, owner: str | None = None) -> str:
+        """The next position's label, ``fil 3 (.json)``: the kind of file, never its name; counts the file.
+
+        A name can hold a learner's name (an LMS prefix, casekit's ``<case>-<learner>.html``), so only its
+        kind is shown; :attr:`files` keeps the position, kind and ``owner`` for the summary, which names the
+        learner by their "Studerende N" where it knows them.
+        """
         self.count += 1
-        return t("class.file_label", self.lang, n=self.count, name=shown)
+        kind = file_kind(shown, self.lang)
+        label = t("class.file_label", self.lang, n=self.count, name=kind)
+        self.files[label] = (self.count, kind, owner)
+        return label
 
-    def skip(self, shown: str, key: str, **fields: object) -> None:
+    def skip(self, shown: str, key: str, *, owner: str | None = None, **fields: object) -> None:
         """List a file as skipped, with the catalog's reason ``key`` (filled with ``fields``)."""
-        self.skipped.append((self.label(shown), t(key, self.lang, **fields)))
+        self.skipped.append((self.label(shown, owner), t(key, self.lang, **fields)))
 
     def add(self, shown: str, owner: str | None, data: bytes) -> None:
         """Keep a file's bytes, as the next position (see :class:`Item` for ``owner``)."""
-        self.items.append(Item(self.label(shown), owner, data))
+        self.items.append(Item(self.label(shown, owner), owner, data))
 
     # -- a container's entries -----------------------------------------------------------------------------
     def _container(
@@ -140,30 +154,30 @@ class Intake:
             shown_parts = [lms.strip_prefix(p) or "?" for p in [*prefix, *rest]]
             shown = clip(("…/" if in_folder else "") + "/".join(shown_parts))
             if isinstance(handle, str):
-                self.skip(shown, "class.skip.reason", reason=handle)
+                self.skip(shown, "class.skip.reason", owner=own, reason=handle)
                 continue
             name = parts[-1].lower()
             is_zip = name.endswith(".zip")
             if not (is_zip or name.endswith(".json")):
-                self.skip(shown, "class.skip.not_json_file")
+                self.skip(shown, "class.skip.not_json_file", owner=own)
                 continue
             if self.left <= 0:
-                self.skip(shown, "class.skip.total_limit", limit=MAX_TOTAL_BYTES // (1024 * 1024))
+                self.skip(shown, "class.skip.total_limit", owner=own, limit=MAX_TOTAL_BYTES // (1024 * 1024))
                 continue
             data = read(handle, self.left if is_zip else min(MAX_IMPORT_BYTES, self.left))
             if isinstance(data, str):
-                self.skip(shown, "class.skip.reason", reason=data)
+                self.skip(shown, "class.skip.reason", owner=own, reason=data)
                 continue
             self.left -= len(data)
             if not is_zip:
                 self.add(shown, own, data)
             elif depth >= MAX_ZIP_DEPTH:
-                self.skip(shown, "class.skip.too_deep", depth=MAX_ZIP_DEPTH)
+                self.skip(shown, "class.skip.too_deep", owner=own, depth=MAX_ZIP_DEPTH)
             else:
                 try:
                     archive = zipfile.ZipFile(io.BytesIO(data))
                 except _ZIP_ERRORS:
-                    self.skip(shown, "class.skip.bad_zip")
+                    self.skip(shown, "class.skip.bad_zip", owner=own)
                     continue
                 self.zip(archive, depth + 1, own, f"{scope}\0{self.count}", [*prefix, *rest])
 
@@ -337,6 +351,13 @@ def collect(source: Path, lang: str, *, ignore: Collection[str] = ()) -> Intake:
     else:
         intake.file(source)
     return intake
+
+
+def file_kind(name: str, lang: str) -> str:
+    """The kind of file a name says (its extension, ``.html``), or the catalog's word for none: never more."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    ext = base.rpartition(".")[2].lower() if "." in base else ""
+    return f".{ext}" if _KIND.fullmatch(ext) else t("class.file_kind_none", lang)
 
 
 def _read_chunk(fh: IO[bytes]) -> bytes:

@@ -28,7 +28,7 @@ class TestBadInput:
         path = tmp_path / "big.zip"
         path.write_bytes(zip_bytes({"A_1_1/svar.json": good_export(case), "B_2_2/huge.json": big}))
         summary = classroom.summarize(path)
-        assert "for stor" in reasons(summary)["fil 2 (…/huge.json)"]
+        assert "for stor" in reasons(summary)["fil 2 (.json)"]
 
     def test_huge_file_in_a_folder_is_not_read(self, tmp_path: Path, case, monkeypatch: pytest.MonkeyPatch):
         """A file over the limit in a folder is skipped by its size (read() is never called on it)."""
@@ -36,7 +36,7 @@ class TestBadInput:
         with open(tmp_path / "huge.json", "wb") as fh:
             fh.truncate(MAX_IMPORT_BYTES + 1)
         summary = classroom.summarize(tmp_path)
-        assert any("for stor" in s.reason and "huge.json" in s.name for s in summary.skipped)
+        assert any("for stor" in s.reason and s.name.endswith("(.json)") for s in summary.skipped)
 
     def test_zip_bomb_is_skipped(self, tmp_path: Path, case):
         """A member that would unpack to far more than its size is skipped without unpacking it."""
@@ -46,7 +46,7 @@ class TestBadInput:
             archive.writestr("B_2_2/bomb.json", b"0" * (MAX_IMPORT_BYTES - 1024))
         summary = classroom.summarize(path)
         assert len(summary.learners) == 1
-        assert "pakket" in reasons(summary)["fil 2 (…/bomb.json)"]
+        assert "pakket" in reasons(summary)["fil 2 (.json)"]
 
     def test_member_is_read_in_chunks_up_to_its_cap(self):
         """A member larger than the cap is stopped, and a header that lies about the size gives no data."""
@@ -92,7 +92,7 @@ class TestBadInput:
         assert len(summary.learners) == 1
         unsafe = [s for s in summary.skipped if "usikkert navn" in s.reason]
         assert len(unsafe) == 4
-        assert any("../x.json" in s.name for s in unsafe)
+        assert not any("x.json" in s.name or ".." in s.name for s in unsafe)  # only the kind is shown
         assert not any(s.name.count("/etc/") for s in unsafe)  # no absolute path is shown
 
     def test_symlink_entry_in_a_zip_is_skipped(self, tmp_path: Path, case):
@@ -104,7 +104,7 @@ class TestBadInput:
             info.external_attr = (stat.S_IFLNK | 0o777) << 16
             archive.writestr(info, "/etc/passwd")
         summary = classroom.summarize(path)
-        assert "genvej" in reasons(summary)["fil 2 (…/link.json)"]
+        assert "genvej" in reasons(summary)["fil 2 (.json)"]
 
     def test_symlinks_in_a_folder_are_skipped(self, tmp_path: Path, case):
         """A symlinked file and a symlinked folder are listed as skipped and never followed."""

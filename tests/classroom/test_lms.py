@@ -11,6 +11,7 @@ import pytest
 from casekit import classroom
 from casekit._text import SLUG_PATTERN
 from casekit.classroom import lms
+from casekit.i18n import t
 
 from .support import good_export, zip_bytes
 
@@ -19,13 +20,13 @@ class TestAnonymity:
     """No name, pseudonym or LMS folder name anywhere; labels in a stable order that follows no name."""
 
     def test_canvas_style_names_are_cut(self, tmp_path: Path, case):
-        """A flat Canvas file name `hansenjens_123_456_svar.json` is shown without the student part."""
+        """A flat Canvas file `hansenjens_123_456_svar.json` is shown by its kind, with no student part."""
         path = tmp_path / "canvas.zip"
         path.write_bytes(
             zip_bytes({"hansenjens_123_456_svar.json": b"nope", "b_1_2_x.json": good_export(case)})
         )
         summary = classroom.summarize(path)
-        assert summary.skipped[0].name == "fil 1 (svar.json)"
+        assert summary.skipped[0].name == t("class.file_label", "da", n=1, name=".json")
 
 
 class TestTable:
@@ -63,3 +64,31 @@ class TestTable:
     def test_matching_ignores_case(self):
         """An LMS that writes ASSIGNSUBMISSION in capitals is still cut."""
         assert lms.strip_prefix("Jens Hansen_123_ASSIGNSUBMISSION_FILE_svar.json") == "svar.json"
+
+
+class TestNoNameInSkipped:
+    """A skipped file is listed by its position, its learner's number where known and its kind: no name."""
+
+    def test_casekits_own_html_and_blackboard_names_never_show(self, tmp_path: Path, case):
+        """`samskabelse-Jens Hansen.html` beside the JSON, and Blackboard's user names, are not shown."""
+        bb = "Opgave 1_jhansen_attempt_2025-03-01-10-00-00"
+        members = {
+            "Jens Hansen_123_assignsubmission_file_/svar.json": good_export(case, 0),
+            "Jens Hansen_123_assignsubmission_file_/samskabelse-Jens Hansen.html": b"<html></html>",
+            f"{bb}_svar.json": good_export(case, 1),
+            f"{bb}_samskabelse-elev-a50174.html": b"<html></html>",
+            f"{bb}.txt": b"Name: Jens Hansen (jhansen)",
+            "samskabelse-Mette Hansen.docx": b"PK",
+        }
+        path = tmp_path / "class.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 2
+        shown = " ".join(s.name for s in summary.skipped)
+        for word in ("Jens", "Hansen", "jhansen", "a50174", "Mette", "samskabelse", "Opgave", "attempt"):
+            assert word not in shown
+        names = [s.name for s in summary.skipped]
+        assert t("class.file_label", "da", n=6, name=".docx") in names
+        assert (
+            sum(t("class.learner", "da", n=1) in n or t("class.learner", "da", n=2) in n for n in names) == 3
+        )
