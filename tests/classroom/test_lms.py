@@ -13,7 +13,7 @@ from casekit._text import SLUG_PATTERN
 from casekit.classroom import lms
 from casekit.i18n import t
 
-from .support import good_export, zip_bytes
+from .support import all_answers, all_strings, export_doc, good_export, json_bytes, zip_bytes
 
 
 class TestAnonymity:
@@ -92,3 +92,48 @@ class TestNoNameInSkipped:
         assert (
             sum(t("class.learner", "da", n=1) in n or t("class.learner", "da", n=2) in n for n in names) == 3
         )
+
+
+LAYOUTS = {
+    "moodle_folders": lambda i, a, f: f"Elev {i}_10{i}_assignsubmission_file_/{f}",
+    "moodle_flat": lambda i, a, f: f"Elev {i}_10{i}_assignsubmission_file_{f}",
+    "canvas": lambda i, a, f: f"elev{i}{'_late' if a else ''}_10{i}_{500 + 10 * a + i}_{f}",
+    "brightspace_flat": lambda i, a, f: f"{200 + 10 * a + i}-10{i} - Elev {i} - {a + 1} May 2025 - {f}",
+    "brightspace_folders": lambda i, a, f: f"{200 + 10 * a + i}-10{i} - Elev {i} - {a + 1} May 2025/{f}",
+    "blackboard": lambda i, a, f: f"Opgave 1_elev{i}_attempt_2025-03-0{a + 1}-10-00-00_{f}",
+    "student_folders": lambda i, a, f: f"Hansen, Elev {i}/{f}",
+}
+"""How each LMS names a learner's file ``f`` of attempt ``a`` (0, then a resubmission 1), as in lms.json;
+``student_folders``: one plain folder per student (itslearning's and others' per-student folders)."""
+
+
+class TestEachLms:
+    """In every layout a resubmission replaces the earlier one and other uploads are skipped by their kind."""
+
+    @pytest.mark.parametrize("wrapped", [False, True], ids=["as_downloaded", "in_a_wrapper"])
+    @pytest.mark.parametrize("layout", sorted(LAYOUTS))
+    def test_resubmission_and_other_files(self, tmp_path: Path, case, layout: str, wrapped: bool):
+        """3 learners; learner 0 resubmitted from another computer and uploaded .docx, .pdf and .html too."""
+        name = LAYOUTS[layout]
+        members: dict[str, bytes] = {}
+        for i in range(3):
+            doc = export_doc(f"elev-first{i}", all_answers(case, 1), "2025-03-01T10:00:00+00:00")
+            members[name(i, 0, "svar.json")] = json_bytes(doc)
+        later = export_doc("elev-other-pc", all_answers(case, 2), "2025-03-02T10:00:00+00:00")
+        members[name(0, 1, "svar (2).json")] = json_bytes(later)
+        for kind in ("docx", "pdf", "html"):
+            members[name(0, 1, f"samskabelse-Elev 0.{kind}")] = b"x"
+        if wrapped:
+            members = {f"Opgave 1/{k}": v for k, v in members.items()}
+        path = tmp_path / f"{layout}.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 3
+        assert sorted(summary.decisions["choice"].tolist()) == ["interesser", "interesser", "maal-foerst"]
+        kinds = sorted(s.name.rsplit(", ", 1)[1].rstrip(")") for s in summary.skipped)
+        assert kinds == [".docx", ".html", ".json", ".pdf"]
+        learner = {s.name.split("(")[1].split(",")[0] for s in summary.skipped}
+        assert len(learner) == 1 and learner <= set(summary.learners)  # one learner's files, by number
+        not_json = t("class.skip.not_json_file", "da")
+        assert sum(s.reason == not_json for s in summary.skipped) == 3
+        assert "Elev" not in all_strings(summary) and "elev0" not in all_strings(summary)
