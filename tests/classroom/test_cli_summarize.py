@@ -81,3 +81,13 @@ class TestCli:
         )
         assert done.returncode == 0, done.stderr
         assert out.exists()
+
+
+def test_the_case_option(lms_zip: Path, tmp_path: Path, capsys):
+    """`--case ID` reads the class as that case; an unknown case is exit 1 with a message naming it."""
+    out = tmp_path / "report.html"
+    assert _run(["class", "summarize", str(lms_zip), "-o", str(out), "--case", "samskabelse"]) == 0
+    assert _run(["class", "summarize", str(lms_zip), "-o", str(tmp_path / "r2.html"), "--case", "nope"]) == 1
+    captured = capsys.readouterr()
+    assert "nope" in captured.err and "Traceback" not in captured.err
+    assert not (tmp_path / "r2.html").exists()

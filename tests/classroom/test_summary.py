@@ -19,6 +19,7 @@ from .support import (
     all_answers,
     all_strings,
     export_doc,
+    good_export,
     json_bytes,
     learner_store,
     zip_bytes,
@@ -271,3 +272,32 @@ def test_own_stakeholders_grouped_by_typed_name_anonymously(tmp_path: Path, case
     assert "hemmelig" not in report
     assert "Holdets placering af Lærerne" in report or "Holdets placering af LÆRERNE" in report
     assert "Holdets placering af Pedellen" not in report
+
+
+class TestWhichCase:
+    """The case is the one casekit ships (or the one asked for), never what most files say."""
+
+    def test_a_majority_of_junk_does_not_decide_the_case(self, tmp_path: Path, case):
+        """Four files saying case `x` against three real ones: the three are read, the four skipped."""
+        members = {
+            f"S{i}_1{i}_2{i}/svar.json": json_bytes(export_doc(f"e{i}", all_answers(case, i)))
+            for i in range(3)
+        }
+        for i in range(4):
+            members[f"X{i}_3{i}_4{i}/svar.json"] = json_bytes(
+                export_doc(f"x{i}", all_answers(case, i), case_id="x")
+            )
+        path = tmp_path / "class.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert summary.case.id == case.id and len(summary.learners) == 3
+        other = t("class.skip.other_case", "da", found="x", expected=case.id)
+        assert [s.reason for s in summary.skipped] == [other] * 4
+
+    def test_a_case_named_by_id(self, tmp_path: Path, case):
+        """`case=` may be a shipped case's id; an unknown id is a clear error naming it."""
+        path = tmp_path / "one.json"
+        path.write_bytes(good_export(case))
+        assert classroom.summarize(path, case=case.id).case.id == case.id
+        with pytest.raises(ClassFolderError, match="nope"):
+            classroom.summarize(path, case="nope")
