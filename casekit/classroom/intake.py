@@ -8,9 +8,10 @@ so does an LMS's file-name prefix (:func:`casekit.classroom.lms.owner`). A file 
 and kind only (``fil 3 (.html)``): a name can hold a learner's name.
 
 **Limits.** A file over :data:`~casekit.importer.MAX_IMPORT_BYTES` is skipped unread; at most
-:data:`MAX_TOTAL_BYTES` are read in all; ZIPs nest at most :data:`MAX_ZIP_DEPTH` deep; a ZIP member
-compressed more than :data:`MAX_RATIO` times is skipped; symbolic links (in folders and in ZIPs), unsafe
-member names (``../x``, ``/etc/passwd``, ``C:\\x``) and encrypted members are skipped.
+:data:`MAX_LEARNER_BYTES` are read of one learner's files and :data:`MAX_TOTAL_BYTES` in all; ZIPs nest
+at most :data:`MAX_ZIP_DEPTH` deep; a ZIP member compressed more than :data:`MAX_RATIO` times is skipped;
+symbolic links (in folders and in ZIPs), unsafe member names (``../x``, ``/etc/passwd``, ``C:\\x``) and
+encrypted members are skipped.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from casekit.importer import MAX_IMPORT_BYTES
 
 __all__ = [
     "MAX_FOLDER_DEPTH",
+    "MAX_LEARNER_BYTES",
     "MAX_MEMBERS",
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
@@ -48,6 +50,9 @@ __all__ = [
 
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 """How many bytes :func:`~casekit.classroom.summarize` reads in all, from files and ZIP members together."""
+MAX_LEARNER_BYTES = 48 * 1024 * 1024
+"""How many bytes one learner's files (a student folder's, an LMS prefix's, or one file's) may use of
+:data:`MAX_TOTAL_BYTES`: one hand-in that unpacks to much never stops the class's files from being read."""
 MAX_ZIP_DEPTH = 3
 """How deeply ZIPs may nest: the LMS ZIP, a ZIP in it, and one more."""
 MAX_RATIO = 200
@@ -103,6 +108,8 @@ class Intake:
         self.left = MAX_TOTAL_BYTES
         self.count = 0
         self.files: dict[str, tuple[int, str, str | None]] = {}
+        self.spent: dict[str, int] = {}  # bytes read per learner (owner), or per entry without one
+        self.cut = "class.skip.total_limit"  # which budget a read that is stopped short names
 
     def label(self, shown: str, owner: str | None = None) -> str:
         """The next position's label, ``fil 3 (.json)``: the kind of file, never its name; counts the file.
@@ -161,14 +168,19 @@ class Intake:
             if not (is_zip or name.endswith(".json")):
                 self.skip(shown, "class.skip.not_json_file", owner=own)
                 continue
-            if self.left <= 0:
-                self.skip(shown, "class.skip.total_limit", owner=own, limit=MAX_TOTAL_BYTES // (1024 * 1024))
+            whose = own if own is not None else f"{scope}\0{parts[0]}"  # a learner's budget, else the entry's
+            mine = MAX_LEARNER_BYTES - self.spent.get(whose, 0)
+            self.cut = "class.skip.learner_limit" if mine < self.left else "class.skip.total_limit"
+            left = min(self.left, mine)
+            if left <= 0:
+                self.skip(shown, self.cut, owner=own, limit=self._cut_limit())
                 continue
-            data = read(handle, self.left if is_zip else min(MAX_IMPORT_BYTES, self.left))
+            data = read(handle, left if is_zip else min(MAX_IMPORT_BYTES, left))
             if isinstance(data, str):
                 self.skip(shown, "class.skip.reason", owner=own, reason=data)
                 continue
             self.left -= len(data)
+            self.spent[whose] = self.spent.get(whose, 0) + len(data)
             if not is_zip:
                 self.add(shown, own, data)
             elif depth >= MAX_ZIP_DEPTH:
@@ -253,9 +265,13 @@ class Intake:
             return t("class.skip.unreadable", self.lang, reason=reason(exc, self.lang))
         return self._too_big(len(data), limit) if len(data) > limit else data
 
+    def _cut_limit(self) -> int:
+        """The budget :attr:`cut` names, in MB."""
+        return (MAX_LEARNER_BYTES if self.cut == "class.skip.learner_limit" else MAX_TOTAL_BYTES) // (1 << 20)
+
     def _too_big(self, size: int, limit: int) -> str:
         if limit < MAX_IMPORT_BYTES:
-            return t("class.skip.total_limit", self.lang, limit=MAX_TOTAL_BYTES // (1024 * 1024))
+            return t(self.cut, self.lang, limit=self._cut_limit())
         return t(
             "class.skip.too_big",
             self.lang,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from casekit import classroom
-from casekit.classroom.intake import Intake, student_level
+from casekit.classroom.intake import MAX_LEARNER_BYTES, MAX_TOTAL_BYTES, Intake, student_level
 from casekit.i18n import t
 from casekit.importer import MAX_IMPORT_BYTES
 
@@ -171,3 +171,21 @@ class TestWrappers:
         assert student_level([["A", "svar.json"], ["A", "svar2.json"]]) == 0
         assert student_level([["W", "A", "svar.json"], ["W", "B", "svar.json"], ["W", "x.html"]]) == 1
         assert student_level([["W", "Jens_1_assignsubmission_file_", "svar.json"]]) == 1
+
+
+def test_one_learners_files_never_starve_the_class(tmp_path: Path, case):
+    """A small hand-in of 1 MiB members (each just under the ratio check) stops at its learner's budget;
+    the 20 genuine learners after it are all read, and the cut files say which budget stopped them."""
+    path = tmp_path / "class.zip"
+    zeros = b"0" * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for n in range(MAX_TOTAL_BYTES // len(zeros) + 4):
+            archive.writestr(f"A_0_0/fyld-{n}.json", zeros)
+        for i in range(20):
+            archive.writestr(f"S{i}_1{i}_2{i}/svar.json", good_export(case, i))
+    assert path.stat().st_size < 4 * (1 << 20)
+    summary = classroom.summarize(path)
+    assert len(summary.learners) == 20
+    cut = t("class.skip.learner_limit", "da", limit=MAX_LEARNER_BYTES // (1 << 20))
+    stopped = [s for s in summary.skipped if s.reason == cut]
+    assert stopped and len(stopped) >= MAX_TOTAL_BYTES // (1 << 20) - MAX_LEARNER_BYTES // (1 << 20)
