@@ -1,11 +1,14 @@
 """How each LMS names the files of a bulk download of hand-ins, read from data (``lms.json``).
 
-Moodle, Canvas and Brightspace put the student's name and numbers before a file's own name (Canvas:
-``hansenjens_123_456_``, Moodle: ``Jens Hansen_123_assignsubmission_file_``, Brightspace: ``12-34 - Jens
-Hansen - 1 March, 2025 1252 PM - ``). The class summary never shows a student's name, so it cuts that prefix
-from every name it shows. Each LMS's convention is one entry of ``lms.json`` (shape:
-``casekit/schemas/lms.schema.json``): its name, the LMS, a regular expression and where the LMS writes such
-names, like the named patterns of nbgrader's zip-collect plugin. A new LMS is a new entry, not new code.
+Moodle, Canvas, Brightspace and Blackboard put the student's name and numbers before a file's (or a
+student folder's) own name (Canvas: ``hansenjens_123_456_``, Moodle:
+``Jens Hansen_123_assignsubmission_file_``, Brightspace: ``12-34 - Jens Hansen - 1 March, 2025 1252 PM - ``,
+Blackboard:
+``Opgave 1_jhansen_attempt_2025-03-01-10-00-00_``). The class summary uses the prefix to tell whose a file is
+(:func:`owner`, the pattern's group ``who``) and never shows it. Each LMS's convention is one entry of
+``lms.json`` (shape: ``casekit/schemas/lms.schema.json``): its name, the LMS, a regular expression and where
+the LMS writes such names, like the named patterns of nbgrader's zip-collect plugin. A new LMS is a new
+entry, not new code.
 """
 
 from __future__ import annotations
