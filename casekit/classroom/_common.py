@@ -36,3 +36,10 @@ def load_case(case_id: str, lang: str | None) -> Case:
         except CaseNotFoundError:
             pass
     return load_case_dir(case_path(case_id))
+
+
+def shipped_cases() -> list[str]:
+    """The ids of the cases casekit ships (:func:`casekit.loader.list_cases`)."""
+    from casekit.loader import list_cases
+
+    return list_cases()

@@ -2,14 +2,16 @@
 
 Every file found gets the next position ("fil 3"), read or skipped, and a bad file is never an error: it is
 listed with its reason. Inside a container (the folder or ZIP given, or a ZIP in it that is not in a
-student's folder) the first folder below any wrapper folder is a student's folder in an LMS ZIP: it owns
-every file under it (also the members of a ZIP in it), and it is never shown; a name shown never holds the
-student folder, and an LMS's name prefix (:mod:`casekit.classroom.lms`) is cut from it.
+student's folder) the level of the student folders is found below any wrapper folder
+(:func:`student_level`): a student's folder owns every file under it (also the members of a ZIP in it), and
+so does an LMS's file-name prefix (:func:`casekit.classroom.lms.owner`). A file is labelled by its position
+and kind only (``fil 3 (.html)``): a name can hold a learner's name.
 
 **Limits.** A file over :data:`~casekit.importer.MAX_IMPORT_BYTES` is skipped unread; at most
-:data:`MAX_TOTAL_BYTES` are read in all; ZIPs nest at most :data:`MAX_ZIP_DEPTH` deep; a ZIP member
-compressed more than :data:`MAX_RATIO` times is skipped; symbolic links (in folders and in ZIPs), unsafe
-member names (``../x``, ``/etc/passwd``, ``C:\\x``) and encrypted members are skipped.
+:data:`MAX_LEARNER_BYTES` are read of one learner's files and :data:`MAX_TOTAL_BYTES` in all; ZIPs nest
+at most :data:`MAX_ZIP_DEPTH` deep; a ZIP member compressed more than :data:`MAX_RATIO` times is skipped;
+symbolic links (in folders and in ZIPs), unsafe member names (``../x``, ``/etc/passwd``, ``C:\\x``) and
+encrypted members are skipped.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from casekit.importer import MAX_IMPORT_BYTES
 
 __all__ = [
     "MAX_FOLDER_DEPTH",
+    "MAX_LEARNER_BYTES",
     "MAX_MEMBERS",
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
@@ -41,10 +44,15 @@ __all__ = [
     "Intake",
     "Item",
     "collect",
+    "file_kind",
+    "student_level",
 ]
 
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 """How many bytes :func:`~casekit.classroom.summarize` reads in all, from files and ZIP members together."""
+MAX_LEARNER_BYTES = 48 * 1024 * 1024
+"""How many bytes one learner's files (a student folder's, an LMS prefix's, or one file's) may use of
+:data:`MAX_TOTAL_BYTES`: one hand-in that unpacks to much never stops the class's files from being read."""
 MAX_ZIP_DEPTH = 3
 """How deeply ZIPs may nest: the LMS ZIP, a ZIP in it, and one more."""
 MAX_RATIO = 200
@@ -57,6 +65,7 @@ MAX_FOLDER_DEPTH = 12
 _CHUNK = 1 << 16
 _RATIO_FROM = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_KIND = re.compile(r"[a-z0-9]{1,8}")
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError)
 
 
@@ -90,6 +99,8 @@ class Intake:
         The files read.
     skipped : list[tuple[str, str]]
         The files not read: their label and the reason.
+    files : dict[str, tuple[int, str, str | None]]
+        Every label given: its position, the kind of file and its owner (see :class:`Item`).
     """
 
     def __init__(self, lang: str) -> None:
@@ -98,19 +109,30 @@ class Intake:
         self.skipped: list[tuple[str, str]] = []
         self.left = MAX_TOTAL_BYTES
         self.count = 0
+        self.files: dict[str, tuple[int, str, str | None]] = {}
+        self.spent: dict[str, int] = {}  # bytes read per learner (owner), or per entry without one
+        self.cut = "class.skip.total_limit"  # which budget a read that is stopped short names
 
-    def label(self, shown: str) -> str:
-        """The next position's label for a name as shown: ``fil 3 (…/svar.json)``; counts the file."""
+    def label(self, shown: str, owner: str | None = None) -> str:
+        """The next position's label, ``fil 3 (.json)``: the kind of file, never its name; counts the file.
+
+        A name can hold a learner's name (an LMS prefix, casekit's ``<case>-<learner>.html``), so only its
+        kind is shown; :attr:`files` keeps the position, kind and ``owner`` for the summary, which names the
+        learner by their "Studerende N" where it knows them.
+        """
         self.count += 1
-        return t("class.file_label", self.lang, n=self.count, name=shown)
+        kind = file_kind(shown, self.lang)
+        label = t("class.file_label", self.lang, n=self.count, name=kind)
+        self.files[label] = (self.count, kind, owner)
+        return label
 
-    def skip(self, shown: str, key: str, **fields: object) -> None:
+    def skip(self, shown: str, key: str, *, owner: str | None = None, **fields: object) -> None:
         """List a file as skipped, with the catalog's reason ``key`` (filled with ``fields``)."""
-        self.skipped.append((self.label(shown), t(key, self.lang, **fields)))
+        self.skipped.append((self.label(shown, owner), t(key, self.lang, **fields)))
 
     def add(self, shown: str, owner: str | None, data: bytes) -> None:
         """Keep a file's bytes, as the next position (see :class:`Item` for ``owner``)."""
-        self.items.append(Item(self.label(shown), owner, data))
+        self.items.append(Item(self.label(shown, owner), owner, data))
 
     # -- a container's entries -----------------------------------------------------------------------------
     def _container(
@@ -129,39 +151,47 @@ class Intake:
         folder on disk (``False``) learners are told apart by their pseudonyms, so group folders work.
         """
         folders = student_folders and owner is None
-        common = _strip_common([p for p, _ in entries]) if folders else 0
+        level = student_level([p for p, _ in entries]) if folders else 0
         for parts, handle in entries:
-            inner = parts[common:] if len(parts) > common else parts[-1:]
+            inner = parts[level:] if len(parts) > level else parts[-1:]
             own, rest, in_folder = owner, inner, owner is not None
             if folders and len(inner) > 1 and inner[0] != ".." and not _DRIVE.match(inner[0]):
-                own, rest, in_folder = f"{scope}\0{inner[0]}", inner[1:], True
+                whose = lms.owner(inner[0]) or inner[0]
+                own, rest, in_folder = f"{scope}\0{whose}", inner[1:], True
+            elif folders and len(inner) == 1 and (whose_file := lms.owner(inner[0])) is not None:
+                own = f"{scope}\0{whose_file}"  # a flat LMS download: the prefix tells whose
             shown_parts = [lms.strip_prefix(p) or "?" for p in [*prefix, *rest]]
             shown = clip(("…/" if in_folder else "") + "/".join(shown_parts))
             if isinstance(handle, str):
-                self.skip(shown, "class.skip.reason", reason=handle)
+                self.skip(shown, "class.skip.reason", owner=own, reason=handle)
                 continue
             name = parts[-1].lower()
             is_zip = name.endswith(".zip")
             if not (is_zip or name.endswith(".json")):
-                self.skip(shown, "class.skip.not_json_file")
+                self.skip(shown, "class.skip.not_json_file", owner=own)
                 continue
-            if self.left <= 0:
-                self.skip(shown, "class.skip.total_limit", limit=MAX_TOTAL_BYTES // (1024 * 1024))
+            whose = own if own is not None else f"{scope}\0{parts[0]}"  # a learner's budget, else the entry's
+            mine = MAX_LEARNER_BYTES - self.spent.get(whose, 0)
+            self.cut = "class.skip.learner_limit" if mine < self.left else "class.skip.total_limit"
+            left = min(self.left, mine)
+            if left <= 0:
+                self.skip(shown, self.cut, owner=own, limit=self._cut_limit())
                 continue
-            data = read(handle, self.left if is_zip else min(MAX_IMPORT_BYTES, self.left))
+            data = read(handle, left if is_zip else min(MAX_IMPORT_BYTES, left))
             if isinstance(data, str):
-                self.skip(shown, "class.skip.reason", reason=data)
+                self.skip(shown, "class.skip.reason", owner=own, reason=data)
                 continue
             self.left -= len(data)
+            self.spent[whose] = self.spent.get(whose, 0) + len(data)
             if not is_zip:
                 self.add(shown, own, data)
             elif depth >= MAX_ZIP_DEPTH:
-                self.skip(shown, "class.skip.too_deep", depth=MAX_ZIP_DEPTH)
+                self.skip(shown, "class.skip.too_deep", owner=own, depth=MAX_ZIP_DEPTH)
             else:
                 try:
                     archive = zipfile.ZipFile(io.BytesIO(data))
                 except _ZIP_ERRORS:
-                    self.skip(shown, "class.skip.bad_zip")
+                    self.skip(shown, "class.skip.bad_zip", owner=own)
                     continue
                 self.zip(archive, depth + 1, own, f"{scope}\0{self.count}", [*prefix, *rest])
 
@@ -237,9 +267,13 @@ class Intake:
             return t("class.skip.unreadable", self.lang, reason=reason(exc, self.lang))
         return self._too_big(len(data), limit) if len(data) > limit else data
 
+    def _cut_limit(self) -> int:
+        """The budget :attr:`cut` names, in MB."""
+        return (MAX_LEARNER_BYTES if self.cut == "class.skip.learner_limit" else MAX_TOTAL_BYTES) // (1 << 20)
+
     def _too_big(self, size: int, limit: int) -> str:
         if limit < MAX_IMPORT_BYTES:
-            return t("class.skip.total_limit", self.lang, limit=MAX_TOTAL_BYTES // (1024 * 1024))
+            return t(self.cut, self.lang, limit=self._cut_limit())
         return t(
             "class.skip.too_big",
             self.lang,
@@ -337,6 +371,13 @@ def collect(source: Path, lang: str, *, ignore: Collection[str] = ()) -> Intake:
     return intake
 
 
+def file_kind(name: str, lang: str) -> str:
+    """The kind of file a name says (its extension, ``.html``), or the catalog's word for none: never more."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    ext = base.rpartition(".")[2].lower() if "." in base else ""
+    return f".{ext}" if _KIND.fullmatch(ext) else t("class.file_kind_none", lang)
+
+
 def _read_chunk(fh: IO[bytes]) -> bytes:
     return fh.read(_CHUNK)
 
@@ -352,12 +393,24 @@ def _unsafe(name: str) -> bool:
     return plain.startswith("/") or bool(_DRIVE.match(plain)) or ".." in plain.split("/")
 
 
-def _strip_common(names: list[list[str]]) -> int:
-    """How many leading folders every file shares (a wrapper folder around the student folders)."""
-    if not names:
-        return 0
-    common = 0
-    shortest = min(len(n) for n in names) - 2  # keep a folder above each file: it is the student's
-    while common < shortest and len({n[common] for n in names}) == 1:
-        common += 1
-    return common
+def student_level(names: Sequence[Sequence[str]]) -> int:
+    """How many wrapper folders lie above the student folders (or an LMS's prefixed files) in a container.
+
+    A folder around everything (a ZIP unpacked and zipped again, a Mac's "Compress"), with or without stray
+    files beside it (``Opgave 1/index.html``), is gone into, as long as it is the only folder at its level,
+    its name is no LMS's prefix, no file beside it has one, and it holds folders or prefixed files itself:
+    one student's folder with only files in it stays that student's.
+    """
+    level = 0
+    while True:
+        here = [n for n in names if len(n) > level]
+        inside = {n[level] for n in here if len(n) > level + 1}
+        if len(inside) != 1 or any(len(n) == level + 1 and lms.match(n[level]) for n in here):
+            return level
+        (only,) = inside
+        if lms.match(only) is not None:
+            return level
+        below = [n for n in here if len(n) > level + 1]
+        if not any(len(n) > level + 2 or lms.match(n[level + 1]) for n in below):
+            return level
+        level += 1

@@ -28,7 +28,7 @@ from casekit.importer import parse_import
 if TYPE_CHECKING:
     from casekit.case import Case
 
-__all__ = ["Doc", "Entry", "check", "first_look"]
+__all__ = ["Doc", "Entry", "check", "first_look", "owner_identity"]
 
 
 @dataclass
@@ -126,12 +126,17 @@ def check(found: Doc, case: Case, lang: str) -> Entry | str:
     except ValueError:
         moment = ""
     if item.owner is not None:
-        identity = "folder:" + item.owner
+        identity = owner_identity(item.owner)
     elif export.learner:
         identity = "learner:" + export.learner
     else:  # no pseudonym: the file is its own learner
         identity = "file:" + hashlib.sha256(item.data).hexdigest()
     return _entry(item.label, identity, DEFAULT_ROUND, moment, export.as_dict(), case, lang)
+
+
+def owner_identity(owner: str) -> str:
+    """The identity of the learner whose student folder (or LMS prefix) is ``owner`` (see ``Item``)."""
+    return "folder:" + owner
 
 
 def _entry(

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
-from casekit.classroom._common import clip, has_text, load_case
+from casekit.classroom._common import clip, has_text, load_case, shipped_cases
 from casekit.classroom.errors import ClassFolderError
 from casekit.classroom.folder import FolderTransport
 from casekit.classroom.intake import Intake, collect
-from casekit.classroom.parse import Doc, Entry, check, first_look
+from casekit.classroom.parse import Doc, Entry, check, first_look, owner_identity
 from casekit.classroom.snapshot import DEFAULT_ROUND
 from casekit.classroom.transport import Transport
 from casekit.errors import CasekitError
@@ -233,7 +233,7 @@ def _lower_first(text: str) -> str:
 
 
 def summarize(
-    source: str | os.PathLike[str] | Transport, *, case: Case | None = None, lang: str | None = None
+    source: str | os.PathLike[str] | Transport, *, case: Case | str | None = None, lang: str | None = None
 ) -> ClassSummary:
     """Summarize a class's answers, without names, from a class folder, a folder, a ZIP or one JSON file.
 
@@ -244,8 +244,9 @@ def summarize(
         folders allowed), an LMS ZIP of per-student folders (nested ZIPs allowed, up to
         :data:`~casekit.classroom.intake.MAX_ZIP_DEPTH`), or one JSON file. Snapshots and full exports are
         both read. Or a transport: what it collects, with its rounds.
-    case : Case, optional
-        The case; without it, the case the files name (the most common case id) is loaded.
+    case : Case or str, optional
+        The case, or a shipped case's id; without it, the case casekit ships (of several shipped, the one
+        most files name). Files of another case are skipped with that reason.
     lang : str, optional
         The language of labels and reasons; default the case's.
 
@@ -260,7 +261,7 @@ def summarize(
         The source does not exist or cannot be read, or not one file in it could be summarized (the
         message lists the first reasons).
     """
-    ui = ui_lang(lang or (case.lang if case is not None else None))
+    ui = ui_lang(lang or (case.lang if case is not None and not isinstance(case, str) else None))
     if not isinstance(source, Transport):
         root = Path(source).expanduser()
         if root.is_dir():  # a class folder, or any folder: the folder transport reads both
@@ -273,7 +274,7 @@ def summarize(
 def _summarize(
     intake: Intake,
     opened: list[dict[str, Any]],
-    case: Case | None,
+    case: Case | str | None,
     lang: str | None,
     ui: str,
     where: str,
@@ -287,10 +288,10 @@ def _summarize(
             skips.append((item.label, found))
         else:
             docs.append(found)
-    if case is None:
+    if case is None or isinstance(case, str):
         if not docs:
             raise _nothing(where, skips, ui)
-        case_id = Counter(d.case_id for d in docs).most_common(1)[0][0]
+        case_id = case if isinstance(case, str) else _which_case(docs)
         try:
             case = load_case(case_id, lang or _doc_lang(docs, case_id))
         except CasekitError as exc:
@@ -319,13 +320,50 @@ def _summarize(
     skips.sort(key=lambda s: _position(s[0]))
     chosen = list(latest.values())
     round_ids, round_names = _round_order(opened, {e.round for e in chosen}, ui)
-    skipped = [Skipped(n, r) for n, r in skips]
+    whose = {e.label: e.identity for e in entries}
+    labels = _learner_labels({e.identity for e in chosen}, ui)
+    skipped = [Skipped(_skipped_name(n, intake, whose, labels, ui), r) for n, r in skips]
     return _build_summary(case, ui, chosen, skipped, round_ids, round_names)
+
+
+def _learner_labels(identities: set[str], lang: str) -> dict[str, str]:
+    """Identity → "Studerende N", numbered in the order of the identities' sha256 (never names or order)."""
+    ordered = sorted(identities, key=lambda i: hashlib.sha256(i.encode("utf-8")).hexdigest())
+    return {i: t("class.learner", lang, n=n) for n, i in enumerate(ordered, start=1)}
+
+
+def _skipped_name(
+    label: str, intake: Intake, whose: Mapping[str, str], labels: Mapping[str, str], lang: str
+) -> str:
+    """A skipped file's label with its learner's "Studerende N" where the summary knows them."""
+    found = intake.files.get(label)
+    if found is None:
+        return label
+    n, kind, owner = found
+    identity = whose.get(label) or (owner_identity(owner) if owner is not None else None)
+    if identity is None or identity not in labels:
+        return label
+    return t("class.file_label_learner", lang, n=n, learner=labels[identity], kind=kind)
 
 
 def _position(label: str) -> tuple[int, str]:
     match = re.search(r"\d+", label)
     return (int(match.group(0)) if match else 0, label)
+
+
+def _which_case(docs: Sequence[Doc]) -> str:
+    """The case a class's files are read as: of the cases casekit ships, the one most files name.
+
+    Files naming a case casekit does not ship never decide it, however many there are (they are skipped as
+    another case's); with no file naming a shipped case, the only shipped case, else the most named.
+    """
+    shipped = shipped_cases()
+    named = Counter(d.case_id for d in docs if d.case_id in shipped)
+    if named:
+        return named.most_common(1)[0][0]
+    if len(shipped) == 1:
+        return shipped[0]
+    return Counter(d.case_id for d in docs).most_common(1)[0][0]
 
 
 def _doc_lang(docs: Sequence[Doc], case_id: str) -> str | None:
@@ -369,10 +407,8 @@ def _build_summary(
     """The frames: one row per learner × item, learners labelled in the order of their identity's sha256."""
     import pandas as pd
 
-    identities = sorted(
-        {e.identity for e in entries}, key=lambda i: hashlib.sha256(i.encode("utf-8")).hexdigest()
-    )
-    label = {i: t("class.learner", lang, n=n) for n, i in enumerate(identities, start=1)}
+    label = _learner_labels({e.identity for e in entries}, lang)
+    identities = list(label)
     rank = {r: n for n, r in enumerate(round_ids)}
     entries.sort(
         key=lambda e: (

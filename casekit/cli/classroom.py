@@ -41,6 +41,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
     add_output(p, "class.cli.output_help")
     p.add_argument("--with-text", action="store_true", help=t("class.cli.with_text_help", h))
     p.add_argument("--projection", action="store_true", help=t("class.cli.projection_help", h))
+    p.add_argument("--case", metavar="ID", default=None, help=t("class.cli.case_help", h))
     add_lang(p, choices=LANGUAGES)
     set_command(p, summarize)
     return parser
@@ -66,7 +67,7 @@ def summarize(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     refuse_overwriting_answers(out, args.lang)
-    summary = summarize_class(args.input, lang=args.lang)
+    summary = summarize_class(args.input, case=getattr(args, "case", None), lang=args.lang)
     lang = summary.lang
     page = render_report(summary, with_text=args.with_text, projection=args.projection)
     atomic_write_text(out, page, mode=ordinary_mode())  # no half-written report; readable like any file

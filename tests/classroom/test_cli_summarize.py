@@ -34,7 +34,8 @@ class TestCli:
         assert _run(["class", "summarize", str(lms_zip), "-o", str(out), "--projection"]) == 0
         captured = capsys.readouterr()
         assert "casekit-projection" in out.read_text(encoding="utf-8")
-        assert "bad.json" in captured.err and "ikke gyldig JSON" in captured.err
+        assert "(Studerende" in captured.err and "ikke gyldig JSON" in captured.err
+        assert "bad.json" not in captured.err  # a file is shown by its kind, never its name
         assert str(out) in captured.out and "Traceback" not in captured.err
 
     def test_with_text_and_english(self, lms_zip: Path, tmp_path: Path, capsys):
@@ -80,3 +81,13 @@ class TestCli:
         )
         assert done.returncode == 0, done.stderr
         assert out.exists()
+
+
+def test_the_case_option(lms_zip: Path, tmp_path: Path, capsys):
+    """`--case ID` reads the class as that case; an unknown case is exit 1 with a message naming it."""
+    out = tmp_path / "report.html"
+    assert _run(["class", "summarize", str(lms_zip), "-o", str(out), "--case", "samskabelse"]) == 0
+    assert _run(["class", "summarize", str(lms_zip), "-o", str(tmp_path / "r2.html"), "--case", "nope"]) == 1
+    captured = capsys.readouterr()
+    assert "nope" in captured.err and "Traceback" not in captured.err
+    assert not (tmp_path / "r2.html").exists()

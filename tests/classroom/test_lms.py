@@ -11,21 +11,22 @@ import pytest
 from casekit import classroom
 from casekit._text import SLUG_PATTERN
 from casekit.classroom import lms
+from casekit.i18n import t
 
-from .support import good_export, zip_bytes
+from .support import all_answers, all_strings, export_doc, good_export, json_bytes, zip_bytes
 
 
 class TestAnonymity:
     """No name, pseudonym or LMS folder name anywhere; labels in a stable order that follows no name."""
 
     def test_canvas_style_names_are_cut(self, tmp_path: Path, case):
-        """A flat Canvas file name `hansenjens_123_456_svar.json` is shown without the student part."""
+        """A flat Canvas file `hansenjens_123_456_svar.json` is shown by its kind, with no student part."""
         path = tmp_path / "canvas.zip"
         path.write_bytes(
             zip_bytes({"hansenjens_123_456_svar.json": b"nope", "b_1_2_x.json": good_export(case)})
         )
         summary = classroom.summarize(path)
-        assert summary.skipped[0].name == "fil 1 (svar.json)"
+        assert summary.skipped[0].name == t("class.file_label", "da", n=1, name=".json")
 
 
 class TestTable:
@@ -63,3 +64,76 @@ class TestTable:
     def test_matching_ignores_case(self):
         """An LMS that writes ASSIGNSUBMISSION in capitals is still cut."""
         assert lms.strip_prefix("Jens Hansen_123_ASSIGNSUBMISSION_FILE_svar.json") == "svar.json"
+
+
+class TestNoNameInSkipped:
+    """A skipped file is listed by its position, its learner's number where known and its kind: no name."""
+
+    def test_casekits_own_html_and_blackboard_names_never_show(self, tmp_path: Path, case):
+        """`samskabelse-Jens Hansen.html` beside the JSON, and Blackboard's user names, are not shown."""
+        bb = "Opgave 1_jhansen_attempt_2025-03-01-10-00-00"
+        members = {
+            "Jens Hansen_123_assignsubmission_file_/svar.json": good_export(case, 0),
+            "Jens Hansen_123_assignsubmission_file_/samskabelse-Jens Hansen.html": b"<html></html>",
+            f"{bb}_svar.json": good_export(case, 1),
+            f"{bb}_samskabelse-elev-a50174.html": b"<html></html>",
+            f"{bb}.txt": b"Name: Jens Hansen (jhansen)",
+            "samskabelse-Mette Hansen.docx": b"PK",
+        }
+        path = tmp_path / "class.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 2
+        shown = " ".join(s.name for s in summary.skipped)
+        for word in ("Jens", "Hansen", "jhansen", "a50174", "Mette", "samskabelse", "Opgave", "attempt"):
+            assert word not in shown
+        names = [s.name for s in summary.skipped]
+        assert t("class.file_label", "da", n=6, name=".docx") in names
+        assert (
+            sum(t("class.learner", "da", n=1) in n or t("class.learner", "da", n=2) in n for n in names) == 3
+        )
+
+
+LAYOUTS = {
+    "moodle_folders": lambda i, a, f: f"Elev {i}_10{i}_assignsubmission_file_/{f}",
+    "moodle_flat": lambda i, a, f: f"Elev {i}_10{i}_assignsubmission_file_{f}",
+    "canvas": lambda i, a, f: f"elev{i}{'_late' if a else ''}_10{i}_{500 + 10 * a + i}_{f}",
+    "brightspace_flat": lambda i, a, f: f"{200 + 10 * a + i}-10{i} - Elev {i} - {a + 1} May 2025 - {f}",
+    "brightspace_folders": lambda i, a, f: f"{200 + 10 * a + i}-10{i} - Elev {i} - {a + 1} May 2025/{f}",
+    "blackboard": lambda i, a, f: f"Opgave 1_elev{i}_attempt_2025-03-0{a + 1}-10-00-00_{f}",
+    "student_folders": lambda i, a, f: f"Hansen, Elev {i}/{f}",
+}
+"""How each LMS names a learner's file ``f`` of attempt ``a`` (0, then a resubmission 1), as in lms.json;
+``student_folders``: one plain folder per student (itslearning's and others' per-student folders)."""
+
+
+class TestEachLms:
+    """In every layout a resubmission replaces the earlier one and other uploads are skipped by their kind."""
+
+    @pytest.mark.parametrize("wrapped", [False, True], ids=["as_downloaded", "in_a_wrapper"])
+    @pytest.mark.parametrize("layout", sorted(LAYOUTS))
+    def test_resubmission_and_other_files(self, tmp_path: Path, case, layout: str, wrapped: bool):
+        """3 learners; learner 0 resubmitted from another computer and uploaded .docx, .pdf and .html too."""
+        name = LAYOUTS[layout]
+        members: dict[str, bytes] = {}
+        for i in range(3):
+            doc = export_doc(f"elev-first{i}", all_answers(case, 1), "2025-03-01T10:00:00+00:00")
+            members[name(i, 0, "svar.json")] = json_bytes(doc)
+        later = export_doc("elev-other-pc", all_answers(case, 2), "2025-03-02T10:00:00+00:00")
+        members[name(0, 1, "svar (2).json")] = json_bytes(later)
+        for kind in ("docx", "pdf", "html"):
+            members[name(0, 1, f"samskabelse-Elev 0.{kind}")] = b"x"
+        if wrapped:
+            members = {f"Opgave 1/{k}": v for k, v in members.items()}
+        path = tmp_path / f"{layout}.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 3
+        assert sorted(summary.decisions["choice"].tolist()) == ["interesser", "interesser", "maal-foerst"]
+        kinds = sorted(s.name.rsplit(", ", 1)[1].rstrip(")") for s in summary.skipped)
+        assert kinds == [".docx", ".html", ".json", ".pdf"]
+        learner = {s.name.split("(")[1].split(",")[0] for s in summary.skipped}
+        assert len(learner) == 1 and learner <= set(summary.learners)  # one learner's files, by number
+        not_json = t("class.skip.not_json_file", "da")
+        assert sum(s.reason == not_json for s in summary.skipped) == 3
+        assert "Elev" not in all_strings(summary) and "elev0" not in all_strings(summary)

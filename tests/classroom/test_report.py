@@ -81,7 +81,7 @@ class TestReport:
         assert spreads >= len(case.actors)  # a title per stakeholder (also in the alt text)
         assert page.count(charts.goal_spread(case, []).title) >= 2  # one per round
         assert '<table class="casekit-heat">' in page and "Overlade beslutningen" in page
-        assert "junk.json" in page and "ikke gyldig JSON" in page
+        assert "(.json)</span>: ikke gyldig JSON" in page and "junk.json" not in page
         assert 'id="texts"' not in page and HOSTILE not in page
 
     def test_text_answers_only_with_text_and_escaped(self, text_page: str):

@@ -12,12 +12,14 @@ import pytest
 from casekit import classroom, registry
 from casekit.classroom import ClassFolderError
 from casekit.errors import CasekitError
+from casekit.i18n import t
 
 from .support import (
     NAMES,
     all_answers,
     all_strings,
     export_doc,
+    good_export,
     json_bytes,
     learner_store,
     zip_bytes,
@@ -86,7 +88,7 @@ class TestSources:
     def test_nothing_readable_raises(self, tmp_path: Path):
         """A folder with only bad files: a CasekitError that lists them."""
         (tmp_path / "a.json").write_text("not json", encoding="utf-8")
-        with pytest.raises(CasekitError, match=r"a\.json.*ikke gyldig JSON"):
+        with pytest.raises(CasekitError, match=r"fil 1 \(\.json\): ikke gyldig JSON"):
             classroom.summarize(tmp_path)
 
     def test_corrupt_zip_source_raises(self, tmp_path: Path):
@@ -112,7 +114,8 @@ class TestOneFilePerLearner:
         assert len(summary.learners) == 1
         assert summary.decisions["choice"].tolist() == ["maal-foerst"]  # i = 2
         (skipped,) = summary.skipped
-        assert "old.json" in skipped.name and "ældre" in skipped.reason
+        assert skipped.name == t("class.file_label_learner", "da", n=2, learner="Studerende 1", kind=".json")
+        assert "ældre" in skipped.reason
 
     def test_same_pseudonym_in_a_flat_folder_is_one_learner(self, tmp_path: Path, case):
         """Without student folders, two exports with one pseudonym are one learner."""
@@ -123,7 +126,10 @@ class TestOneFilePerLearner:
             json_bytes(export_doc("elev-x", all_answers(case, 2), "2025-03-01T00:00:00Z"))
         )
         summary = classroom.summarize(tmp_path)
-        assert len(summary.learners) == 1 and "b.json" in summary.skipped[0].name
+        assert len(summary.learners) == 1
+        assert summary.skipped[0].name == t(
+            "class.file_label_learner", "da", n=2, learner="Studerende 1", kind=".json"
+        )
 
 
 class TestRounds:
@@ -266,3 +272,32 @@ def test_own_stakeholders_grouped_by_typed_name_anonymously(tmp_path: Path, case
     assert "hemmelig" not in report
     assert "Holdets placering af Lærerne" in report or "Holdets placering af LÆRERNE" in report
     assert "Holdets placering af Pedellen" not in report
+
+
+class TestWhichCase:
+    """The case is the one casekit ships (or the one asked for), never what most files say."""
+
+    def test_a_majority_of_junk_does_not_decide_the_case(self, tmp_path: Path, case):
+        """Four files saying case `x` against three real ones: the three are read, the four skipped."""
+        members = {
+            f"S{i}_1{i}_2{i}/svar.json": json_bytes(export_doc(f"e{i}", all_answers(case, i)))
+            for i in range(3)
+        }
+        for i in range(4):
+            members[f"X{i}_3{i}_4{i}/svar.json"] = json_bytes(
+                export_doc(f"x{i}", all_answers(case, i), case_id="x")
+            )
+        path = tmp_path / "class.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert summary.case.id == case.id and len(summary.learners) == 3
+        other = t("class.skip.other_case", "da", found="x", expected=case.id)
+        assert [s.reason for s in summary.skipped] == [other] * 4
+
+    def test_a_case_named_by_id(self, tmp_path: Path, case):
+        """`case=` may be a shipped case's id; an unknown id is a clear error naming it."""
+        path = tmp_path / "one.json"
+        path.write_bytes(good_export(case))
+        assert classroom.summarize(path, case=case.id).case.id == case.id
+        with pytest.raises(ClassFolderError, match="nope"):
+            classroom.summarize(path, case="nope")
