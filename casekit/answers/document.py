@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
+from casekit.answers.location import PSEUDONYM_PATTERN
 from casekit.answers.record import KEY_PATTERN, SOURCE_IMPORT, Revision, clean_surrogates, to_json
 from casekit.clock import MAX_AHEAD, is_plausible, normalise_time, now, parse_time
 from casekit.errors import AnswerImportError, AnswerStoreError, CasekitError
@@ -84,6 +85,7 @@ def to_document(store: AnswerStore) -> dict[str, Any]:
 
     The history holds the settled revisions (see :func:`settled`): how the answer stood at each pause.
     """
+    learner, created_at = store.identity()
     answers: dict[str, dict[str, Any]] = {}
     for rev in settled(store.revisions()):  # grouped by key, oldest first: the last one seen is the latest
         entry = answers.setdefault(rev.key, {"value": None, "history": []})
@@ -95,7 +97,10 @@ def to_document(store: AnswerStore) -> dict[str, Any]:
         "format": EXPORT_FORMAT,
         "schema_version": SCHEMA_VERSION,
         "case": {"id": store.case_id, "version": store.case_version, "lang": store.lang},
-        "learner": store.learner,
+        "learner": learner,
+        # With the learner's pseudonym, what keeps their class-view entry theirs after a restore (the share
+        # id is made from both; see AnswerExport.identity).
+        "created_at": created_at,
         "exported_at": now(),
         "answers": answers,
     }
@@ -130,6 +135,15 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+def created_at(value: Any) -> str:
+    """An export's ``created_at`` as the store keeps it, or "" when it is missing or not a plausible time."""
+    try:
+        stamp = normalise_time(value) if isinstance(value, str) else ""
+    except ValueError:
+        return ""
+    return stamp if stamp and is_plausible(stamp) else ""
+
+
 # -- reading -------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AnswerExport:
@@ -141,6 +155,18 @@ class AnswerExport:
     learner: str
     exported_at: str
     revisions: tuple[Revision, ...] = field(default=())
+    #: When the exported store was created ("" in exports older than this field, or when not a valid time).
+    created_at: str = ""
+
+    def identity(self, learner: str) -> dict[str, str] | None:
+        """The exported store's identity (``learner`` and ``created_at``) for a store of ``learner`` to take
+        on if it holds no answers yet, so that a restored learner keeps their entry in the class's views;
+        ``None`` when the export has none, or when the store was opened with another learner's name."""
+        if not (self.learner and self.created_at):
+            return None
+        if learner != self.learner and not PSEUDONYM_PATTERN.fullmatch(learner):
+            return None
+        return {"learner": self.learner, "created_at": self.created_at}
 
     def as_dict(self) -> dict[str, Any]:
         """``{key: latest value}``, the latest being the newest ``saved_at`` (ties: later in the file)."""
@@ -335,6 +361,7 @@ class _Reader:
             doc.get("learner", ""),
             doc.get("exported_at", ""),
             tuple(revisions),
+            created_at(doc.get("created_at")),
         )
 
     def schema_failure(self, doc: dict[str, Any], problem: registry.ShapeProblem) -> AnswerImportError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -33,6 +34,7 @@ __all__ = [
     "is_store_file",
     "learner_slug",
     "make_store_private",
+    "PSEUDONYM_PATTERN",
     "pseudonym",
     "refuse_other_file",
     "refuse_overwriting_answers",
@@ -91,6 +93,10 @@ def learner_slug(name: str) -> str:
     # "-" is kept as typed ("anne - marie" → anne---marie), and "_" at either end too ("_anne_").
     text = slug(name, keep="._-", trim="-.")
     return text or "x" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
+#: What :func:`pseudonym` makes: a store whose learner matches it was opened without a name.
+PSEUDONYM_PATTERN = re.compile(r"elev-[0-9a-f]{6}")
 
 
 def pseudonym() -> str:

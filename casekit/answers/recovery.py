@@ -34,6 +34,7 @@ from casekit.i18n import reason, t, ui_lang
 
 __all__ = [
     "has_side_file",
+    "message",
     "move_aside",
     "move_aside_if_damaged",
     "orphan_side_file",
@@ -50,6 +51,21 @@ log = logging.getLogger(__name__)
 
 _WAL_MAGIC = (0x377F0682, 0x377F0683)
 Salvage = tuple[list[tuple[Any, ...]], dict[str, str]]
+
+
+def message(moved: Path, side: str | None, count: int, lang: str) -> str:
+    """The learner's sentence for a store file moved aside on open: ``side`` is ``"-wal"`` or
+    ``"-journal"`` when answers were recovered from that side file (``count`` of them), else ``None``."""
+    if side is None:
+        return t("answers.recovered", lang, moved=moved.name)
+    kept = moved.name if moved.exists() else moved.name + side  # main file missing: only the side file kept
+    if side == "-journal":
+        if count:
+            return t("journal.recovered", lang, moved=kept, count=count)
+        return t("journal.recovered_none", lang, moved=kept)
+    if count:
+        return t("store.recovered_wal", lang, moved=kept, count=count)
+    return t("store.recovered_wal_none", lang, moved=kept)
 
 
 def stamp() -> str:

@@ -531,10 +531,15 @@ def insert_local(conn: sqlite3.Connection, key: str, text: str, *, case_version:
 
 
 def insert_imported(
-    conn: sqlite3.Connection, incoming: list[tuple[str, str, str, Revision]], *, lang: str
+    conn: sqlite3.Connection,
+    incoming: list[tuple[str, str, str, Revision]],
+    *,
+    lang: str,
+    identity: dict[str, str] | None = None,
 ) -> ImportResult:
     """Append the ``(key, JSON text, saved_at, revision)`` the store does not have yet (same key, time and
-    text), each with its own time, case version and language; call inside :func:`write`.
+    text), each with its own time, case version and language; call inside :func:`write`. A store that held
+    no revision yet takes on ``identity`` (meta ``learner`` and ``created_at``), in the same transaction.
 
     Raises
     ------
@@ -543,6 +548,8 @@ def insert_imported(
         :func:`write` rolls back).
     """
     present_keys = {row[0] for row in conn.execute("SELECT DISTINCT key FROM revisions")}
+    if identity and not present_keys:
+        set_meta(conn, identity)
     for key, *_ in incoming:
         if key not in present_keys:
             if len(present_keys) >= MAX_KEYS:

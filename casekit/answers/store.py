@@ -543,11 +543,15 @@ class AnswerStore:
             revision = dataclasses.replace(revision, replaced=replaced)
         return revision
 
-    def import_revisions(self, revisions: Iterable[Revision]) -> ImportResult:
+    def import_revisions(
+        self, revisions: Iterable[Revision], *, identity: dict[str, str] | None = None
+    ) -> ImportResult:
         """Merge revisions (e.g. from an export) in one transaction; nothing in the store is lost.
 
         A revision whose key, ``saved_at`` and value the store already has is skipped; every other one is
-        appended with its own ``saved_at``, case version and language and ``source="import"``.
+        appended with its own ``saved_at``, case version and language and ``source="import"``. ``identity``
+        (``learner`` and ``created_at``, :meth:`AnswerExport.identity`) is taken on only by a store that held
+        no answers yet, so that a learner's restored store shares as the same learner.
 
         Raises
         ------
@@ -566,7 +570,10 @@ class AnswerStore:
             raise AnswerStoreError(t("store.error.read_only", ui_lang(self.lang), key="*", path=self.path))
         try:
             with self._connection(writing=True) as conn:
-                result: ImportResult = self._write(conn, sqlite.insert_imported, incoming, lang=self.lang)
+                result: ImportResult = self._write(
+                    conn, sqlite.insert_imported, incoming, lang=self.lang, identity=identity
+                )
+                self._check_meta(sqlite.read_meta(conn))
                 return result
         except sqlite.Busy as exc:
             raise sqlite.busy_error(self.path, "*", None, self.lang) from exc.__cause__
@@ -589,12 +596,12 @@ class AnswerStore:
             what and where. The store is unchanged.
         """
         data = document.read_import_file(path, case_id=self.case_id, lang=self.lang)
-        return self.import_revisions(data.revisions)
+        return self.import_revisions(data.revisions, identity=data.identity(self.learner))
 
     def import_bytes(self, content: bytes, name: str = "upload.json") -> ImportResult:
         """Like :meth:`import_file`, for the bytes of an uploaded file; ``name`` is used in messages."""
         data = document.parse_import(content, case_id=self.case_id, lang=self.lang, name=name)
-        return self.import_revisions(data.revisions)
+        return self.import_revisions(data.revisions, identity=data.identity(self.learner))
 
     # -- reading ---------------------------------------------------------------------------------------------
     def get(self, key: str, default: Any = None) -> Any:
@@ -637,6 +644,12 @@ class AnswerStore:
         )
         return {key: json.loads(value) for key, value in rows}
 
+    def identity(self) -> tuple[str, str]:
+        """``(learner, created_at)`` as the file holds them now (another notebook may have restored them)."""
+        meta = dict(self._query("SELECT name, value FROM meta WHERE name IN ('learner', 'created_at')"))
+        self.learner, self.created_at = meta.get("learner", self.learner), meta.get("created_at", self.created_at)
+        return self.learner, self.created_at
+
     def count(self) -> int:
         """The number of revisions in the store."""
         return int(self._query("SELECT count(*) FROM revisions")[0][0])
@@ -676,22 +689,9 @@ class AnswerStore:
 
     def recovery_message(self, lang: str | None = None) -> str | None:
         """A sentence for the learner if a damaged file was moved aside on open, else ``None``."""
-        if self.recovered_from is None:
-            return None
-        ui = ui_lang(lang or self.lang)
-        if self._from_wal:
-            kept = self.recovered_from.name
-            if not self.recovered_from.exists():  # the main file was missing: only the side file was kept
-                kept += self._side
-            count = self.recovered_count
-            if self._side == "-journal":
-                if count:
-                    return t("journal.recovered", ui, moved=kept, count=count)
-                return t("journal.recovered_none", ui, moved=kept)
-            if count:
-                return t("store.recovered_wal", ui, moved=kept, count=count)
-            return t("store.recovered_wal_none", ui, moved=kept)
-        return t("answers.recovered", ui, moved=self.recovered_from.name)
+        side = self._side if self._from_wal else None
+        moved, count = self.recovered_from, self.recovered_count
+        return None if moved is None else recovery.message(moved, side, count, ui_lang(lang or self.lang))
 
     def restore_message(self, lang: str | None = None) -> str | None:
         """A sentence for the learner if the store file was deleted while in use and put back, else None."""

@@ -69,8 +69,9 @@ def share_problem(doc: Any, case: Case | None = None, lang: str = "da") -> str |
 
 
 def share_id(store: AnswerStore) -> str:
-    """The store's share id: 16 hex digits of sha256 over its case id, pseudonym and creation time."""
-    text = "\0".join((store.case_id, store.learner, store.created_at))
+    """The store's share id: 16 hex digits of sha256 over its case id, pseudonym and creation time (as the
+    file holds them now, also when another notebook restored the learner's identity into it)."""
+    text = "\0".join((store.case_id, *store.identity()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -258,6 +258,22 @@ class TestRestore:
         copy.flush()  # and the browser gets the merged store
         assert set(json.loads(copy.payload)["answers"]) == {"organisering-1", "organisering-2", "dilemma-1"}
 
+    def test_a_restore_into_an_empty_store_shares_as_the_same_learner(
+        self, store: AnswerStore, case: Any, earlier: str
+    ):
+        """The browser copy restored into a fresh store brings the learner's identity: the next share
+        replaces their own entry in the class's views (same share id) instead of counting them twice."""
+        from casekit.classroom import share_id
+
+        before = json.loads(earlier)
+        copy, _sent = mirror(store, case)
+        copy.received(summary(earlier))
+        copy.restore_button.click()
+        reply(copy, earlier)
+        assert (store.learner, store.created_at) == (before["learner"], before["created_at"])
+        reopened = AnswerStore.open(store.path, case=case)
+        assert share_id(reopened) == share_id(store)
+
     def test_second_restore_adds_nothing(self, store: AnswerStore, case: Any, earlier: str):
         """Restoring the same copy again says nothing was new."""
         copy, _sent = mirror(store, case)
