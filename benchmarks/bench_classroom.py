@@ -169,13 +169,70 @@ def rows(sizes: tuple[int, ...] = SIZES, repeats: int = REPEATS) -> list[Row]:
     return out
 
 
+FLOOD_FILES = 12
+FLOOD_REVISIONS = 370_000
+FLOOD_GROUP = "class summary of a revision-flooded ZIP (fresh subprocesses)"
+
+
+def _flood_zip(path: Path, case: Any, genuine: int = 20) -> None:
+    """An LMS ZIP of ``genuine`` hand-ins and :data:`FLOOD_FILES` exports of :data:`FLOOD_REVISIONS` tiny
+    revisions each (about 18 MB each, under the 20 MB import limit): the hostile hand-in the class-robustness
+    issue measured at 113 s."""
+    item = '{"value":"a","saved_at":"2025-03-01T09:00:00Z"}'
+    history = "[" + ",".join([item] * FLOOD_REVISIONS) + "]"
+    flood = (
+        '{"format":"casekit-answers","schema_version":1,'
+        f'"case":{{"id":"{case.id}","version":"{case.version}","lang":"{case.lang}"}},'
+        f'"learner":"elev-f10000","answers":{{"organisering-1":{{"value":"a","history":{history}}}}}}}'
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i in range(genuine):
+            archive.writestr(
+                f"Studerende Nummer {i}_{100000 + i}_assignsubmission_file_/svar.json", _export(case, i)
+            )
+        for i in range(FLOOD_FILES):
+            archive.writestr(f"Oversvømmelse {i}_{200000 + i}_assignsubmission_file_/svar.json", flood)
+
+
+def flood_rows(repeats: int = REPEATS) -> list[Row]:
+    """``casekit class summarize`` of the flooded ZIP against the floor (read the ZIP, parse every file's
+    JSON, save one figure): every flooded file is refused by its count, the genuine ones summarized."""
+    case = load_case("samskabelse", lang="da")
+    with tempfile.TemporaryDirectory(prefix="casekit-bench-flood-") as tmp:
+        folder = Path(tmp)
+        zip_path = folder / "flood.zip"
+        _flood_zip(zip_path, case)
+        report = folder / "report.html"
+        times = interleaved(
+            {
+                "floor": lambda _i: _run(FLOOR, str(zip_path), str(folder / "floor.svg")),
+                "summary": lambda _i: _run(SUMMARIZE, str(zip_path), str(report)),
+            },
+            repeats,
+        )
+        size = zip_path.stat().st_size / 1e6
+    return [
+        measured(
+            f"20 hand-ins + {FLOOD_FILES} × {FLOOD_REVISIONS:,} revisions ({size:.1f} MB ZIP)",
+            times["summary"],
+            floor="read ZIP + JSON + 1 fig",
+            floor_values=times["floor"],
+            ratio_max=2.0,
+            group=FLOOD_GROUP,
+        )
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     from benchmarks._table import show
 
     argv = sys.argv[1:] if argv is None else argv
     quick = "--quick" in argv
     sizes = tuple(int(a) for a in argv if a.isdigit()) or ((50, 500) if quick else SIZES)
-    show(rows(sizes, 1 if quick else REPEATS), markdown="--markdown" in argv)
+    found = rows(sizes, 1 if quick else REPEATS)
+    if "--flood" in argv or not quick:
+        found += flood_rows(1 if quick else REPEATS)
+    show(found, markdown="--markdown" in argv)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from benchmarks import (  # noqa: E402
     bench_classroom,
     bench_env,
     bench_imports,
+    bench_live,
     bench_widgets,
 )
 from benchmarks._table import LEGEND, Row, render  # noqa: E402
@@ -73,6 +74,8 @@ def plan(quick: bool) -> list[tuple[str, Callable[[], list[Row]]]]:
             "class summary",
             lambda: bench_classroom.rows((50, 500) if quick else (50, 500, 5000), 1 if quick else 3),
         ),
+        ("class summary, flooded ZIP", lambda: bench_classroom.flood_rows(1 if quick else 3)),
+        ("live class view", lambda: bench_live.rows((30, 300) if quick else (30, 300, 2000), quick)),
     ]
     if not quick:
         steps.append(("installed size", bench_env.rows))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -203,9 +204,26 @@ class Case:
     activities: Mapping[str, Any] = field(default_factory=_frozen)
 
     # -- look-ups ---------------------------------------------------------------------------------------
-    @property
+    # A case is frozen: what is worked out from it once stays true (cached_property writes to the instance's
+    # __dict__, which a frozen dataclass allows). The class report asks these for every answer of every file.
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for g in self.question_groups for q in g.questions)
+
+    @cached_property
+    def question_ids(self) -> frozenset[str]:
+        """The ids of the case's reflection questions."""
+        return frozenset(q.id for q in self.questions)
+
+    @cached_property
+    def actor_ids(self) -> frozenset[str]:
+        """The ids of every actor."""
+        return frozenset(a.id for a in self.actors)
+
+    @cached_property
+    def speaker_ids(self) -> frozenset[str]:
+        """The ids of the actors who speak in the case (the goal chart's)."""
+        return frozenset(a.id for a in self.actors if a.speaks)
 
     @property
     def source(self) -> Mapping[str, object]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from casekit.answers.document import (
     MAX_DEPTH,
     MAX_IMPORT_BYTES,
+    MAX_IMPORT_REVISIONS,
     AnswerExport,
     depth,
     parse_import,
@@ -19,6 +20,7 @@ from casekit.answers.document import (
 __all__ = [
     "MAX_DEPTH",
     "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_REVISIONS",
     "AnswerExport",
     "depth",
     "parse_import",

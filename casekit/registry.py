@@ -124,7 +124,7 @@ def spec(key: str, case: Case | None = None) -> AnswerSpec | None:
     found = _BY_KEY.get(key)
     if found is not None:
         return found
-    if case is not None and any(q.id == key for q in case.questions):
+    if case is not None and key in case.question_ids:
         return AnswerSpec(key, _QUESTION_SPEC.shape, _QUESTION_SPEC.notebook)
     return None
 
@@ -368,7 +368,7 @@ def clean(key: str, value: Any, case: Case) -> Any:
     found = spec(key, case)
     if found is None:
         return value
-    actors = {a.id for a in case.actors}
+    actors = case.actor_ids
     cleaner = _CLEANERS.get(found.shape)
     if cleaner is not None:
         return cleaner(value, case, actors)
@@ -406,7 +406,7 @@ def _own_name(value: Any) -> str | None:
     return name if 0 < len(name) <= OWN_NAME_MAX else None
 
 
-def _clean_stakeholders(value: Any, case: Case, actors: set[str]) -> dict[str, dict[str, Any]] | None:
+def _clean_stakeholders(value: Any, case: Case, actors: frozenset[str]) -> dict[str, dict[str, Any]] | None:
     """Case actors' placements ``{power, interest}``; own stakeholders' also ``{name, at_table}``.
 
     A case actor's id always means the actor (an ``own-`` key that a case uses as an actor id is the
@@ -428,23 +428,23 @@ def _clean_stakeholders(value: Any, case: Case, actors: set[str]) -> dict[str, d
     return result
 
 
-def _clean_goals(value: Any, case: Case, actors: set[str]) -> dict[str, int] | None:
+def _clean_goals(value: Any, case: Case, actors: frozenset[str]) -> dict[str, int] | None:
     if not isinstance(value, Mapping):
         return None
-    speaking = {a.id for a in case.actors if a.speaks}
+    speaking = case.speaker_ids
     return {k: v for k, v in value.items() if k in speaking and _scale(v) is not None}
 
 
-def _clean_plan(value: Any, case: Case, actors: set[str]) -> dict[str, str] | None:
+def _clean_plan(value: Any, case: Case, actors: frozenset[str]) -> dict[str, str] | None:
     if not isinstance(value, Mapping):
         return None
     return {k: v for k, v in value.items() if k in actors and v in LEVELS}
 
 
-def _clean_fields(fields: Mapping[str, Callable[[Any], bool]]) -> Callable[[Any, Case, set[str]], Any]:
+def _clean_fields(fields: Mapping[str, Callable[[Any], bool]]) -> Callable[[Any, Case, frozenset[str]], Any]:
     """A cleaner for a mapping of named fields: each field kept if its check passes."""
 
-    def run(value: Any, case: Case, actors: set[str]) -> dict[str, Any] | None:
+    def run(value: Any, case: Case, actors: frozenset[str]) -> dict[str, Any] | None:
         if not isinstance(value, Mapping):
             return None
         return {name: value[name] for name, check in fields.items() if name in value and check(value[name])}
@@ -485,12 +485,12 @@ def fields(shape: str) -> tuple[str, ...]:
     return tuple(_DEFS[f"value-{shape}"]["properties"])
 
 
-def _record_cleaner(shape: str) -> Callable[[Any, Case, set[str]], Any]:
+def _record_cleaner(shape: str) -> Callable[[Any, Case, frozenset[str]], Any]:
     properties = _DEFS[f"value-{shape}"]["properties"]
     return _clean_fields({name: _field_check(field) for name, field in properties.items()})
 
 
-_CLEANERS: dict[str, Callable[[Any, Case, set[str]], Any]] = {
+_CLEANERS: dict[str, Callable[[Any, Case, frozenset[str]], Any]] = {
     "stakeholder-placements": _clean_stakeholders,
     "goal-placements": _clean_goals,
     "participation-plan": _clean_plan,

@@ -37,6 +37,7 @@ __all__ = [
     "EXPORT_FORMAT",
     "MAX_DEPTH",
     "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_REVISIONS",
     "SCHEMA_VERSION",
     "AnswerExport",
     "depth",
@@ -56,6 +57,10 @@ SCHEMA_VERSION = registry.SCHEMA_VERSION
 BURST_SECONDS = 60
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 """The largest export file casekit reads (20 MB); :func:`export_json` always writes less."""
+MAX_IMPORT_REVISIONS = 10_000
+"""The most revisions (history items, all answers together) an export may hold; :func:`export_json` always
+writes fewer. A learner's settled history over a term is a few hundred; a file of hundreds of thousands is
+not a learner's, and would keep an import or a class report busy for minutes."""
 MAX_DEPTH = 20
 """How deeply lists and mappings may nest in one answer: the activities save two levels; a value nested
 hundreds deep is not an answer, and would break every document that shows it."""
@@ -109,16 +114,16 @@ def to_document(store: AnswerStore) -> dict[str, Any]:
 def export_json(store: AnswerStore) -> str:
     """The JSON export of a store: UTF-8 text, letters kept as they are (``ensure_ascii=False``).
 
-    It always fits casekit's own import limit (:data:`MAX_IMPORT_BYTES`), so that it can be imported
-    again: when the settled history makes it too big, the history is thinned (each key keeps its latest
-    revision and as many of its most recent settled ones as fit), and as a last resort it is written
-    without indentation.
+    It always fits casekit's own import limits (:data:`MAX_IMPORT_BYTES`, :data:`MAX_IMPORT_REVISIONS`), so
+    that it can be imported again: when the settled history makes it too big, the history is thinned (each
+    key keeps its latest revision and as many of its most recent settled ones as fit), and as a last resort
+    it is written without indentation.
     """
     document = to_document(store)
     answers = document["answers"]
     text = _dump(document, indent=2)
     keep = max((len(entry["history"]) for entry in answers.values()), default=0)
-    while _size(text) > MAX_IMPORT_BYTES and keep > 1:
+    while (_size(text) > MAX_IMPORT_BYTES or _count(answers) > MAX_IMPORT_REVISIONS) and keep > 1:
         keep //= 2
         answers = {key: {**e, "history": e["history"][-keep:]} for key, e in document["answers"].items()}
         text = _dump({**document, "answers": answers}, indent=2)
@@ -133,6 +138,13 @@ def _dump(document: Mapping[str, Any], indent: int | None) -> str:
 
 def _size(text: str) -> int:
     return len(text.encode("utf-8"))
+
+
+def _count(answers: Mapping[str, Any]) -> int:
+    """How many history items an export's ``answers`` hold (only lists are counted: the schema checks the
+    rest after this count)."""
+    entries = (entry.get("history") if isinstance(entry, dict) else None for entry in answers.values())
+    return sum(len(history) for history in entries if isinstance(history, list))
 
 
 def created_at(value: Any) -> str:
@@ -207,6 +219,7 @@ def parse_import(
     lang: str = "da",
     name: str = "upload.json",
     case: Case | None = None,
+    latest: bool = False,
 ) -> AnswerExport:
     """Check an export document and return its revisions; nothing is written.
 
@@ -222,17 +235,21 @@ def parse_import(
         The file name, for the messages.
     case : Case, optional
         With the case, a reflection question's answer is checked as text too.
+    latest : bool
+        Return only each answer's latest revision (the newest ``saved_at``; ties: later in the file), and
+        check only its value: what a class report needs. Every revision's time is checked all the same.
 
     Raises
     ------
     AnswerImportError
-        Too big, not UTF-8, not JSON, a key twice in one object, not a casekit export (``format``), an
-        unknown ``schema_version``, another case, a field that does not fit the export schema, or an
-        answer whose value does not have its activity's shape; the message names the field.
+        Too big or more than :data:`MAX_IMPORT_REVISIONS` revisions, not UTF-8, not JSON, a key twice in
+        one object, not a casekit export (``format``), an unknown ``schema_version``, another case, a field
+        that does not fit the export schema, or an answer whose value does not have its activity's shape;
+        the message names the field.
     """
     if case is None:
         case = _case_quietly(case_id, lang)
-    return _Reader(name, ui_lang(lang), case_id, case).read(content)
+    return _Reader(name, ui_lang(lang), case_id, case, latest).read(content)
 
 
 def _case_quietly(case_id: str, lang: str) -> Case | None:
@@ -297,11 +314,12 @@ def _refuse_constant(name: str) -> Any:
 class _Reader:
     """Checks one export document; the first problem raises."""
 
-    def __init__(self, name: str, lang: str, case_id: str, case: Case | None) -> None:
+    def __init__(self, name: str, lang: str, case_id: str, case: Case | None, latest: bool = False) -> None:
         self.name = name
         self.lang = lang
         self.case_id = case_id
         self.case = case
+        self.latest = latest
 
     def fail(self, message: str, /, **fields: object) -> AnswerImportError:
         return AnswerImportError(t(message, self.lang, name=self.name, **fields))
@@ -315,7 +333,23 @@ class _Reader:
             text = bytes(content).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise self.fail("import.error.not_utf8", position=exc.start) from exc
+        if (
+            text.count('"saved_at"') > MAX_IMPORT_REVISIONS
+        ):  # maybe a flood: count before the slow, strict parse
+            self.refuse_flood(text)
         return self.document(self.parse_json(text))
+
+    def refuse_flood(self, text: str) -> None:
+        """Refuse a file of more than :data:`MAX_IMPORT_REVISIONS` revisions after a quick parse (4× faster
+        than :meth:`parse_json`); anything else is left to the strict parse and its messages."""
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            return
+        answers = doc.get("answers") if isinstance(doc, dict) else None
+        count = _count(answers) if isinstance(answers, dict) else 0
+        if count > MAX_IMPORT_REVISIONS:
+            raise self.fail("import.error.too_many_revisions", count=count, limit=MAX_IMPORT_REVISIONS)
 
     def parse_json(self, text: str) -> Any:
         try:
@@ -344,6 +378,10 @@ class _Reader:
                 raise self.fail(
                     "import.error.schema_unknown", found=version, supported=registry.SCHEMA_VERSION
                 )
+        # Counted before the schema is checked: checking hundreds of thousands of revisions takes long.
+        count = _count(doc["answers"]) if isinstance(doc.get("answers"), dict) else 0
+        if count > MAX_IMPORT_REVISIONS:
+            raise self.fail("import.error.too_many_revisions", count=count, limit=MAX_IMPORT_REVISIONS)
         problem = registry.document_problem(doc, self.lang)
         if problem is not None:
             raise self.schema_failure(doc, problem)
@@ -352,7 +390,11 @@ class _Reader:
             raise self.fail("import.error.other_case", found=case["id"], expected=self.case_id)
         revisions: list[Revision] = []
         for key, entry in doc["answers"].items():
-            for n, item in enumerate(entry["history"]):
+            items = list(enumerate(entry["history"]))
+            if self.latest:  # the newest time wins; a tie goes to the later item, as AnswerExport.as_dict
+                times = [self.saved_at(item, f"answers.{key}.history[{n}]") for n, item in items]
+                items = [items[max(range(len(items)), key=lambda i: (times[i], i))]]
+            for n, item in items:
                 revisions.append(self.revision(key, item, f"answers.{key}.history[{n}]", case))
         return AnswerExport(
             case["id"],
@@ -377,7 +419,8 @@ class _Reader:
             )
         return self.fail("import.error.field_value", field=problem.where or "—", reason=problem.message)
 
-    def revision(self, key: str, item: dict[str, Any], where: str, case: dict[str, Any]) -> Revision:
+    def saved_at(self, item: dict[str, Any], where: str) -> str:
+        """The item's ``saved_at`` in casekit's form; refused when it is no time, or far in the future."""
         try:
             saved_at = normalise_time(item["saved_at"])
         except ValueError:
@@ -387,6 +430,10 @@ class _Reader:
             found = json.dumps(item["saved_at"], ensure_ascii=False)[:80]
             days = MAX_AHEAD.days
             raise self.fail("import.error.saved_at_future", field=f"{where}.saved_at", found=found, days=days)
+        return saved_at
+
+    def revision(self, key: str, item: dict[str, Any], where: str, case: dict[str, Any]) -> Revision:
+        saved_at = self.saved_at(item, where)
         value = item["value"]
         if depth(value) > MAX_DEPTH:
             raise self.fail("import.error.too_deep", field=f"{where}.value", key=key, limit=MAX_DEPTH)

@@ -24,6 +24,7 @@ from casekit.i18n import LANGUAGES, t, ui_lang
 __all__ = [
     "ANSWERS_ENV",
     "PREFERENCES_FILE",
+    "PSEUDONYM_PATTERN",
     "SIDE_FILES",
     "SQLITE_MAGIC",
     "STORE_SUFFIX",
@@ -34,7 +35,6 @@ __all__ = [
     "is_store_file",
     "learner_slug",
     "make_store_private",
-    "PSEUDONYM_PATTERN",
     "pseudonym",
     "refuse_other_file",
     "refuse_overwriting_answers",

@@ -647,7 +647,8 @@ class AnswerStore:
     def identity(self) -> tuple[str, str]:
         """``(learner, created_at)`` as the file holds them now (another notebook may have restored them)."""
         meta = dict(self._query("SELECT name, value FROM meta WHERE name IN ('learner', 'created_at')"))
-        self.learner, self.created_at = meta.get("learner", self.learner), meta.get("created_at", self.created_at)
+        self.learner = meta.get("learner", self.learner)
+        self.created_at = meta.get("created_at", self.created_at)
         return self.learner, self.created_at
 
     def count(self) -> int:
@@ -695,6 +696,4 @@ class AnswerStore:
 
     def restore_message(self, lang: str | None = None) -> str | None:
         """A sentence for the learner if the store file was deleted while in use and put back, else None."""
-        if not self.restored:
-            return None
-        return t("store.restored", ui_lang(lang or self.lang), path=self.path)
+        return t("store.restored", ui_lang(lang or self.lang), path=self.path) if self.restored else None

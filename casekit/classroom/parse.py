@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -41,7 +43,7 @@ class Doc:
     case_id: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entry:
     """A checked file: whose, which round, when, and its latest answers."""
 
@@ -96,8 +98,39 @@ def first_look(item: Item, lang: str) -> Doc | str:
     return Doc(item, doc, kind, case_id)
 
 
+CHECKED_MAX = 4096
+"""How many checked snapshots :func:`check` remembers (a class of 4,000, or two rounds of 2,000)."""
+_checked: OrderedDict[tuple[Any, ...], tuple[Case, Entry]] = OrderedDict()
+_checked_lock = threading.Lock()
+
+
 def check(found: Doc, case: Case, lang: str) -> Entry | str:
-    """A parsed file checked against its format and the case: an entry, or why it is skipped."""
+    """A parsed file checked against its format and the case: an entry, or why it is skipped.
+
+    A snapshot's result is remembered by everything it depends on (its bytes, name and label, the case
+    object and the language): the live view reads the same class folder at every refresh, and most of its
+    files have not changed since; each one changed or new, and each refused, is checked in full.
+    """
+    if found.kind != "share":
+        return _check(found, case, lang)
+    item = found.item
+    key = (hashlib.sha256(item.data).digest(), item.name, item.label, item.owner, id(case), lang)
+    with _checked_lock:
+        held = _checked.get(key)
+        if held is not None and held[0] is case:  # the case object itself: an id is reused only after it
+            _checked.move_to_end(key)
+            return held[1]
+    result = _check(found, case, lang)
+    if isinstance(result, str):
+        return result  # a refusal is checked again next time: "shared in the future" may pass later
+    with _checked_lock:
+        _checked[key] = (case, result)
+        while len(_checked) > CHECKED_MAX:
+            _checked.popitem(last=False)
+    return result
+
+
+def _check(found: Doc, case: Case, lang: str) -> Entry | str:
     item = found.item
     if found.case_id != case.id:
         return t("class.skip.other_case", lang, found=clip(found.case_id, 40), expected=case.id)
@@ -116,9 +149,9 @@ def check(found: Doc, case: Case, lang: str) -> Entry | str:
         identity = "share:" + found.doc["share_id"]
         return _entry(item.label, identity, found.doc["round"], moment, found.doc["answers"], case, lang)
     try:
-        export = parse_import(
-            item.data, case_id=case.id, lang=lang, name=CONTROL.sub("?", item.label), case=case
-        )
+        # Only each answer's latest revision counts: the rest of the history is not checked value by value.
+        name = CONTROL.sub("?", item.label)
+        export = parse_import(item.data, case_id=case.id, lang=lang, name=name, case=case, latest=True)
     except AnswerImportError as exc:
         return clip(str(exc), 300)
     try:
@@ -146,7 +179,9 @@ def _entry(
     for key in registry.answer_keys(case):
         if key in answers:
             value = registry.clean(key, answers[key], case)
-            if registry.is_answered(key, value, case):
+            # Cleaned already: is_answered without the case need not clean it again (a question's text is
+            # answered by the same test either way).
+            if registry.is_answered(key, value):
                 cleaned[key] = value
     if not cleaned:
         return t("class.skip.no_answers", lang)

@@ -14,11 +14,12 @@ listed as skipped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -194,9 +195,8 @@ class ClassSummary:
         order, then those learners added themselves that at least :data:`OWN_SPREAD_MIN` learners placed,
         most placed first. A stakeholder only one learner added is left out: its name could tell who."""
         rows = self.stakeholders if rows is None else rows
-        keys = list(dict.fromkeys(rows["actor"]))
         order = {a.id: n for n, a in enumerate(self.case.actors)}
-        found = [self.placements(rows, k) for k in keys]
+        found = self._placements(rows).values()
         ours = sorted((p for p in found if not p.own), key=lambda p: order.get(p.actor, len(order)))
         own = [p for p in found if p.own and p.count >= OWN_SPREAD_MIN]
         return ours + sorted(own, key=lambda p: (-p.count, p.actor))
@@ -204,19 +204,42 @@ class ClassSummary:
     def placements(self, rows: pd.DataFrame, actor: str) -> Placed:
         """Where the learners in ``rows`` (a part of :attr:`stakeholders`, one round or one row per learner
         and stakeholder) placed ``actor`` (a case actor's id, or :data:`OWN_GROUP` + a folded name)."""
-        own = actor.startswith(OWN_GROUP) and actor not in {a.id for a in self.case.actors}
-        named = self.stakeholders[self.stakeholders["actor"] == actor]["name"]
-        name = str(named.iloc[0]) if len(named) else actor.removeprefix(OWN_GROUP)
+        return self._placements(rows, actor)[actor]
+
+    def _placements(self, rows: pd.DataFrame, only: str | None = None) -> dict[str, Placed]:
+        """:class:`Placed` of every stakeholder in ``rows`` (or of ``only``), read in one pass over the rows:
+        a class of 2,000 has some 70,000 of them."""
+        learners: dict[str, None] = {}  # everyone in the rows, in order: one map each, {} if they left it
+        places: dict[str, dict[str, dict[str, Any]]] = {}
+        columns = (rows[name].tolist() for name in ("learner", "actor", "power", "interest"))  # plain lists:
+        for who, key, power, interest in zip(*columns, strict=True):  # 10× faster than pandas' own iterators
+            learners.setdefault(who)
+            if only is None or key == only:
+                places.setdefault(key, {})[who] = {"power": int(power), "interest": int(interest)}
+        keys = list(places) if only is None else [only]
+        return {key: self._placed(key, places.get(key, {}), learners) for key in keys}
+
+    def _placed(self, actor: str, places: dict[str, dict[str, Any]], learners: Iterable[str]) -> Placed:
+        own = actor.startswith(OWN_GROUP) and actor not in self.case.actor_ids
+        name = self._first_names.get(actor, actor.removeprefix(OWN_GROUP))
         slot = registry.own_stakeholder_key(1) if own else actor
-        per_learner: dict[str, dict[str, dict[str, Any]]] = {}
-        columns = ["learner", "actor", "power", "interest"]
-        for who, key, power, interest in rows[columns].itertuples(index=False, name=None):
-            mine = per_learner.setdefault(who, {})
-            if key == actor:
-                place: dict[str, Any] = {"power": int(power), "interest": int(interest)}
-                mine[slot] = {"name": name, "at_table": True, **place} if own else place
-        answers = list(per_learner.values())
-        return Placed(actor, name, own, answers, sum(1 for one in answers if one))
+        answers: list[dict[str, dict[str, Any]]] = []
+        for who in learners:
+            place = places.get(who)
+            if place is None:
+                answers.append({})
+            else:
+                answers.append({slot: {"name": name, "at_table": True, **place} if own else place})
+        return Placed(actor, name, own, answers, len(places))
+
+    @functools.cached_property
+    def _first_names(self) -> dict[str, str]:
+        """Each stakeholder's name as the first row of :attr:`stakeholders` gives it."""
+        names: dict[str, str] = {}
+        frame = self.stakeholders
+        for actor, name in zip(frame["actor"].tolist(), frame["name"].tolist(), strict=True):
+            names.setdefault(actor, str(name))
+        return names
 
 
 def goal_poles(case: Case, lang: str) -> tuple[str, str]:

@@ -369,3 +369,103 @@ class TestEdges:
         with AnswerStore.open(tmp_path / "other", case_id="samskabelse") as other:
             other.import_bytes(exported.encode("utf-8"))
             assert other.as_dict() == store.as_dict()
+
+
+def _flood(
+    n: int, key: str = "etik-1", start: datetime | None = None, gap: float = 61.0
+) -> list[tuple[object, str]]:
+    """``n`` revisions of one answer, ``gap`` seconds apart (each its own burst by default)."""
+    first = start or datetime(2025, 3, 1, tzinfo=timezone.utc)
+    return [(f"svar {i}", format_time(first + timedelta(seconds=gap * i))) for i in range(n)]
+
+
+class TestRevisionFlood:
+    """A file with more revisions than any learner's export is refused before it is checked revision by
+    revision; casekit's own exports always stay under the limit, so they import again."""
+
+    def test_over_the_limit_is_refused_and_nothing_written(self, store: AnswerStore):
+        store.save("etik-1", "mit svar")
+        before = _snapshot(store)
+        limit = document.MAX_IMPORT_REVISIONS
+        doc = _document({"etik-1": _flood(limit - 5), "etik-2": _flood(6, "etik-2")})
+        with pytest.raises(AnswerImportError) as info:
+            store.import_bytes(json.dumps(doc).encode("utf-8"), name="flod.json")
+        message = str(info.value)
+        assert "flod.json" in message and str(limit + 1) in message and str(limit) in message
+        assert _snapshot(store) == before
+
+    def test_counted_before_the_schema_is_checked(self):
+        """Every history item over the limit broken: the refusal is the count, not the first broken item."""
+        limit = document.MAX_IMPORT_REVISIONS
+        doc = _document({"etik-1": [("x", "not a time")] * (limit + 1)})
+        with pytest.raises(AnswerImportError, match=str(limit)) as info:
+            parse_import(json.dumps(doc).encode("utf-8"), case_id="samskabelse")
+        assert "not a time" not in str(info.value)
+
+    def test_a_flood_in_disguise_is_counted_too(self):
+        """``"saved\\u005fat"`` is ``"saved_at"`` to a JSON reader: the exact count after the parse catches
+        what a quick look at the text misses."""
+        limit = document.MAX_IMPORT_REVISIONS
+        text = json.dumps(_document({"etik-1": _flood(limit + 1)})).replace('"saved_at"', '"saved\\u005fat"')
+        assert '"saved_at"' not in text
+        with pytest.raises(AnswerImportError, match=str(limit)):
+            parse_import(text.encode("utf-8"), case_id="samskabelse")
+
+    def test_at_the_limit_is_read(self):
+        doc = _document({"etik-1": _flood(document.MAX_IMPORT_REVISIONS)})
+        export = parse_import(json.dumps(doc).encode("utf-8"), case_id="samskabelse")
+        assert len(export.revisions) == document.MAX_IMPORT_REVISIONS
+
+    def test_an_export_of_a_long_history_is_thinned_to_fit(self, tmp_path: Path):
+        """A store with more settled revisions than the limit exports the most recent of them, and the
+        export imports again into a fresh store with the same latest answers."""
+        n = document.MAX_IMPORT_REVISIONS + 50
+        with AnswerStore.open(tmp_path / "long", case_id="samskabelse") as source:
+            source.import_revisions(
+                Revision(key, value, saved_at, 0, "1", "da", "import")
+                for key in ("etik-1", "etik-2")
+                for value, saved_at in _flood(n // 2, key)
+            )
+            text = export_json(source)
+            latest = source.as_dict()
+        doc = json.loads(text)
+        assert (
+            sum(len(entry["history"]) for entry in doc["answers"].values()) <= document.MAX_IMPORT_REVISIONS
+        )
+        with AnswerStore.open(tmp_path / "again", case_id="samskabelse") as target:
+            target.import_bytes(text.encode("utf-8"))
+            assert target.as_dict() == latest
+
+
+class TestLatestOnly:
+    """parse_import(latest=True), as the class report reads: each answer's latest revision, checked; the
+    older ones' values are not checked one by one, their times are."""
+
+    def test_the_newest_time_wins_and_a_tie_goes_to_the_later_item(self):
+        doc = _document(
+            {
+                "etik-1": [("ny", "2025-03-02T10:00:00Z"), ("gammel", "2025-03-01T10:00:00Z")],
+                "etik-2": [("først", "2025-03-01T10:00:00Z"), ("sidst", "2025-03-01T11:00:00+01:00")],
+            }
+        )
+        export = parse_import(json.dumps(doc).encode("utf-8"), case_id="samskabelse", latest=True)
+        assert export.as_dict() == {"etik-1": "ny", "etik-2": "sidst"}
+        assert len(export.revisions) == 2
+        full = parse_import(json.dumps(doc).encode("utf-8"), case_id="samskabelse")
+        assert full.as_dict() == export.as_dict()
+
+    def test_an_older_value_of_the_wrong_shape_does_not_hide_the_latest(self):
+        doc = _document(
+            {"dilemma-1": [([1, 2], "2025-03-01T09:00:00Z"), ({"position": 4}, "2025-03-01T10:00:00Z")]}
+        )
+        content = json.dumps(doc).encode("utf-8")
+        with pytest.raises(AnswerImportError):
+            parse_import(content, case_id="samskabelse")
+        assert parse_import(content, case_id="samskabelse", latest=True).as_dict() == {
+            "dilemma-1": {"position": 4}
+        }
+
+    def test_a_broken_time_anywhere_is_still_refused(self):
+        doc = _document({"etik-1": [("a", "igår"), ("b", "2025-03-01T10:00:00Z")]})
+        with pytest.raises(AnswerImportError, match=r"history\[0\]\.saved_at"):
+            parse_import(json.dumps(doc).encode("utf-8"), case_id="samskabelse", latest=True)

@@ -132,6 +132,45 @@ class TestOneFilePerLearner:
         )
 
 
+class TestRevisionFlood:
+    """Only each answer's latest value counts: a file with a long history is read for that, and a file with
+    more revisions than any learner's export is skipped with its reason, never slowing the class down."""
+
+    @staticmethod
+    def _history(doc: dict, key: str, values: list) -> dict:
+        doc["answers"][key]["history"] = [
+            {"value": v, "saved_at": f"2025-03-01T09:{i // 60:02d}:{i % 60:02d}+00:00"}
+            for i, v in enumerate(values)
+        ]
+        return doc
+
+    def test_flooded_files_are_skipped_and_the_class_is_counted(self, tmp_path: Path, case):
+        from casekit.answers.document import MAX_IMPORT_REVISIONS
+
+        folders = [f"Studerende {i}_{1000 + i}_assignsubmission_file_" for i in range(4)]
+        members = {f"{folders[i]}/svar.json": good_export(case, i) for i in range(3)}
+        flood = export_doc("elev-flod", all_answers(case, 4))
+        flood = self._history(
+            flood, "dilemma-1", [{"position": 1 + i % 5} for i in range(MAX_IMPORT_REVISIONS + 1)]
+        )
+        members[f"{folders[3]}/svar.json"] = json_bytes(flood)
+        path = tmp_path / "flood.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path, case=case)
+        assert len(summary.learners) == 3
+        (skipped,) = summary.skipped
+        assert str(MAX_IMPORT_REVISIONS) in skipped.reason
+
+    def test_a_long_history_counts_its_latest_value(self, tmp_path: Path, case):
+        """3,600 revisions of one dilemma, every older one of a shape no longer valid: the latest counts."""
+        doc = export_doc("elev-lang", all_answers(case, 1))
+        doc = self._history(doc, "dilemma-1", [[0]] * 3599 + [{"position": 5}])
+        (tmp_path / "lang.json").write_bytes(json_bytes(doc))
+        summary = classroom.summarize(tmp_path / "lang.json", case=case)
+        positions = summary.dilemmas.query("dilemma == 'dilemma-1'")["position"].tolist()
+        assert positions == [5] and summary.skipped == []
+
+
 class TestRounds:
     """Rounds: vote, discuss, vote again; who moved which way on the goal scale."""
 
@@ -301,3 +340,38 @@ class TestWhichCase:
         assert classroom.summarize(path, case=case.id).case.id == case.id
         with pytest.raises(ClassFolderError, match="nope"):
             classroom.summarize(path, case="nope")
+
+
+class TestRefreshReadsWhatChanged:
+    """The live view summarizes the same folder again and again; a snapshot checked before is remembered
+    by its bytes, so what changed is always read afresh and what did not is not checked again."""
+
+    def test_a_learner_who_shares_again_is_seen_with_the_new_answer(self, tmp_path: Path, case):
+        folder = tmp_path / "class"
+        folder.mkdir()
+        store = learner_store(tmp_path, case, 0)
+        classroom.share(store, folder, case=case)
+        first = classroom.summarize(folder, case=case)
+        store.save("dilemma-1", {"position": 5})
+        classroom.share(store, folder, case=case)
+        again = classroom.summarize(folder, case=case)
+        assert first.dilemmas.query("dilemma == 'dilemma-1'")["position"].tolist() == [1]
+        assert again.dilemmas.query("dilemma == 'dilemma-1'")["position"].tolist() == [5]
+
+    def test_a_remembered_snapshot_is_not_checked_again(self, tmp_path: Path, case, monkeypatch):
+        from casekit.classroom import parse
+
+        folder = tmp_path / "class"
+        folder.mkdir()
+        for i in range(3):
+            classroom.share(learner_store(tmp_path, case, i), folder, case=case)
+        classroom.summarize(folder, case=case)
+        calls: list[str] = []
+        real = parse.share_problem
+        monkeypatch.setattr(
+            parse, "share_problem", lambda doc, *a: calls.append(doc["share_id"]) or real(doc, *a)
+        )
+        store = learner_store(tmp_path, case, 7)
+        classroom.share(store, folder, case=case)
+        summary = classroom.summarize(folder, case=case)
+        assert len(summary.learners) == 4 and calls == [classroom.share_id(store)]
