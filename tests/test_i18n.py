@@ -62,9 +62,12 @@ _PROGRAMMING_ERRORS = (
 )
 _KEY = re.compile(r"^[\w.\-]*$")  # a catalog key, an id, a format name
 # Code, not prose: template names, pandas queries, regular expressions, CSS classes, lists of columns.
-_CODE = re.compile(r"\.j2$|==|@|\\|;|^casekit-|^report |^[a-z_]+(, [a-z_]+)+$|^[\w ]+ casekit-|^#/\$defs/")
+# One word with a slash is a path, a route or a URL; "access:…" a JupyterHub scope.
+_CODE = re.compile(
+    r"\.j2$|==|@|\\|;|^casekit-|^report |^[a-z_]+(, [a-z_]+)+$|^[\w ]+ casekit-|^#/\$defs/|^\S*/\S*$|^access:"
+)
 _SQL = re.compile(
-    r"^\s*(SELECT|INSERT|UPDATE|CREATE|PRAGMA|BEGIN|COMMIT|ROLLBACK|DELETE)\b|\bFROM revisions\b"
+    r"^\s*(SELECT|INSERT|UPDATE|CREATE|ALTER|PRAGMA|BEGIN|COMMIT|ROLLBACK|DELETE)\b|\bFROM revisions\b"
 )
 
 

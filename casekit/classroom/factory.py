@@ -5,13 +5,13 @@ A target is a :class:`~casekit.classroom.transport.Transport` (used as it is), a
 ``<scheme>:<rest>`` whose scheme is in :data:`TRANSPORTS` is that transport; every other string is a path,
 as before transports existed (also ``C:\\kurser\\holdet`` and a folder named ``noter:2025``).
 
-**Extension point.** :data:`TRANSPORTS` maps a scheme to a function ``(rest, lang) -> Transport``; the
-JupyterHub service transport adds ``"hub"`` there (``CASEKIT_CLASS=hub`` for the hub's default service,
-``hub:<service>`` for a named one). Until it does, the scheme is in :data:`PLANNED_SCHEMES`: such a value
-is refused with a :class:`~casekit.classroom.errors.ClassFolderError` that says so, rather than read as a
-folder named ``hub`` (which would only fail later with a misleading "the folder does not exist", and
-would silently change meaning when the hub transport arrives). A folder really named ``hub`` is still
-reachable as ``./hub`` or by its full path.
+**Extension point.** :data:`TRANSPORTS` maps a scheme to a function ``(rest, lang) -> Transport``. The
+JupyterHub service is there as ``"hub"`` (:class:`~casekit.classroom.hub.HubTransport`):
+``CASEKIT_CLASS=hub`` for the service ``casekit-class``, ``hub:<service>`` for a service of another name. A
+scheme reserved for a transport still to come goes in :data:`PLANNED_SCHEMES` (none now): such a value is
+refused with a :class:`~casekit.classroom.errors.ClassFolderError` that says so, rather than read as a
+folder of that name (which would silently change meaning when the transport arrives). A folder really named
+``hub`` is reachable as ``./hub`` or by its full path.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from casekit.classroom.errors import ClassFolderError
 from casekit.classroom.folder import FolderTransport
+from casekit.classroom.hub import HubTransport
 from casekit.classroom.snapshot import snapshot
 from casekit.classroom.transport import CLASS_ENV, Transport
 from casekit.i18n import t, ui_lang
@@ -34,9 +35,14 @@ if TYPE_CHECKING:
 
 __all__ = ["PLANNED_SCHEMES", "TRANSPORTS", "class_transport", "share", "share_snapshot"]
 
-TRANSPORTS: Mapping[str, Callable[[str, str], Transport]] = {}
+
+def _hub(rest: str, _lang: str) -> Transport:
+    return HubTransport(rest.strip() or None)
+
+
+TRANSPORTS: Mapping[str, Callable[[str, str], Transport]] = {"hub": _hub}
 """Scheme → a function of the rest of the target (``""`` for none) and the language, giving the transport."""
-PLANNED_SCHEMES = frozenset({"hub"})
+PLANNED_SCHEMES: frozenset[str] = frozenset()
 """Schemes reserved for transports still to come: refused with a message, never read as a folder's name."""
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+)(?::(.*))?", re.DOTALL)

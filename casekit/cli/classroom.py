@@ -1,5 +1,6 @@
 """``casekit class init``: the class folder as a drop box; ``casekit class summarize``: the class report
-from a class folder, a folder of exports or an LMS ZIP.
+from a class folder, a folder of exports, an LMS ZIP or the class's JupyterHub service (``hub``);
+``casekit class service``: run that service (as the hub does).
 
 Exit 0 when a report was written (the files that were skipped, with their reasons, go to stderr); exit 1
 with one clear message when nothing could be read or the report cannot be written; never a traceback.
@@ -15,7 +16,7 @@ from casekit.answers.location import refuse_overwriting_answers
 from casekit.cli._common import HELP_LANG, add_lang, add_output, run, say, set_command
 from casekit.i18n import LANGUAGES, t
 
-__all__ = ["add_parsers", "init", "run_summarize", "summarize"]
+__all__ = ["add_parsers", "init", "run_summarize", "service", "summarize"]
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -44,6 +45,12 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
     p.add_argument("--case", metavar="ID", default=None, help=t("class.cli.case_help", h))
     add_lang(p, choices=LANGUAGES)
     set_command(p, summarize)
+    # The service's own parser (casekit.classroom.service) reads its options: defined once, imported only
+    # when the service runs (it needs JupyterHub and SQLAlchemy, the `hub` extra).
+    p = commands.add_parser("service", help=t("class.cli.service_help", h), add_help=False, prefix_chars="\0")
+    p.add_argument("options", nargs=argparse.REMAINDER)
+    p.set_defaults(prog=p.prog)
+    set_command(p, service)
     return parser
 
 
@@ -61,13 +68,19 @@ def init(args: argparse.Namespace) -> int:
 
 
 def summarize(args: argparse.Namespace) -> int:
-    """Write the class report of ``args.input`` to ``args.output``; list the skipped files on stderr."""
-    from casekit.classroom import render_report
+    """Write the class report of ``args.input`` to ``args.output``; list the skipped files on stderr.
+
+    ``hub`` (or ``hub:<service>``) reads the class's JupyterHub service with this session's hub token.
+    """
+    from casekit.classroom import class_transport, factory, render_report
     from casekit.classroom import summarize as summarize_class
 
     out = Path(args.output)
     refuse_overwriting_answers(out, args.lang)
-    summary = summarize_class(args.input, case=getattr(args, "case", None), lang=args.lang)
+    source = args.input
+    if source.partition(":")[0].lower() in factory.TRANSPORTS:
+        source = class_transport(source, lang=args.lang)
+    summary = summarize_class(source, case=getattr(args, "case", None), lang=args.lang)
     lang = summary.lang
     page = render_report(summary, with_text=args.with_text, projection=args.projection)
     atomic_write_text(out, page, mode=ordinary_mode())  # no half-written report; readable like any file
@@ -78,6 +91,13 @@ def summarize(args: argparse.Namespace) -> int:
         t("class.cli.wrote", lang, path=out, learners=len(summary.learners), skipped=len(summary.skipped)),
     )
     return 0
+
+
+def service(args: argparse.Namespace) -> int:
+    """Run the class's JupyterHub service with the options given after ``casekit class service``."""
+    from casekit.classroom.service import main
+
+    return main(args.options, prog=args.prog)
 
 
 def run_summarize(args: argparse.Namespace) -> int:

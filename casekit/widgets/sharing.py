@@ -2,10 +2,12 @@
 and a projection mode for the room.
 
 A learner sees exactly what will be shared before sharing it: their placements, positions and choices, and
-a text answer only if they tick it (:func:`casekit.classroom.snapshot`). The snapshot is anonymous and
-lands in the shared class folder (``CASEKIT_CLASS``); without one, the control says how to hand in through
-the LMS instead. The instructor's view reads that folder on every refresh, round by round; files being
-written or that are not casekit's are skipped by :func:`casekit.classroom.summarize`, never a crash.
+a text answer only if they tick it (:func:`casekit.classroom.snapshot`). The snapshot is anonymous and goes
+to the class's transport named by ``CASEKIT_CLASS``: the class's JupyterHub service (``hub``) or a shared
+class folder (a path); without one, the control says how to hand in through the LMS instead. The
+instructor's view reads the class on every refresh, round by round; files being written or that are not
+casekit's are skipped by :func:`casekit.classroom.summarize`, never a crash, and a service that refuses
+(a learner who opens the instructor's notebook) or does not answer is a sentence, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
 from casekit import classroom, registry
+from casekit.classroom.hub import HubTransport, ServiceRefusal
 from casekit.clock import local_clock, now
 from casekit.errors import CasekitError
 from casekit.i18n import t
@@ -28,8 +32,6 @@ from casekit.widgets import live
 from casekit.widgets.base import WIDE, heading, paragraph, piece, status_html
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from casekit import charts
     from casekit.answers import AnswerStore
     from casekit.case import Case
@@ -40,6 +42,16 @@ log = logging.getLogger(__name__)
 
 PREVIEW_DELAY = 0.3
 """Seconds after the last save on the page before the share preview shows the store again."""
+
+
+def _target(folder: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
+    """The class a control talks to: ``folder`` if given, else ``$CASEKIT_CLASS`` as it is (a folder's path
+    or a transport such as ``hub``: :func:`casekit.classroom.class_transport` tells them apart), else
+    ``None``."""
+    if folder is not None and str(folder).strip():
+        return folder
+    value = os.environ.get(classroom.CLASS_ENV, "").strip()
+    return value or None
 
 
 # -- sharing -------------------------------------------------------------------------------------------------
@@ -99,7 +111,7 @@ class ShareControl:
     ) -> None:
         self.case = case
         self.store = store
-        self.folder = classroom.class_folder(folder)
+        self.folder = _target(folder)
         self.lang = case.lang
         self.last_path: Path | None = None
         self.ticks: dict[str, W.Checkbox] = {}
@@ -264,7 +276,7 @@ class ClassView:
     def __init__(self, case: Case, folder: str | os.PathLike[str] | None = None) -> None:
         self.case = case
         self.lang = case.lang
-        self.folder = classroom.class_folder(folder)
+        self.folder = _target(folder)
         self.summary: classroom.ClassSummary | None = None
         self.status = W.HTML()
         self.overview = W.HTML(layout=WIDE)
@@ -294,6 +306,7 @@ class ClassView:
         self.open_button.on_click(self._guard(lambda _b: self.open_round()))
         for control in (self.round, self.compare, self.stakeholder):
             control.observe(self._guard(lambda _c: self.draw()), names="value")
+        self._title = title
         self.widget = W.VBox(
             [
                 title,
@@ -321,17 +334,31 @@ class ClassView:
 
         return run
 
+    def transport(self) -> classroom.Transport:
+        """The class's transport (:func:`casekit.classroom.class_transport` of the view's target)."""
+        return classroom.class_transport(self.folder, lang=self.lang)
+
     def refresh(self) -> None:
-        """Read the class folder again (learners may be sharing right now)."""
+        """Read the class again (learners may be sharing right now)."""
         if self.folder is None:
             return
-        classroom.round_folder(self.folder)  # the instructor's: on a sticky folder no learner can clear it
+        transport = self.transport()
         try:
-            self.summary = classroom.summarize(self.folder, case=self.case, lang=self.lang)
+            # The folder's: the round's folder made by the instructor (on a sticky folder no learner can
+            # clear it); the service's: only the course's instructors may read the class.
+            transport.prepare(lang=self.lang)
+        except ServiceRefusal as exc:
+            if exc.code == "not_instructor":  # a learner opened the instructor's notebook: only the sentence
+                self.status.value = status_html(str(exc), error=True)
+                self.widget.children = (self._title, self.status)
+                return
+            raise
+        try:
+            self.summary = classroom.summarize(transport, case=self.case, lang=self.lang)
         except classroom.ClassFolderError:
             self.summary = None  # nobody has shared yet (or nothing readable): the class so far is empty
-        opened = classroom.rounds(self.folder)
-        current = classroom.current_round(self.folder)
+        opened = transport.rounds()
+        current = transport.current_round()
         found = self.summary.rounds if self.summary is not None else []
         ids = list(dict.fromkeys([*(r["id"] for r in opened), *found])) or [current]
         names = dict(self.summary.round_names) if self.summary is not None else {}
@@ -344,7 +371,8 @@ class ClassView:
         ]
         if self.compare.value not in ["", *ids]:
             self.compare.value = ""
-        self.status.value = status_html(t("classview.read_at", self.lang, time=local_clock(now())))
+        read_at = "classview.read_at_hub" if isinstance(transport, HubTransport) else "classview.read_at"
+        self.status.value = status_html(t(read_at, self.lang, time=local_clock(now())))
         self.draw()
 
     def open_round(self) -> None:
@@ -355,7 +383,7 @@ class ClassView:
         if not name:
             self.status.value = status_html(t("classview.round_name_missing", self.lang), error=True)
             return
-        classroom.open_round(self.folder, name)
+        self.transport().open_round(name, lang=self.lang)
         self.new_round.value = ""
         self.refresh()
 

@@ -15,6 +15,7 @@ import pytest
 from casekit import classroom
 from casekit._text import SLUG_PATTERN, slug
 from casekit.classroom import ClassFolderError, FolderTransport, Transport, class_transport, factory
+from casekit.classroom.hub import HubTransport
 from casekit.classroom.intake import Intake
 from casekit.clock import now
 from casekit.i18n import t
@@ -210,16 +211,32 @@ class TestFactory:
             class_transport()
         assert str(caught.value) == t("class.error.no_folder", "da", env=classroom.CLASS_ENV)
 
-    @pytest.mark.parametrize("value", ["hub", "hub:holdet-2025", "HUB:x"])
-    def test_hub_is_reserved_for_the_hub_transport(self, value: str, monkeypatch: pytest.MonkeyPatch):
-        """hub and hub:<service> are refused with a message saying so, not read as a folder named hub."""
+    @pytest.mark.parametrize(
+        ("value", "service"),
+        [
+            ("hub", "casekit-class"),
+            ("hub:holdet-2025", "holdet-2025"),
+            ("HUB:x", "x"),
+            ("hub:", "casekit-class"),
+        ],
+    )
+    def test_hub_is_the_hub_transport(self, value: str, service: str, monkeypatch: pytest.MonkeyPatch):
+        """hub and hub:<service> name the class's JupyterHub service, never a folder named hub."""
         monkeypatch.setenv(classroom.CLASS_ENV, value)
         for target in (None, value):
-            with pytest.raises(ClassFolderError) as caught:
-                class_transport(target, lang="en")
-            assert str(caught.value) == t(
-                "class.error.no_transport", "en", value=value, env=classroom.CLASS_ENV
-            )
+            chosen = class_transport(target, lang="en")
+            assert isinstance(chosen, HubTransport) and chosen.service == service
+            assert chosen.location == f"hub:{service}"
+
+    def test_a_planned_scheme_is_refused(self, monkeypatch: pytest.MonkeyPatch):
+        """A scheme reserved for a transport still to come is refused with a message saying so, not read as
+        a folder of that name."""
+        monkeypatch.setattr(factory, "PLANNED_SCHEMES", frozenset({"lms"}))
+        with pytest.raises(ClassFolderError) as caught:
+            class_transport("lms:moodle", lang="en")
+        assert str(caught.value) == t(
+            "class.error.no_transport", "en", value="lms:moodle", env=classroom.CLASS_ENV
+        )
 
     @pytest.mark.parametrize("value", ["./hub", "noter:2025", "C:\\kurser\\holdet", "hubs", "hub/x"])
     def test_other_strings_stay_paths(self, value: str):
