@@ -1,0 +1,521 @@
+"""The class service on a real JupyterHub: JupyterHub 6 from PyPI, configurable-http-proxy from npm, the
+dummy authenticator and the simple spawner (no Unix users), everything on 127.0.0.1, and the service set up
+by the recipe in docs/class-service.md (read from that file). Three learners and an instructor in the
+``casekit-instructors`` group share and read through casekit's own API; raw HTTP with a learner's token
+proves what the service refuses; the service is killed and restarted by the hub; 300 learners share at once.
+
+One hub serves the whole module (a few seconds to start). configurable-http-proxy comes from
+``npm install --prefix .ci configurable-http-proxy@5`` (``.ci/run`` does it); without it the module is
+skipped on a developer's machine and fails under CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casekit import classroom
+from casekit.classroom.hub import HubTransport
+from casekit.classroom.service.testing import free_port
+from casekit.i18n import t
+
+from .support import learner_store
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+DOC = REPO / "docs" / "class-service.md"
+SERVICE = "casekit-class"
+# Names no case text, label or id holds, so that finding one in a response or a page means a leak.
+LEARNERS = ("elev-anna-q7", "elev-bo-q7", "elev-cecilie-q7")
+OTHER = "elev-dora-q7"
+INSTRUCTOR = "underviser-kim-q7"
+LOAD = 300
+
+
+def _proxy() -> str:
+    """configurable-http-proxy: .ci's npm install, $CASEKIT_CHP, or one on PATH."""
+    found = [
+        os.environ.get("CASEKIT_CHP", ""),
+        str(REPO / ".ci" / "node_modules" / ".bin" / "configurable-http-proxy"),
+        shutil.which("configurable-http-proxy") or "",
+    ]
+    for candidate in found:
+        if candidate and Path(candidate).exists():
+            return candidate
+    reason = (
+        "configurable-http-proxy is not installed: `npm install --prefix .ci configurable-http-proxy@5` "
+        "(.ci/run does it)"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _recipe() -> str:
+    """The jupyterhub_config.py lines of docs/class-service.md (the block after its marker)."""
+    text = DOC.read_text(encoding="utf-8")
+    found = re.search(r"<!-- tested recipe: jupyterhub_config.py -->\s*```python\n(.*?)```", text, re.DOTALL)
+    assert found, "docs/class-service.md has lost its tested recipe"
+    return found.group(1)
+
+
+class Hub:
+    """The running hub: its URLs, the admin token, and small helpers for its REST API and the service."""
+
+    def __init__(
+        self, root: Path, public: int, admin: str, service_port: int, process: subprocess.Popen
+    ) -> None:
+        self.root = root
+        self.url = f"http://127.0.0.1:{public}"
+        self.service_url = f"{self.url}/services/{SERVICE}/"
+        self.direct_url = f"http://127.0.0.1:{service_port}/services/{SERVICE}/"
+        self.admin = admin
+        self.process = process
+        self.tokens: dict[str, str] = {}
+        self.seen: list[bytes] = []  # every service response body the raw tests read
+
+    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+        return _http(method, f"{self.url}/hub/api/{path}", body, token or self.admin)
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, bytes]:
+        """A raw call to the service through the proxy; the body is kept for the no-name check."""
+        status, data = _raw(method, self.service_url + path, body, token)
+        self.seen.append(data)
+        return status, data
+
+    def users(self, names: list[str], groups: list[str] = ()) -> None:
+        status, _ = self.api("POST", "users", {"usernames": names})
+        assert status in (201, 409), status
+        for group in groups:
+            self.api("POST", f"groups/{group}/users", {"users": names})
+
+    def token(self, name: str, scopes: list[str] | None = None) -> str:
+        scopes = [f"access:services!service={SERVICE}"] if scopes is None else scopes
+        status, reply = self.api("POST", f"users/{name}/tokens", {"scopes": scopes, "expires_in": 3600})
+        assert status in (200, 201), (status, reply)
+        return reply["token"]
+
+    def transport(self, name: str) -> HubTransport:
+        return HubTransport(SERVICE, url=self.service_url, token=self.tokens[name])
+
+    def service_pid(self) -> int:
+        """The service's process: the hub's child running casekit.classroom.service."""
+        import psutil
+
+        for child in psutil.Process(self.process.pid).children(recursive=True):
+            try:
+                if "casekit.classroom.service" in " ".join(child.cmdline()):
+                    return child.pid
+            except psutil.Error:
+                continue
+        raise AssertionError("the hub runs no class service")
+
+    def wait_for_service(self, timeout: float = 30) -> None:
+        token = self.tokens[LEARNERS[0]]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status, _ = _raw("GET", self.service_url + "api/round", None, token)
+            if status == 200:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"the class service did not answer within {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        path = self.root / "hub.log"
+        return path.read_text(encoding="utf-8", errors="replace")[-6000:] if path.exists() else ""
+
+
+def _raw(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, bytes]:
+    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode("utf-8"))
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"token {token}"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except (urllib.error.URLError, ConnectionError):
+        return 0, b""
+
+
+def _http(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+    status, data = _raw(method, url, body, token)
+    try:
+        return status, json.loads(data) if data else None
+    except ValueError:
+        return status, data
+
+
+CONFIG = """
+import sys
+from jupyterhub.services import service as _service
+
+{recipe}
+
+# --- the test's own lines: loopback ports, a hub without Unix users, an admin token for the REST API ----
+c.JupyterHub.bind_url = "http://127.0.0.1:{public}"
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub}"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api}"
+c.ConfigurableHTTPProxy.command = [{chp!r}]
+c.ConfigurableHTTPProxy.pid_file = {pid!r}
+c.JupyterHub.db_url = "sqlite:///{root}/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = {cookie!r}
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.allow_all = True
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = {home!r}
+c.Spawner.cmd = [sys.executable, {server!r}]
+c.Spawner.environment.update({{"CASEKIT_TEST_OUT": {out!r}, "CASEKIT_ANSWERS": {answers!r}}})
+c.Spawner.start_timeout = 60
+c.Spawner.http_timeout = 60
+c.JupyterHub.services.append({{"name": "test-admin", "api_token": {admin!r}}})
+c.JupyterHub.load_roles.append(
+    {{
+        "name": "test-admin",
+        "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens", "list:users", "access:services"],
+        "services": ["test-admin"],
+    }}
+)
+# JupyterHub looks at its managed services every 30 s and restarts one that died; the test looks every second.
+class _Poll(_service._ServiceSpawner):
+    poll_interval = 1
+_service._ServiceSpawner = _Poll
+"""
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory):
+    """A JupyterHub with the class service (docs/class-service.md's recipe), four learners, an instructor."""
+    chp = _proxy()
+    root = tmp_path_factory.mktemp("hub")
+    ports = {k: free_port() for k in ("public", "hub", "proxy_api", "service")}
+    admin = os.urandom(16).hex()
+    recipe = _recipe()
+    recipe = recipe.replace("casekit_port = 10101", f"casekit_port = {ports['service']}")
+    recipe = re.sub(r'casekit_data = "[^"]*"', f"casekit_data = {str(root / 'casekit-class')!r}", recipe)
+    (root / "out").mkdir()
+    config = CONFIG.format(
+        recipe=recipe,
+        chp=chp,
+        pid=str(root / "proxy.pid"),
+        root=root,
+        cookie=str(root / "cookie_secret"),
+        home=str(root / "home" / "{username}"),
+        server=str(Path(__file__).with_name("hub_server.py")),
+        out=str(root / "out"),
+        answers=str(root / "answers"),
+        admin=admin,
+        **ports,
+    )
+    (root / "jupyterhub_config.py").write_text(config, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    env.pop("JUPYTERHUB_API_TOKEN", None)
+    log = (root / "hub.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterhub", "-f", str(root / "jupyterhub_config.py")],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    running = Hub(root, ports["public"], admin, ports["service"], process)
+    try:
+        deadline = time.monotonic() + 60
+        while _http("GET", f"{running.url}/hub/api/")[0] != 200:
+            assert process.poll() is None, f"the hub stopped:\n{running.log()}"
+            assert time.monotonic() < deadline, f"the hub did not start:\n{running.log()}"
+            time.sleep(0.2)
+        running.users([*LEARNERS, OTHER])
+        running.users([INSTRUCTOR], ["casekit-instructors"])
+        for name in (*LEARNERS, OTHER, INSTRUCTOR):
+            running.tokens[name] = running.token(name)
+        running.wait_for_service()
+        yield running
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def _names_and_tokens(hub: Hub) -> list[bytes]:
+    """What no response may contain: a user's name, a token, or the hub's ids of tokens and sessions."""
+    found = [name.encode() for name in (*LEARNERS, OTHER, INSTRUCTOR)]
+    found += [token.encode() for token in hub.tokens.values()]
+    return [*found, b"token_id", b"session_id"]
+
+
+class TestThroughCasekit:
+    """Learners share and the instructor reads the class, through casekit's API with each user's token."""
+
+    def test_three_learners_share_and_the_instructor_sees_three_anonymous(self, hub: Hub, tmp_path, case):
+        for n, name in enumerate(LEARNERS):
+            receipt = classroom.share(learner_store(tmp_path, case, n), hub.transport(name), case=case)
+            assert receipt.parent.name == "1"
+        summary = classroom.summarize(hub.transport(INSTRUCTOR), case=case)
+        assert summary.learners == ["Studerende 1", "Studerende 2", "Studerende 3"]
+        assert summary.learners_in("1") == summary.learners and summary.skipped == []
+        page = classroom.render_report(summary, with_text=True)
+        assert not any(name in page for name in (*LEARNERS, INSTRUCTOR))
+
+    def test_a_learner_sharing_again_is_still_one_learner(self, hub: Hub, tmp_path, case):
+        classroom.share(learner_store(tmp_path, case, 9), hub.transport(LEARNERS[0]), case=case)
+        summary = classroom.summarize(hub.transport(INSTRUCTOR), case=case)
+        assert len(summary.learners) == 3 and summary.files == 3
+
+    def test_a_round_and_the_move_between_rounds(self, hub: Hub, tmp_path, case):
+        instructor = hub.transport(INSTRUCTOR)
+        round_id = instructor.open_round("Efter diskussionen")
+        assert round_id == "efter-diskussionen" and instructor.current_round() == round_id
+        kim = next(a.id for a in case.actors if a.speaks)
+        for n, name in enumerate(LEARNERS):
+            store = learner_store(tmp_path, case, n)
+            goals = dict(store.as_dict()["goal-divergence"])
+            goals[kim] = 5 if n < 2 else 1  # two move toward 5, one toward 1 (or stays there)
+            store.save("goal-divergence", goals)
+            classroom.share(store, hub.transport(name), case=case)
+        summary = classroom.summarize(instructor, case=case)
+        assert summary.rounds == ["1", round_id]
+        assert summary.round_names[round_id] == "Efter diskussionen"
+        moved = next(m for m in summary.moves("1", round_id) if m.actor == kim)
+        assert moved.n == 3 and moved.sentence in summary.move_sentences("1", round_id)
+        assert (moved.toward_right, moved.toward_left + moved.stayed) == (2, 1) or moved.toward_right >= 1
+
+    def test_summarize_hub_on_the_command_line(self, hub: Hub, tmp_path, monkeypatch, capsys):
+        """`casekit class summarize hub -o report.html` with the instructor's token writes the report."""
+        from casekit.cli import main
+
+        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", hub.tokens[INSTRUCTOR])
+        monkeypatch.setenv("CASEKIT_CLASS_URL", hub.service_url)
+        out = tmp_path / "report.html"
+        assert main(["class", "summarize", "hub", "-o", str(out)]) == 0
+        said = capsys.readouterr().out
+        assert t("class.cli.wrote", "da", path=out, learners=3, skipped=0) in said
+        page = out.read_text(encoding="utf-8")
+        assert not any(name in page for name in (*LEARNERS, INSTRUCTOR))
+
+    def test_a_learner_opening_the_instructor_view_gets_a_sentence(self, hub: Hub, case, monkeypatch):
+        from casekit import widgets
+
+        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", hub.tokens[LEARNERS[1]])
+        monkeypatch.setenv("CASEKIT_CLASS_URL", hub.service_url)
+        monkeypatch.setenv(classroom.CLASS_ENV, "hub")
+        view = widgets.class_view(case)
+        assert t("class.hub.not_instructor", "da") in view.status.value
+        assert view.summary is None and len(view.widget.children) == 2
+
+    def test_the_instructor_view_reads_the_hub(self, hub: Hub, case, monkeypatch):
+        from casekit import widgets
+
+        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", hub.tokens[INSTRUCTOR])
+        monkeypatch.setenv("CASEKIT_CLASS_URL", hub.service_url)
+        monkeypatch.setenv(classroom.CLASS_ENV, "hub")
+        view = widgets.class_view(case)
+        assert view.summary is not None and len(view.summary.learners) == 3
+        assert view.round.value == "efter-diskussionen"
+        assert t("classview.count", "da", count=3, round="Efter diskussionen") in view.overview.value
+
+    def test_a_learner_s_kernel_shares_with_its_server_token(self, hub: Hub):
+        """A server the hub starts gets a token with the server role's scopes only; the recipe gives that
+        role access to the service, so the kernel's share lands, as the same learner as their own token."""
+        name = LEARNERS[2]
+        before = classroom.summarize(hub.transport(INSTRUCTOR))
+        status, _ = hub.api("POST", f"users/{name}/server")
+        assert status in (201, 202), hub.log()
+        out = hub.root / "out" / f"{name}.json"
+        deadline = time.monotonic() + 60
+        while not out.exists():
+            assert time.monotonic() < deadline, hub.log()
+            time.sleep(0.2)
+        result = json.loads(out.read_text(encoding="utf-8"))
+        hub.api("DELETE", f"users/{name}/server")
+        assert result.get("error") is None and result["class"] == "hub"
+        assert result["receipt"].endswith("/efter-diskussionen/entry")
+        after = classroom.summarize(hub.transport(INSTRUCTOR))
+        assert after.learners == before.learners  # the same learner: the identity comes from the hub
+
+
+class TestRefusals:
+    """Raw HTTP: what a learner's token, no token or another's token cannot do; no response names anyone."""
+
+    def test_a_learner_cannot_do_what_instructors_do(self, hub: Hub):
+        token = hub.tokens[LEARNERS[0]]
+        for method, path, body in (
+            ("POST", "api/rounds", {"name": "mine"}),
+            ("GET", "api/rounds", None),
+            ("GET", "api/entries", None),
+            ("POST", "api/round/close", {}),
+            ("POST", "api/round/reopen", {}),
+        ):
+            status, data = hub.call(method, path, body, token)
+            assert (status, json.loads(data)) == (403, {"error": "not_instructor"}), (method, path)
+        assert classroom.summarize(hub.transport(INSTRUCTOR)).rounds[-1] == "efter-diskussionen"
+
+    def test_a_learner_reads_and_writes_only_their_own_entry(self, hub: Hub, case):
+        anna, bo = hub.tokens[LEARNERS[0]], hub.tokens[LEARNERS[1]]
+        _, theirs = hub.call("GET", "api/entry", token=bo)
+        _, mine = hub.call("GET", "api/entry", token=anna)
+        assert json.loads(theirs) != json.loads(mine)
+        other = json.loads(theirs)
+        doc = {
+            "format": "casekit-class-share",
+            "schema_version": 1,
+            "case": other["case"],
+            "share_id": "0123456789abcdef",
+            "round": "1",
+            "shared_at": "2020-01-01T00:00:00+00:00",
+            "answers": {"dilemma-1": {"position": 1}},
+        }
+        status, reply = hub.call("PUT", "api/entry?round=1&learner=bo&user=bo", doc, anna)
+        assert status == 200 and json.loads(reply)["round"]["id"] == "efter-diskussionen"
+        assert hub.call("GET", "api/entry", token=bo)[1] == theirs  # bo's entry is as it was
+        assert json.loads(hub.call("GET", "api/entry", token=anna)[1])["answers"] == doc["answers"]
+
+    def test_a_learner_cannot_tell_whether_another_has_shared(self, hub: Hub, tmp_path, case):
+        dora = hub.tokens[OTHER]
+        seen_before = [
+            hub.call("GET", path, token=dora) for path in ("api/round", "api/entry", "api/entry?round=1")
+        ]
+        classroom.share(learner_store(tmp_path, case, 5), hub.transport(LEARNERS[1]), case=case)
+        seen_after = [
+            hub.call("GET", path, token=dora) for path in ("api/round", "api/entry", "api/entry?round=1")
+        ]
+        assert seen_before == seen_after
+        assert seen_before[1] == (404, b'{"error": "no_entry"}')
+
+    @pytest.mark.parametrize("who", ["none", "forged", "deleted", "no-scope", "service"])
+    def test_a_caller_the_hub_does_not_vouch_for_is_refused(self, hub: Hub, who: str):
+        if who == "none":
+            token, code = None, "not_authenticated"
+        elif who == "forged":
+            token, code = "f" * 32, "not_authenticated"
+        elif who == "deleted":
+            hub.users(["gone"])
+            token = hub.token("gone")
+            assert hub.api("DELETE", "users/gone")[0] == 204
+            code = "not_authenticated"
+        elif who == "no-scope":
+            token, code = hub.token(LEARNERS[0], ["read:users:name!user"]), "not_allowed"
+        else:
+            token, code = hub.admin, "not_a_user"
+        for method, path in (("GET", "api/round"), ("GET", "api/entry"), ("PUT", "api/entry"),
+                             ("GET", "api/entries"), ("POST", "api/rounds")):  # fmt: skip
+            status, data = hub.call(method, path, {} if method != "GET" else None, token)
+            assert status == 403 and json.loads(data) == {"error": code}, (who, method, path, data)
+
+    def test_no_response_names_anyone(self, hub: Hub):
+        _, view = hub.call("GET", "api/entries", token=hub.tokens[INSTRUCTOR])
+        hub.call("GET", "api/rounds", token=hub.tokens[INSTRUCTOR])
+        assert len(json.loads(view)["entries"]) >= 6
+        for body in hub.seen:
+            for secret in _names_and_tokens(hub):
+                assert secret not in body, (secret, body[:200])
+
+    def test_the_service_stores_no_name(self, hub: Hub):
+        data = hub.root / "casekit-class"
+        assert (data / "casekit-class.secret").stat().st_mode & 0o777 == 0o600
+        stored = (data / "casekit-class.sqlite").read_bytes()
+        for name in (*LEARNERS, OTHER, INSTRUCTOR):
+            assert name.encode() not in stored
+
+
+class TestRobustness:
+    """The service killed mid-way and restarted by the hub loses nothing acknowledged; 300 share at once."""
+
+    def test_killed_and_restarted_by_the_hub_nothing_acknowledged_is_lost(self, hub: Hub, case, tmp_path):
+        names = [f"kill-{n:02d}" for n in range(40)]
+        hub.users(names)
+        with ThreadPoolExecutor(8) as pool:
+            tokens = dict(zip(names, pool.map(hub.token, names), strict=True))
+        hub.tokens.update(tokens)
+        instructor = hub.transport(INSTRUCTOR)
+        round_id = instructor.open_round("Kill")
+        docs = [classroom.snapshot(learner_store(tmp_path, case, n), case=case) for n in range(5)]
+        acknowledged: dict[str, int] = {}
+        killed = threading.Event()
+
+        def share(i: int) -> None:
+            name = names[i]
+            variant = i % len(docs)
+            doc = {
+                **docs[variant],
+                "answers": {**docs[variant]["answers"], "dilemma-1": {"position": i % 5 + 1}},
+            }
+            status, _ = _raw("PUT", hub.direct_url + "api/entry", doc, tokens[name])
+            if status == 200:
+                acknowledged[name] = i % 5 + 1
+            if i == 15:
+                os.kill(hub.service_pid(), signal.SIGKILL)
+                killed.set()
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(share, range(len(names))))
+        assert killed.is_set() and 0 < len(acknowledged) < len(names) + 1
+        hub.wait_for_service()
+        _, view = _http("GET", hub.service_url + "api/entries", token=hub.tokens[INSTRUCTOR])
+        # every entry acknowledged is there, with the value acknowledged
+        stored = [e["answers"]["dilemma-1"]["position"] for e in view["entries"] if e["round"] == round_id]
+        assert len(stored) >= len(acknowledged)
+        for name, position in acknowledged.items():
+            status, data = _http("GET", hub.service_url + "api/entry", token=tokens[name])
+            assert status == 200 and data["round"] == round_id, (name, status, data)
+            assert data["answers"]["dilemma-1"] == {"position": position}
+
+    def test_300_learners_share_at_once_and_each_counts_once(self, hub: Hub, case, tmp_path):
+        names = [f"load-{n:03d}" for n in range(LOAD)]
+        hub.users(names)
+        with ThreadPoolExecutor(8) as pool:
+            tokens = list(pool.map(hub.token, names))
+        instructor = hub.transport(INSTRUCTOR)
+        round_id = instructor.open_round("Load")
+        docs = [classroom.snapshot(learner_store(tmp_path, case, n), case=case) for n in range(3)]
+        refreshed: list[int] = []
+        done = threading.Event()
+
+        def refresh() -> None:  # the instructor's view refreshes meanwhile
+            while not done.is_set():
+                summary = classroom.summarize(hub.transport(INSTRUCTOR), case=case)
+                refreshed.append(len(summary.learners_in(round_id)) if round_id in summary.rounds else 0)
+
+        watcher = threading.Thread(target=refresh)
+        started = time.monotonic()
+        watcher.start()
+        try:
+            with ThreadPoolExecutor(32) as pool:
+                receipts = list(
+                    pool.map(
+                        lambda i: HubTransport(SERVICE, url=hub.service_url, token=tokens[i]).share(
+                            docs[i % 3]
+                        ),
+                        range(LOAD),
+                    )
+                )
+        finally:
+            done.set()
+            watcher.join(60)
+        took = time.monotonic() - started
+        assert took < 60, took
+        assert receipts == [f"hub:{SERVICE}/{round_id}/entry"] * LOAD
+        summary = classroom.summarize(instructor, case=case)
+        assert len(summary.learners_in(round_id)) == LOAD  # the same three snapshots, 300 hub users
+        assert refreshed and max(refreshed) <= LOAD
