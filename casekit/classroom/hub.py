@@ -151,9 +151,10 @@ class HubTransport(Transport):
                     {k.lower(): v for k, v in response.headers.items()},
                 )
         except urllib.error.HTTPError as exc:
-            if exc.code == 304:
-                return 304, None, {k.lower(): v for k, v in exc.headers.items()}
-            raise self._refusal(exc, lang) from None
+            with exc:  # its connection is closed, whatever it said
+                if exc.code == 304:
+                    return 304, None, {k.lower(): v for k, v in exc.headers.items()}
+                raise self._refusal(exc, lang) from None
         except TimeoutError as exc:
             raise ClassFolderError(
                 t("class.hub.slow", lang, service=self.service, seconds=round(self.timeout))

@@ -150,7 +150,8 @@ def _raw(method: str, url: str, body: Any = None, token: str | None = None) -> t
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
+        with exc:
+            return exc.code, exc.read()
     except (urllib.error.URLError, ConnectionError):
         return 0, b""
 

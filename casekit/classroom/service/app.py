@@ -207,6 +207,8 @@ class _Handler(_ServiceAuth, HubOAuthenticated, web.RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "application/json; charset=utf-8")
         body = getattr(self, "_error", None) or {"error": "not_found" if status_code == 404 else "http"}
+        if "retry_after" in body:
+            self.set_header("Retry-After", str(body["retry_after"]))
         self.finish(json.dumps(body))
 
     def send(self, data: Any, status: int = 200) -> None:
@@ -251,7 +253,6 @@ class EntryHandler(_Handler):
         learner = self.learner
         wait = self.service.rate.take(learner)
         if wait:
-            self.set_header("Retry-After", str(int(wait) + 1))
             self.fail("rate_limited", retry_after=int(wait) + 1)
         doc = self.body_json()
         lang = self.lang()
