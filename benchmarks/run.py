@@ -27,6 +27,7 @@ from benchmarks import (  # noqa: E402
     bench_env,
     bench_imports,
     bench_live,
+    bench_service,
     bench_widgets,
 )
 from benchmarks._table import LEGEND, Row, render  # noqa: E402
@@ -76,6 +77,7 @@ def plan(quick: bool) -> list[tuple[str, Callable[[], list[Row]]]]:
         ),
         ("class summary, flooded ZIP", lambda: bench_classroom.flood_rows(1 if quick else 3)),
         ("live class view", lambda: bench_live.rows((30, 300) if quick else (30, 300, 2000), quick)),
+        ("class service", lambda: bench_service.rows((30, 300) if quick else (30, 300, 2000), quick)),
     ]
     if not quick:
         steps.append(("installed size", bench_env.rows))

@@ -88,6 +88,7 @@ class ClassService:
         self.boot = uuid.uuid4().hex[:12]
         self.generation = 0
         self._view: tuple[int, bytes] | None = None
+        self._fragments: dict[tuple[str, str], tuple[int, str]] = {}  # each entry's part of the view
         self._views: dict[str, str] = {}
         self._cases: dict[tuple[str, str], Any] = {}
 
@@ -105,17 +106,22 @@ class ClassService:
         return found
 
     def class_view(self) -> bytes:
-        """``GET api/entries``: every round and every entry (by its view id), built once per change."""
+        """``GET api/entries``: every round and every entry (by its view id), built once per change, and
+        then from the entries that changed only (each entry's part is kept until it changes)."""
         held = self._view
         if held is not None and held[0] == self.generation:
             return held[1]
         generation = self.generation
         rounds = self.store.all_rounds()
         current = rounds[-1]
-        parts = [
-            f'{{"id":"{self.view_id(learner)}","round":{json.dumps(round_id)},{document[1:]}'
-            for round_id, learner, document in self.store.entries()
-        ]
+        keys = self.store.entry_keys()
+        kept = self._fragments
+        changed = [(r, lrn) for r, lrn, seq in keys if kept.get((r, lrn), (None, ""))[0] != seq]
+        for (round_id, learner), (seq, document) in self.store.documents(changed).items():
+            part = f'{{"id":"{self.view_id(learner)}","round":{json.dumps(round_id)},{document[1:]}'
+            kept[(round_id, learner)] = (seq, part)
+        self._fragments = kept = {(r, lrn): kept[(r, lrn)] for r, lrn, _seq in keys if (r, lrn) in kept}
+        parts = [kept[(r, lrn)][1] for r, lrn, _seq in keys if (r, lrn) in kept]
         head = {"format": SHARE_FORMAT, "schema_version": SHARE_SCHEMA_VERSION}
         body = (
             json.dumps({**head, "current": current.as_dict(), "rounds": [r.as_dict() for r in rounds]})[:-1]

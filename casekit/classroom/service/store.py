@@ -15,7 +15,7 @@ up to :data:`SCHEMA_VERSION` by the same steps an old one takes (:data:`UPGRADES
 on every new database too. A database of a newer version is refused, never changed.
 
 * version 1: rounds (``position, id, name, opened_at``), entries (``round, learner, document``), meta;
-* version 2: a round can be closed (``closed``); entries have a change number (``seq``).
+* version 2: a round can be closed (``closed``); entries have a change number (``seq``), indexed.
 """
 
 from __future__ import annotations
@@ -69,6 +69,10 @@ entries_table = sa.Table(
     sa.Column("learner", sa.String(64), primary_key=True),
     sa.Column("document", sa.Text, nullable=False),
     sa.Column("seq", sa.Integer, nullable=False, default=0),
+    # The change numbers, and the round's entries in order, read without the documents (big rows whose
+    # later columns SQLite would reach only through their overflow pages).
+    sa.Index("ix_casekit_entries_seq", "seq"),
+    sa.Index("ix_casekit_entries_round_seq", "round", "seq", "learner"),
 )
 
 
@@ -135,6 +139,10 @@ def _v1_to_v2(conn: Connection) -> None:
     """Rounds can be closed; entries get a change number (existing ones numbered in the order stored)."""
     conn.execute(sa.text("ALTER TABLE casekit_rounds ADD COLUMN closed INTEGER NOT NULL DEFAULT 0"))
     conn.execute(sa.text("ALTER TABLE casekit_entries ADD COLUMN seq INTEGER NOT NULL DEFAULT 0"))
+    conn.execute(sa.text("CREATE INDEX ix_casekit_entries_seq ON casekit_entries (seq)"))
+    conn.execute(
+        sa.text("CREATE INDEX ix_casekit_entries_round_seq ON casekit_entries (round, seq, learner)")
+    )
     keys = conn.execute(sa.text("SELECT round, learner FROM casekit_entries ORDER BY round, learner")).all()
     for n, (round_id, learner) in enumerate(keys, start=1):
         conn.execute(
@@ -271,6 +279,32 @@ class ClassStore:
         )
         with self.engine.connect() as conn:
             return [(a, b, c) for a, b, c in conn.execute(query).all()]
+
+    def entry_keys(self) -> list[tuple[str, str, int]]:
+        """Every entry as ``(round, learner key, change number)``, in the order of :meth:`entries`, without
+        reading the documents."""
+        e, r = entries_table.c, rounds_table.c
+        query = (
+            sa.select(e.round, e.learner, e.seq)
+            .select_from(entries_table.join(rounds_table, e.round == r.id))
+            .order_by(r.position, e.seq)
+        )
+        with self.engine.connect() as conn:
+            return [(a, b, int(c)) for a, b, c in conn.execute(query).all()]
+
+    def documents(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+        """The documents (with their change numbers) of the entries ``(round, learner key)`` asked for."""
+        e = entries_table.c
+        found: dict[tuple[str, str], tuple[int, str]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 400):
+                chunk = keys[start : start + 400]
+                query = sa.select(e.round, e.learner, e.seq, e.document).where(
+                    sa.tuple_(e.round, e.learner).in_(chunk)
+                )
+                for round_id, learner, seq, document in conn.execute(query).all():
+                    found[(round_id, learner)] = (int(seq), document)
+        return found
 
     def count(self, round_id: str) -> int:
         with self.engine.connect() as conn:
