@@ -4,8 +4,9 @@ Two ways in:
 
 * **Live, through the class's transport.** A learner clicks "Del med holdet"; :func:`share` makes an
   anonymous snapshot of the learner's answers (:func:`snapshot`) and hands it to the class's transport
-  (:func:`class_transport`: today the class folder named by ``CASEKIT_CLASS``, or given), which writes it as
-  ``<folder>/<round id>/<share_id>.json``. Rounds (vote, discuss, vote again) are opened with
+  (:func:`class_transport`: the class's JupyterHub service when ``CASEKIT_CLASS=hub``
+  (:class:`~casekit.classroom.hub.HubTransport`), else the class folder it names, which writes it as
+  ``<folder>/<round id>/<share_id>.json``). Rounds (vote, discuss, vote again) are opened with
   :func:`open_round`; sharing again replaces only that learner's snapshot of the round.
 * **Afterwards, from the LMS.** Moodle, Canvas, itslearning and Brightspace give one ZIP of per-student
   folders (sometimes with ZIPs inside) of the learners' JSON exports. :func:`summarize` reads such a ZIP,
@@ -34,6 +35,7 @@ from casekit.classroom.folder import (
     round_folder,
     rounds,
 )
+from casekit.classroom.hub import HubTransport
 from casekit.classroom.intake import MAX_RATIO, MAX_TOTAL_BYTES, MAX_ZIP_DEPTH
 from casekit.classroom.report import render_report
 from casekit.classroom.snapshot import (
@@ -58,6 +60,7 @@ __all__ = [
     "ClassFolderError",
     "ClassSummary",
     "FolderTransport",
+    "HubTransport",
     "Move",
     "Skipped",
     "Transport",

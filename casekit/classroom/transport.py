@@ -7,9 +7,11 @@ the snapshot, the summary (:mod:`casekit.classroom.summary`) reads what the tran
 * :class:`Transport` (here) names the role: the methods every transport has, and what they promise.
 * :class:`~casekit.classroom.folder.FolderTransport` does it on a shared folder (``CASEKIT_CLASS`` a
   path): ``rounds.json``, one sub-folder per round, ``<round>/<share_id>.json`` per learner.
+* :class:`~casekit.classroom.hub.HubTransport` does it through the class's JupyterHub service
+  (``CASEKIT_CLASS=hub``, :mod:`casekit.classroom.service`).
 * :func:`~casekit.classroom.factory.class_transport` picks one for a target (or ``$CASEKIT_CLASS``).
 
-**Writing another transport** (a JupyterHub service, say): subclass :class:`Transport`, implement every
+**Writing another transport**: subclass :class:`Transport`, implement every
 abstract method with the semantics below, raise :class:`~casekit.classroom.errors.ClassFolderError` with a
 catalog message (never a bare ``OSError`` or HTTP error) when the class cannot be reached, and register it
 in :mod:`casekit.classroom.factory`. ``tests/classroom/test_transport.py`` runs the same contract tests

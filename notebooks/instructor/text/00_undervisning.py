@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -137,8 +137,9 @@ teaching.rolecards_link(case)
 
 # %% [markdown]
 # ## Klassens visning: runderne "før" og "efter"
-# Når de studerende deler deres svar, samles de i klassens fælles mappe. Mappen er den, miljøvariablen
-# `CASEKIT_CLASS` peger på (sæt den, før JupyterLab startes, fx i JupyterHub). Visningen nedenfor viser
+# Når de studerende deler deres svar, samles de anonymt hos holdet: på en JupyterHub i casekits holdtjeneste
+# (`CASEKIT_CLASS=hub`; kun kursets undervisere kan se holdets svar), ellers i den fælles mappe, som
+# miljøvariablen `CASEKIT_CLASS` peger på (se docs/class-service.md). Visningen nedenfor viser
 # spredningen i klassen – hvor placeringerne ligger, ikke hvem der har ret – og opdateres med knappen.
 # Brug runden **"før"**, inden I diskuterer en aktivitet, og runden **"efter"**, når I har diskuteret: forskellen
 # mellem de to er et godt udgangspunkt for spørgsmålet "hvad fik jer til at flytte jer – eller blive?".

@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -142,9 +142,10 @@ teaching.rolecards_link(case)
 
 # %% [markdown]
 # ## The class view: the rounds "before" and "after"
-# When the students share their answers, they are collected in the class's shared folder. The folder is the
-# one the environment variable `CASEKIT_CLASS` points to (set it before JupyterLab starts, e.g. in
-# JupyterHub). The view below shows the spread in the class – where the placements lie, not who is right –
+# When the students share their answers, they are collected anonymously for the class: on a JupyterHub in
+# casekit's class service (`CASEKIT_CLASS=hub`; only the course's instructors can see the class's views),
+# elsewhere in the shared folder the environment variable `CASEKIT_CLASS` points to (see
+# docs/class-service.md). The view below shows the spread in the class – where the placements lie, not who is right –
 # and is updated with the button. Use the round **"before"** before you discuss an activity, and the round
 # **"after"** when you have discussed it: the difference between the two is a good starting point for the
 # question "what made you move – or stay?".
