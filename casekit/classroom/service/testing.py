@@ -34,7 +34,8 @@ class FakeHubAuth(HubOAuth):
     Parameters
     ----------
     tokens : Mapping[str, dict]
-        Token → the hub's model of its owner (:func:`user_model`); any other token is unknown (``None``).
+        Token → the hub's model of its owner (:func:`user_model`); a token it does not hold (``KeyError``)
+        is unknown. Kept as given, so a mapping that makes models on demand works too.
     service : str
         The service's name: its access scope is the one required, as in a hub-managed service.
     """
@@ -50,15 +51,17 @@ class FakeHubAuth(HubOAuth):
             base_url=f"/services/{service}/",
             **kwargs,
         )
-        self.tokens = dict(tokens)
+        self.tokens = tokens
         self.calls = 0
 
     def user_for_token(
         self, token: str, use_cache: bool = True, session_id: str = "", *, sync: bool = True
     ) -> Any:
         self.calls += 1
-        found = self.tokens.get(token)
-        model = dict(found) if found is not None else None
+        try:
+            model: dict[str, Any] | None = dict(self.tokens[token])
+        except KeyError:
+            model = None
         if sync:
             return model
 
