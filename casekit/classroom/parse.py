@@ -8,6 +8,7 @@ pseudonym), which round, when, and the answers that answer something (:func:`cas
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -107,19 +108,20 @@ _checked_lock = threading.Lock()
 def check(found: Doc, case: Case, lang: str) -> Entry | str:
     """A parsed file checked against its format and the case: an entry, or why it is skipped.
 
-    A snapshot's result is remembered by everything it depends on (its bytes, name and label, the case
-    object and the language): the live view reads the same class folder at every refresh, and most of its
+    A snapshot's result is remembered by everything it depends on (its bytes and name, the case object
+    and the language): the live view reads the same class folder at every refresh, and most of its
     files have not changed since; each one changed or new, and each refused, is checked in full.
     """
     if found.kind != "share":
         return _check(found, case, lang)
     item = found.item
-    key = (hashlib.sha256(item.data).digest(), item.name, item.label, item.owner, id(case), lang)
+    # Not the label: it numbers the file among the others ("fil 7"), so a new file renumbers those after it.
+    key = (hashlib.sha256(item.data).digest(), item.name, item.owner, id(case), lang)
     with _checked_lock:
         held = _checked.get(key)
         if held is not None and held[0] is case:  # the case object itself: an id is reused only after it
             _checked.move_to_end(key)
-            return held[1]
+            return dataclasses.replace(held[1], label=item.label)
     result = _check(found, case, lang)
     if isinstance(result, str):
         return result  # a refusal is checked again next time: "shared in the future" may pass later
