@@ -1,9 +1,11 @@
 """Reading one collected file: is it a snapshot or an export, of which case, and what it answers.
 
 :func:`first_look` parses a file as JSON and tells its format and case id (or why it is not a casekit
-file); :func:`check` checks it against its format and the case, and makes the :class:`Entry` the summary
-counts: whose (a snapshot's ``share_id``; an export's student folder in an LMS ZIP, else its ``learner``
-pseudonym), which round, when, and the answers that answer something (:func:`casekit.registry.is_answered`).
+file; an HTML hand-in is read by the export it carries, :mod:`casekit.answers.embedded`, and one without
+it is skipped, saying so); :func:`check` checks it against its format and the case, and makes the
+:class:`Entry` the summary counts: whose (a snapshot's ``share_id``; an export's student folder in an LMS
+ZIP, else its ``learner`` pseudonym), which round, when, and the answers that answer something
+(:func:`casekit.registry.is_answered`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
+from casekit.answers.embedded import find_block, is_page
 from casekit.answers.record import clean_surrogates
 from casekit.classroom._common import CONTROL, clip
 from casekit.classroom.intake import Item
@@ -72,6 +75,12 @@ def first_look(item: Item, lang: str) -> Doc | str:
         text = item.data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return t("class.skip.not_utf8", lang, position=exc.start)
+    page = is_page(item.kind, text)
+    if page:  # an HTML hand-in: its export block, which importer.parse_import finds and checks again
+        block = find_block(text)
+        if block is None:
+            return t("class.skip.html_without_answers", lang)
+        text = block
     head = _EXPORT_HEAD.match(text)
     if head:  # casekit's own export: importer.parse_import reads (and checks) all of it later
         return Doc(item, None, "export", head.group(1))
@@ -83,7 +92,7 @@ def first_look(item: Item, lang: str) -> Doc | str:
     if not isinstance(doc, dict):
         return t("class.skip.not_casekit", lang)
     fmt, version = doc.get("format"), doc.get("schema_version")
-    if fmt == SHARE_FORMAT:
+    if fmt == SHARE_FORMAT and not page:  # a snapshot is its own file (<share_id>.json), never in a page
         kind, supported = "share", SHARE_SCHEMA_VERSION
     elif fmt == registry.EXPORT_FORMAT:
         kind, supported = "export", registry.SCHEMA_VERSION
