@@ -5,7 +5,9 @@
   moving between machines. It is written and read back by :mod:`casekit.answers.document`, whose names
   this module re-exports.
 * **HTML** is the hand-in: one standalone, printable page (template ``handin.html.j2``) with each question
-  beside its answer and the learner's charts as vector images with alt text; no scripts.
+  beside its answer and the learner's charts as vector images with alt text; no scripts. A page made from
+  a store carries the JSON export too, in a data block (:mod:`casekit.answers.embedded`): the same file
+  can be uploaded again and read by ``casekit class summarize``.
 * **Markdown** (template ``handin.md.j2``) carries the same content as plain text.
 
 Both hand-ins are built from one view of the answers (:func:`_view`), so they always say the same.
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import markupsafe
+
 from casekit import _templates, registry
 from casekit._files import atomic_write_text
 from casekit.answers import AnswerStore
@@ -32,6 +36,7 @@ from casekit.answers.document import (
     MAX_IMPORT_REVISIONS,
     SCHEMA_VERSION,
     AnswerExport,
+    export_for_page,
     export_json,
     parse_import,
     read_import_file,
@@ -343,9 +348,18 @@ def export_html(
     Returns
     -------
     str
-        The page. It has no scripts; every piece of learner text is escaped.
+        The page. It has no scripts; every piece of learner text is escaped. Made from a store, it carries
+        the store's JSON export in a data block (:mod:`casekit.answers.embedded`) that an import reads; the
+        whole page then stays within :data:`MAX_IMPORT_BYTES` when it can (the export's history is thinned
+        as :func:`export_json` thins it).
     """
-    return _templates.render("handin.html.j2", **_view(store_or_answers, case, lang, figures))
+    view = _view(store_or_answers, case, lang, figures)
+    if not isinstance(store_or_answers, AnswerStore):
+        return _templates.render("handin.html.j2", **view, answers_json=None)
+    bare = _templates.render("handin.html.j2", **view, answers_json="")
+    room = MAX_IMPORT_BYTES - len(bare.encode("utf-8"))
+    answers_json = markupsafe.Markup(export_for_page(store_or_answers, room))  # safe: see embedded.py
+    return _templates.render("handin.html.j2", **view, answers_json=answers_json)
 
 
 def export_markdown(

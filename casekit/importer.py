@@ -7,6 +7,7 @@ its public names where they have always been imported from.
 from __future__ import annotations
 
 from casekit.answers.document import (
+    IMPORT_SUFFIXES,
     MAX_DEPTH,
     MAX_IMPORT_BYTES,
     MAX_IMPORT_REVISIONS,
@@ -18,6 +19,7 @@ from casekit.answers.document import (
 )
 
 __all__ = [
+    "IMPORT_SUFFIXES",
     "MAX_DEPTH",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_REVISIONS",

@@ -15,7 +15,8 @@ import pytest
 
 from casekit import export, widgets
 from casekit.answers import AnswerStore
-from casekit.widgets.handin import DownloadControl
+from casekit.answers.embedded import BLOCK_ID, MEDIA_TYPE
+from casekit.widgets.download import DownloadControl
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -37,11 +38,19 @@ class _Tags(HTMLParser):
         self.tags.append((tag, {k: v or "" for k, v in attrs}))
 
 
+DATA_BLOCK = ("script", {"type": MEDIA_TYPE, "id": BLOCK_ID})
+"""The hand-in's one data block (its JSON export), which no browser runs (casekit/answers/embedded.py)."""
+
+
 def assert_inert(html: str) -> None:
-    """No script element, no on…= attribute, no image but casekit's own data: images (whose SVG is inert)."""
+    """No script element (but the hand-in's one data block), no on…= attribute, no image but casekit's own
+    data: images (whose SVG is inert)."""
     parser = _Tags()
     parser.feed(html)
+    assert parser.tags.count(DATA_BLOCK) <= 1
     for tag, attrs in parser.tags:
+        if (tag, attrs) == DATA_BLOCK:
+            continue
         assert tag not in ("script", "iframe", "object", "embed"), tag
         assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
         if (tag == "img" and "src" in attrs) or tag == "image":
@@ -126,13 +135,18 @@ class TestLearnerText:
         assert first.inputs["left"].value == text  # the learner's words come back as they were typed
         assert first.inputs["justification"].value == text
 
-    def test_download_links(self, store: AnswerStore, case, text: str):
-        """Each download link is one inert <a>, whatever the answers hold."""
+    def test_downloads(self, store: AnswerStore, case, text: str):
+        """Each file the downloads make is inert (the HTML hand-in's data block aside), whatever the
+        answers hold, and the line under the button names no answer's text."""
         _fill_everything(store, case, text)
         for fmt in ("html", "json", "markdown"):
-            link = DownloadControl(store, case, fmt).widget.value
-            assert_inert(link)
-            assert link.count("<a ") == 1
+            control = DownloadControl(store, case, fmt)
+            data, _held = control.make()
+            if fmt != "json":
+                assert_inert(data.decode("utf-8"))
+            control.send = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+            control._handle_custom_msg({"type": "make", "request": "v:1"}, [])
+            assert text not in control.note
 
 
 @pytest.mark.parametrize("text", HOSTILE)

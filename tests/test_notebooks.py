@@ -236,8 +236,8 @@ def test_english_notebooks_quote_the_english_epilogue(name: str):
 
 
 def _shown_text(notebook: Any) -> str:
-    """Everything an executed notebook shows: its HTML and plain-text outputs, every widget's ``value`` and
-    ``description``, and the files behind its download links (``data:…;base64,`` decoded)."""
+    """Everything an executed notebook shows: its HTML and plain-text outputs, every widget's ``value``,
+    ``description``, ``label`` and ``note``, and the files behind any ``data:…;base64,`` link (decoded)."""
     texts = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
@@ -245,7 +245,8 @@ def _shown_text(notebook: Any) -> str:
             texts += [output.get("text", ""), data.get("text/html", ""), data.get("text/plain", "")]
     state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     for model in state.get("state", {}).values():
-        texts += [v for k, v in model.get("state", {}).items() if k in ("value", "description")]
+        shown = ("value", "description", "label", "note")
+        texts += [v for k, v in model.get("state", {}).items() if k in shown]
     shown = "\n".join(str(text) for text in texts)
     files = re.findall(r"data:[^\"',]*;base64,([A-Za-z0-9+/=]+)", shown)
     return "\n".join([shown, *(base64.b64decode(f).decode("utf-8", "replace") for f in files)])
@@ -276,6 +277,12 @@ def test_english_notebook_shows_no_danish(name: str, tmp_path: Path, monkeypatch
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors
     shown = _shown_text(notebook)
+    if name == "en/06_aflevering":  # the files its downloads make when clicked (casekit/widgets/download.py)
+        from casekit.export import render
+
+        english = casekit.load_case("samskabelse", lang="en")
+        with AnswerStore.open(answers, case=english) as store:
+            shown += "\n".join(render(store, fmt, case=english) for fmt in ("html", "json", "markdown"))
     expected = {
         "en/01_del1": ["widgets.map.power", "widgets.map.interest", "not_stated"],
         "en/06_aflevering": ["export.saved", "widgets.map.power", "widgets.handin.download_heading"],

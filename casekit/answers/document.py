@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
+from casekit.answers.embedded import PAGE_SUFFIXES, find_block, is_page, script_text
 from casekit.answers.location import PSEUDONYM_PATTERN
 from casekit.answers.record import KEY_PATTERN, SOURCE_IMPORT, Revision, clean_surrogates, to_json
 from casekit.clock import MAX_AHEAD, is_plausible, normalise_time, now, parse_time
@@ -35,12 +36,14 @@ if TYPE_CHECKING:
 __all__ = [
     "BURST_SECONDS",
     "EXPORT_FORMAT",
+    "IMPORT_SUFFIXES",
     "MAX_DEPTH",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_REVISIONS",
     "SCHEMA_VERSION",
     "AnswerExport",
     "depth",
+    "export_for_page",
     "export_json",
     "parse_import",
     "read_import_file",
@@ -61,6 +64,9 @@ MAX_IMPORT_REVISIONS = 10_000
 """The most revisions (history items, all answers together) an export may hold; :func:`export_json` always
 writes fewer. A learner's settled history over a term is a few hundred; a file of hundreds of thousands is
 not a learner's, and would keep an import or a class report busy for minutes."""
+IMPORT_SUFFIXES = (".json", *PAGE_SUFFIXES)
+"""The files an import reads: a JSON export, or an HTML hand-in, which carries its export
+(:mod:`casekit.answers.embedded`). The upload offers these, and ``casekit class summarize`` reads them."""
 MAX_DEPTH = 20
 """How deeply lists and mappings may nest in one answer: the activities save two levels; a value nested
 hundreds deep is not an answer, and would break every document that shows it."""
@@ -119,16 +125,33 @@ def export_json(store: AnswerStore) -> str:
     key keeps its latest revision and as many of its most recent settled ones as fit), and as a last resort
     it is written without indentation.
     """
-    document = to_document(store)
+    return _fitted(to_document(store), MAX_IMPORT_BYTES, _plain)
+
+
+def export_for_page(store: AnswerStore, limit: int = MAX_IMPORT_BYTES) -> str:
+    """The JSON export of a store as the HTML hand-in carries it (:mod:`casekit.answers.embedded`): the
+    document of :func:`export_json`, written safe for a ``<script>`` block, and thinned as that is until it
+    takes at most ``limit`` bytes (what the rest of the page leaves of :data:`MAX_IMPORT_BYTES`, so that
+    the whole page can be imported again)."""
+    return _fitted(to_document(store), limit, script_text)
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def _fitted(document: dict[str, Any], limit: int, write: Callable[[str], str]) -> str:
+    """``document`` as text (``write`` applied to its JSON) of at most ``limit`` bytes and
+    :data:`MAX_IMPORT_REVISIONS` revisions, its history thinned as :func:`export_json` says."""
     answers = document["answers"]
-    text = _dump(document, indent=2)
+    text = write(_dump(document, indent=2))
     keep = max((len(entry["history"]) for entry in answers.values()), default=0)
-    while (_size(text) > MAX_IMPORT_BYTES or _count(answers) > MAX_IMPORT_REVISIONS) and keep > 1:
+    while (_size(text) > limit or _count(answers) > MAX_IMPORT_REVISIONS) and keep > 1:
         keep //= 2
         answers = {key: {**e, "history": e["history"][-keep:]} for key, e in document["answers"].items()}
-        text = _dump({**document, "answers": answers}, indent=2)
-    if _size(text) > MAX_IMPORT_BYTES:
-        text = _dump({**document, "answers": answers}, indent=None)
+        text = write(_dump({**document, "answers": answers}, indent=2))
+    if _size(text) > limit:
+        text = write(_dump({**document, "answers": answers}, indent=None))
     return text
 
 
@@ -333,6 +356,11 @@ class _Reader:
             text = bytes(content).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise self.fail("import.error.not_utf8", position=exc.start) from exc
+        if is_page(self.name, text):  # an HTML hand-in: the export it carries is read, checked like any file
+            block = find_block(text)
+            if block is None:
+                raise self.fail("import.error.html_without_answers")
+            text = block
         if (
             text.count('"saved_at"') > MAX_IMPORT_REVISIONS
         ):  # maybe a flood: count before the slow, strict parse

@@ -32,7 +32,7 @@ from casekit.classroom import lms
 from casekit.classroom._common import clip
 from casekit.classroom.errors import ClassFolderError
 from casekit.i18n import format_size, reason, t
-from casekit.importer import MAX_IMPORT_BYTES
+from casekit.importer import IMPORT_SUFFIXES, MAX_IMPORT_BYTES
 
 __all__ = [
     "MAX_FOLDER_DEPTH",
@@ -41,6 +41,7 @@ __all__ = [
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
     "MAX_ZIP_DEPTH",
+    "READ_SUFFIXES",
     "Intake",
     "Item",
     "collect",
@@ -62,6 +63,10 @@ MAX_MEMBERS = 100_000
 MAX_FOLDER_DEPTH = 12
 """How deeply folders are walked below the folder given."""
 
+READ_SUFFIXES = IMPORT_SUFFIXES
+"""The files read (besides ZIPs): JSON exports and snapshots, and HTML hand-ins, which carry their export
+(:mod:`casekit.answers.embedded`); every other file is listed as skipped, unread."""
+
 _CHUNK = 1 << 16
 _RATIO_FROM = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -82,6 +87,8 @@ class Item:
     data: bytes
     name: str | None = None
     """The file's own name where it must be the snapshot's ``<share_id>.json`` (in a class folder)."""
+    kind: str = ""
+    """The kind of file its name says (``.html``; see :func:`file_kind`)."""
 
 
 class Intake:
@@ -132,7 +139,7 @@ class Intake:
 
     def add(self, shown: str, owner: str | None, data: bytes) -> None:
         """Keep a file's bytes, as the next position (see :class:`Item` for ``owner``)."""
-        self.items.append(Item(self.label(shown, owner), owner, data))
+        self.items.append(Item(self.label(shown, owner), owner, data, kind=file_kind(shown, self.lang)))
 
     # -- a container's entries -----------------------------------------------------------------------------
     def _container(
@@ -167,7 +174,7 @@ class Intake:
                 continue
             name = parts[-1].lower()
             is_zip = name.endswith(".zip")
-            if not (is_zip or name.endswith(".json")):
+            if not (is_zip or name.endswith(READ_SUFFIXES)):
                 self.skip(shown, "class.skip.not_json_file", owner=own)
                 continue
             whose = own if own is not None else f"{scope}\0{parts[0]}"  # a learner's budget, else the entry's
@@ -241,7 +248,7 @@ class Intake:
                 found.append((parts, (Path(entry.path), st)))
 
     def file(self, path: Path) -> None:
-        """One file given on its own (a JSON export or snapshot)."""
+        """One file given on its own (a JSON export or snapshot, an HTML hand-in)."""
         try:
             st = os.lstat(path)
         except OSError as exc:

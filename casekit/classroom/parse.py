@@ -1,13 +1,16 @@
 """Reading one collected file: is it a snapshot or an export, of which case, and what it answers.
 
 :func:`first_look` parses a file as JSON and tells its format and case id (or why it is not a casekit
-file); :func:`check` checks it against its format and the case, and makes the :class:`Entry` the summary
-counts: whose (a snapshot's ``share_id``; an export's student folder in an LMS ZIP, else its ``learner``
-pseudonym), which round, when, and the answers that answer something (:func:`casekit.registry.is_answered`).
+file; an HTML hand-in is read by the export it carries, :mod:`casekit.answers.embedded`, and one without
+it is skipped, saying so); :func:`check` checks it against its format and the case, and makes the
+:class:`Entry` the summary counts: whose (a snapshot's ``share_id``; an export's student folder in an LMS
+ZIP, else its ``learner`` pseudonym), which round, when, and the answers that answer something
+(:func:`casekit.registry.is_answered`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
+from casekit.answers.embedded import find_block, is_page
 from casekit.answers.record import clean_surrogates
 from casekit.classroom._common import CONTROL, clip
 from casekit.classroom.intake import Item
@@ -71,6 +75,12 @@ def first_look(item: Item, lang: str) -> Doc | str:
         text = item.data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return t("class.skip.not_utf8", lang, position=exc.start)
+    page = is_page(item.kind, text)
+    if page:  # an HTML hand-in: its export block, which importer.parse_import finds and checks again
+        block = find_block(text)
+        if block is None:
+            return t("class.skip.html_without_answers", lang)
+        text = block
     head = _EXPORT_HEAD.match(text)
     if head:  # casekit's own export: importer.parse_import reads (and checks) all of it later
         return Doc(item, None, "export", head.group(1))
@@ -82,7 +92,7 @@ def first_look(item: Item, lang: str) -> Doc | str:
     if not isinstance(doc, dict):
         return t("class.skip.not_casekit", lang)
     fmt, version = doc.get("format"), doc.get("schema_version")
-    if fmt == SHARE_FORMAT:
+    if fmt == SHARE_FORMAT and not page:  # a snapshot is its own file (<share_id>.json), never in a page
         kind, supported = "share", SHARE_SCHEMA_VERSION
     elif fmt == registry.EXPORT_FORMAT:
         kind, supported = "export", registry.SCHEMA_VERSION
@@ -107,19 +117,20 @@ _checked_lock = threading.Lock()
 def check(found: Doc, case: Case, lang: str) -> Entry | str:
     """A parsed file checked against its format and the case: an entry, or why it is skipped.
 
-    A snapshot's result is remembered by everything it depends on (its bytes, name and label, the case
-    object and the language): the live view reads the same class folder at every refresh, and most of its
+    A snapshot's result is remembered by everything it depends on (its bytes and name, the case object
+    and the language): the live view reads the same class folder at every refresh, and most of its
     files have not changed since; each one changed or new, and each refused, is checked in full.
     """
     if found.kind != "share":
         return _check(found, case, lang)
     item = found.item
-    key = (hashlib.sha256(item.data).digest(), item.name, item.label, item.owner, id(case), lang)
+    # Not the label: it numbers the file among the others ("fil 7"), so a new file renumbers those after it.
+    key = (hashlib.sha256(item.data).digest(), item.name, item.owner, id(case), lang)
     with _checked_lock:
         held = _checked.get(key)
         if held is not None and held[0] is case:  # the case object itself: an id is reused only after it
             _checked.move_to_end(key)
-            return held[1]
+            return dataclasses.replace(held[1], label=item.label)
     result = _check(found, case, lang)
     if isinstance(result, str):
         return result  # a refusal is checked again next time: "shared in the future" may pass later

@@ -10,11 +10,12 @@ visible labels, no sliders (their handle has no accessible name in ipywidgets 8)
 Charts are shown as vector images (``<img alt=…>`` carrying the SVG) with the numbers behind them.
 
 The modules: ``reading`` (start, language, read, who is who), ``stakeholders`` (the stakeholder map),
-``activities`` (the other activities), ``handin``, ``sharing`` (the class), ``journey`` (progress and the
-way through), ``mirror`` (the copy in the browser, with ``mirror_state`` and ``mirror_messages``), ``live``
-(activities brought up to date after an import); what they share is in ``base``. Importing this package
-imports neither matplotlib nor anywidget: a chart's module is imported when it is drawn, the browser copy's
-when :func:`start` shows it.
+``activities`` (the other activities), ``handin`` (with ``download``: each file made at the click),
+``sharing`` (the class), ``journey`` (progress and the way through), ``mirror`` (the copy in the browser,
+with ``mirror_state`` and ``mirror_messages``), ``live`` (activities brought up to date after an import or
+a save); what they share is in ``base``. Importing this package imports neither matplotlib nor anywidget:
+a chart's module is imported when it is drawn, the browser copy's when :func:`start` shows it, the
+downloads' when :func:`handin` shows them.
 """
 
 from __future__ import annotations

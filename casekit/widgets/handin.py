@@ -1,17 +1,18 @@
 """The hand-in: a preview of what is answered, the answers out as a file, answers back in from a file.
 
-The download is a plain ``<a download href="data:…;base64,…">`` link inside an ``ipywidgets.HTML``: it
-survives JupyterLab's sanitizer and works in JupyterLab, Voilà and Binder without a server extension. The
-link carries the answers as they were when it was rendered, so the control can be refreshed.
+Each download (:class:`casekit.widgets.download.DownloadControl`) is made from the store at the moment of
+the click, so it holds what the learner saved in every notebook up to then, and says what it holds and
+when. The preview follows the page: a save here, an import, and the learner coming back to the downloads
+(the controls say so when they come into view) count the answers again.
 
-The upload is an ``ipywidgets.FileUpload``; the file is imported with :meth:`AnswerStore.import_bytes` and
-the outcome is shown in the learner's language, never as a traceback. Callbacks may run on any thread (in a
+The upload is an ``ipywidgets.FileUpload`` for a JSON export or an HTML hand-in (which carries its export:
+:mod:`casekit.answers.embedded`); the file is imported with :meth:`AnswerStore.import_bytes` and the
+outcome is shown in the learner's language, never as a traceback. Callbacks may run on any thread (in a
 live kernel, widget callbacks arrive on kernel subshell threads); the store is safe for that.
 """
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -22,78 +23,57 @@ from IPython.display import HTML
 from casekit import registry
 from casekit.answers import AnswerStore, ImportResult
 from casekit.errors import CasekitError
-from casekit.export import FORMATS, canonical_format, render
 from casekit.i18n import t, ui_lang
-from casekit.importer import MAX_IMPORT_BYTES, too_big
+from casekit.importer import IMPORT_SUFFIXES, MAX_IMPORT_BYTES, too_big
 from casekit.naming import answer_title
 from casekit.widgets import live
-from casekit.widgets.base import WIDE, Activity, guarded, heading, intro, message, piece, status_html
+from casekit.widgets.base import (
+    WIDE,
+    Activity,
+    guarded,
+    heading,
+    intro,
+    message,
+    paragraph,
+    piece,
+    status_html,
+)
 
 if TYPE_CHECKING:
     from casekit.case import Case
 
-__all__ = ["DownloadControl", "UploadControl", "browser_copy", "handin", "preview_html", "task_keys"]
+__all__ = [
+    "DOWNLOAD_FORMATS",
+    "PREVIEW_DELAY",
+    "UploadControl",
+    "browser_copy",
+    "handin",
+    "preview_html",
+    "task_keys",
+]
 
 log = logging.getLogger(__name__)
+
+DOWNLOAD_FORMATS = ("html", "json", "markdown")
+"""The hand-in's downloads, in the order shown: the hand-in itself first."""
+PREVIEW_DELAY = 0.3
+"""Seconds after the last save on the page (or the last sign that the learner looks at the downloads)
+before the preview counts again: many keystrokes make one count."""
+UPLOAD_ACCEPT = ",".join(IMPORT_SUFFIXES)
+"""The files the upload offers: a JSON export, or an HTML hand-in with its export inside."""
 
 
 def _lang(store: AnswerStore, case: Case | None) -> str:
     return ui_lang(case.lang if case is not None else store.lang)
 
 
-class DownloadControl:
-    """A download link for one export format, with a button that re-renders it from the current answers.
-
-    Attributes
-    ----------
-    widget : ipywidgets.HTML
-        The link itself.
-    button : ipywidgets.Button
-        "Opdatér link": calls :meth:`refresh`.
-    box : ipywidgets.HBox
-        Link and button side by side; what displaying the control shows.
-    """
-
-    def __init__(self, store: AnswerStore, case: Case | None, format: str = "json") -> None:
-        self.store = store
-        self.case = case
-        self.format = canonical_format(format, store.lang)
-        lang = _lang(store, case)
-        self.widget = widgets.HTML()
-        self.button = widgets.Button(
-            description=t("answers.download.refresh", lang),
-            tooltip=t("answers.download.refresh_tooltip", lang),
-        )
-        self.button.on_click(lambda _button: self.refresh())
-        self.box = widgets.HBox([self.widget, self.button])
-        self.refresh()
-
-    @property
-    def file_name(self) -> str:
-        """``<case>-<learner>.<ext>``: a hand-in file an instructor can tell apart from the others."""
-        suffix, _mime = FORMATS[self.format]
-        return f"{self.store.case_id}-{self.store.learner}{suffix}"
-
-    def refresh(self) -> None:
-        """Re-render the link with the answers as they are now."""
-        _suffix, mime = FORMATS[self.format]
-        text = render(self.store, self.format, case=self.case, find_case=self.case is None)
-        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-        label = t(f"answers.download.{self.format}", _lang(self.store, self.case))
-        href = f"data:{mime};charset=utf-8;base64,{payload}"
-        self.widget.value = piece("download", file_name=self.file_name, href=href, label=label)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.box._repr_mimebundle_(**kwargs)
-
-
 class UploadControl:
-    """A file picker for an exported JSON file and a status line that says what the import did.
+    """A file picker for an exported JSON file or an HTML hand-in, and a line that says what the import did.
 
     Attributes
     ----------
     upload : ipywidgets.FileUpload
-        ``accept=".json"``, one file at a time.
+        ``accept=".json,.html,.htm"`` (:data:`UPLOAD_ACCEPT`), one file at a time.
     status : ipywidgets.HTML
         The outcome in the learner's language (``role="status"``).
     widget : ipywidgets.VBox
@@ -113,7 +93,7 @@ class UploadControl:
         self.on_import = on_import
         self.last_result: ImportResult | None = None
         self.upload = widgets.FileUpload(
-            accept=".json",
+            accept=UPLOAD_ACCEPT,
             multiple=False,
             description=t("answers.upload.description", self.lang),
             tooltip=t("answers.upload.tooltip", self.lang),
@@ -179,43 +159,61 @@ def preview_html(case: Case, store: AnswerStore | None) -> str:
 
 
 def handin(case: Case, store: AnswerStore | None) -> Activity | HTML:
-    """Preview what has been answered, download the answers (HTML, JSON, Markdown), upload earlier ones."""
+    """Preview what has been answered, download the answers (HTML, JSON, Markdown), upload earlier ones.
+
+    Each download is made when it is clicked (:mod:`casekit.widgets.download`). The preview counts again
+    a moment after a save on the page, after an upload or a restore, and when the learner comes back to
+    the downloads: answers saved in another notebook (another kernel) count then.
+    """
+    from casekit.widgets.download import DownloadControl  # anywidget only where a hand-in is shown
+
     lang = case.lang
     if store is None:
         return message(t("widgets.no_store_short", lang))
     preview = widgets.HTML(preview_html(case, store), layout=WIDE)
-    downloads = [DownloadControl(store, case, fmt) for fmt in ("html", "json", "markdown")]
     status = widgets.HTML()
 
     @guarded(lang, status)
     def refresh(_arg: Any = None) -> None:
         preview.value = preview_html(case, store)
-        for control in downloads:
-            control.refresh()
 
+    follower = _Follower(refresh, lambda: live.looked(store))
+    downloads = [DownloadControl(store, case, fmt, on_look=follower.look) for fmt in DOWNLOAD_FORMATS]
     upload = UploadControl(store, case)
-    button = widgets.Button(
-        description=t("widgets.handin.refresh", lang), layout=widgets.Layout(width="auto")
-    )
-    button.on_click(refresh)
     children = [
         *intro(case, "handin"),
         heading(t("widgets.handin.preview_heading", lang), 3),
         preview,
-        button,
         heading(t("widgets.handin.download_heading", lang), 3),
-        *(d.box for d in downloads),
+        paragraph(t("widgets.handin.download_intro", lang)),
+        *downloads,
         heading(t("widgets.handin.upload_heading", lang), 3),
         upload.widget,
         status,
     ]
-    inputs: dict[str, widgets.Widget] = {"refresh": button, "upload": upload.upload}
-    inputs.update({f"download.{d.format}": d.widget for d in downloads})
+    inputs: dict[str, widgets.Widget] = {"upload": upload.upload}
+    inputs.update({f"download.{d.format}": d for d in downloads})
     activity = Activity("handin", children, inputs, upload.status)
-    # After an upload here or a restore from the browser's copy, the preview and the links show it.
-    activity.follower = live.Callback(refresh)
-    live.follow(store, activity.follower)
+    # After an upload here or a restore from the browser's copy, after a save on the page, and when the
+    # learner looks at the downloads again, the preview shows the store as it is.
+    activity.follower = follower
+    live.follow(store, follower)
+    live.follow_saves(store, follower)
     return activity
+
+
+class _Follower:
+    """The hand-in's preview following the page (held by the activity: followers are held weakly).
+
+    ``reload`` (an import) counts at once; ``saved`` (a save on the page) and ``look`` (the downloads came
+    into view: ``looked`` brings every control that shows the whole store up to date, this preview too) wait
+    :data:`PREVIEW_DELAY` seconds, so that a burst makes one count.
+    """
+
+    def __init__(self, refresh: Callable[[], None], looked: Callable[[], object]) -> None:
+        self.reload = refresh
+        self.saved = live.Debounced(refresh, PREVIEW_DELAY)
+        self.look = live.Debounced(looked, PREVIEW_DELAY)
 
 
 def browser_copy(case: Case, store: AnswerStore | None) -> widgets.VBox | HTML:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LEARNER_NOTEBOOKS",
+    "PROGRESS_DELAY",
     "NotebookProgress",
     "ProgressView",
     "answer_keys_of",
@@ -131,15 +132,27 @@ def progress_html(case: Case, store: AnswerStore | None, notebook: str) -> str:
     )
 
 
+PROGRESS_DELAY = 0.3
+"""Seconds after the last save on the page before the progress line counts again (a burst of keystrokes
+makes one count)."""
+
+
 class ProgressView(W.HBox):
-    """The progress line of one notebook and a button that counts again after the learner has answered.
+    """The progress line of one notebook and a button that counts again.
+
+    The line counts again by itself a moment after every save on the page
+    (:func:`casekit.widgets.live.saved`), after an import, and when the hand-in's downloads come into view
+    (:func:`casekit.widgets.live.looked`); the button is for answers saved in another notebook meanwhile
+    (another kernel, which this page does not hear).
 
     Attributes
     ----------
     view : ipywidgets.HTML
         The text and the bar (``<progress aria-label=… value=… max=…>``).
     button : ipywidgets.Button
-        "Opdatér" / "Refresh".
+        "Tæl igen" / "Count again".
+    later : casekit.widgets.live.Debounced
+        The count :data:`PROGRESS_DELAY` seconds after the last save.
     """
 
     def __init__(self, case: Case, store: AnswerStore | None, notebook: str) -> None:
@@ -154,8 +167,14 @@ class ProgressView(W.HBox):
         super().__init__(
             [self.view, self.button], layout=W.Layout(align_items="center", flex_flow="row wrap")
         )
-        if store is not None:  # answers restored from the browser or uploaded count at once
-            live.follow(store, self)
+        self.later = live.Debounced(self.refresh, PROGRESS_DELAY)
+        if store is not None:
+            live.follow(store, self)  # answers restored from the browser or uploaded count at once
+            live.follow_saves(store, self)  # and so do those saved on the page, a moment later
+
+    def saved(self) -> None:
+        """A save on the page (:func:`casekit.widgets.live.saved`): count again in a moment."""
+        self.later()
 
     def refresh(self, _button: Any = None) -> None:
         """Count the answers again."""

@@ -11,6 +11,10 @@ shows what the store holds as a whole (the share preview) follows them (:func:`f
 come with every keystroke, so such a follower does little at once: a :class:`Debounced` call shows the
 store again a moment after the last save.
 
+A notebook's kernel hears only of its own saves, and each notebook runs in its own: :func:`looked` is how
+a page that shows the store as a whole (the hand-in) catches up with saves made in another notebook, when
+the learner comes back to it.
+
 Followers are held weakly: an activity that is gone (its widgets closed) is not kept alive by this list.
 """
 
@@ -37,6 +41,7 @@ __all__ = [
     "follow_saves",
     "generation",
     "imported",
+    "looked",
     "reload",
     "saved",
 ]
@@ -176,9 +181,22 @@ def reload(store: AnswerStore, keys: Iterable[str] | None = None) -> int:
     One that fails is logged and skipped: the import it follows has succeeded and was reported, and the
     other controls still deserve their answers.
     """
-    wanted = None if keys is None else set(keys)
     with _LOCK:
         _GENERATIONS[store] = _GENERATIONS.get(store, 0) + 1
+    return _ask(store, None if keys is None else set(keys))
+
+
+def looked(store: AnswerStore) -> int:
+    """The learner came back to a page whose store may have changed meanwhile in another notebook (each
+    runs in its own kernel; the store is one file): the controls that show the store as a whole (those
+    without ``answer_keys``: the progress line, the hand-in's preview, the share preview) show it again.
+    An answer's own controls are left as they are: the learner may be typing in one. How many were asked.
+    """
+    return _ask(store, set())
+
+
+def _ask(store: AnswerStore, wanted: set[str] | None) -> int:
+    with _LOCK:
         followers = list(_FOLLOWERS.get(store, ()))
     asked = 0
     for follower in followers:
@@ -189,7 +207,7 @@ def reload(store: AnswerStore, keys: Iterable[str] | None = None) -> int:
         try:
             follower.reload()
         except Exception:  # a learner never sees a traceback; the answers are safe in the store
-            log.exception("showing the imported answers in %r failed", follower)
+            log.exception("showing the store's answers in %r failed", follower)
     return asked
 
 

@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -15,11 +15,12 @@
 # %% [markdown]
 # # Aflevering
 # Vælg **Run → Run All Cells**. Se, hvad du har svaret, og hent dine svar som fil:
-# - **HTML** til aflevering og print,
-# - **JSON** til at fortsætte senere (upload den her igen, fx i en ny Binder-session),
+# - **HTML** til aflevering og print (dine svar er også gemt som data i filen),
+# - **JSON** til at fortsætte senere (upload den – eller HTML-filen – her igen, fx i en ny Binder-session),
 # - **Markdown** som ren tekst.
 #
-# Linkene indeholder dine svar, som de var, da cellen blev kørt: tryk på knappen for at opdatere dem.
+# Hver fil laves i det øjeblik, du trykker på knappen, med dine svar fra alle notebooks, som de er gemt lige
+# da. Under knappen står, hvad filen indeholder, og hvornår den blev lavet.
 
 # %%
 from casekit import widgets

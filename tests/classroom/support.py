@@ -144,7 +144,7 @@ def bad_members(case) -> dict[str, tuple[bytes, str]]:
         "S6_6_6/empty.json": (json_bytes(empty), "ingen svar"),
         "S7_7_7/shape.json": (json_bytes(bad_shape), "goal-divergence"),
         "S8_8_8/share.json": (json_bytes(share_with_name), "formatet for delte svar"),
-        "S9_9_9/svar.pdf": (b"%PDF-1.4", "ikke en JSON-fil"),
+        "S9_9_9/svar.pdf": (b"%PDF-1.4", "hverken en JSON-fil"),
         "S10_10_10/broken.zip": (b"PK\x03\x04broken", "beskadiget ZIP"),
         "S11_11_11/array.json": (b"[1, 2, 3]", "ikke en casekit-fil"),
     }

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from casekit.cli import classroom as class_cli
+from casekit.export import render
+from casekit.i18n import t
 
-from .support import NAMES
+from .support import NAMES, learner_store, zip_bytes
 
 
 def _run(argv: list[str]) -> int:
@@ -44,6 +46,23 @@ class TestCli:
         assert _run(["class", "summarize", str(lms_zip), "-o", str(out), "--with-text", "--lang", "en"]) == 0
         page = out.read_text(encoding="utf-8")
         assert 'id="texts"' in page and "Student 1" in page
+
+    def test_an_lms_zip_of_html_hand_ins(self, tmp_path: Path, case, capsys):
+        """The HTML hand-ins the notebook calls "til aflevering", zipped by an LMS, give a report."""
+        members = {}
+        for i in range(2):
+            with learner_store(tmp_path, case, i) as store:
+                members[f"Elev {i}_10{i}_assignsubmission_file_/aflevering.html"] = render(
+                    store, "html", case=case
+                ).encode("utf-8")
+        path = tmp_path / "html.zip"
+        path.write_bytes(zip_bytes(members))
+        out = tmp_path / "report.html"
+        assert _run(["class", "summarize", str(path), "-o", str(out)]) == 0
+        captured = capsys.readouterr()
+        assert t("class.cli.wrote", "da", path=out, learners=2, skipped=0) in captured.out
+        assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        assert "Elev" not in captured.err
 
     def test_nothing_readable_is_exit_1(self, tmp_path: Path, capsys):
         """Only bad files: exit 1, a catalog message on stderr, no report, no traceback."""

@@ -8,12 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from casekit import classroom
+from casekit import classroom, export
 from casekit._text import SLUG_PATTERN
 from casekit.classroom import lms
 from casekit.i18n import t
 
-from .support import all_answers, all_strings, export_doc, good_export, json_bytes, zip_bytes
+from .support import (
+    all_answers,
+    all_strings,
+    export_doc,
+    good_export,
+    json_bytes,
+    learner_store,
+    reasons,
+    zip_bytes,
+)
 
 
 class TestAnonymity:
@@ -122,7 +131,7 @@ class TestEachLms:
         later = export_doc("elev-other-pc", all_answers(case, 2), "2025-03-02T10:00:00+00:00")
         members[name(0, 1, "svar (2).json")] = json_bytes(later)
         for kind in ("docx", "pdf", "html"):
-            members[name(0, 1, f"samskabelse-Elev 0.{kind}")] = b"x"
+            members[name(0, 1, f"samskabelse-Elev 0.{kind}")] = b"x"  # an HTML file with no answers in it
         if wrapped:
             members = {f"Opgave 1/{k}": v for k, v in members.items()}
         path = tmp_path / f"{layout}.zip"
@@ -135,5 +144,91 @@ class TestEachLms:
         learner = {s.name.split("(")[1].split(",")[0] for s in summary.skipped}
         assert len(learner) == 1 and learner <= set(summary.learners)  # one learner's files, by number
         not_json = t("class.skip.not_json_file", "da")
-        assert sum(s.reason == not_json for s in summary.skipped) == 3
+        assert sum(s.reason == not_json for s in summary.skipped) == 2  # .docx and .pdf: not read
+        no_answers = t("class.skip.html_without_answers", "da")
+        assert sum(s.reason == no_answers for s in summary.skipped) == 1  # .html: read, with none inside
         assert "Elev" not in all_strings(summary) and "elev0" not in all_strings(summary)
+
+
+FRAMES = ("stakeholders", "goals", "dilemmas", "decisions", "participation", "answered", "texts")
+
+
+@pytest.fixture(scope="module")
+def hand_ins(tmp_path_factory: pytest.TempPathFactory, case) -> list[tuple[bytes, bytes]]:
+    """Three learners' HTML hand-ins as the downloads make them (charts and all), each with its JSON."""
+    folder = tmp_path_factory.mktemp("hand-ins")
+    made = []
+    for i in range(3):
+        with learner_store(folder, case, i) as store:
+            page = export.render(store, "html", case=case).encode("utf-8")
+            made.append((page, export.render(store, "json").encode("utf-8")))
+    return made
+
+
+class TestHtmlHandIns:
+    """An LMS ZIP of HTML hand-ins gives the report their JSON exports give: each page carries its export."""
+
+    @pytest.mark.parametrize("layout", sorted(LAYOUTS))
+    def test_the_same_summary_as_the_json_exports(self, tmp_path: Path, hand_ins, layout: str):
+        name = LAYOUTS[layout]
+        summaries = []
+        for kind, file in (("html", "samskabelse-Elev {i}.html"), ("json", "svar.json")):
+            members = {name(i, 0, file.format(i=i)): pair[kind == "json"] for i, pair in enumerate(hand_ins)}
+            path = tmp_path / f"{kind}.zip"
+            path.write_bytes(zip_bytes(members))
+            summaries.append(classroom.summarize(path))
+        pages, exports = summaries
+        assert len(pages.learners) == 3 and pages.skipped == []
+        for frame in FRAMES:
+            assert getattr(pages, frame).equals(getattr(exports, frame)), frame
+        assert "Elev" not in all_strings(pages)
+
+    def test_a_page_and_its_json_are_one_learner(self, tmp_path: Path, hand_ins):
+        """A learner who handed in the HTML and the JSON counts once (the later file counts)."""
+        page, export_json = hand_ins[0]
+        members = {
+            "Elev 0_100_assignsubmission_file_/samskabelse-elev.html": page,
+            "Elev 0_100_assignsubmission_file_/svar.json": export_json,
+            "Elev 1_101_assignsubmission_file_/samskabelse-elev.html": hand_ins[1][0],
+        }
+        path = tmp_path / "both.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 2
+        older = t("class.skip.older", "da", newer="")[:10]
+        assert [s.reason[:10] for s in summary.skipped] == [older]
+
+    def test_a_page_without_answers_is_skipped_saying_so(self, tmp_path: Path, hand_ins):
+        members = {
+            "Elev 0_100_assignsubmission_file_/samskabelse-elev.html": hand_ins[0][0],
+            "Elev 1_101_assignsubmission_file_/gammel.html": b"<!DOCTYPE html><html><p>svar</p></html>",
+        }
+        path = tmp_path / "old.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 1
+        assert list(reasons(summary).values()) == [t("class.skip.html_without_answers", "da")]
+
+    @pytest.mark.parametrize(
+        ("before", "after"),
+        [(b'"format": "casekit-answers"', b'"format": "noget andet"'), (b'"position": 1', b'"position": 9')],
+        ids=["format", "value_shape"],
+    )
+    def test_a_tampered_page_is_skipped_as_its_json_would_be(self, tmp_path: Path, hand_ins, before, after):
+        """The same change to a page's block and to its JSON export: the same reason (each names its file)."""
+        page, exported = hand_ins[0]
+        members = {
+            "Elev 0_100_assignsubmission_file_/aflevering.html": page.replace(before, after),
+            "Elev 1_101_assignsubmission_file_/svar.json": exported.replace(before, after),
+            "Elev 2_102_assignsubmission_file_/svar.json": hand_ins[2][1],
+        }
+        assert all(after in data for data in list(members.values())[:2])
+        path = tmp_path / "tampered.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 1
+        (html_name, html_reason), (json_name, json_reason) = reasons(summary).items()
+        html_label = t("class.file_label", "da", n=1, name=".html")
+        json_label = t("class.file_label", "da", n=2, name=".json")
+        assert html_label in html_name and json_label in json_name
+        assert html_reason == json_reason.replace(json_label, html_label)

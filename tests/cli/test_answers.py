@@ -74,6 +74,19 @@ class TestImportAndShow:
         assert "organisering-1" in out and "Mit svar med æøå" in out
         assert "stakeholder-map – Interessentkort" in out
 
+    def test_import_of_the_html_hand_in(self, folder: Path, tmp_path: Path, capsys):
+        """`casekit answers import svar.html`: the hand-in's embedded export is imported."""
+        page = tmp_path / "svar.html"
+        assert (
+            _run(["answers", "export", "--answers-dir", str(folder), "--format", "html", "-o", str(page)])
+            == 0
+        )
+        target = tmp_path / "instructor"
+        assert _run(["answers", "import", str(page), "--answers-dir", str(target)]) == 0
+        assert "2 nye" in capsys.readouterr().out
+        assert _run(["answers", "show", "--answers-dir", str(target)]) == 0
+        assert "Mit svar med æøå" in capsys.readouterr().out
+
     def test_bad_import_file(self, folder: Path, tmp_path: Path, capsys):
         bad = tmp_path / "bad.json"
         bad.write_text("[]", encoding="utf-8")

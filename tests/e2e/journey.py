@@ -60,10 +60,16 @@ def alert_texts(page: Page) -> list[str]:
     return page.locator("[role=alert]").all_inner_texts()
 
 
-def download(page: Page, link: Locator, folder: Path) -> str:
-    """Click a download link as a learner does; returns the downloaded file's text (UTF-8)."""
+def download_button(page: Page, fmt: str, lang: str = LANG) -> Locator:
+    """06_aflevering's button that downloads ``fmt`` (``html``, ``json``, ``markdown``), by its name."""
+    return page.get_by_role("button", name=t(f"answers.download.{fmt}", lang), exact=True)
+
+
+def download(page: Page, button: Locator, folder: Path) -> str:
+    """Click a download button as a learner does (the file is made then, casekit/widgets/download.py);
+    returns the downloaded file's text (UTF-8)."""
     with page.expect_download() as info:
-        link.click()
+        button.click()
     path = folder / info.value.suggested_filename
     info.value.save_as(path)
     return path.read_text(encoding="utf-8")

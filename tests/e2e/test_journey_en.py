@@ -18,7 +18,15 @@ import casekit
 from casekit import charts
 from casekit.i18n import t
 
-from .journey import ACTOR_ID, CASE_ID, PLACEMENT, alert_texts, download, justification
+from .journey import (
+    ACTOR_ID,
+    CASE_ID,
+    PLACEMENT,
+    alert_texts,
+    download,
+    download_button,
+    justification,
+)
 from .support import LabPage, activity_box, actor_row, wait_for_answer
 
 if TYPE_CHECKING:
@@ -96,7 +104,7 @@ def test_learner_journey_in_english(lab: LabPage, tmp_path: Path) -> None:
     lab.run_all(timeout=180_000)
     lab.assert_clean(min_widgets=1)
     expect(page.get_by_text(t("widgets.handin.download_heading", LANG), exact=True)).to_be_visible()
-    handin = download(page, page.locator('a[download$=".html"]'), tmp_path)
+    handin = download(page, download_button(page, "html", LANG), tmp_path)
     assert '<html lang="en"' in handin
     assert str(markupsafe.escape(JUSTIFICATION_EN)) in handin, (
         "the typed text is not in the hand-in, escaped once"

@@ -29,6 +29,7 @@ from .journey import (
     PLACEMENT,
     alert_texts,
     download,
+    download_button,
     justification,
     justification_box,
     map_controls,
@@ -95,11 +96,11 @@ def test_learner_journey_in_jupyterlab(lab: LabPage, tmp_path: Path) -> None:
     expect(chart).to_have_attribute("alt", expected_alt)
     assert stored_answer(answers, "stakeholder-map") == {ACTOR_ID: PLACEMENT}
 
-    # 4. The hand-in: the links carry the answers as they were when the cell ran.
+    # 4. The hand-in: each file is made from the store when its button is clicked.
     lab.open("06_aflevering.ipynb")
     lab.run_all(timeout=180_000)
     lab.assert_clean(min_widgets=1)
-    exported = json.loads(download(page, page.locator('a[download$=".json"]'), tmp_path))
+    exported = json.loads(download(page, download_button(page, "json"), tmp_path))
     assert exported["format"] == "casekit-answers"
     assert exported["schema_version"] == 1
     assert exported["case"]["id"] == CASE_ID
@@ -108,7 +109,7 @@ def test_learner_journey_in_jupyterlab(lab: LabPage, tmp_path: Path) -> None:
     assert dilemma["history"][-1]["value"]["justification"] == JUSTIFICATION
     assert exported["answers"]["stakeholder-map"]["value"] == {ACTOR_ID: PLACEMENT}
 
-    handin = download(page, page.locator('a[download$=".html"]'), tmp_path)
+    handin = download(page, download_button(page, "html"), tmp_path)
     assert '<html lang="da"' in handin
     assert str(markupsafe.escape(JUSTIFICATION)) in handin, (
         "the typed text is not in the hand-in, escaped once"

@@ -1,34 +1,29 @@
-"""The hand-in's download and upload controls (casekit/widgets/handin.py), driven headless the way the browser
-drives them."""
+"""The hand-in (casekit/widgets/handin.py): its upload control driven headless the way the browser drives it,
+and the activity around the downloads (casekit/widgets/download.py, tested in test_download.py)."""
 
 from __future__ import annotations
 
-import base64
 import html
+import importlib
 import json
-import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-import ipywidgets as widgets
+import ipywidgets
 import pytest
 
+from casekit import widgets
 from casekit.answers import AnswerStore
-from casekit.widgets.handin import DownloadControl, UploadControl
+from casekit.errors import AnswerImportError
+from casekit.export import render
+from casekit.i18n import t
+from casekit.widgets.download import DownloadControl
+from casekit.widgets.handin import UploadControl
 
 pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
-
-def _link(html: str) -> tuple[str, str, bytes]:
-    """(download file name, MIME type, decoded content) of the link in a control."""
-    match = re.fullmatch(
-        r'<a download="([^"]+)" style="[^"]*underline[^"]*" '
-        r'href="data:([^;]+);charset=utf-8;base64,([^"]+)">[^<]+</a>',
-        html,
-    )
-    assert match, html
-    return match.group(1), match.group(2), base64.b64decode(match.group(3))
+handin_module = importlib.import_module("casekit.widgets.handin")  # the package's `handin` is the function
 
 
 def _uploaded(content: bytes, name: str = "svar.json") -> tuple[dict, ...]:
@@ -42,43 +37,6 @@ def _uploaded(content: bytes, name: str = "svar.json") -> tuple[dict, ...]:
             "last_modified": datetime(2025, 3, 1, 10, 0, tzinfo=timezone.utc),
         },
     )
-
-
-class TestDownload:
-    """The link carries the export as a data URL, and refreshing it picks up new answers."""
-
-    def test_json_link(self, store: AnswerStore):
-        store.save("organisering-1", "æøå 🙂")
-        widget = DownloadControl(store, None).widget
-        assert isinstance(widget, widgets.HTML)
-        name, mime, content = _link(widget.value)
-        assert name == f"samskabelse-{store.learner}.json"
-        assert mime == "application/json"
-        assert json.loads(content.decode("utf-8"))["answers"]["organisering-1"]["value"] == "æøå 🙂"
-        assert "Hent dine svar" in widget.value
-
-    def test_refresh_picks_up_new_answers(self, store: AnswerStore, case):
-        control = DownloadControl(store, case, "json")
-        assert json.loads(_link(control.widget.value)[2])["answers"] == {}
-        store.save("etik-1", "nyt svar")
-        control.refresh()
-        assert json.loads(_link(control.widget.value)[2])["answers"]["etik-1"]["value"] == "nyt svar"
-        store.save("etik-1", "endnu nyere")
-        control.button.click()  # the learner's "Opdatér link" button
-        assert json.loads(_link(control.widget.value)[2])["answers"]["etik-1"]["value"] == "endnu nyere"
-        assert control.box.children == (control.widget, control.button)
-
-    @pytest.mark.parametrize(
-        ("format", "mime", "suffix"), [("html", "text/html", ".html"), ("markdown", "text/markdown", ".md")]
-    )
-    def test_hand_in_links(self, store: AnswerStore, case, format: str, mime: str, suffix: str):
-        store.save("organisering-1", "<b>mit svar</b>")
-        name, got_mime, content = _link(DownloadControl(store, case, format).widget.value)
-        assert (got_mime, Path(name).suffix) == (mime, suffix)
-        text = content.decode("utf-8")
-        assert case.question("organisering-1").text in text.replace("&#x27;", "'").replace("&quot;", '"')
-        # The learner's markup reads as text in both: escaped in HTML, its "<" neutralised in Markdown.
-        assert ("&lt;b&gt;mit svar&lt;/b&gt;" if format == "html" else "&lt;b>mit svar&lt;/b>") in text
 
 
 class TestUpload:
@@ -95,7 +53,7 @@ class TestUpload:
     def test_control_shape(self, store: AnswerStore, case):
         control = UploadControl(store, case)
         assert isinstance(control, UploadControl)
-        assert control.upload.accept == ".json" and control.upload.multiple is False
+        assert control.upload.accept == ".json,.html,.htm" and control.upload.multiple is False
         assert control.upload.description == "Hent svar ind"
         assert control.widget.children == (control.upload, control.status)
 
@@ -162,3 +120,93 @@ class TestUpload:
         control.upload.value = (item,)
         assert "for stor" in control.status.value
         assert store.count() == 0
+
+
+class TestUploadHtml:
+    """An HTML hand-in uploads like its JSON export: the same answers, the same checks, the same words."""
+
+    @staticmethod
+    def _hand_in(tmp_path: Path, case) -> tuple[bytes, bytes]:
+        with AnswerStore.open(tmp_path / "laptop", case=case) as other:
+            other.save("organisering-1", "skrevet på den bærbare </script><!--")
+            other.save("dilemma-2", {"position": 4, "justification": "fordi & derfor"})
+            return render(other, "html", case=case).encode("utf-8"), render(other, "json").encode("utf-8")
+
+    def test_html_imports_what_json_imports(self, case, tmp_path: Path):
+        page, export = self._hand_in(tmp_path, case)
+        imported = []
+        for name, content in (("aflevering.html", page), ("svar.json", export)):
+            with AnswerStore.open(tmp_path / name, case=case) as target:
+                control = UploadControl(target, case)
+                control.upload.value = _uploaded(content, name=name)
+                assert 'role="status"' in control.status.value and name in control.status.value
+                imported.append(target.as_dict())
+        assert imported[0] == imported[1]
+        assert imported[0]["organisering-1"] == "skrevet på den bærbare </script><!--"
+
+    def test_a_tampered_block_gets_the_imports_message(self, store: AnswerStore, case, tmp_path: Path):
+        page, _export = self._hand_in(tmp_path, case)
+        tampered = page.replace(b'"position": 4', b'"position": 9')
+        assert tampered != page
+        control = UploadControl(store, case)
+        control.upload.value = _uploaded(tampered, name="aflevering.html")
+        assert 'role="alert"' in control.status.value and store.count() == 0
+        with pytest.raises(AnswerImportError) as refused:
+            store.import_bytes(tampered, name="aflevering.html")
+        assert html.unescape(control.status.value).count(str(refused.value)) == 1
+
+    def test_an_html_page_without_answers_is_refused_with_a_reason(self, store: AnswerStore, case):
+        control = UploadControl(store, case)
+        control.upload.value = _uploaded(b"<!DOCTYPE html><html><p>hej</p></html>", name="andet.html")
+        reason = t("import.error.html_without_answers", "da", name="andet.html")
+        assert html.unescape(control.status.value).count(reason) == 1
+        assert 'role="alert"' in control.status.value and store.count() == 0
+
+
+def _widgets_in(box: ipywidgets.Widget) -> list[ipywidgets.Widget]:
+    """Every widget in ``box``, in the order shown."""
+    found = [box]
+    for child in getattr(box, "children", ()):
+        found.extend(_widgets_in(child))
+    return found
+
+
+def _text(box: ipywidgets.Widget) -> str:
+    """The HTML of every piece in ``box``."""
+    return " ".join(str(getattr(w, "value", "")) for w in _widgets_in(box) if isinstance(w, ipywidgets.HTML))
+
+
+class TestHandinActivity:
+    """06_aflevering's activity: a download per format made at the click, no refresh button, and a preview
+    that follows the page."""
+
+    def test_downloads_and_no_refresh_buttons(self, case, store: AnswerStore):
+        activity = widgets.handin(case, store)
+        shown = _widgets_in(activity)
+        downloads = [w for w in shown if isinstance(w, DownloadControl)]
+        assert [d.format for d in downloads] == ["html", "json", "markdown"]
+        assert [activity.inputs[f"download.{d.format}"] for d in downloads] == downloads
+        assert not [w for w in shown if isinstance(w, ipywidgets.Button)]  # no "Opdatér link", no "Opdatér"
+        assert html.escape(t("widgets.handin.download_intro", "da"), quote=False) in _text(activity)
+
+    def test_the_preview_follows_saves_on_the_page(self, case, store: AnswerStore, monkeypatch):
+        monkeypatch.setattr(handin_module, "PREVIEW_DELAY", 0)
+        activity = widgets.handin(case, store)
+        total = len(widgets.task_keys(case))
+        assert t("widgets.handin.count", "da", answered=0, total=total) in _text(activity)
+        widgets.questions(case, store).inputs["etik-1"].value = "svar på siden"  # saved as a learner saves
+        assert t("widgets.handin.count", "da", answered=1, total=total) in _text(activity)
+
+    def test_the_preview_catches_up_when_the_downloads_are_looked_at(self, case, store, monkeypatch):
+        """A save in another notebook (its own kernel) is counted when the learner comes back: the
+        downloads' front end says ``look``."""
+        monkeypatch.setattr(handin_module, "PREVIEW_DELAY", 0)
+        activity = widgets.handin(case, store)
+        progress = widgets.progress(case, store, "06_aflevering")
+        total = len(widgets.task_keys(case))
+        with AnswerStore.open(store.path, case=case) as other_kernel:
+            other_kernel.save("organisering-2", "svar fra 04")
+        assert t("widgets.handin.count", "da", answered=0, total=total) in _text(activity)
+        activity.inputs["download.json"]._handle_custom_msg({"type": "look"}, [])
+        assert t("widgets.handin.count", "da", answered=1, total=total) in _text(activity)
+        assert t("progress.case", "da", answered=1, total=total) in progress.view.value

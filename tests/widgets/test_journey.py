@@ -4,6 +4,7 @@ previous notebook: counted from the answer registry, named for screen readers, i
 from __future__ import annotations
 
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ import casekit
 from casekit import registry, widgets
 from casekit.answers import AnswerStore
 from casekit.i18n import catalog, t
-from casekit.widgets.journey import LEARNER_NOTEBOOKS, answer_keys_of
+from casekit.widgets import live
+from casekit.widgets.journey import LEARNER_NOTEBOOKS, PROGRESS_DELAY, answer_keys_of
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PER_NOTEBOOK = {
@@ -111,6 +113,35 @@ def test_answers_are_counted_as_the_hand_in_counts_them(case, store):
     view.button.click()
     assert _bar(view.view.value) == {**_bar(view.view.value), "value": "2", "max": "2"}
     assert "2 af 2" in _text(view.view.value)
+
+
+def test_the_line_counts_again_after_a_save_on_the_page(case, store):
+    """An answer saved by an activity on the page is counted a moment later, without "Tæl igen"; a burst
+    of keystrokes makes one count."""
+    view = widgets.progress(case, store, notebook="04_spoergsmaal")
+    counts: list[str] = []
+    view.view.observe(lambda change: counts.append(_bar(change["new"])["value"]), names="value")
+    box = widgets.questions(case, store).inputs["organisering-1"]
+    for typed in ("S", "Sv", "Sva", "Svar"):  # every keystroke is a save
+        box.value = typed
+    deadline = time.monotonic() + 5
+    while _bar(view.view.value)["value"] != "1" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _bar(view.view.value)["value"] == "1"
+    assert t("progress.notebook", "da", answered=1, total=10) in _text(view.view.value)
+    time.sleep(PROGRESS_DELAY * 2)
+    assert counts == ["1"]  # one count for the burst
+
+
+def test_the_line_catches_up_with_another_notebook_when_the_hand_in_is_looked_at(case, store):
+    """A save in another notebook (another kernel) reaches no follower here; when the hand-in's downloads
+    come into view (live.looked), the line counts it."""
+    view = widgets.progress(case, store, notebook="06_aflevering")
+    with AnswerStore.open(store.path, case=case) as other_kernel:
+        other_kernel.save("etik-1", "svar fra 03")
+    assert _bar(view.view.value)["value"] == "0"
+    live.looked(store)
+    assert _bar(view.view.value)["value"] == "1"
 
 
 def test_the_bar_has_an_accessible_name_and_values(case, store):

@@ -325,3 +325,21 @@ class TestSaved:
         later.flush()
         assert calls == [1]
         assert live.Debounced(lambda: calls.append(2), 0)() is None and calls == [1, 2]
+
+
+class TestLooked:
+    """``looked``: the learner came back to a page whose store another notebook may have changed; what shows
+    the store as a whole counts again, an answer's own controls stay as the learner left them."""
+
+    def test_whole_store_followers_reload_answer_controls_do_not(self, case: Any, store: AnswerStore):
+        box = widgets.questions(case, store).inputs["etik-1"]
+        box.value = "skrevet her"
+        calls: list[str] = []
+        whole = live.Callback(lambda: calls.append("whole"))
+        live.follow(store, whole)
+        with AnswerStore.open(store.path, case=case) as other_kernel:
+            other_kernel.save("etik-1", "skrevet i en anden notebook")
+        before = live.generation(store)
+        assert live.looked(store) == 1
+        assert calls == ["whole"] and box.value == "skrevet her"
+        assert live.generation(store) == before  # not an import: savers built later need not catch up

@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -15,11 +15,12 @@
 # %% [markdown]
 # # Hand-in
 # Choose **Run → Run All Cells**. See what you have answered, and download your answers as a file:
-# - **HTML** for handing in and printing,
-# - **JSON** for carrying on later (upload it here again, e.g. in a new Binder session),
+# - **HTML** for handing in and printing (your answers are also kept as data in the file),
+# - **JSON** for carrying on later (upload it – or the HTML file – here again, e.g. in a new Binder session),
 # - **Markdown** as plain text.
 #
-# The links contain your answers as they were when the cell was run: press the button to update them.
+# Each file is made the moment you press its button, with your answers from every notebook as they are saved
+# right then. Under the button it says what the file holds and when it was made.
 
 # %%
 from casekit import widgets
