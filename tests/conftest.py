@@ -24,6 +24,28 @@ _ISOLATED = {
 }
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep `make test`'s xdist groups together (``--dist loadgroup``): pytest-xdist 3.8 marks a grouped
+    test by appending ``@<group>`` to ``item._nodeid``, which pytest 9 no longer reads (a node's id is
+    ``item._id``), so every test of a group went to any worker and a module-scoped server or venv was made
+    once per worker, its tests' order lost. Do the same where pytest 9 reads it (a no-op where xdist's own
+    suffix took, or without ``loadgroup``)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodeid import coerce_node_id  # pytest 9's structured node ids
+    except ImportError:  # older pytest: xdist's own suffix works
+        return
+    for item in items:
+        names = {
+            str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+            for m in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid and hasattr(item, "_id"):
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(names))}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory):
     """Point every per-user folder at a session-wide temporary folder (also inherited by subprocesses)."""

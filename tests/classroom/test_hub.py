@@ -35,7 +35,8 @@ from casekit.i18n import t
 
 from .support import learner_store
 
-pytestmark = pytest.mark.slow
+# One hub for the module, its tests in order on one xdist worker (later tests read what earlier ones shared).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jupyterhub")]
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "class-service.md"
