@@ -1,11 +1,12 @@
-"""Plain-text helpers that several parts of casekit share: a file-safe slug of a name."""
+"""Plain-text helpers that several parts of casekit share: a file-safe slug of a name, a phrase inside a
+sentence."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-__all__ = ["SLUG_PATTERN", "SURROGATE", "slug", "transliterate", "utf8_safe"]
+__all__ = ["SLUG_PATTERN", "SURROGATE", "lower_first", "slug", "transliterate", "utf8_safe"]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """An id casekit makes or checks: a case's, an actor's, a round's (words of a-z and 0-9 joined by ``-``).
@@ -48,3 +49,9 @@ def utf8_safe(text: str) -> str:
     if not SURROGATE.search(text):
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def lower_first(text: str) -> str:
+    """A phrase (a pole of a scale) as it reads inside a sentence: its first letter lower-case, unless the
+    first word is an acronym or a single letter that is all capitals ("IT-afdelingen" stays)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text

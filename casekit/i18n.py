@@ -22,6 +22,7 @@ __all__ = [
     "LANG_ENV",
     "catalog",
     "default_lang",
+    "format_number",
     "format_size",
     "reason",
     "t",
@@ -81,6 +82,13 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
 
 
 _UNITS = {"KB": 1024, "MB": 1024 * 1024}
+
+
+def format_number(value: float, lang: str) -> str:
+    """A number as people read it in ``lang``: whole numbers without decimals, others to one decimal with
+    a decimal comma in Danish (``3,5``) and a point in English (``3.5``)."""
+    text = str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return text.replace(".", ",") if ui_lang(lang) == "da" else text
 
 
 def format_size(size: float, lang: str, unit: str = "MB") -> str:

@@ -9,15 +9,27 @@ command line's ``answers show`` and the instructor's frameworks table. The case'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from casekit.i18n import catalog, ui_lang
+from casekit import registry
+from casekit.i18n import catalog, t, ui_lang
 
 if TYPE_CHECKING:
     from casekit.case import Case
 
-__all__ = ["activity_title", "answer_title", "case_activity", "field_label", "text_map"]
+__all__ = [
+    "activity_title",
+    "answer_title",
+    "case_activity",
+    "dilemma_keys",
+    "dilemma_label",
+    "dilemma_number",
+    "dilemma_poles",
+    "field_label",
+    "text_map",
+]
 
 
 def activity_title(key: str, lang: str = "da", case: Case | None = None) -> str:
@@ -63,6 +75,32 @@ def case_activity(case: Case | None, key: str) -> Mapping[str, Any]:
         dilemmas = case.activity("dilemmas")
         data = dilemmas.get(key) if isinstance(dilemmas, Mapping) else None
     return data if isinstance(data, Mapping) else {}
+
+
+def dilemma_number(key: str) -> tuple[int, str]:
+    """The number a dilemma key ends in (for sorting and its label), and the key."""
+    match = re.search(r"(\d+)$", key)
+    return (int(match.group(1)) if match else 10**6, key)
+
+
+def dilemma_label(key: str, lang: str) -> str:
+    """A dilemma's short name in the class's charts: ``Dilemma 2`` for ``dilemma-2``; a key without a
+    number as it is."""
+    match = re.search(r"(\d+)$", key)
+    return t("chart.dilemma.row", lang, n=match.group(1)) if match else key
+
+
+def dilemma_keys(case: Case) -> list[str]:
+    """The case's dilemmas (its activity data), else the registry's, in number order."""
+    keys = [str(k) for k in case.activity("dilemmas")] or list(registry.DILEMMAS)
+    return sorted(keys, key=dilemma_number)
+
+
+def dilemma_poles(case: Case, key: str) -> tuple[str, str]:
+    """A dilemma's two ends (at 1 and at 5) in the case's words; the catalog's "no pole" where it has none."""
+    config = case_activity(case, key)
+    none = t("class.chart.dilemma.no_pole", case.lang)
+    return str(config.get("left") or none), str(config.get("right") or none)
 
 
 def text_map(value: object) -> dict[str, str]:

@@ -18,8 +18,10 @@ inches. This package imports matplotlib and pandas; ``import casekit`` does not 
 
 Modules: :mod:`~casekit.charts.learner` (the learner's own charts), :mod:`~casekit.charts.relations`
 (the relations diagram), :mod:`~casekit.charts.spread` (the class's charts),
-:mod:`~casekit.charts.grid` (the power–interest grid); what they are all made of is in ``_figure`` and
-``_rows``. Which charts go into a learner's hand-in is the hand-in's choice
+:mod:`~casekit.charts.overview` (the class's overview on one grid), :mod:`~casekit.charts.moves` (how the
+class moved between two rounds), :mod:`~casekit.charts.grid` (the
+power–interest grid); what they are all made of is in ``_figure``, ``_rows`` and ``_place`` (labels
+placed where nothing else is). Which charts go into a learner's hand-in is the hand-in's choice
 (:func:`casekit.export.hand_in_figures`).
 """
 
@@ -29,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from casekit.charts._figure import HTML_DPI, OKABE_ITO, Chart
 from casekit.charts.learner import dilemma_positions, goal_divergence, stakeholder_map
+from casekit.charts.moves import dilemma_moves, goal_moves
+from casekit.charts.overview import stakeholder_overview
 from casekit.charts.relations import relations_diagram
 from casekit.charts.spread import (
     answer_counts,
@@ -52,13 +56,16 @@ __all__ = [
     "Chart",
     "answer_counts",
     "decision_split",
+    "dilemma_moves",
     "dilemma_positions",
     "dilemma_spread",
     "export_figures",
     "goal_divergence",
+    "goal_moves",
     "goal_spread",
     "relations_diagram",
     "stakeholder_map",
+    "stakeholder_overview",
     "stakeholder_spread",
 ]
 

@@ -281,11 +281,11 @@ def truncate(text: str, limit: int = 40) -> str:
 class Sketch:
     """A bare Figure drawn on in inches from its lower-left corner: no Axes (hundreds of objects each)."""
 
-    def __init__(self, width: float, height: float, title: str) -> None:
+    def __init__(self, width: float, height: float, title: str, title_pt: float = _TITLE_PT) -> None:
         self.figure = Figure(figsize=(width, height), dpi=HTML_DPI, facecolor=WHITE, edgecolor=WHITE)
         self.inches, self.width, self.height = self.figure.dpi_scale_trans, width, height
         self.text(
-            0.3, height - 0.25, fig_text(title), size=_TITLE_PT, bold=True, va="top", gid="casekit-title"
+            0.3, height - 0.25, fig_text(title), size=title_pt, bold=True, va="top", gid="casekit-title"
         )
 
     def add(self, artist: Any, gid: str | None = None) -> Any:

@@ -1,9 +1,9 @@
 """Rows of items over the 1–5 scale, shared by the learner's and the class's charts: the layout in inches,
-the goal charts' rows of speakers with the scale's two poles, and the names of the dilemmas' rows."""
+the goal charts' rows of speakers with the scale's two poles (a dilemma's names are in
+:mod:`casekit.naming`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -87,15 +87,3 @@ def goal_poles(case: Case) -> tuple[str, str]:
         str(config.get("left") or t("chart.goals.pole_left", case.lang)),
         str(config.get("right") or t("chart.goals.pole_right", case.lang)),
     )
-
-
-def dilemma_number(key: str) -> tuple[int, str]:
-    """The number a dilemma key ends in (for sorting and its label), and the key."""
-    match = re.search(r"(\d+)$", key)
-    return (int(match.group(1)) if match else 10**6, key)
-
-
-def dilemma_label(key: str, lang: str) -> str:
-    """``Dilemma 2`` for ``dilemma-2``; a key without a number as it is."""
-    match = re.search(r"(\d+)$", key)
-    return t("chart.dilemma.row", lang, n=match.group(1)) if match else key

@@ -29,10 +29,11 @@ from casekit.charts._figure import (
     width_in,
     wrap,
 )
-from casekit.charts._rows import COUNT_X, Rows, dilemma_label, dilemma_number, goal_poles, goal_rows
-from casekit.charts.grid import BAND, COL_W, ORIGIN, QUADRANTS, Grid, quadrant_of
+from casekit.charts._rows import COUNT_X, Rows, goal_poles, goal_rows
+from casekit.charts.grid import ABSENT, AT_TABLE, BAND, COL_W, ORIGIN, QUADRANTS, Grid, quadrant_of
 from casekit.errors import ChartDataError
 from casekit.i18n import t
+from casekit.naming import dilemma_label, dilemma_number
 from casekit.registry import SCALE
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ __all__ = ["dilemma_positions", "goal_divergence", "stakeholder_map"]
 # -- stakeholder map: the power–interest grid ---------------------------------------------------------------
 
 _CELL_PAD = 0.08  # inches: a cell's padding
-_AT_TABLE, _ABSENT = ("o", OKABE_ITO["blue"], 11.0), ("D", OKABE_ITO["vermillion"], 9.5)
 _PLACEMENT = OKABE_ITO["blue"]
 
 
@@ -145,11 +145,11 @@ def _draw_stakeholder_map(
             points[actor.at_table].append((x + 0.13, y - 0.105))
             sketch.text(x + 0.3, y, "\n".join(lines), va="top", gid="casekit-actor-label", label=actor.id)
             y -= len(lines) * LINE_H + 0.05
-    for at_table, gid, style in ((True, "at-table", _AT_TABLE), (False, "absent", _ABSENT)):
+    for at_table, gid, style in ((True, "at-table", AT_TABLE), (False, "absent", ABSENT)):
         if points[at_table]:
             sketch.markers(points[at_table], f"casekit-actors-{gid}", style)
     x, y = grid.right, grid.top + 0.25
-    for style, key in ((_ABSENT, "legend_absent"), (_AT_TABLE, "legend_at_table")):  # the key, right to left
+    for style, key in ((ABSENT, "legend_absent"), (AT_TABLE, "legend_at_table")):  # the key, right to left
         label = fig_text(t(f"chart.stakeholder.{key}", lang))
         sketch.text(x, y, label, ha="right", va="center", gid="casekit-legend")
         x -= width_in(label) + 0.22

@@ -35,10 +35,11 @@ from casekit.charts._figure import (
     width_in,
     wrap,
 )
-from casekit.charts._rows import COUNT_X, Rows, dilemma_label, dilemma_number, goal_poles, goal_rows
-from casekit.charts.grid import BAND, COL_W, ORIGIN, QUADRANTS, Grid, quadrant_of
+from casekit.charts._rows import COUNT_X, Rows, goal_poles, goal_rows
+from casekit.charts.grid import BAND, COL_W, ORIGIN, QUADRANTS, Grid, class_points, quadrant_of
 from casekit.errors import ChartDataError
 from casekit.i18n import t
+from casekit.naming import dilemma_keys, dilemma_label, dilemma_poles
 from casekit.registry import SCALE
 
 if TYPE_CHECKING:
@@ -95,31 +96,14 @@ def stakeholder_spread(
     func = "stakeholder_spread"
     if (actor_id is None) == (name is None):
         raise ChartDataError(f"{func}: give either actor_id or name")
-    known = {a.id for a in case.actors}
     if name is not None:
         actor = own_actor(registry.own_stakeholder_key(1), {"name": name}, func)
-        wanted = actor.name.casefold()
+        key = (True, actor.name.casefold())
     else:
         actor = case_actor(case, actor_id, func)
-    if isinstance(placements, Mapping) or not isinstance(placements, Sequence):
-        raise ChartDataError(f"{func}: placements must be a sequence of mappings, one per answer")
-    cells: Counter[tuple[int, int]] = Counter()
-    for i, one in enumerate(placements):
-        if not isinstance(one, Mapping):
-            raise ChartDataError(f"{func} (answer {i}): an answer must be a mapping of actor id to placement")
-        for other, entry in one.items():
-            if not isinstance(entry, Mapping):
-                raise ChartDataError(f"{func} (answer {i}): the placement of {other!r} must be a mapping")
-            own = other not in known and registry.is_own_stakeholder(other) and "name" in entry
-            if own:
-                typed = own_actor(other, entry, f"{func} (answer {i})").name.casefold()
-            else:
-                case_actor(case, other, f"{func} (answer {i})")
-            power = scale_point(entry.get("power"), f"{func} (answer {i}): the power of {other!r}")
-            interest = scale_point(entry.get("interest"), f"{func} (answer {i}): the interest of {other!r}")
-            match = (own and typed == wanted) if name is not None else (not own and other == actor.id)
-            if match and power is not None and interest is not None:
-                cells[power, interest] += 1
+        key = (False, actor.id)
+    points = class_points(case, placements, func).get(key, (actor, []))[1]
+    cells: Counter[tuple[int, int]] = Counter(points)
     return build(_draw_stakeholder_spread, case, actor, cells, len(placements))
 
 
@@ -250,19 +234,6 @@ def _draw_goal_spread(case: Case, placements: Sequence[Mapping[str, int]]) -> Ch
     return Chart(sketch.figure, title, " ".join(parts), pd.DataFrame(data), lang)
 
 
-def _dilemma_poles(case: Case, key: str) -> tuple[str, str]:
-    """A dilemma's poles from the case's activity data; the catalog's "no pole" where it has none."""
-    config = case.activity("dilemmas").get(key) or {}
-    none = t("class.chart.dilemma.no_pole", case.lang)
-    return str(config.get("left") or none), str(config.get("right") or none)
-
-
-def _dilemma_keys(case: Case) -> list[str]:
-    """The case's dilemmas (its activity data), else the registry's, in number order."""
-    keys = [str(k) for k in case.activity("dilemmas")] or list(registry.DILEMMAS)
-    return sorted(keys, key=dilemma_number)
-
-
 def dilemma_spread(case: Case, positions: Sequence[Mapping[str, int]]) -> Chart:
     """How many learners took each position on each ethical dilemma, between the case's poles.
 
@@ -290,7 +261,7 @@ def dilemma_spread(case: Case, positions: Sequence[Mapping[str, int]]) -> Chart:
     func = "dilemma_spread"
     if isinstance(positions, Mapping) or not isinstance(positions, Sequence):
         raise ChartDataError(f"{func}: positions must be a sequence of mappings, one per answer")
-    keys = _dilemma_keys(case)
+    keys = dilemma_keys(case)
     counts = {k: dict.fromkeys(SCALE, 0) for k in keys}
     for i, one in enumerate(positions):
         if not isinstance(one, Mapping):
@@ -338,7 +309,7 @@ def _draw_dilemma_spread(
             if count:
                 circles.append(Circle((rows.x(point), y), _count_bubble(count, peak, 0.3)))
                 sketch.text(rows.x(point), y, str(count), ha="center", va="center", gid="casekit-count")
-        left, right = _dilemma_poles(case, key)
+        left, right = dilemma_poles(case, key)
         for text, x, ha in ((left, rows.x0 - 0.2, "left"), (right, rows.x1 + 0.2, "right")):
             lines = wrap(fig_text(truncate(text, 60)), pole_w - 0.4, AXIS_PT)[:2]
             sketch.text(x, y - 0.36, "\n".join(lines), size=AXIS_PT, ha=ha, va="top", gid="casekit-pole")
@@ -358,7 +329,7 @@ def _draw_dilemma_spread(
     parts = [t("class.chart.dilemma.alt", lang, count=len(keys), answers=answers)]
     table_rows = []
     for key in keys:
-        per, (left, right) = counts[key], _dilemma_poles(case, key)
+        per, (left, right) = counts[key], dilemma_poles(case, key)
         listed = join_names(
             [t("chart.spread.alt_count", lang, count=c, point=p) for p, c in per.items() if c], lang
         )
@@ -397,7 +368,7 @@ def _bar_rows(
 ) -> tuple[Sketch, Rows]:
     """Horizontal bars, one per label: the label at the left, the bar to the scale of ``total``, a text."""
     wrapped = [wrap(fig_text(label), _BAR_LABEL_W)[:2] for label in labels]
-    row_h = 0.38 if all(len(w) == 1 for w in wrapped) else 0.8
+    row_h = 0.34 if all(len(w) == 1 for w in wrapped) else 0.8  # 20 rows fit a projected screen
     rows = Rows(max(len(labels), 1), row_h, _BAR_X0, _BAR_X1, top=0.95, bottom=0.7)
     sketch = rows.sketch(title)
     scale = (_BAR_X1 - _BAR_X0) / max(total, 1)

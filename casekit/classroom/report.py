@@ -1,10 +1,11 @@
 """The class report: one standalone HTML page of the class's spread of views, without names.
 
 :func:`render_report` turns a :class:`~casekit.classroom.summary.ClassSummary` into the page
-(``casekit/templates/class_report.html.j2``): a chart per stakeholder placed, the goal placements per
-round and who moved between rounds, the dilemmas, the decision, the participation plan as a heat table,
-how many answered each question, optionally the text answers under anonymous labels, and the files
-skipped. A projection mode is for the classroom screen. No scripts, no external resources.
+(``casekit/templates/class_report.html.j2``): first the overview (every stakeholder on one grid) and the
+contents, then the details: the goal placements per round and how the class moved between rounds, the
+dilemmas, the decision, the participation plan as a heat table, how many answered each question, a chart
+per stakeholder placed, optionally the text answers under anonymous labels, and the files skipped. A
+projection mode is for the classroom screen: every chart fits it. No scripts, no external resources.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
-from casekit.classroom.summary import ClassSummary
+from casekit.classroom.summary import ClassSummary, Placed
 from casekit.i18n import t
 from casekit.naming import activity_title, answer_title
 
@@ -33,6 +34,23 @@ def _latest_per_learner(frame: pd.DataFrame, summary: ClassSummary) -> pd.DataFr
     last = answered.assign(rank=answered["round"].map(rank)).groupby("learner")["rank"].max()
     wanted = frame["round"].map(rank) == frame["learner"].map(last)
     return frame[wanted]
+
+
+def _one_map_each(placed: list[Placed]) -> list[dict[str, dict[str, Any]]]:
+    """The stakeholders of ``placed`` as one stakeholder map per learner, as the overview takes them: the
+    learners' own stakeholders each under its own ``own-N`` key (each :class:`Placed` calls its own
+    ``own-1``), so every one the report shows is on the overview, and no other."""
+    maps: list[dict[str, dict[str, Any]]] = []
+    own = 0
+    for one in placed:
+        if one.own:
+            own += 1
+        for n, answer in enumerate(one.answers):
+            if n == len(maps):
+                maps.append({})
+            for key, place in answer.items():
+                maps[n][registry.own_stakeholder_key(own) if one.own else key] = dict(place)
+    return maps
 
 
 def _heat(summary: ClassSummary, plan: pd.DataFrame) -> dict[str, Any]:
@@ -74,8 +92,8 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
     with_text : bool
         Also show the text answers (each under its anonymous label, escaped).
     projection : bool
-        For the classroom screen: large type, high contrast, one chart per screen (body class
-        ``casekit-projection``).
+        For the classroom screen: large type, high contrast, one chart per screen, each as large as fits
+        the screen and never taller (body class ``casekit-projection``).
 
     Returns
     -------
@@ -92,7 +110,9 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
 
     case, lang = summary.case, summary.lang
     latest_st = _latest_per_learner(summary.stakeholders, summary)
-    stakeholder_charts = [html(placed.chart(case)) for placed in summary.placed(latest_st)]
+    placed = summary.placed(latest_st)
+    overview = html(charts.stakeholder_overview(case, _one_map_each(placed)))
+    stakeholders = [{"name": p.name, "html": html(p.chart(case))} for p in placed]
     goal_charts = []
     for rnd in summary.rounds:
         goals = summary.goals[summary.goals["round"] == rnd]
@@ -110,8 +130,12 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
             }
         )
     moves = []
-    with_goals = [r for r in summary.rounds if (summary.goals["round"] == r).any()]
-    for first, second in itertools.pairwise(with_goals):
+    with_positions = [
+        r
+        for r in summary.rounds
+        if (summary.goals["round"] == r).any() or (summary.dilemmas["round"] == r).any()
+    ]
+    for first, second in itertools.pairwise(with_positions):
         moves.append(
             {
                 "heading": t(
@@ -120,7 +144,7 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
                     first=summary.round_names[first],
                     second=summary.round_names[second],
                 ),
-                "sentences": summary.move_sentences(first, second),
+                "charts": [html(chart) for chart in summary.move_charts(first, second)],
             }
         )
     dil = _latest_per_learner(summary.dilemmas, summary)
@@ -159,7 +183,8 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
             skipped=len(summary.skipped),
         ),
         rounds=[summary.round_names[r] for r in summary.rounds],
-        stakeholder_charts=stakeholder_charts,
+        overview=overview,
+        stakeholders=stakeholders,
         goal_charts=goal_charts,
         moves=moves,
         dilemma_chart=dilemma_chart,

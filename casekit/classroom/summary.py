@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
+from casekit._text import lower_first
 from casekit.classroom._common import clip, has_text, load_case, shipped_cases
 from casekit.classroom.errors import ClassFolderError
 from casekit.classroom.folder import FolderTransport
@@ -34,6 +35,7 @@ from casekit.classroom.snapshot import DEFAULT_ROUND
 from casekit.classroom.transport import Transport
 from casekit.errors import CasekitError
 from casekit.i18n import t, ui_lang
+from casekit.naming import dilemma_keys, dilemma_label, dilemma_poles
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,10 +65,12 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Move:
-    """How the learners present in two rounds moved one speaker on the goal scale.
+    """How the learners present in two rounds moved one item: a speaker on the goal scale
+    (:meth:`ClassSummary.moves`) or the class's position on a dilemma (:meth:`ClassSummary.dilemma_moves`).
 
-    ``toward_right`` moved toward 5 (room for different goals), ``toward_left`` toward 1 (one common
-    goal); ``n`` learners placed the speaker in both rounds; ``sentence`` says it in the catalog's words.
+    ``actor`` is the speaker's id or the dilemma's key and ``name`` its name; ``toward_right`` moved
+    toward 5 (for the goal scale: room for different goals), ``toward_left`` toward 1 (one common goal);
+    ``n`` learners placed it in both rounds; ``sentence`` says it in the catalog's words.
     """
 
     actor: str
@@ -155,28 +159,94 @@ class ClassSummary:
             One per speaking actor, in case order; ``n`` is 0 for one nobody placed in both rounds.
         """
         left, right = goal_poles(self.case, self.lang)
-        first = self.goals[self.goals["round"] == first_round].set_index(["learner", "actor"])["position"]
-        second = self.goals[self.goals["round"] == second_round].set_index(["learner", "actor"])["position"]
+        items = [(a.id, a.name, left, right) for a in self.case.actors if a.speaks]
+        return self._moves(self.goals, "actor", items, first_round, second_round)
+
+    def dilemma_moves(self, first_round: str, second_round: str) -> list[Move]:
+        """Per dilemma of the case, how the learners who took a position in both rounds moved: toward 5
+        (``right``, the case's pole at 5) or toward 1; ``name`` is "Dilemma 1"…, as in the class's charts.
+
+        Returns
+        -------
+        list[Move]
+            One per dilemma, in number order; ``n`` is 0 for one nobody placed in both rounds.
+        """
+        items = [
+            (key, dilemma_label(key, self.lang), *dilemma_poles(self.case, key))
+            for key in dilemma_keys(self.case)
+        ]
+        return self._moves(self.dilemmas, "dilemma", items, first_round, second_round)
+
+    def _moves(
+        self,
+        frame: pd.DataFrame,
+        column: str,
+        items: Sequence[tuple[str, str, str, str]],
+        first_round: str,
+        second_round: str,
+    ) -> list[Move]:
+        """:class:`Move` of each item (key, name, pole at 1, pole at 5) in the frame's ``column``."""
+        first = frame[frame["round"] == first_round].set_index(["learner", column])["position"]
+        second = frame[frame["round"] == second_round].set_index(["learner", column])["position"]
         both = first.to_frame("a").join(second.to_frame("b"), how="inner")
+        present = set(both.index.get_level_values(1))
         out: list[Move] = []
-        for actor in (a for a in self.case.actors if a.speaks):
-            rows = both.xs(actor.id, level="actor") if actor.id in both.index.get_level_values(1) else None
+        for key, name, left, right in items:
+            rows = both.xs(key, level=column) if key in present else None
             up = int((rows["b"] > rows["a"]).sum()) if rows is not None else 0
             down = int((rows["b"] < rows["a"]).sum()) if rows is not None else 0
             n = len(rows) if rows is not None else 0
             sentence = t(
                 "class.moves.sentence",
                 self.lang,
-                name=actor.name,
+                name=name,
                 right_count=up,
                 left_count=down,
                 stayed=n - up - down,
                 n=n,
-                right=_lower_first(right),
-                left=_lower_first(left),
+                right=lower_first(right),
+                left=lower_first(left),
             )
-            out.append(Move(actor.id, actor.name, up, down, n - up - down, n, sentence))
+            out.append(Move(key, name, up, down, n - up - down, n, sentence))
         return out
+
+    def pairs(
+        self, first_round: str, second_round: str, what: str = "goals"
+    ) -> list[tuple[dict[str, int], dict[str, int]]]:
+        """Each learner's placements in both rounds, as the move charts take them: one (first round,
+        second round) pair of mappings per learner who placed anything of ``what`` in both.
+
+        Parameters
+        ----------
+        what : str
+            ``"goals"`` (speaker id -> 1..5) or ``"dilemmas"`` (dilemma key -> 1..5).
+        """
+        frame, column = (self.goals, "actor") if what == "goals" else (self.dilemmas, "dilemma")
+        per: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        rows = frame[frame["round"].isin([first_round, second_round])]
+        for who, rnd, key, position in rows[["learner", "round", column, "position"]].itertuples(
+            index=False, name=None
+        ):
+            per.setdefault(who, ({}, {}))[rnd == second_round][key] = int(position)
+        return [pair for pair in per.values() if pair[0] and pair[1]]
+
+    def move_charts(self, first_round: str, second_round: str) -> list[charts.Chart]:
+        """How the class moved from ``first_round`` to ``second_round``, drawn: the speakers on the goal
+        scale (:func:`casekit.charts.goal_moves`) and the dilemmas (:func:`casekit.charts.dilemma_moves`),
+        each if anyone placed one of them in both rounds. Their alt texts and tables hold
+        :meth:`moves` and :meth:`dilemma_moves` in words and numbers."""
+        from casekit import charts  # matplotlib when a chart is drawn, not when the summary is read
+
+        names = (
+            self.round_names.get(first_round, first_round),
+            self.round_names.get(second_round, second_round),
+        )
+        found = []
+        for what, draw in (("goals", charts.goal_moves), ("dilemmas", charts.dilemma_moves)):
+            pairs = self.pairs(first_round, second_round, what)
+            if any(a.keys() & b.keys() for a, b in pairs):
+                found.append(draw(self.case, pairs, *names))
+        return found
 
     def move_sentences(self, first_round: str, second_round: str) -> list[str]:
         """What the class and the live view say about the moves: a sentence per speaking actor that someone
@@ -249,10 +319,6 @@ def goal_poles(case: Case, lang: str) -> tuple[str, str]:
         str(config.get("left") or t("class.goals.left", lang)),
         str(config.get("right") or t("class.goals.right", lang)),
     )
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
 
 
 def summarize(

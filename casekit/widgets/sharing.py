@@ -388,7 +388,8 @@ class ClassView:
         self.refresh()
 
     def draw(self) -> None:
-        """The overview and the charts of the chosen round (and the moves from the compared round)."""
+        """The overview and the charts of the chosen round; with a round to compare with, how the class
+        moved since then, in sentences and drawn (:meth:`~casekit.classroom.ClassSummary.move_charts`)."""
         summary = self.summary
         if not self.round.options:
             return
@@ -402,12 +403,16 @@ class ClassView:
             return
         learners = summary.learners_in(round_id)
         lines = [t("classview.count", self.lang, count=len(learners), round=self.round.label or round_id)]
-        if self.compare.value and self.compare.value != round_id:
-            lines += summary.move_sentences(self.compare.value, round_id)
+        compare = self.compare.value if self.compare.value != round_id else ""
+        if compare:
+            lines += summary.move_sentences(compare, round_id)
         if summary.skipped:
             lines.append(t("classview.skipped", self.lang, count=len(summary.skipped)))
         self.overview.value = "".join(piece("paragraph", text=line) for line in lines)
-        self.charts.value = "".join(chart.to_html() for chart in self._charts(summary, round_id, learners))
+        found = self._charts(summary, round_id, learners)
+        if compare:  # how the class moved since the compared round, drawn, before the round's own charts
+            found[:0] = summary.move_charts(compare, round_id)
+        self.charts.value = "".join(chart.to_html() for chart in found)
 
     def _stakeholders(self) -> None:
         """The stakeholders to choose from: the case's, then those the learners added that several placed

@@ -25,8 +25,18 @@ def marker_count(chart: charts.Chart, gid: str) -> int:
     return sum(len(line.get_xdata()) for line in by_gid(chart, gid))
 
 
+_DRAWN: dict[int, tuple[object, dict[str, charts.Chart]]] = {}
+
+
 def everywhere(case) -> dict[str, charts.Chart]:
-    """One of each chart, with data in every part."""
+    """One of each chart, with data in every part; drawn once per case object (the charts are only read)."""
+    held = _DRAWN.get(id(case))
+    if held is None or held[0] is not case:
+        held = _DRAWN[id(case)] = (case, _draw_everything(case))
+    return held[1]
+
+
+def _draw_everything(case) -> dict[str, charts.Chart]:
     placements = {a.id: {"power": i % 5 + 1, "interest": (i * 2) % 5 + 1} for i, a in enumerate(case.actors)}
     goals = {a.id: i % 5 + 1 for i, a in enumerate(case.actors) if a.speaks}
     return {
@@ -41,6 +51,13 @@ def everywhere(case) -> dict[str, charts.Chart]:
         "dilemma_spread": charts.dilemma_spread(case, [{"dilemma-1": 2, "dilemma-3": 5}, {"dilemma-1": 2}]),
         "decision_split": charts.decision_split(case, ["interesser", None, "maal-foerst"]),
         "answer_counts": charts.answer_counts(case, {"organisering-1": 2, "stakeholder-map": 3}, 3),
+        "stakeholder_overview": charts.stakeholder_overview(case, [placements, placements]),
+        "goal_moves": charts.goal_moves(
+            case, [(goals, {**goals, "kim": 5}), (goals, goals)], "Runde 1", "Runde 2"
+        ),
+        "dilemma_moves": charts.dilemma_moves(
+            case, [({"dilemma-1": 2}, {"dilemma-1": 4}), ({"dilemma-3": 5}, {"dilemma-3": 5})], "Før", "Efter"
+        ),
     }
 
 

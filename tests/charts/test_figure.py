@@ -251,6 +251,9 @@ def _is_tint(colour: tuple[float, ...], base: tuple[float, ...]) -> bool:
         "dilemma_spread",
         "decision_split",
         "answer_counts",
+        "stakeholder_overview",
+        "goal_moves",
+        "dilemma_moves",
     ],
 )
 class TestEveryChart:

@@ -13,16 +13,18 @@ what they save to :func:`widget_shape`, the same space the strategies draw from.
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from casekit import classroom, registry, widgets
 from casekit.answers import AnswerStore, save_queue
 from casekit.classroom import ClassFolderError
+from casekit.i18n import t
 from casekit.widgets.sharing import ClassView
 
 NAMES = [
@@ -279,3 +281,74 @@ def test_the_widgets_save_only_these_shapes(case, tmp_path: Path, points, name, 
         assert saved  # something was saved
         for key, value in saved.items():
             assert widget_shape(key, value, case), (key, value)
+
+
+# -- the moves between two rounds, drawn -------------------------------------------------------------------
+def _drawn(chart) -> Counter[tuple[str, int]]:
+    """The counts written on a move chart's lines, added up per item and way: (key, +1 | -1 | 0) -> count."""
+    found: Counter[tuple[str, int]] = Counter()
+    for text in chart.figure.findobj(lambda a: a.get_gid() == "casekit-move-count"):
+        key, start, end = text.get_label().split(":")
+        found[key, (int(end) > int(start)) - (int(end) < int(start))] += int(text.get_text())
+    return found
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(data=st.data())
+def test_the_move_charts_count_what_the_summary_says(case, tmp_path: Path, data) -> None:
+    """1–5 learners share, the round changes, some of them share again: the move charts' counts (on the
+    lines, and in the table) equal ClassSummary.moves and .dilemma_moves for every speaker and dilemma, and
+    each chart's alt text holds the summary's sentences; with nobody in both rounds, there is no chart."""
+    learners = data.draw(st.lists(learner(case), min_size=1, max_size=5), label="round 1")
+    again = data.draw(
+        st.lists(st.tuples(st.integers(0, 4), learner(case)), min_size=1, max_size=5), label="round 2"
+    )
+    with tempfile.TemporaryDirectory(dir=tmp_path) as base:
+        folder = Path(base) / "holdet"
+        folder.mkdir()
+        stores = []
+        for n, (found, ticks) in enumerate(learners):
+            store = AnswerStore.open(Path(base) / f"elev-{n}", case=case)
+            for key, value in found.items():
+                store.save(key, value)
+            _share(store, folder, ticks, case)
+            stores.append(store)
+        classroom.open_round(folder, "Efter diskussionen")
+        for which, (found, ticks) in again:
+            store = stores[which % len(stores)]
+            for key, value in found.items():
+                store.save(key, value)
+            _share(store, folder, ticks, case)
+        try:
+            summary = classroom.summarize(folder, case=case)
+        except ClassFolderError:
+            return  # nobody had anything to share
+        if len(summary.rounds) < 2:
+            return
+        first, second = summary.rounds
+        drawn = {chart.title: chart for chart in summary.move_charts(first, second)}
+        for moves, kind in (
+            (summary.moves(first, second), "goals"),
+            (summary.dilemma_moves(first, second), "dilemmas"),
+        ):
+            chart = drawn.get(t(f"class.chart.moves.{kind}_title", "da"))
+            event(f"{kind} moved" if any(move.n for move in moves) else f"no {kind} in both rounds")
+            if not any(move.n for move in moves):
+                assert chart is None
+                continue
+            assert chart is not None
+            lines = _drawn(chart)
+            table = {row[0]: list(row[1:5]) for row in chart.table.itertuples(index=False, name=None)}
+            for move in moves:
+                expected = [move.toward_right, move.toward_left, move.stayed]
+                assert [lines[move.actor, sign] for sign in (1, -1, 0)] == expected, move
+                assert table[move.name] == [*expected, move.n]
+                assert move.sentence in chart.alt

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from casekit import charts, classroom, registry
+from casekit.i18n import t
 
 from .support import (
     HOSTILE,
@@ -20,7 +23,7 @@ from .support import (
     zip_bytes,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+_CHROME_PX = 170  # the most a projected slide's headings, padding and numbers line take (28 px type)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +70,8 @@ class TestReport:
         assert page.startswith("<!DOCTYPE html>") and '<body class="casekit-report">' in page
         assert "5 studerende" in page and "Anden runde" in page and "Runde 1" in page
         for heading in (
+            "overview",
+            "contents",
             "stakeholders",
             "goals",
             "moves",
@@ -101,36 +106,60 @@ class TestReport:
         assert sum(map(int, cells)) == 5 * len(case.actors)
 
     def test_projection_mode(self, projection_page: str):
-        """Projection: the projection body class, and every chart in a slide section."""
+        """Projection: the projection body class, and every chart in a slide section of its own."""
         page = projection_page
         assert '<body class="casekit-report casekit-projection">' in page
-        assert page.count('<section class="casekit-slide"') >= page.count('<div class="casekit-chart">')
+        slides = re.findall(r'<section class="casekit-slide[ "].*?</section>', page, re.S)
+        charts_in = [slide.count('<div class="casekit-chart">') for slide in slides]
+        assert sum(charts_in) == page.count('<div class="casekit-chart">') and max(charts_in) == 1
 
-    def test_projection_labels_are_at_least_20_px(self, projection_page: str):
-        """On a 1920×1080 screen, 13 pt labels show at ≥ 20 px: 13/72 in × min(width px / width in,
-        height px / height in), with the widths and heights from the CSS rule and the figures' sizes."""
-        css = (REPO / "casekit" / "templates" / "casekit.css").read_text(encoding="utf-8")
-        section = css[css.index("/* -- projection") :]
-        body = re.search(r"\.casekit-projection \{([^}]*)\}", section)[1]
-        image = re.search(r"\.casekit-projection \.casekit-chart img \{([^}]*)\}", section)[1]
-        slide = re.search(r"\.casekit-projection \.casekit-slide \{([^}]*)\}", section)[1]
-        assert re.search(r"width: 100%", image) and re.search(r"object-fit: contain", image)
-        assert "min-height: 100vh" in slide
-        max_vh = int(re.search(r"max-height: (\d+)vh", image)[1])
-        pad_vw = float(re.search(r"padding: 0 ([\d.]+)vw", body)[1])
-        font = re.search(r"font-size: max\((\d+)px, ([\d.]+)vw\)", body)
-        assert max(int(font[1]), 1920 * float(font[2]) / 100) >= 28
-        screen_w, screen_h = 1920, 1080
-        box_w, box_h = screen_w * (1 - 2 * pad_vw / 100), screen_h * max_vh / 100
+    def test_overview_first_then_contents_then_details(self, projection_page: str, summary):
+        """The page opens with the title and the overview (every stakeholder on one grid), then the
+        contents, whose every link leads to a part of the page; the details come after."""
         page = projection_page
-        sizes = re.findall(
-            r'<img alt="[^"]*" src="data:image/svg\+xml;base64,[^"]+" width="(\d+)" height="(\d+)"', page
-        )
-        assert len(sizes) >= 6
-        for width, height in sizes:
-            inches_w, inches_h = int(width) / charts.HTML_DPI, int(height) / charts.HTML_DPI
-            px_per_inch = min(box_w / inches_w, box_h / inches_h)
-            assert 13 / 72 * px_per_inch >= 20, (inches_w, inches_h, 13 / 72 * px_per_inch)
+        slides = re.findall(r'<section class="casekit-slide[ "].*?</section>', page, re.S)
+        overview = charts.stakeholder_overview(summary.case, [])
+        assert 'id="overview"' in slides[0] and overview.title in slides[0]
+        assert slides[0].count("<img") == 1 and "<h1" in slides[0]
+        assert 'id="contents"' in slides[1] and "<nav" in slides[1]
+        links = re.findall(r'href="#([^"]+)"', slides[1])
+        assert {"overview", "goals", "moves", "dilemmas", "decision", "stakeholders"} <= set(links)
+        for anchor in links:
+            assert page.count(f'id="{anchor}"') == 1, anchor
+        assert page.index('id="stakeholder-1"') > page.index('id="answered"')  # the 36 details come last
+
+    def test_projected_charts_fit_the_screen(self, projection_page: str):
+        """Every chart's SVG, scaled to the room a slide leaves it (the screen less its headings and the
+        numbers line: at most 170 px, which tests/e2e/test_projection.py measures), shows its smallest text
+        at 18 px or more on a 1920×1080 screen and 12 px or more on a 1366×768 one, and the <img> states
+        the SVG's own size."""
+        for src, width, height in re.findall(
+            r'<img alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)" width="(\d+)" height="(\d+)"',
+            projection_page,
+        ):
+            svg = base64.b64decode(src).decode("utf-8")
+            w_pt, h_pt = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+            assert (round(w_pt / 72 * charts.HTML_DPI), round(h_pt / 72 * charts.HTML_DPI)) == (
+                int(width),
+                int(height),
+            )
+            smallest = min(float(v) for v in re.findall(r"font-size: ([\d.]+)px", svg))
+            for (screen_w, screen_h), floor in (((1920, 1080), 18), ((1366, 768), 12)):
+                box_w, box_h = screen_w * 0.96, screen_h - _CHROME_PX
+                assert smallest * min(box_w / w_pt, box_h / h_pt) >= floor, (screen_h, smallest, w_pt, h_pt)
+
+    def test_moves_are_drawn_with_their_words(self, page: str, summary):
+        """Between two rounds, the moves are charts: for the speakers and for the dilemmas, each with
+        the sentences of ClassSummary.moves and .dilemma_moves in its alt text and table."""
+        first, second = summary.rounds
+        goal_chart, dilemma_chart = summary.move_charts(first, second)
+        assert goal_chart.title == charts.goal_moves(summary.case, [], "a", "b").title
+        for move in summary.moves(first, second):
+            assert move.sentence in goal_chart.alt
+        for move in summary.dilemma_moves(first, second):
+            assert move.sentence in dilemma_chart.alt
+        assert str(escape(goal_chart.alt)) in page and str(escape(dilemma_chart.alt)) in page
+        assert page.count(t("chart.table_summary", "da")) == page.count('<div class="casekit-chart">')
 
     def test_english(self, tmp_path: Path, case):
         """With lang="en" the report's words are English."""

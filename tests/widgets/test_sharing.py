@@ -139,6 +139,29 @@ class TestClassView:
         assert view.round.value == "efter"
         assert "Kim: 1 af 2 flyttede sig mod plads til forskellige mål" in html.unescape(view.overview.value)
 
+    def test_comparing_rounds_draws_the_moves(self, case, tmp_path, folder):
+        """With a round to compare with, the moves are drawn first, the sentences in the chart's alt text and
+        the numbers in its table; with none, there is no move chart."""
+        view = widgets.class_view(case)
+        stores = [_learner(tmp_path, case, name, 1) for name in ("a", "b")]
+        for store in stores:
+            classroom.share(store)
+        view.new_round.value = "efter"
+        view.open_button.click()
+        stores[0].save("goal-divergence", {"kim": 4, "sanne": 4})
+        for store in stores:
+            classroom.share(store)
+        view.refresh_button.click()
+        title = t("class.chart.moves.goals_title", "da")
+        assert title not in html.unescape(view.charts.value)
+        view.compare.value = "1"
+        shown = html.unescape(view.charts.value)
+        assert shown.index(title) < shown.index(t("chart.spread.title", "da"))
+        (goals,) = view.summary.move_charts("1", "efter")
+        sentence = view.summary.moves("1", "efter")[0].sentence
+        assert sentence in goals.alt and f'alt="{goals.alt}"' in shown
+        assert t("chart.table_summary", "da") in shown and "1 → 4: 1" in shown
+
     def test_a_half_written_file_is_skipped(self, case, tmp_path, folder):
         """A learner's file being written (not JSON yet) is skipped and counted, never a crash."""
         classroom.share(_learner(tmp_path, case, "a", 2))
