@@ -46,7 +46,7 @@ from casekit.widgets.base import Activity
 from casekit.widgets.handin import browser_copy, handin
 from casekit.widgets.handin import task_keys as task_keys
 from casekit.widgets.journey import journey, navigation, progress
-from casekit.widgets.reading import language, read, start, who_is_who
+from casekit.widgets.reading import language, read, start, who_is_who, who_is_who_table
 from casekit.widgets.sharing import class_view, projection, share_control
 from casekit.widgets.stakeholders import MAP_KEY as MAP_KEY
 from casekit.widgets.stakeholders import stakeholder_map
@@ -72,4 +72,5 @@ __all__ = [
     "stakeholder_map",
     "start",
     "who_is_who",
+    "who_is_who_table",
 ]

@@ -4,7 +4,8 @@ The download is a plain ``<a download href="data:…;base64,…">`` link inside 
 survives JupyterLab's sanitizer and works in JupyterLab, Voilà and Binder without a server extension. The
 link carries the answers as they were when it was rendered, so the control can be refreshed.
 
-The upload is an ``ipywidgets.FileUpload``; the file is imported with :meth:`AnswerStore.import_bytes` and
+The upload is a :class:`~casekit.widgets.filepicker.FilePicker` (a button that says what it does, without
+``FileUpload``'s "(0)" counter); the file is imported with :meth:`AnswerStore.import_bytes` and
 the outcome is shown in the learner's language, never as a traceback. Callbacks may run on any thread (in a
 live kernel, widget callbacks arrive on kernel subshell threads); the store is safe for that.
 """
@@ -92,8 +93,8 @@ class UploadControl:
 
     Attributes
     ----------
-    upload : ipywidgets.FileUpload
-        ``accept=".json"``, one file at a time.
+    upload : casekit.widgets.filepicker.FilePicker
+        ``accept=".json"``, one file at a time; its ``value`` is a ``FileUpload``'s.
     status : ipywidgets.HTML
         The outcome in the learner's language (``role="status"``).
     widget : ipywidgets.VBox
@@ -112,9 +113,12 @@ class UploadControl:
         self.lang = _lang(store, case)
         self.on_import = on_import
         self.last_result: ImportResult | None = None
-        self.upload = widgets.FileUpload(
+        from casekit.widgets.filepicker import FilePicker  # anywidget only where a file can be chosen
+
+        self.upload = FilePicker(
             accept=".json",
             multiple=False,
+            max_bytes=MAX_IMPORT_BYTES,
             description=t("answers.upload.description", self.lang),
             tooltip=t("answers.upload.tooltip", self.lang),
         )

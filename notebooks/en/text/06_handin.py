@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Hand-in
-# Choose **Run → Run All Cells**. See what you have answered, and download your answers as a file:
+# In JupyterLab: choose **Run → Run All Cells** (in the Voilà app the page runs by itself).
+# See what you have answered, and download your answers as a file:
 # - **HTML** for handing in and printing,
 # - **JSON** for carrying on later (upload it here again, e.g. in a new Binder session),
 # - **Markdown** as plain text.
@@ -32,7 +33,7 @@ widgets.handin(case, store)
 
 # %% [markdown]
 # Would you like to show the class where you placed yourself? The instructor sees only the class's overall
-# spread – not who answered what. You see exactly what is shared before you press.
+# spread – not who answered what.
 
 # %%
 widgets.share_control(case, store)
