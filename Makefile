@@ -8,6 +8,10 @@ LAB_ARGS ?=
 # `make app`: Voilà's port and extra options (APP_ARGS=--no-browser on a machine without a browser).
 APP_PORT ?= 8866
 APP_ARGS ?=
+# Voilà 0.5 cannot shut a page's kernel down when the learner leaves it (its request lacks the XSRF token:
+# voila-dashboards/voila#1458), so the kernels of pages left behind are culled once idle for this many
+# seconds; the page in view is connected and never culled.
+APP_CULL_SECONDS ?= 120
 # JupyterLab refuses to start as root unless told; containers and CI machines often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -52,7 +56,9 @@ app: $(VENV)/.installed-app
 	@echo "Starting Voilà on notebooks/ — open http://localhost:$(APP_PORT)/voila/render/00_start.ipynb"
 	@echo "(English: http://localhost:$(APP_PORT)/voila/render/en/00_welcome.ipynb)"
 	$(BIN)/voila notebooks --port=$(APP_PORT) $(APP_ARGS) \
-		'--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]'
+		'--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]' \
+		--MappingKernelManager.cull_idle_timeout=$(APP_CULL_SECONDS) --MappingKernelManager.cull_interval=30 \
+		--MappingKernelManager.cull_connected=False
 
 test: $(VENV)/.installed-test
 	$(PYTEST)

@@ -72,6 +72,11 @@ class Table:
     caption: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    wide: tuple[int, ...] = ()
+    """The columns of running text (a role, a lens): at least a readable width; the others as their words."""
+    lead: int = 1
+    """How many columns name the row: the first in bold, the others under it in small type (who is who's
+    name, with what and where under it), so that a narrow notebook keeps room for the running text."""
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -81,7 +86,12 @@ class Table:
 
     def _repr_html_(self) -> str:
         return _templates.render(
-            "data_table.html.j2", caption=self.caption, columns=self.columns, rows=self.rows
+            "data_table.html.j2",
+            caption=self.caption,
+            columns=self.columns,
+            rows=self.rows,
+            wide=self.wide,
+            lead=self.lead,
         )
 
     def __repr__(self) -> str:

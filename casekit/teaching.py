@@ -284,7 +284,9 @@ def references_table(case: Case) -> _html.Table:
     """The theory the case cites as a table to read in full in a notebook (see :func:`references`)."""
     columns, rows = _references(case)
     caption = t("teaching.references.caption", ui_lang(case.lang))
-    return _html.Table(caption, tuple(columns), tuple(tuple(str(c) for c in row) for row in rows))
+    return _html.Table(
+        caption, tuple(columns), tuple(tuple(str(c) for c in row) for row in rows), wide=(2, 3), lead=2
+    )
 
 
 def _activity_title(case: Case, key: str) -> str:
@@ -339,7 +341,7 @@ def frameworks_table(case: Case) -> _html.Table:
     leads its row, its lens in full (see :func:`frameworks`)."""
     columns, rows = _frameworks(case)
     caption = t("teaching.frameworks.caption", ui_lang(case.lang))
-    return _html.Table(caption, tuple(columns), tuple(tuple(row) for row in rows))
+    return _html.Table(caption, tuple(columns), tuple(tuple(row) for row in rows), wide=(4, 5), lead=3)
 
 
 # -- the command line ----------------------------------------------------------------------------------------

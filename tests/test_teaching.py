@@ -371,9 +371,10 @@ class TestTablesToRead:
         assert [list(row) for row in shown.rows] == data.astype(str).to_numpy().tolist()
         page = shown._repr_html_()
         assert "<caption" in page and shown.caption in page
-        assert page.count('<th scope="row"') == len(data) and page.count('<th scope="col"') == len(
-            data.columns
-        )
+        # Each row led by its name (with what names it too, in small type, under it); a header per column.
+        assert page.count('<th scope="row"') == len(data)
+        assert page.count('<th scope="col"') == len(data.columns) - shown.lead + 1
+        assert all(column in unescape(page) for column in data.columns)
         assert "…" not in page and "text-overflow" not in page and "nowrap" not in page
         assert not re.search(r"<th[^>]*>\s*0\s*</th>", page)  # no index column
 

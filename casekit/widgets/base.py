@@ -58,11 +58,13 @@ log = logging.getLogger(__name__)
 UNSET = 0
 """The dropdown value meaning "not chosen yet"; never stored."""
 
-WIDE = W.Layout(width="100%")
-"""The layout of a piece as wide as the notebook's column (one model, shared by every such piece)."""
+WIDE = W.Layout(width="auto")
+"""The layout of a piece as wide as the notebook's column (one model, shared by every such piece): ``auto``
+in a column box fills it; ``100%`` plus ipywidgets' margin ran 2 px past the right edge, and the output
+area hides what is past it."""
 LABEL_WIDTH = {"description_width": "9em"}
 """The style of a control whose label stands to its left, in a column of such controls."""
-FILL = W.Layout(width="auto")
+FILL = WIDE
 """The layout of a control whose label stands above it (:func:`field`): it fills the column, and no more."""
 
 

@@ -1,9 +1,9 @@
 """A file picker for the learner's answer files: a button that says what it does, and no counter.
 
 ipywidgets' ``FileUpload`` always writes how many files it holds after its label ("Hent svar ind (0)"), a raw
-counter a learner cannot make sense of. :class:`FilePicker` is an anywidget (``casekit/static/filepicker.js``)
-with the same ``value`` (a tuple of ``{name, type, size, last_modified, content}``, the bytes as a
-``memoryview``), so code written for ``FileUpload.value`` reads it unchanged. The file's bytes travel to the
+counter a learner cannot make sense of. :class:`FilePicker` is an anywidget (``casekit/static/filepicker.js``
+and ``.css``) with the same ``value`` (a tuple of ``{name, type, size, last_modified, content}``, the bytes as
+a ``memoryview``), so code written for ``FileUpload.value`` reads it unchanged. The file's bytes travel to the
 kernel once and are not echoed back; a file over ``max_bytes`` arrives without them.
 """
 
@@ -41,6 +41,7 @@ class FilePicker(anywidget.AnyWidget):
     """
 
     _esm = STATIC / "filepicker.js"
+    _css = STATIC / "filepicker.css"
     description = traitlets.Unicode("").tag(sync=True)
     tooltip = traitlets.Unicode("").tag(sync=True)
     accept = traitlets.Unicode("").tag(sync=True)

@@ -174,4 +174,5 @@ def who_is_who_table(case: Case) -> Table:
     What the text leaves open reads "Ikke oplyst"; nothing is guessed.
     """
     columns, rows = _who_is_who(case)
-    return Table(t("widgets.who.caption", case.lang), tuple(columns), tuple(rows))
+    caption = t("widgets.who.caption", case.lang)
+    return Table(caption, tuple(columns), tuple(rows), wide=(3,), lead=3)  # name · what · where, the role

@@ -322,6 +322,8 @@ class TestWhoIsWho:
             assert actor.role in page
         assert page.count('<th scope="row"') == len(case.actors) and "…" not in page.replace('…"', "")
         assert t("widgets.who.caption", "da") in page
+        kim = page[page.index('<th scope="row"') : page.index("</th>", page.index('<th scope="row"'))]
+        assert "Kim" in kim and f"{case.label('kind', 'person')} · " in kim  # what and where under the name
 
     def test_showing_it_does_not_need_pandas(self, case):
         """01_del1's kernel stays small: the table is built without importing pandas."""
