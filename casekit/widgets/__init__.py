@@ -5,16 +5,18 @@ returns something a notebook cell displays. Every activity restores the learner'
 built, saves on every change, and shows a small "saved" line. Nothing here raises at a learner: a problem
 becomes a friendly message in the case's language, and the details go to the log.
 
-Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons and text boxes with
-visible labels, no sliders (their handle has no accessible name in ipywidgets 8) and nothing drag-only.
+Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons, checkboxes and text boxes
+with visible labels read in full (never cut with "…"), no sliders (their handle has no accessible name in
+ipywidgets 8) and nothing drag-only.
 Charts are shown as vector images (``<img alt=…>`` carrying the SVG) with the numbers behind them.
 
 The modules: ``reading`` (start, language, read, who is who), ``stakeholders`` (the stakeholder map),
-``activities`` (the other activities), ``handin``, ``sharing`` (the class), ``journey`` (progress and the
-way through), ``mirror`` (the copy in the browser, with ``mirror_state`` and ``mirror_messages``), ``live``
-(activities brought up to date after an import); what they share is in ``base``. Importing this package
-imports neither matplotlib nor anywidget: a chart's module is imported when it is drawn, the browser copy's
-when :func:`start` shows it.
+``activities`` (the other activities), ``handin`` with ``filepicker`` (its upload button), ``sharing``
+(the class), ``journey`` (progress and the way through), ``mirror`` (the copy in the browser, with
+``mirror_state`` and ``mirror_messages``), ``live`` (activities brought up to date after an import); what
+they share is in ``base``. Importing this package imports neither matplotlib nor anywidget: a chart's module
+is imported when it is drawn, the browser copy's when :func:`start` shows it, the file picker's when the
+hand-in does.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@ questions and the capstone proposal.
 
 Each takes a :class:`~casekit.case.Case` and an :class:`~casekit.answers.AnswerStore`, restores the
 learner's saved answer, saves every change (:class:`~casekit.widgets.base.Saver`) and follows imports.
-Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons and text boxes with
-visible labels, no sliders (their handle has no accessible name in ipywidgets 8) and nothing drag-only.
+Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons, checkboxes and text boxes
+with visible labels read in full (never cut with "…"), no sliders (their handle has no accessible name in
+ipywidgets 8) and nothing drag-only.
 """
 
 from __future__ import annotations

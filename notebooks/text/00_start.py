@@ -36,9 +36,10 @@
 # svar som fil i `06_aflevering` undervejs. I en ny session kan du uploade filen igen og arbejde videre.
 #
 # **Én notebook ad gangen.** I JupyterLab har hver åben notebook sin egen kernel, og hver kernel bruger
-# hukommelse: 60–150 MB, omkring 700 MB for alle syv. På Binder er der ikke meget hukommelse at gøre godt
+# hukommelse: 60–150 MB, 700–800 MB for alle syv. På Binder er der ikke meget hukommelse at gøre godt
 # med, så luk en notebooks fane, når du er færdig med den, og gå videre med linket nederst: så lukker dens
-# kernel også. Dine svar er allerede gemt. I Voilà-appen kører kun den side, du ser.
+# kernel også. Dine svar er allerede gemt. I Voilà-appen lukker de sider, du har forladt, af sig selv efter
+# et par minutter.
 #
 # ## Vejen gennem casen
 # 1. `01_del1` – læs del 1, lav et interessentkort, og tag stilling ved beslutningspunktet

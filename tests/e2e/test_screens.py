@@ -217,3 +217,16 @@ def test_the_upload_button_says_what_it_does(
         timeout=15_000
     )
     wait_for_answer(voila_app.answers_dir, "etik-2", lambda v: v == "Skrevet i en anden session")
+
+
+def test_the_goal_dropdowns_are_named_by_person(browser_page: Page, voila_app: VoilaServer) -> None:
+    """02_del2: a screen reader hears "Placering: Kim", "Placering: Sanne"…, each name once, not five times
+    "Placering"."""
+    _open(browser_page, voila_app, "02_del2.ipynb")
+    case = casekit.load_case("samskabelse", lang="da")
+    for actor in (a for a in case.actors if a.speaks):
+        name = t("widgets.goals.position", "da", name=actor.name)
+        expect(browser_page.get_by_role("combobox", name=name, exact=True)).to_have_count(1)
+    assert not browser_page.get_by_role(
+        "combobox", name=t("widgets.goals.position", "da", name=""), exact=True
+    ).count()

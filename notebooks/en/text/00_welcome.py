@@ -42,9 +42,10 @@
 # again and carry on.
 #
 # **One notebook at a time.** In JupyterLab each open notebook has its own kernel, and each kernel uses
-# memory: 60–150 MB, about 700 MB for all seven. Binder does not have much memory to spare, so close a
+# memory: 60–150 MB, 700–800 MB for all seven. Binder does not have much memory to spare, so close a
 # notebook's tab when you are done with it, and go on with the link at the bottom: its kernel then shuts down
-# too. Your answers are saved already. In the Voilà app only the page you see runs.
+# too. Your answers are saved already. In the Voilà app the pages you have left close by themselves after a
+# couple of minutes.
 #
 # ## The way through the case
 # 1. `01_part1` – read part 1, make a stakeholder map, and take a position at the decision point
