@@ -54,6 +54,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DANISH = [f"{n}.ipynb" for n in LEARNER_NOTEBOOKS]
 ENGLISH = [f"en/{notebook_file(n, 'en')}.ipynb" for n in LEARNER_NOTEBOOKS]
+# The instructor's notebooks: the theory and the frameworks as tables, the class's view of the class folder.
+INSTRUCTOR = [
+    "instructor/00_undervisning.ipynb",
+    f"en/{notebook_file('instructor/00_undervisning', 'en')}.ipynb",
+]
 NOTEBOOK_SCROLLER = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
 
 
@@ -107,7 +112,7 @@ def check_sizes(page: Page, axe: Axe, scope: str, lang: str, name: str, artifact
             page.set_viewport_size(viewport)
 
 
-@pytest.mark.parametrize("name", DANISH)
+@pytest.mark.parametrize("name", [*DANISH, INSTRUCTOR[0]])
 def test_a_learner_notebook_in_jupyterlab_with_the_file_browser_open(
     browser_page: Page, screens_lab: LabServer, axe: Axe, e2e_artifacts: Path, name: str
 ) -> None:
@@ -128,11 +133,12 @@ def test_a_learner_notebook_in_jupyterlab_with_the_file_browser_open(
         screens_lab.shutdown_kernels()
 
 
-@pytest.mark.parametrize("name", DANISH + ENGLISH)
+@pytest.mark.parametrize("name", DANISH + ENGLISH + INSTRUCTOR)
 def test_a_learner_notebook_in_the_voila_app(
     browser_page: Page, voila_app: VoilaServer, axe: Axe, e2e_artifacts: Path, name: str
 ) -> None:
-    """The same page in the Voilà app, Danish and English: at both sizes every label reads in full."""
+    """The same page in the Voilà app, Danish and English (and the instructor's notebook, its theory and
+    frameworks tables): at both sizes every label and every cell reads in full."""
     lang = "en" if name.startswith("en/") else "da"
     browser_page.set_viewport_size(SIZES["1366x768"])
     browser_page.goto(render_url(voila_app, name), timeout=90_000)
