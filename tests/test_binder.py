@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
 # Tools for testing and development: never in Binder's runtime environment (the test extras add these).
 DEV_TOOLS = {"pytest", "nbval", "playwright", "ruff", "mypy", "hypothesis", "hatchling", "coverage", "tox"}
-# The test extras that are also runtime dependencies (of jupyterlab, nbconvert, or the Voilà app link).
-RUNTIME_IN_TEST_EXTRAS = {"nbformat", "nbclient", "voila"}
+# The test extras that are also runtime dependencies (of jupyterlab, nbconvert, ipykernel, or the Voilà app
+# link).
+RUNTIME_IN_TEST_EXTRAS = {"nbformat", "nbclient", "voila", "psutil"}
 
 
 def _project() -> dict:
