@@ -5,6 +5,13 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 # Extra options for `make lab`, e.g. LAB_ARGS=--no-browser on a machine without a browser.
 LAB_ARGS ?=
+# `make app`: Voilà's port and extra options (APP_ARGS=--no-browser on a machine without a browser).
+APP_PORT ?= 8866
+APP_ARGS ?=
+# Voilà 0.5 cannot shut a page's kernel down when the learner leaves it (its request lacks the XSRF token:
+# voila-dashboards/voila#1458), so the kernels of pages left behind are culled once idle for this many
+# seconds; the page in view is connected and never culled.
+APP_CULL_SECONDS ?= 120
 # JupyterLab refuses to start as root unless told; containers and CI machines often run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -19,7 +26,7 @@ TEST_TMPDIR ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
 WORKERS ?= auto
 PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --maxprocesses 4 --dist loadgroup)
 
-.PHONY: lab test test-fast test-e2e lint typecheck format sync-notebooks bench handout binder-lock clean
+.PHONY: lab app test test-fast test-e2e lint typecheck format sync-notebooks bench handout binder-lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +37,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[app]"
+	touch $(VENV)/.installed $@
+
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(VENV)/.installed $@
@@ -38,6 +49,16 @@ lab: $(VENV)/.installed
 	@echo "Starting JupyterLab on notebooks/ — open the URL printed below (it carries the login token)."
 	$(BIN)/jupyter lab --port $(PORT) $(ROOT_FLAG) $(LAB_ARGS) --ServerApp.root_dir=notebooks \
 		--LabApp.default_url=/lab/tree/00_start.ipynb
+
+# The notebooks as an app with the code hidden: Voilà serves the whole folder, so that each notebook's links
+# to the next and the previous one open (started on one notebook, Voilà serves no other: "403 Forbidden").
+app: $(VENV)/.installed-app
+	@echo "Starting Voilà on notebooks/ — open http://localhost:$(APP_PORT)/voila/render/00_start.ipynb"
+	@echo "(English: http://localhost:$(APP_PORT)/voila/render/en/00_welcome.ipynb)"
+	$(BIN)/voila notebooks --port=$(APP_PORT) $(APP_ARGS) \
+		'--VoilaConfiguration.extension_denylist=["jupyterlab-jupytext"]' \
+		--MappingKernelManager.cull_idle_timeout=$(APP_CULL_SECONDS) --MappingKernelManager.cull_interval=30 \
+		--MappingKernelManager.cull_connected=False
 
 test: $(VENV)/.installed-test
 	$(PYTEST)

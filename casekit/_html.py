@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -20,9 +21,12 @@ from casekit import _filters, _templates
 from casekit.i18n import t
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from casekit.case import Block, Case, Section
 
 __all__ = [
+    "Table",
     "attribution_data",
     "attribution_html",
     "case_html",
@@ -55,6 +59,49 @@ def display_narration(text: str) -> str:
     return _LEADING_JOINERS.sub("", text)
 
 
+# -- a table to read -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Table:
+    """A table a person reads in full, shown in a notebook as a styled HTML table (``data_table.html.j2``):
+    a caption, the column headers, and rows each led by the row's name (a row header). Nothing is cut, and
+    there is no 0…n index column. Its plain text (``repr``) lists each row's cells under its name.
+
+    ``frame`` is the same table as a pandas DataFrame, for those who compute with it.
+    """
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    wide: tuple[int, ...] = ()
+    """The columns of running text (a role, a lens): at least a readable width; the others as their words."""
+    lead: int = 1
+    """How many columns name the row: the first in bold, the others under it in small type (who is who's
+    name, with what and where under it), so that a narrow notebook keeps room for the running text."""
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(list(self.rows), columns=list(self.columns))
+
+    def _repr_html_(self) -> str:
+        return _templates.render(
+            "data_table.html.j2",
+            caption=self.caption,
+            columns=self.columns,
+            rows=self.rows,
+            wide=self.wide,
+            lead=self.lead,
+        )
+
+    def __repr__(self) -> str:
+        lines = [self.caption]
+        for row in self.rows:
+            lines.append(row[0])
+            lines += [f"  {column}: {cell}" for column, cell in zip(self.columns[1:], row[1:], strict=True)]
+        return "\n".join(lines)
+
+
 # -- the data the templates get ------------------------------------------------------------------------------
 def _part(block: Block, lang: str, *, first: bool) -> dict[str, Any] | None:
     """One block of a paragraph for the templates, or ``None`` for narration that is only punctuation."""
@@ -71,7 +118,7 @@ def _part(block: Block, lang: str, *, first: bool) -> dict[str, Any] | None:
     return part
 
 
-def _paragraph(blocks: tuple[Block, ...], lang: str) -> dict[str, Any]:
+def _paragraph(blocks: tuple[Block, ...], lang: str, section: Section) -> dict[str, Any]:
     """One paragraph: its anchor, its citable number and its parts (questions keep every block)."""
     first = blocks[0]
     question = first.kind == "question"
@@ -83,7 +130,7 @@ def _paragraph(blocks: tuple[Block, ...], lang: str) -> dict[str, Any]:
             parts.append(part)
     return {
         "anchor": f"{first.section}-p{first.paragraph}",
-        "ref": first.ref,
+        "ref": section.cite(first.paragraph),
         "label": t("paragraph_label", lang, n=first.paragraph),
         "question": question,
         "parts": parts,
@@ -97,7 +144,7 @@ def _section(section: Section, lang: str, top_level: int) -> dict[str, Any]:
         "lang": lang,
         "heading": section.heading,
         "level": min(top_level + section.level - 1, 6),
-        "paragraphs": [_paragraph(p, lang) for p in section.paragraphs],
+        "paragraphs": [_paragraph(p, lang, section) for p in section.paragraphs],
         "after_heading": "",
     }
 

@@ -5,7 +5,8 @@ single-key shortcuts win: ArrowDown moves to the next cell instead of the next o
 change cells (jupyter-widgets/ipywidgets#3912). casekit's activities are built from such controls for
 keyboard users, so casekit ships a settings override that disables each of those shortcuts and adds it
 back for every focused element except form controls. It also turns off the "news" notification, which
-needs the internet and distracts in class.
+needs the internet and distracts in class, and makes closing a notebook's tab shut its kernel down
+(``kernelShutdown``): seven notebooks open would otherwise keep seven kernels.
 
 The file is ``casekit/_jupyter/overrides.json``; the wheel installs it as
 ``<prefix>/share/jupyter/lab/settings/overrides.json``. Regenerate it after a JupyterLab upgrade with
@@ -40,6 +41,9 @@ def build_overrides() -> dict[str, Any]:
     return {
         "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": shortcuts},
         "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+        # Closing a notebook's tab shuts its kernel down: each open notebook keeps a kernel of 60–150 MB, and
+        # the journey has seven (Binder gives 1–2 GB). The answers are saved already; the notebooks say so.
+        "@jupyterlab/notebook-extension:tracker": {"kernelShutdown": True},
     }
 
 

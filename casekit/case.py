@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from casekit.errors import UnknownIdError
+from casekit.i18n import t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,6 +103,14 @@ class Section:
     @property
     def utterances(self) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.kind == "utterance")
+
+    def cite(self, paragraph: int) -> str:
+        """Paragraph ``paragraph`` as a reader of this edition cites it: "Del 1 ¶3", "Part 1 ¶3" (a part, in
+        the catalog's words), else the section's heading and the number. (A block's ``ref``, ``del-1 ¶3``,
+        is the id that answers store.)"""
+        if self.part is not None:
+            return t("paragraph_ref", self.lang, part=self.part, n=paragraph)
+        return t("paragraph_ref_section", self.lang, section=self.heading, n=paragraph)
 
     @property
     def text(self) -> str:
@@ -283,6 +292,16 @@ class Case:
     @property
     def utterances(self) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.kind == "utterance")
+
+    def cite(self, ref: str) -> str:
+        """A paragraph reference (``del-1 ¶3``, as answers store it) as a reader of this edition reads it:
+        "Del 1 ¶3", "Part 1 ¶3" (:meth:`Section.cite`); a reference to no paragraph of the case is shown as
+        it is."""
+        section_id, mark, number = ref.partition(" ¶")
+        section = next((s for s in self.sections if s.id == section_id), None)
+        if not mark or section is None or not number.isdigit():
+            return ref
+        return section.cite(int(number))
 
     def paragraph_text(self, ref: str) -> str:
         """The running text of a paragraph cited as ``del-1 ¶3``."""

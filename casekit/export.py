@@ -48,7 +48,7 @@ from casekit.clock import display_time, now
 from casekit.errors import AnswerStoreError
 from casekit.figure import ExportFigure
 from casekit.i18n import reason, t, ui_lang
-from casekit.naming import activity_title, case_activity, field_label, text_map
+from casekit.naming import activity_title, case_activity, field_label, stakeholder_names, text_map
 
 if TYPE_CHECKING:
     from casekit.case import Case
@@ -288,9 +288,16 @@ def _activities(
     ):
         heads.setdefault(key.partition(".")[0], []).append(key)
     out = []
+    # A cited paragraph (a dilemma's "del-1 ¶3") reads as the edition cites it: "Del 1 ¶3", "Part 1 ¶3".
+    cited = {b.ref: case.cite(b.ref) for b in case.blocks} if case is not None else {}
+    # The participation plan names the learner's own stakeholders as their map does ("Lærerne (din egen)").
+    mapped = entries.get(registry.STAKEHOLDER_MAP)
+    planned = stakeholder_names(case, mapped.value if mapped else None) if case is not None else names
     for head, keys in heads.items():
         data = case_activity(case, head)
-        values = _Values(lang, names, {**text_map(data.get("options")), **text_map(data.get("levels"))})
+        words = {**text_map(data.get("options")), **text_map(data.get("levels"))}
+        who = planned if head == registry.PARTICIPATION_PLAN.partition(".")[0] else names
+        values = _Values(lang, who, {**cited, **words} if head in registry.DILEMMAS else words)
         parts = [
             {
                 "label": field_label(key.partition(".")[2], lang, case, head) if "." in key else "",

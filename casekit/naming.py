@@ -5,6 +5,10 @@ line and the hand-in preview, the share preview and its ticks, the class report'
 command line's ``answers show`` and the instructor's frameworks table. The case's own words win
 (``<lang>/activities.yaml``: an activity's ``title`` and ``fields``), then the string catalog
 (``activity.<key>``, ``export.field.<name>``); an unknown key is shown as it is.
+
+What an answer *says*, as one line a person reads (the share preview), is :func:`answer_text`: stakeholders
+by their names (a learner's own as "Lærerne (din egen)", :func:`stakeholder_names`), choices and levels by
+the case's words, cited paragraphs as the edition cites them; never an id.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "activity_title",
+    "answer_text",
     "answer_title",
     "case_activity",
     "dilemma_keys",
@@ -28,6 +33,8 @@ __all__ = [
     "dilemma_number",
     "dilemma_poles",
     "field_label",
+    "own_stakeholders",
+    "stakeholder_names",
     "text_map",
 ]
 
@@ -112,3 +119,84 @@ def text_map(value: object) -> dict[str, str]:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+# -- what an answer says -------------------------------------------------------------------------------------
+def own_stakeholders(stakeholder_map: Any, case: Case) -> dict[str, str]:
+    """The learner's own stakeholders in a stakeholder-map value, key → name as typed (``own-1`` →
+    "Lærerne"), in the map's order; what does not fit the map's shape is left out."""
+    cleaned = registry.clean(registry.STAKEHOLDER_MAP, stakeholder_map, case) or {}
+    return {k: str(v["name"]) for k, v in cleaned.items() if registry.is_own_stakeholder(k) and "name" in v}
+
+
+def stakeholder_names(case: Case, stakeholder_map: Any = None) -> dict[str, str]:
+    """Every stakeholder's display name by key: the case's actors, then the learner's own from their
+    stakeholder map, marked as theirs ("Lærerne (din egen)", the catalog's ``map.own.marker``)."""
+    names = {a.id: a.name for a in case.actors}
+    lang = ui_lang(case.lang)
+    for key, name in own_stakeholders(stakeholder_map, case).items():
+        names.setdefault(key, t("map.own.marker", lang, name=name))
+    return names
+
+
+def answer_text(case: Case, key: str, value: Any, answers: Mapping[str, Any] | None = None) -> str:
+    """What an answer says, as one line a person reads: "Kim: Magt 4, Interesse 3; …", "Dit valg: Start
+    fra deltagernes interesser", "Kim: Inddrag", cited paragraphs as "Del 1 ¶3". ``answers`` (the learner's
+    other answers) names the learner's own stakeholders where a value other than the map itself uses them
+    (the participation plan); one without a name is left out, never shown by its key."""
+    lang = ui_lang(case.lang)
+    found = registry.spec(key, case)
+    shape = found.shape if found is not None else ""
+    value = registry.clean(key, value, case) if found is not None else value
+    if isinstance(value, str) or value is None:
+        return value or ""
+    if shape == "stakeholder-placements":
+        names = stakeholder_names(case, value)
+        return "; ".join(
+            f"{names[k]}: " + ", ".join(f"{field_label(a, lang)} {place[a]}" for a in _AXES if place.get(a))
+            for k, place in value.items()
+            if k in names and any(place.get(a) for a in _AXES)
+        )
+    data = case_activity(case, key.partition(".")[0])
+    if shape in ("goal-placements", "participation-plan"):
+        names = stakeholder_names(case, (answers or {}).get(registry.STAKEHOLDER_MAP))
+        words = text_map(data.get("levels"))
+        return "; ".join(f"{names[k]}: {words.get(str(v), v)}" for k, v in value.items() if k in names)
+    if shape in ("decision", "dilemma"):
+        return "; ".join(
+            f"{field_label(name, lang, case, key)}: {shown}"
+            for name, item in value.items()
+            if (shown := _field_text(case, data, name, item, value))
+        )
+    return _plain(value)
+
+
+_AXES = ("power", "interest")
+
+
+def _field_text(case: Case, data: Mapping[str, Any], name: str, item: Any, value: Mapping[str, Any]) -> str:
+    """One field of a decision or a dilemma in words: the chosen option's label, a position with its pole,
+    cited paragraphs as the edition cites them, text as written."""
+    lang = ui_lang(case.lang)
+    if item is None or item == "" or item == []:
+        return ""
+    if name == "choice":
+        return text_map(data.get("options")).get(str(item), str(item))
+    if name == "position" and isinstance(item, int):
+        if item == 1:
+            return t("widgets.dilemma.point_left", lang, pole=value.get("left") or data.get("left", ""))
+        if item == 5:
+            return t("widgets.dilemma.point_right", lang, pole=value.get("right") or data.get("right", ""))
+        return t("widgets.dilemma.point_middle", lang) if item == 3 else str(item)
+    if name == "paragraphs" and isinstance(item, list):
+        return ", ".join(case.cite(str(ref)) for ref in item)
+    return _plain(item)
+
+
+def _plain(value: Any) -> str:
+    """A value without a known shape: text as it is, a list and a mapping item by item, nothing as JSON."""
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    return "" if value is None else str(value)

@@ -436,9 +436,11 @@ def _clean_goals(value: Any, case: Case, actors: frozenset[str]) -> dict[str, in
 
 
 def _clean_plan(value: Any, case: Case, actors: frozenset[str]) -> dict[str, str] | None:
+    """The case's actors' levels, and those of the learner's own stakeholders (``own-1``…: their names are
+    in the stakeholder map, :func:`casekit.naming.stakeholder_names`)."""
     if not isinstance(value, Mapping):
         return None
-    return {k: v for k, v in value.items() if k in actors and v in LEVELS}
+    return {k: v for k, v in value.items() if (k in actors or is_own_stakeholder(k)) and v in LEVELS}
 
 
 def _clean_fields(fields: Mapping[str, Callable[[Any], bool]]) -> Callable[[Any, Case, frozenset[str]], Any]:

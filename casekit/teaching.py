@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 __all__ = [
     "add_parsers",
     "frameworks",
+    "frameworks_table",
     "load",
     "references",
+    "references_table",
     "rolecards_data",
     "rolecards_html",
     "rolecards_link",
@@ -112,7 +114,7 @@ def _quote_data(case: Case, block_id: str) -> dict[str, Any]:
     return {
         "id": block.id,
         "kind": block.kind,
-        "ref": block.ref,
+        "ref": case.cite(block.ref),
         "speaker": block.speaker_name or "",
         "label": label,
         "text": _html.display_narration(block.quoted),
@@ -131,8 +133,8 @@ def rolecards_data(case: Case) -> list[dict[str, Any]]:
     -------
     list of dict
         Per chair: ``id``, ``title``, ``empty``, ``actors`` (name, role and facts of each, as the case data
-        gives them), ``quotes`` (block id, ``ref`` such as ``del-2 ¶2``, speaker name, label and the
-        block's words), ``note`` and ``questions``.
+        gives them), ``quotes`` (block id, ``ref`` as the edition cites it, such as "Del 2 ¶2", speaker
+        name, label and the block's words), ``note`` and ``questions``.
 
     Raises
     ------
@@ -242,21 +244,7 @@ def rolecards_link(case: Case) -> ipywidgets.HTML:
 
 
 # -- theory and frameworks -----------------------------------------------------------------------------------
-def references(case: Case) -> pd.DataFrame:
-    """The theory the case cites (``references.yaml``), one row per cited work, columns from the catalog.
-
-    Parameters
-    ----------
-    case : Case
-        The case.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns (in Danish for a Danish case): authors, year, as cited, where cited (section headings).
-    """
-    import pandas as pd
-
+def _references(case: Case) -> tuple[list[str], list[list[str]]]:
     lang = ui_lang(case.lang)
     headings = {s.id: s.heading for s in case.sections}
     columns = [t(f"teaching.references.{c}", lang) for c in ("authors", "year", "cited_as", "sections")]
@@ -269,17 +257,11 @@ def references(case: Case) -> pd.DataFrame:
         ]
         for r in case.references
     ]
-    return pd.DataFrame(rows, columns=columns)
+    return columns, rows
 
 
-def _activity_title(case: Case, key: str) -> str:
-    """The hand-in's title of an activity; for the reading and the questions, the teaching catalog's."""
-    title = activity_title(key, case.lang, case=case)
-    return title if title != key else catalog(ui_lang(case.lang)).get(f"teaching.activity.{key}", key)
-
-
-def frameworks(case: Case) -> pd.DataFrame:
-    """The frameworks the activities use (``frameworks`` in ``<lang>/activities.yaml``), with their lens.
+def references(case: Case) -> pd.DataFrame:
+    """The theory the case cites (``references.yaml``), one row per cited work, columns from the catalog.
 
     Parameters
     ----------
@@ -289,11 +271,31 @@ def frameworks(case: Case) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns from the catalog: framework, authors, year, whether the case itself cites it, the
-        activities that use it, and one sentence on the lens it offers. Empty if the case lists none.
+        Columns (in Danish for a Danish case): authors, year, as cited, where cited (section headings).
+        :func:`references_table` shows the same to read.
     """
     import pandas as pd
 
+    columns, rows = _references(case)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def references_table(case: Case) -> _html.Table:
+    """The theory the case cites as a table to read in full in a notebook (see :func:`references`)."""
+    columns, rows = _references(case)
+    caption = t("teaching.references.caption", ui_lang(case.lang))
+    return _html.Table(
+        caption, tuple(columns), tuple(tuple(str(c) for c in row) for row in rows), wide=(2, 3), lead=2
+    )
+
+
+def _activity_title(case: Case, key: str) -> str:
+    """The hand-in's title of an activity; for the reading and the questions, the teaching catalog's."""
+    title = activity_title(key, case.lang, case=case)
+    return title if title != key else catalog(ui_lang(case.lang)).get(f"teaching.activity.{key}", key)
+
+
+def _frameworks(case: Case) -> tuple[list[str], list[list[str]]]:
     lang = ui_lang(case.lang)
     keys = ("name", "authors", "year", "cited", "activities", "lens")
     columns = [t(f"teaching.frameworks.{k}", lang) for k in keys]
@@ -310,7 +312,36 @@ def frameworks(case: Case) -> pd.DataFrame:
         ]
         for f in raw
     ]
+    return columns, rows
+
+
+def frameworks(case: Case) -> pd.DataFrame:
+    """The frameworks the activities use (``frameworks`` in ``<lang>/activities.yaml``), with their lens.
+
+    Parameters
+    ----------
+    case : Case
+        The case.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns from the catalog: framework, authors, year, whether the case itself cites it, the
+        activities that use it, and one sentence on the lens it offers. Empty if the case lists none.
+        :func:`frameworks_table` shows the same to read.
+    """
+    import pandas as pd
+
+    columns, rows = _frameworks(case)
     return pd.DataFrame(rows, columns=columns)
+
+
+def frameworks_table(case: Case) -> _html.Table:
+    """The frameworks the activities use as a table to read in full in a notebook: each framework's name
+    leads its row, its lens in full (see :func:`frameworks`)."""
+    columns, rows = _frameworks(case)
+    caption = t("teaching.frameworks.caption", ui_lang(case.lang))
+    return _html.Table(caption, tuple(columns), tuple(tuple(row) for row in rows), wide=(4, 5), lead=3)
 
 
 # -- the command line ----------------------------------------------------------------------------------------

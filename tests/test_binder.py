@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
 # Tools for testing and development: never in Binder's runtime environment (the test extras add these).
 DEV_TOOLS = {"pytest", "nbval", "playwright", "ruff", "mypy", "hypothesis", "hatchling", "coverage", "tox"}
-# The test extras that are also runtime dependencies (of jupyterlab, nbconvert, or the Voilà app link).
-RUNTIME_IN_TEST_EXTRAS = {"nbformat", "nbclient", "voila"}
+# The test extras that are also runtime dependencies (of jupyterlab, nbconvert, ipykernel, or the Voilà app
+# link).
+RUNTIME_IN_TEST_EXTRAS = {"nbformat", "nbclient", "voila", "psutil"}
 
 
 def _project() -> dict:
@@ -121,3 +122,23 @@ def test_post_build_installs_casekit_not_editable():
         words = command.split()
         assert "-e" not in words and "--editable" not in words, command
         assert "--no-deps" in words and words[-1] == ".", command
+
+
+def test_binder_culls_the_kernels_of_pages_left_behind():
+    """binder/start puts binder/jupyter/ on Jupyter's config path before the server starts; its server
+    settings cull a kernel no page is connected to once idle (the Voilà app's pages left behind, voila#1458),
+    and never a connected one (an open JupyterLab tab or the page in view): as `make app` does on a laptop."""
+    import json
+    import os
+
+    start = BINDER / "start"
+    assert start.stat().st_mode & 0o111, "binder/start must be executable for repo2docker"
+    script = start.read_text(encoding="utf-8")
+    assert 'JUPYTER_CONFIG_PATH="${REPO_DIR:-$HOME}/binder/jupyter' in script
+    assert script.rstrip().endswith('exec "$@"')
+    settings = json.loads((BINDER / "jupyter" / "jupyter_server_config.json").read_text(encoding="utf-8"))
+    culling = settings["MappingKernelManager"]
+    assert culling["cull_connected"] is False and 0 < culling["cull_idle_timeout"] <= 600
+    make = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "--MappingKernelManager.cull_connected=False" in make and "cull_idle_timeout" in make
+    assert os.access(start, os.X_OK)

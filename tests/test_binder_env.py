@@ -335,18 +335,21 @@ def _assert_rendered(page: str | None, log: Path) -> None:
 
 
 def test_voila_serves_the_start_notebook(binder_env: BinderEnv):
-    """Voilà from the venv renders 00_start with its heading and no failed cell, and stops on SIGTERM."""
+    """Voilà from the venv, started as the README says (`voila notebooks/`, the whole folder, so that the
+    links between the notebooks work), renders 00_start with its heading and no failed cell, and stops on
+    SIGTERM."""
     port = _free_port()
     log = binder_env.repo.parent / "voila.log"
     start = time.monotonic()
     command = [
         str(binder_env.bin / "voila"),
-        "notebooks/00_start.ipynb",
+        "notebooks",
         f"--port={port}",
         "--no-browser",
         "--Voila.ip=127.0.0.1",
     ]
-    (page,), code = _serve(binder_env, command, [f"http://127.0.0.1:{port}/"], log)
+    url = f"http://127.0.0.1:{port}/voila/render/00_start.ipynb"
+    (page,), code = _serve(binder_env, command, [url], log)
     _assert_rendered(page, log)
     assert code is not None, "Voilà did not stop on SIGTERM within 30 s"
     print(f"\nVoilà served 00_start in {time.monotonic() - start:.1f} s")

@@ -24,8 +24,20 @@ class TestRichDisplay:
         assert 'lang="da"' in html
 
     def test_paragraph_numbers_for_citing(self):
-        html = casekit.load_case_dir(MINI).part(1)._repr_html_()
-        assert 'title="del-1 ¶1"' in html and "¶2" in html
+        """Each paragraph shows its number, with the reference as the edition cites it as its title."""
+        case = casekit.load_case_dir(MINI)
+        html = case.part(1)._repr_html_()
+        assert f'title="{case.cite("del-1 ¶1")}"' in html and "¶2" in html
+        assert "del-1" not in html.replace('id="del-1', "")  # the id is an anchor, never read
+
+    def test_a_reference_is_cited_in_the_editions_words(self, case):
+        """ "del-1 ¶3" (the stored reference) reads "Del 1 ¶3" in Danish and "Part 1 ¶3" in English; a
+        section that is not a part is cited by its heading; an unknown reference is shown as it is."""
+        english = casekit.load_case("samskabelse", lang="en")
+        assert case.cite("del-1 ¶3") == "Del 1 ¶3" and english.cite("del-1 ¶3") == "Part 1 ¶3"
+        epilogue = english.section("efterspil")
+        assert english.cite("efterspil ¶1") == f"{epilogue.heading} ¶1"
+        assert case.cite("del-9 ¶1") == "del-9 ¶1" and case.cite("del-1") == "del-1"
 
     def test_joining_punctuation_is_dropped_in_the_dialogue_view(self):
         html = casekit.load_case_dir(MINI).part(1)._repr_html_()

@@ -21,6 +21,7 @@ from casekit.export import (
     export_markdown,
     figures_for,
 )
+from casekit.i18n import t
 
 pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
@@ -141,6 +142,21 @@ class TestHtml:
         proposal = _article(page, "proposal")
         assert escape(str(case.activity("proposal")["levels"]["inform"])) in proposal
 
+    def test_the_plan_names_the_learners_own_stakeholders_as_the_map_does(self, store: AnswerStore, case):
+        """A level for the learner's own stakeholder reads "Lærerne (din egen)", never its key "own-1"; the
+        map's own table is unchanged (its name column is its row's name)."""
+        own = {"name": "Lærerne", "at_table": False, "power": 2, "interest": 5}
+        store.save("stakeholder-map", {"kim": {"power": 4, "interest": 5}, "own-1": own})
+        store.save("proposal.participation", {"kim": "inform", "own-1": "involve"})
+        page = export_html(store, case)
+        proposal = _article(page, "proposal")
+        rows = re.findall(r'<th scope="row">(.*?)</th>', proposal)
+        assert rows == [escape(case.actor("kim").name), escape(t("map.own.marker", "da", name="Lærerne"))]
+        assert "own-1" not in proposal
+        mapped = _article(page, "stakeholder-map")
+        assert "own-1" not in mapped and escape(t("map.own.marker", "da", name="Lærerne")) in mapped
+        assert escape(t("map.col.at_table", "da")) in mapped
+
     def test_figures_embedded_with_alt_text(self, store: AnswerStore, case):
         """A raster figure is embedded as a PNG image whose alt text keeps quotes and markup as text."""
         alt = 'Kim har "høj" magt & <stor> interesse'
@@ -220,7 +236,7 @@ class TestMarkdown:
         assert "Første linje\nAnden linje med æøå 🙂" in text
         assert case.question("organisering-1").text in text
         assert f"| {case.actor('kim').name} | 4 | 5 |" in text
-        assert "del-1 ¶3, del-2 ¶1" in text
+        assert "Del 1 ¶3, Del 2 ¶1" in text and "del-1" not in text  # as the edition cites them
         assert "a\\|b" in text  # a | in a table cell would break the table
         assert text.startswith("# Dine svar")
 

@@ -45,7 +45,7 @@ class TestChoosing:
         """Choosing English in 00_start's control makes widgets.start() open the English edition."""
         monkeypatch.delenv(i18n.LANG_ENV, raising=False)
         control = widgets.language()
-        choice, note = control.children
+        choice, note, _style = control.children
         assert choice.value == "da"
         choice.value = "en"
         assert preferences.chosen_lang() == "en"

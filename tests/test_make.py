@@ -88,3 +88,18 @@ def test_make_test_keeps_pytest_s_temporary_folders_in_ram_where_there_is_ram():
         ["make", "-n", "test", "WORKERS=0"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout
     assert " -n " in dry and " -n " not in serial
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_app_serves_the_whole_notebooks_folder():
+    """`make app`, the README's laptop route to the Voilà app, runs `voila notebooks` (the folder: started on
+    one notebook, Voilà serves no other, and "Næste" ends in 403 Forbidden), installs the `app` extra, names
+    the start page it serves, and culls the kernels of pages left behind (voila-dashboards/voila#1458)."""
+    dry = subprocess.run(["make", "-n", "app"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    command = next(line for line in dry.splitlines() if "/voila " in line)
+    assert re.search(r"/voila notebooks --port=8866\b", command), command
+    assert ".ipynb" not in command.split("--port")[0]
+    assert '-e ".[app]"' in dry and "/voila/render/00_start.ipynb" in dry
+    assert "--MappingKernelManager.cull_connected=False" in dry and "cull_idle_timeout=120" in dry
+    project = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^app = \["voila>=0\.5"\]', project, re.MULTILINE)

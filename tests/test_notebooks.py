@@ -160,8 +160,8 @@ def test_checked_outputs_match_their_snapshots(ipynb: Path, tmp_path: Path, monk
 _CHOOSES_EDITION = re.compile(r"\b(widgets\.start|widgets\.language|teaching\.load)\(([^()]*)\)")
 # The no-answer-key sentence each notebook quotes from the English edition's epilogue.
 NO_ANSWER_KEY = {
-    "en/00_start": "such a thing quite simply does not exist",
-    "en/instructor/00_undervisning": (
+    "en/00_welcome": "such a thing quite simply does not exist",
+    "en/instructor/00_teaching": (
         "we have not prepared an answer key, for such a thing quite simply does not exist"
     ),
 }
@@ -189,25 +189,35 @@ def _cells(path: Path) -> list[tuple[str, str]]:
     return [(c.cell_type, c.source.strip()) for c in jupytext.read(path).cells]
 
 
+def _english(danish: Path) -> Path:
+    """The English counterpart of a Danish notebook: its English file name in en/ (``01_del1`` →
+    ``en/01_part1``; casekit.widgets.journey.EDITION_FILES, what the links lead to)."""
+    from casekit.widgets.journey import notebook_file
+
+    name = danish.relative_to(NOTEBOOKS).with_suffix("").as_posix()
+    return ENGLISH / f"{notebook_file(name, 'en')}.ipynb"
+
+
 def test_there_are_english_notebooks():
     """The English edition has its own start notebook and instructor notebook."""
     names = _ids(EN_IPYNBS)
-    assert "en/00_start" in names and "en/instructor/00_undervisning" in names
+    assert "en/00_welcome" in names and "en/instructor/00_teaching" in names
 
 
-def test_english_and_danish_notebooks_are_the_same_set():
-    """Every English notebook has the file name of a Danish one, and the other way round."""
-    danish = {p.relative_to(NOTEBOOKS).as_posix() for p in IPYNBS}
-    english = {p.relative_to(ENGLISH).as_posix() for p in EN_IPYNBS}
-    assert english == danish
+def test_english_and_danish_notebooks_are_counterparts_with_names_of_their_own():
+    """Every Danish notebook has an English counterpart and the other way round, and no English notebook
+    has a Danish one's file name: a Danish and an English tab open side by side never read the same."""
+    assert sorted(_english(p) for p in IPYNBS) == sorted(EN_IPYNBS)
+    danish_names = {p.name for p in IPYNBS}
+    assert not danish_names & {p.name for p in EN_IPYNBS}
 
 
 @pytest.mark.parametrize("ipynb", IPYNBS, ids=_ids(IPYNBS))
 def test_english_counterpart_has_the_same_cells(ipynb: Path):
-    """The English notebook of the same name has the same cells in the same order, and each code cell is the
+    """The English counterpart has the same cells in the same order, and each code cell is the
     Danish one with ``lang="en"`` added to ``widgets.start(...)``, ``widgets.language(...)`` or
     ``teaching.load(...)``."""
-    counterpart = ENGLISH / ipynb.relative_to(NOTEBOOKS)
+    counterpart = _english(ipynb)
     assert counterpart.is_file(), f"{_name(ipynb)} has no English counterpart {counterpart}"
     danish, english = _cells(ipynb), _cells(counterpart)
     assert [kind for kind, _ in english] == [kind for kind, _ in danish], f"{counterpart.name}: cells differ"
@@ -253,7 +263,7 @@ def _shown_text(notebook: Any) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["en/01_del1", "en/06_aflevering"])
+@pytest.mark.parametrize("name", ["en/01_part1", "en/06_handin"])
 def test_english_notebook_shows_no_danish(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Run with a saved answer, an English notebook shows the English catalog's words and none of the Danish
     ones, in its outputs, its widgets and its hand-in files."""
@@ -284,8 +294,8 @@ def test_english_notebook_shows_no_danish(name: str, tmp_path: Path, monkeypatch
         with AnswerStore.open(answers, case=english) as store:
             shown += "\n".join(render(store, fmt, case=english) for fmt in ("html", "json", "markdown"))
     expected = {
-        "en/01_del1": ["widgets.map.power", "widgets.map.interest", "not_stated"],
-        "en/06_aflevering": ["export.saved", "widgets.map.power", "widgets.handin.download_heading"],
+        "en/01_part1": ["widgets.map.power", "widgets.map.interest", "not_stated"],
+        "en/06_handin": ["export.saved", "widgets.map.power", "widgets.handin.download_heading"],
     }[name]
     for key, danish in DANISH_WORDS.items():
         assert catalog("da")[key].lstrip("✓ ").startswith(danish), f"the Danish catalog's {key} changed"

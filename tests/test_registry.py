@@ -223,3 +223,17 @@ class TestAnswered:
         summary = classroom.summarize(folder, case=case)
         counted = summary.answered[summary.answered["key"] == key]["answered"].tolist()
         assert counted == [answered]
+
+
+def test_the_plan_keeps_the_learners_own_stakeholders(case):
+    """A level for a stakeholder the learner added (own-1…, named in their map) is part of the plan: the
+    schema takes it, clean keeps it; old plans of case actors only are as valid as before."""
+    old = {"kim": "inform", "boern-unge": "empower"}
+    assert registry.fits(registry.PARTICIPATION_PLAN, old)
+    assert registry.clean(registry.PARTICIPATION_PLAN, old, case) == old
+    mixed = {"kim": "inform", "own-1": "involve", "own-99": "empower"}
+    assert registry.fits(registry.PARTICIPATION_PLAN, mixed)
+    assert registry.clean(registry.PARTICIPATION_PLAN, mixed, case) == mixed
+    stray = {"own-x": "inform", "own-100": "inform", "nobody": "inform", "own-2": "decide"}
+    assert registry.clean(registry.PARTICIPATION_PLAN, stray, case) == {}
+    assert registry.is_answered(registry.PARTICIPATION_PLAN, {"own-1": "consult"}, case)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from types import MappingProxyType
@@ -176,7 +177,7 @@ class TestCards:
                 assert text == _squash(block.quoted)
                 words = text.removeprefix("”").removesuffix("”") if block.kind == "utterance" else text
                 assert words == _squash(case.block(block.id).text)
-                assert quote.find("casekit-rc-ref").text() == block.ref
+                assert quote.find("casekit-rc-ref").text() == case.cite(block.ref)
                 if block.kind == "utterance":
                     assert quote.find("casekit-rc-speaker").text() == f"{block.speaker_name}:"
                 total += 1
@@ -354,3 +355,36 @@ def test_no_user_facing_text_in_the_template():
     source = (_templates.TEMPLATES / "rolecards.html.j2").read_text(encoding="utf-8")
     body = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<[^>]+>", " ", source, flags=re.S)
     assert re.sub(r"[\s()–·:]", "", body) == ""
+
+
+class TestTablesToRead:
+    """The theory and the frameworks shown to read: styled tables from a template, every cell in full, each
+    row led by its name, no 0…n index (pandas cut the lens with "…" and numbered the rows)."""
+
+    @pytest.mark.parametrize(
+        ("table", "frame"), [("references_table", "references"), ("frameworks_table", "frameworks")]
+    )
+    def test_the_table_holds_the_frame_in_full(self, case: Case, table: str, frame: str):
+        shown = getattr(teaching, table)(case)
+        data = getattr(teaching, frame)(case)
+        assert list(shown.columns) == list(data.columns)
+        assert [list(row) for row in shown.rows] == data.astype(str).to_numpy().tolist()
+        page = shown._repr_html_()
+        assert "<caption" in page and shown.caption in page
+        # Each row led by its name (with what names it too, in small type, under it); a header per column.
+        assert page.count('<th scope="row"') == len(data)
+        assert page.count('<th scope="col"') == len(data.columns) - shown.lead + 1
+        assert all(column in unescape(page) for column in data.columns)
+        assert "…" not in page and "text-overflow" not in page and "nowrap" not in page
+        assert not re.search(r"<th[^>]*>\s*0\s*</th>", page)  # no index column
+
+    def test_every_lens_is_there_word_for_word(self, case: Case):
+        page = unescape(teaching.frameworks_table(case)._repr_html_())
+        for framework in case.activities["frameworks"]:
+            assert str(framework["lens"]) in page
+
+    def test_its_plain_text_lists_each_row_in_full(self, case: Case):
+        text = repr(teaching.frameworks_table(case))
+        first = case.activities["frameworks"][0]
+        assert text.startswith(t("teaching.frameworks.caption", "da"))
+        assert f"  {t('teaching.frameworks.lens', 'da')}: {first['lens']}" in text

@@ -229,7 +229,7 @@ def _draw_goal_divergence(case: Case, placed: Mapping[str, int]) -> Chart:
     lang, speakers = case.lang, speaking(case)
     quotes: dict[str, list[str]] = {}
     for block in case.utterances:
-        quotes.setdefault(block.speaker or "", []).append(block.ref)
+        quotes.setdefault(block.speaker or "", []).append(case.cite(block.ref))
     title = t("chart.goals.title", lang)
     rows, sketch = goal_rows(case, title, t("chart.goals.quotes_header", lang))
     points = []

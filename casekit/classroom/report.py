@@ -15,7 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from casekit import registry
-from casekit.classroom.summary import ClassSummary, Placed
+from casekit.classroom.summary import OWN_GROUP, OWN_SPREAD_MIN, ClassSummary, Placed
 from casekit.i18n import t
 from casekit.naming import activity_title, answer_title
 
@@ -60,14 +60,22 @@ def _heat(summary: ClassSummary, plan: pd.DataFrame) -> dict[str, Any]:
     levels = [(lvl, str(labels.get(lvl) or t(f"class.level.{lvl}", lang))) for lvl in registry.LEVELS]
     counts = Counter(zip(plan["actor"], plan["level"], strict=True)) if not plan.empty else Counter()
     peak = max(counts.values(), default=1)
+    # The case's stakeholders, then those the learners added that several of them planned (a name only one
+    # learner typed could tell who), most planned first.
+    named = [(actor.id, actor.name) for actor in case.actors]
+    if not plan.empty:
+        own = plan[plan["actor"].str.startswith(OWN_GROUP)].drop_duplicates(["learner", "actor"])
+        often = own.groupby("actor").agg(name=("name", "first"), n=("learner", "size"))
+        often = often[often["n"] >= OWN_SPREAD_MIN].sort_values("n", ascending=False, kind="stable")
+        named += list(often["name"].items())
     rows = []
-    for actor in case.actors:
-        cells = [counts.get((actor.id, lvl), 0) for lvl, _ in levels]
+    for key, name in named:
+        cells = [counts.get((key, lvl), 0) for lvl, _ in levels]
         if not any(cells):
             continue
         rows.append(
             {
-                "name": actor.name,
+                "name": name,
                 "n": sum(cells),
                 "cells": [
                     {

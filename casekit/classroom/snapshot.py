@@ -4,7 +4,8 @@ A snapshot (``casekit/schemas/share.schema.json``) holds the latest value of eac
 else. Only what the learner chose on a scale or from a list is shared, and only the text the learner ticked:
 
 * always: the stakeholder map (actor → power and interest), the goal placements, the participation plan
-  (actor → IAP2 level), the decision point's *choice*, and each dilemma's *position*;
+  (actor → IAP2 level; a learner's own stakeholder in it with its name from the map), the decision point's
+  *choice*, and each dilemma's *position*;
 * only when its key is in ``text_keys``: a question's or a proposal part's text, the decision point's
   justification (key ``decision-point``), and a dilemma's poles, justification, paragraphs and missing
   voices (key ``dilemma-1``…);
@@ -109,6 +110,7 @@ def snapshot(
         shared = _shared_part(found.shape, value, key in ticked)
         if shared is not None:
             answers[key] = shared
+    _name_own_in_plan(answers, values, case)
     return {
         "format": SHARE_FORMAT,
         "schema_version": SHARE_SCHEMA_VERSION,
@@ -118,6 +120,31 @@ def snapshot(
         "shared_at": now(),
         "answers": answers,
     }
+
+
+def _name_own_in_plan(answers: dict[str, Any], values: dict[str, Any], case: Case) -> None:
+    """A level in the participation plan for one of the learner's own stakeholders goes with the stakeholder's
+    name (from their map, placed or not: the class summary knows it by its name); one the map does not name
+    is not shared."""
+    plan = answers.get(registry.PARTICIPATION_PLAN)
+    own = [key for key in plan or {} if registry.is_own_stakeholder(key) and key not in case.actor_ids]
+    if not plan or not own:
+        return
+    mapped = registry.clean(registry.STAKEHOLDER_MAP, values.get(registry.STAKEHOLDER_MAP), case) or {}
+    shared_map = dict(answers.get(registry.STAKEHOLDER_MAP) or {})
+    for key in own:
+        if key in mapped:
+            shared_map.setdefault(key, mapped[key])
+        else:
+            del plan[key]
+    if shared_map:
+        answers[registry.STAKEHOLDER_MAP] = shared_map
+    if not plan:
+        del answers[registry.PARTICIPATION_PLAN]
+    order = {key: n for n, key in enumerate(registry.answer_keys(case))}
+    ordered = sorted(answers.items(), key=lambda item: order.get(item[0], len(order)))
+    answers.clear()
+    answers.update(ordered)
 
 
 def _shared_part(shape: str, value: Any, ticked: bool) -> Any:

@@ -127,10 +127,11 @@ class ClassSummary:
         How many files were summarized (after dropping older duplicates).
     stakeholders, goals, dilemmas, decisions, participation, answered, texts : pandas.DataFrame
         Columns ``learner, round`` and then ``actor, name, own, power, interest`` / ``actor, position`` /
-        ``dilemma, position`` / ``choice`` / ``actor, level`` / ``key, answered`` / ``key, text``. In
-        ``stakeholders``, a stakeholder a learner added (``own`` true) has the ``actor`` ``own:`` + its name
-        trimmed and case-folded, so that learners who typed the same name are grouped, and the ``name`` the
-        first of them typed; a case actor has its id and the case's name.
+        ``dilemma, position`` / ``choice`` / ``actor, level, name`` / ``key, answered`` / ``key, text``. In
+        ``stakeholders`` and ``participation``, a stakeholder a learner added (``own`` true) has the
+        ``actor`` ``own:`` + its name trimmed and case-folded, so that learners who typed the same name are
+        grouped, and the ``name`` the first of them typed; a case actor has its id and the case's name. A
+        level a learner gave an own stakeholder their map does not name is left out.
     skipped : list[Skipped]
         The files not summarized, each with its reason.
     """
@@ -541,8 +542,17 @@ def _build_summary(
                 rows["tx"].append(
                     (who, rnd, f"{registry.DECISION_POINT}.justification", decision["justification"])
                 )
+        own_names = {  # the learner's own stakeholders, by their map's names (a key alone tells nothing)
+            key: str(place["name"]).strip()
+            for key, place in (a.get(registry.STAKEHOLDER_MAP) or {}).items()
+            if registry.is_own_stakeholder(key) and key not in actor_names and "name" in place
+        }
         for actor, level in (a.get(registry.PARTICIPATION_PLAN) or {}).items():
-            rows["pa"].append((who, rnd, actor, level))
+            if actor in actor_names:
+                rows["pa"].append((who, rnd, actor, level, actor_names[actor]))
+            elif actor in own_names:
+                name = own_names[actor]
+                rows["pa"].append((who, rnd, OWN_GROUP + name.casefold(), level, name))
         for key in keys:
             rows["an"].append((who, rnd, key, key in a))
             if key in text_shape and key in a:
@@ -552,6 +562,9 @@ def _build_summary(
     for row in rows["st"]:
         first_typed.setdefault(row[2], row[3])
     rows["st"] = [(*row[:3], first_typed[row[2]], *row[4:]) for row in rows["st"]]
+    for row in rows["pa"]:
+        first_typed.setdefault(row[2], row[4])
+    rows["pa"] = [(*row[:4], first_typed[row[2]]) for row in rows["pa"]]
 
     def frame(name: str, columns: Sequence[str], ints: Sequence[str] = ()) -> pd.DataFrame:
         data = pd.DataFrame.from_records(rows[name], columns=list(columns))
@@ -575,7 +588,7 @@ def _build_summary(
         goals=frame("go", ("learner", "round", "actor", "position"), ("position",)),
         dilemmas=frame("di", ("learner", "round", "dilemma", "position"), ("position",)),
         decisions=frame("de", ("learner", "round", "choice")),
-        participation=frame("pa", ("learner", "round", "actor", "level")),
+        participation=frame("pa", ("learner", "round", "actor", "level", "name")),
         answered=frame("an", ("learner", "round", "key", "answered")).astype({"answered": bool}),
         texts=frame("tx", ("learner", "round", "key", "text")),
         skipped=skipped,

@@ -5,17 +5,18 @@ returns something a notebook cell displays. Every activity restores the learner'
 built, saves on every change, and shows a small "saved" line. Nothing here raises at a learner: a problem
 becomes a friendly message in the case's language, and the details go to the log.
 
-Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons and text boxes with
-visible labels, no sliders (their handle has no accessible name in ipywidgets 8) and nothing drag-only.
+Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons, checkboxes and text boxes
+with visible labels read in full (never cut with "…"), no sliders (their handle has no accessible name in
+ipywidgets 8) and nothing drag-only.
 Charts are shown as vector images (``<img alt=…>`` carrying the SVG) with the numbers behind them.
 
 The modules: ``reading`` (start, language, read, who is who), ``stakeholders`` (the stakeholder map),
-``activities`` (the other activities), ``handin`` (with ``download``: each file made at the click),
-``sharing`` (the class), ``journey`` (progress and the way through), ``mirror`` (the copy in the browser,
-with ``mirror_state`` and ``mirror_messages``), ``live`` (activities brought up to date after an import or
-a save); what they share is in ``base``. Importing this package imports neither matplotlib nor anywidget:
-a chart's module is imported when it is drawn, the browser copy's when :func:`start` shows it, the
-downloads' when :func:`handin` shows them.
+``activities`` (the other activities), ``handin`` (with ``download``: each file made at the click, and
+``filepicker``: its upload button), ``sharing`` (the class), ``journey`` (progress and the way through),
+``mirror`` (the copy in the browser, with ``mirror_state`` and ``mirror_messages``), ``live`` (activities
+brought up to date after an import or a save); what they share is in ``base``. Importing this package
+imports neither matplotlib nor anywidget: a chart's module is imported when it is drawn, the browser copy's
+when :func:`start` shows it, the downloads' and the file picker's when :func:`handin` shows them.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from casekit.widgets.base import Activity
 from casekit.widgets.handin import browser_copy, handin
 from casekit.widgets.handin import task_keys as task_keys
 from casekit.widgets.journey import journey, navigation, progress
-from casekit.widgets.reading import language, read, start, who_is_who
+from casekit.widgets.reading import language, read, start, who_is_who, who_is_who_table
 from casekit.widgets.sharing import class_view, projection, share_control
 from casekit.widgets.stakeholders import MAP_KEY as MAP_KEY
 from casekit.widgets.stakeholders import stakeholder_map
@@ -73,4 +74,5 @@ __all__ = [
     "stakeholder_map",
     "start",
     "who_is_who",
+    "who_is_who_table",
 ]

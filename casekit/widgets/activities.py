@@ -3,8 +3,9 @@ questions and the capstone proposal.
 
 Each takes a :class:`~casekit.case.Case` and an :class:`~casekit.answers.AnswerStore`, restores the
 learner's saved answer, saves every change (:class:`~casekit.widgets.base.Saver`) and follows imports.
-Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons and text boxes with
-visible labels, no sliders (their handle has no accessible name in ipywidgets 8) and nothing drag-only.
+Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons, checkboxes and text boxes
+with visible labels read in full (never cut with "…"), no sliders (their handle has no accessible name in
+ipywidgets 8) and nothing drag-only.
 """
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ from casekit import registry
 from casekit.answers import AnswerStore
 from casekit.case import Case
 from casekit.i18n import t
+from casekit.naming import stakeholder_names
 from casekit.registry import SCALE
 from casekit.widgets.base import (
+    FILL,
     LABEL_WIDTH,
     UNSET,
     WIDE,
     Activity,
+    Checklist,
     Saver,
+    field,
     guarded,
     heading,
     intro,
@@ -68,12 +73,14 @@ def decision_point(case: Case, store: AnswerStore | None) -> Activity:
     saver = Saver(store, case)
     saved = saver.restore(DECISION_KEY) or {}
     options = dict(case.activity(DECISION_KEY).get("options") or {})
-    choice = W.RadioButtons(
-        options=[(str(label), key) for key, label in options.items()],
-        value=saved.get("choice") if saved.get("choice") in options else None,
-        description=t("widgets.decision.choice", lang),
-        style=LABEL_WIDTH,
-        layout=WIDE,
+    choice = field(
+        W.RadioButtons(
+            options=[(str(label), key) for key, label in options.items()],
+            value=saved.get("choice") if saved.get("choice") in options else None,
+            description=t("widgets.decision.choice", lang),
+            style=LABEL_WIDTH,
+            layout=FILL,
+        )
     )
     justification = textarea(t("widgets.decision.justification", lang), str(saved.get("justification") or ""))
     prompt = case.activity(DECISION_KEY).get("prompt")
@@ -98,7 +105,7 @@ def decision_point(case: Case, store: AnswerStore | None) -> Activity:
 
 # -- goal divergence -----------------------------------------------------------------------------------------
 def _quotes_html(case: Case, actor_id: str) -> str:
-    quotes = [{"text": b.quoted, "ref": b.ref} for b in case.utterances if b.speaker == actor_id]
+    quotes = [{"text": b.quoted, "ref": case.cite(b.ref)} for b in case.utterances if b.speaker == actor_id]
     return piece("quotes", items=quotes)
 
 
@@ -121,12 +128,15 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
     inputs: dict[str, W.Widget] = {}
     rows: list[W.Widget] = []
     for actor in speakers:
-        control = scale_dropdown(
-            t("widgets.goals.position", lang),
-            labels,
-            saved.get(actor.id),
-            lang,
-            layout=W.Layout(width="26em"),
+        control = field(
+            scale_dropdown(
+                t("widgets.goals.position", lang, name=actor.name),
+                labels,
+                saved.get(actor.id),
+                lang,
+                layout=W.Layout(width="30em", max_width="100%"),
+                style={"description_width": "10em"},
+            )
         )
         inputs[actor.id] = control
         rows.append(
@@ -168,15 +178,22 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
 
 
 # -- dilemmas ------------------------------------------------------------------------------------------------
+PREVIEW_WORDS = 12
+"""How many words of a paragraph its checkbox shows, after the reference the edition cites it by."""
+
+
 def _paragraph_options(case: Case) -> list[tuple[str, str]]:
+    """The paragraphs of the case's parts a learner can cite: (label, ``del-1 ¶3``), the label the
+    edition's reference and the paragraph's first words."""
     options = []
     for section in case.sections:
         if section.part is None:
             continue
         for blocks in section.paragraphs:
             ref = blocks[0].ref
-            preview = " ".join(case.paragraph_text(ref).split()[:10])
-            options.append((f"{ref}: {preview} …", ref))
+            words = case.paragraph_text(ref).split()
+            preview = " ".join(words[:PREVIEW_WORDS]) + (" …" if len(words) > PREVIEW_WORDS else "")
+            options.append((t("widgets.dilemma.paragraph", case.lang, ref=case.cite(ref), text=preview), ref))
     return options
 
 
@@ -195,30 +212,33 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
     saver = Saver(store, case)
     saved = saver.restore(key) or {}
     question = case.question(str(config["question"]))
-    left = W.Text(
-        value=str(saved.get("left") or config.get("left", "")),
-        description=t("widgets.dilemma.left", lang),
-        style=LABEL_WIDTH,
-        layout=WIDE,
+    left = field(
+        W.Text(
+            value=str(saved.get("left") or config.get("left", "")),
+            description=t("widgets.dilemma.left", lang),
+        ),
+        above=True,
     )
-    right = W.Text(
-        value=str(saved.get("right") or config.get("right", "")),
-        description=t("widgets.dilemma.right", lang),
-        style=LABEL_WIDTH,
-        layout=WIDE,
+    right = field(
+        W.Text(
+            value=str(saved.get("right") or config.get("right", "")),
+            description=t("widgets.dilemma.right", lang),
+        ),
+        above=True,
     )
-    position = W.Dropdown(
-        description=t("widgets.dilemma.position", lang), style=LABEL_WIDTH, layout=W.Layout(width="40em")
+    position = field(
+        W.Dropdown(
+            description=t("widgets.dilemma.position", lang),
+            style=LABEL_WIDTH,
+            layout=W.Layout(width="40em", max_width="100%"),
+        )
     )
     refs = _paragraph_options(case)
     known_refs = {ref for _label, ref in refs}
-    paragraphs = W.SelectMultiple(
-        options=refs,
-        value=[r for r in saved.get("paragraphs") or [] if r in known_refs],
-        rows=min(len(refs), 8),
-        description=t("widgets.dilemma.paragraphs", lang),
-        style=LABEL_WIDTH,
-        layout=WIDE,
+    paragraphs = Checklist(
+        refs,
+        [r for r in saved.get("paragraphs") or [] if r in known_refs],
+        t("widgets.dilemma.paragraphs", lang),
     )
     justification = textarea(t("widgets.dilemma.justification", lang), str(saved.get("justification") or ""))
     missing = textarea(t("widgets.dilemma.missing", lang), str(saved.get("missing_voices") or ""), rows=3)
@@ -265,7 +285,7 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
         right.value = str(saved.get("right") or config.get("right", ""))
         position.options = position_options()
         position.value = on_scale(saved.get("position"))
-        paragraphs.value = [r for r in saved.get("paragraphs") or [] if r in known_refs]
+        paragraphs.value = tuple(r for r in saved.get("paragraphs") or [] if r in known_refs)
         justification.value = str(saved.get("justification") or "")
         missing.value = str(saved.get("missing_voices") or "")
 
@@ -281,7 +301,6 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
         position,
         justification,
         paragraphs,
-        W.HTML(piece("hint", text=t("widgets.dilemma.paragraphs_hint", lang))),
         missing,
         saver.status,
     ]
@@ -353,7 +372,8 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
     participation plan (each stakeholder × inform / consult / involve / collaborate / empower).
 
     Saved under ``proposal.minutes``, ``proposal.overlap``, ``proposal.process`` (text) and
-    ``proposal.participation`` (``{actor id: level}``).
+    ``proposal.participation`` (``{actor id: level}``; the learner's own stakeholders from their map by
+    their map keys, ``own-1``…).
     """
     lang = case.lang
     config = case.activity("proposal")
@@ -386,21 +406,28 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
         paragraph(t("widgets.proposal.plan_hint", lang)),
     ]
     plan: dict[str, W.Dropdown] = {}
-    for actor in case.actors:
-        control = W.Dropdown(
-            options=options,
-            value=saved.get(actor.id) if saved.get(actor.id) in levels else "",
-            description=actor.name,
-            style={"description_width": "16em"},
-            layout=W.Layout(width="34em"),
+    # The case's stakeholders, then the learner's own from their map ("Lærerne (din egen)"), as the map
+    # promises: they go wherever the case's go.
+    names = stakeholder_names(case, store.get(registry.STAKEHOLDER_MAP) if store is not None else None)
+    for key, name in names.items():
+        control = field(
+            W.Dropdown(
+                options=options,
+                value=saved.get(key) if saved.get(key) in levels else "",
+                description=name,
+                style={"description_width": "16em"},
+                layout=W.Layout(width="34em", max_width="100%"),
+            )
         )
-        plan[actor.id] = control
-        inputs[f"{PLAN_KEY}.{actor.id}"] = control
+        plan[key] = control
+        inputs[f"{PLAN_KEY}.{key}"] = control
         children.append(control)
+    # A level given to an own stakeholder the map no longer names stays in the answer, unshown.
+    kept = {key: level for key, level in saved.items() if key not in plan}
 
     @guarded(lang, saver.status)
     def plan_changed(_change: Any = None) -> None:
-        saver.save(PLAN_KEY, {actor_id: c.value for actor_id, c in plan.items() if c.value})
+        saver.save(PLAN_KEY, {**kept, **{key: c.value for key, c in plan.items() if c.value}})
 
     def load_plan(value: Mapping[str, Any]) -> None:
         for actor_id, control in plan.items():

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import ipywidgets as W
+import traitlets
 from IPython.display import HTML
 from ipywidgets.widgets.widget_description import DescriptionStyle
 
@@ -33,8 +34,10 @@ __all__ = [
     "UNSET",
     "WIDE",
     "Activity",
+    "Checklist",
     "Saver",
     "evidence_html",
+    "field",
     "guarded",
     "heading",
     "intro",
@@ -46,6 +49,7 @@ __all__ = [
     "scale_dropdown",
     "scale_labels",
     "status_html",
+    "stylesheet",
     "textarea",
 ]
 
@@ -54,10 +58,14 @@ log = logging.getLogger(__name__)
 UNSET = 0
 """The dropdown value meaning "not chosen yet"; never stored."""
 
-WIDE = W.Layout(width="100%")
-"""The layout of a piece as wide as the notebook's column (one model, shared by every such piece)."""
+WIDE = W.Layout(width="auto")
+"""The layout of a piece as wide as the notebook's column (one model, shared by every such piece): ``auto``
+in a column box fills it; ``100%`` plus ipywidgets' margin ran 2 px past the right edge, and the output
+area hides what is past it."""
 LABEL_WIDTH = {"description_width": "9em"}
 """The style of a control whose label stands to its left, in a column of such controls."""
+FILL = WIDE
+"""The layout of a control whose label stands above it (:func:`field`): it fills the column, and no more."""
 
 
 # -- the activity and its saver ------------------------------------------------------------------------------
@@ -84,7 +92,9 @@ class Activity(W.VBox):
         status: W.HTML,
         chart: W.HTML | None = None,
     ) -> None:
-        super().__init__(list(children))
+        # The stylesheet goes last, so that the activity's parts keep their places (tests and scripts count
+        # them); a <style> applies to the whole page wherever it stands.
+        super().__init__([*children, stylesheet()])
         self.key = key
         self.inputs = inputs
         self.status = status
@@ -280,16 +290,75 @@ def paragraph(text: str) -> W.HTML:
     return W.HTML(piece("paragraph", text=text), layout=WIDE)
 
 
+def field(control: W.Widget, *, above: bool = False) -> W.Widget:
+    """``control`` with its label readable in full: the label wraps (ipywidgets cuts it with "…"), and with
+    ``above`` it stands above the control, which then fills the column (``templates/fields.css``; the page
+    gets the stylesheet from :func:`stylesheet`). Also gives a described control an empty tooltip where it
+    has none: ipywidgets 8 writes ``title="null"`` on the label otherwise."""
+    control.add_class("casekit-field")
+    if above:
+        control.add_class("casekit-above")
+        control.layout = FILL
+    if "tooltip" in control.trait_names() and control.tooltip is None:
+        control.tooltip = ""
+    return control
+
+
+def stylesheet() -> W.HTML:
+    """casekit's stylesheet for its form controls (see :func:`field`), as a widget to show with them."""
+    return W.HTML(piece("field_style"), layout=W.Layout(display="none"))
+
+
+class Checklist(W.VBox):
+    """Several choices as a visible label and a checkbox per option: Tab and Space on a keyboard, a tap on a
+    touch screen (a multi-select list needs Ctrl-click, and shows only some of its options).
+
+    ``value`` is the tuple of the ticked options' values in the options' order, a trait like a
+    ``SelectMultiple``'s: setting it ticks the boxes, ticking a box changes it. ``boxes`` are the
+    checkboxes by value.
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: Iterable[tuple[str, str]], value: Iterable[str], description: str) -> None:
+        self._options = [(str(label), str(key)) for label, key in options]
+        chosen = set(value)
+        self.boxes = {
+            key: field(W.Checkbox(value=key in chosen, description=label, indent=False))
+            for label, key in self._options
+        }
+        self._syncing = False
+        super().__init__([W.HTML(piece("choices_label", text=description)), *self.boxes.values()])
+        self.add_class("casekit-choices")
+        self.value = tuple(key for _label, key in self._options if key in chosen)
+        for box in self.boxes.values():
+            box.observe(self._ticked, names="value")
+        self.observe(self._set, names="value")
+
+    @traitlets.validate("value")
+    def _tidy(self, proposal: Any) -> tuple[str, ...]:
+        """Only the options, each once, in the options' order (a value from code may be in any order)."""
+        chosen = set(proposal["value"])
+        return tuple(key for _label, key in self._options if key in chosen)
+
+    def _ticked(self, _change: Any) -> None:
+        if not self._syncing:
+            self.value = tuple(key for key, box in self.boxes.items() if box.value)
+
+    def _set(self, change: Any) -> None:
+        chosen = set(change["new"])
+        self._syncing = True
+        try:
+            for key, box in self.boxes.items():
+                box.value = key in chosen
+        finally:
+            self._syncing = False
+
+
 def textarea(description: str, value: str, rows: int = 5) -> W.Textarea:
-    """A text box for an answer, its label to its left; every keystroke is a change (and a save)."""
-    return W.Textarea(
-        value=value,
-        description=description,
-        rows=rows,
-        layout=WIDE,
-        style=LABEL_WIDTH,
-        continuous_update=True,
-    )
+    """A text box for an answer, its label above it; every keystroke is a change (and a save)."""
+    box = W.Textarea(value=value, description=description, rows=rows, continuous_update=True)
+    return field(box, above=True)
 
 
 def load_text(box: W.Textarea, value: Any) -> None:
@@ -335,7 +404,9 @@ def evidence_html(case: Case, block_ids: Iterable[str]) -> str:
     for block_id in block_ids:
         block = case.block(block_id)
         speaker = t("speaker_said", case.lang, name=block.speaker_name) if block.speaker_name else ""
-        quotes.append({"speaker": speaker, "text": _html.display_narration(block.quoted), "ref": block.ref})
+        quotes.append(
+            {"speaker": speaker, "text": _html.display_narration(block.quoted), "ref": case.cite(block.ref)}
+        )
     return piece("evidence", heading=t("widgets.evidence_heading", case.lang), quotes=quotes)
 
 

@@ -5,7 +5,8 @@ the click, so it holds what the learner saved in every notebook up to then, and 
 when. The preview follows the page: a save here, an import, and the learner coming back to the downloads
 (the controls say so when they come into view) count the answers again.
 
-The upload is an ``ipywidgets.FileUpload`` for a JSON export or an HTML hand-in (which carries its export:
+The upload is a :class:`~casekit.widgets.filepicker.FilePicker` (a button that says what it does, without
+``FileUpload``'s "(0)" counter) for a JSON export or an HTML hand-in (which carries its export:
 :mod:`casekit.answers.embedded`); the file is imported with :meth:`AnswerStore.import_bytes` and the
 outcome is shown in the learner's language, never as a traceback. Callbacks may run on any thread (in a
 live kernel, widget callbacks arrive on kernel subshell threads); the store is safe for that.
@@ -72,8 +73,9 @@ class UploadControl:
 
     Attributes
     ----------
-    upload : ipywidgets.FileUpload
-        ``accept=".json,.html,.htm"`` (:data:`UPLOAD_ACCEPT`), one file at a time.
+    upload : casekit.widgets.filepicker.FilePicker
+        ``accept=".json,.html,.htm"`` (:data:`UPLOAD_ACCEPT`), one file at a time; its ``value`` is a
+        ``FileUpload``'s.
     status : ipywidgets.HTML
         The outcome in the learner's language (``role="status"``).
     widget : ipywidgets.VBox
@@ -92,9 +94,12 @@ class UploadControl:
         self.lang = _lang(store, case)
         self.on_import = on_import
         self.last_result: ImportResult | None = None
-        self.upload = widgets.FileUpload(
+        from casekit.widgets.filepicker import FilePicker  # anywidget only where a file can be chosen
+
+        self.upload = FilePicker(
             accept=UPLOAD_ACCEPT,
             multiple=False,
+            max_bytes=MAX_IMPORT_BYTES,
             description=t("answers.upload.description", self.lang),
             tooltip=t("answers.upload.tooltip", self.lang),
         )

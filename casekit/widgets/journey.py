@@ -1,15 +1,23 @@
 """Where a learner is on the way through the case: progress in a notebook, the journey, next and previous.
 
-The learner notebooks come in a fixed order (:data:`LEARNER_NOTEBOOKS`); the answers each one asks for are
-the answer registry's (:func:`casekit.registry.spec` ``(key, case).notebook``). What counts as answered is
-what the hand-in preview and the class report count: :func:`casekit.registry.is_answered`, the one
-definition of it. The links are relative (``02_del2.ipynb``): the English notebooks sit in ``en/`` beside one
-another, so they link to the English ones, and the same href opens the notebook in JupyterLab (its link
-handler resolves it against the notebook's folder) and in Voilà (``/voila/render/…/02_del2.ipynb``).
+The learner notebooks come in a fixed order (:data:`LEARNER_NOTEBOOKS`, the Danish file names, which are
+also each notebook's id); the answers each one asks for are the answer registry's
+(:func:`casekit.registry.spec` ``(key, case).notebook``). What counts as answered is what the hand-in preview
+and the class report count: :func:`casekit.registry.is_answered`, the one definition of it.
+
+The links are relative (``02_del2.ipynb``), to the file of the case's edition (:func:`notebook_file`: the
+English notebooks in ``en/`` have English names, so that a Danish and an English tab never read the same):
+the same href opens the notebook in JupyterLab (its link handler resolves it against the notebook's folder)
+and in Voilà serving the folder (``voila notebooks/``: ``/voila/render/…/02_del2.ipynb``). Voilà started on
+one notebook (``voila notebooks/00_start.ipynb``) serves no other, so there the links would end in "403
+Forbidden": they are shown as text with a note that says how to start the app (:func:`front_end`).
+In JupyterLab every open notebook keeps its own kernel; the last cell says to close a finished notebook's
+tab, which also shuts its kernel down (casekit's JupyterLab settings: ``kernelShutdown``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,7 +26,7 @@ import ipywidgets as W
 from IPython.display import HTML
 
 from casekit import registry
-from casekit.i18n import t
+from casekit.i18n import DEFAULT_LANG, t
 from casekit.widgets import live
 from casekit.widgets.base import piece
 
@@ -27,16 +35,19 @@ if TYPE_CHECKING:
     from casekit.case import Case
 
 __all__ = [
+    "EDITION_FILES",
     "LEARNER_NOTEBOOKS",
     "PROGRESS_DELAY",
     "NotebookProgress",
     "ProgressView",
     "answer_keys_of",
+    "front_end",
     "journey",
     "journey_html",
     "navigation",
     "navigation_html",
     "neighbours",
+    "notebook_file",
     "notebook_progress",
     "progress",
     "progress_html",
@@ -52,7 +63,45 @@ LEARNER_NOTEBOOKS = (
     "05_forslag",
     "06_aflevering",
 )
-"""The learner notebooks in the order of the journey (file names without ``.ipynb``)."""
+"""The learner notebooks in the order of the journey: their ids, the Danish file names without ``.ipynb``."""
+
+EDITION_FILES: dict[str, dict[str, str]] = {
+    "en": {
+        "00_start": "00_welcome",
+        "01_del1": "01_part1",
+        "02_del2": "02_part2",
+        "03_etik": "03_ethics",
+        "04_spoergsmaal": "04_questions",
+        "05_forslag": "05_proposal",
+        "06_aflevering": "06_handin",
+        "instructor/00_undervisning": "instructor/00_teaching",
+    },
+}
+"""The file names (without ``.ipynb``) of an edition whose notebooks are not named as the Danish ones, by
+the Danish id: ``notebooks/en/01_part1.ipynb`` is ``01_del1`` in English."""
+
+JUPYTERLAB, VOILA, VOILA_SINGLE = "jupyterlab", "voila", "voila-single"
+
+
+def notebook_file(notebook: str, lang: str) -> str:
+    """The file name (without ``.ipynb``) of the notebook ``notebook`` (its Danish id) in the ``lang``
+    edition: ``notebook_file("01_del1", "en") == "01_part1"``; an edition without names of its own, or an
+    unknown id, keeps the id."""
+    return EDITION_FILES.get(lang, {}).get(notebook, notebook)
+
+
+def front_end(environ: Mapping[str, str] | None = None) -> str:
+    """Where this kernel's notebook is shown: :data:`VOILA` (Voilà serving a folder, as ``voila notebooks/``
+    or on Binder: links to the other notebooks work), :data:`VOILA_SINGLE` (Voilà started on this one
+    notebook: it serves no other), else :data:`JUPYTERLAB` (JupyterLab, or a notebook run without a page).
+
+    Voilà tells its kernels: ``SERVER_SOFTWARE`` is ``voila/<version>`` and ``SCRIPT_NAME`` the page's
+    path, ``…/voila/render/<notebook>`` when it serves a folder.
+    """
+    env = os.environ if environ is None else environ
+    if not env.get("SERVER_SOFTWARE", "").startswith("voila/"):
+        return JUPYTERLAB
+    return VOILA if "/voila/render/" in env.get("SCRIPT_NAME", "") else VOILA_SINGLE
 
 
 @dataclass(frozen=True)
@@ -66,11 +115,12 @@ class NotebookProgress:
     title: str
     answered: int
     total: int
+    lang: str = "da"
 
     @property
     def href(self) -> str:
-        """The relative link to the notebook, from a notebook in the same folder."""
-        return f"{self.notebook}.ipynb"
+        """The relative link to the notebook's file in its edition, from a notebook in the same folder."""
+        return f"{notebook_file(self.notebook, self.lang)}.ipynb"
 
     @property
     def done(self) -> bool:
@@ -109,7 +159,9 @@ def notebook_progress(
     for notebook in LEARNER_NOTEBOOKS:
         keys = answer_keys_of(case, notebook)
         rows.append(
-            NotebookProgress(notebook, title(notebook, case.lang), _count(keys, given, case), len(keys))
+            NotebookProgress(
+                notebook, title(notebook, case.lang), _count(keys, given, case), len(keys), case.lang
+            )
         )
     return rows
 
@@ -183,9 +235,16 @@ class ProgressView(W.HBox):
     reload = refresh  # after an import (see :mod:`casekit.widgets.live`): count again
 
 
-def journey_html(case: Case, store: AnswerStore | None, current: str = "00_start") -> str:
-    """Every learner notebook in order: its title as a link, and how many of its answers are given."""
+def journey_html(
+    case: Case, store: AnswerStore | None, current: str = "00_start", where: str | None = None
+) -> str:
+    """Every learner notebook in order: its title as a link, and how many of its answers are given.
+
+    ``where`` is :func:`front_end` unless given; in Voilà started on one notebook the titles are text, and a
+    note says how to start the app so that they link.
+    """
     lang = case.lang
+    linked = (where or front_end()) != VOILA_SINGLE
     items = []
     for row in notebook_progress(case, store):
         if row.total == 0:
@@ -195,14 +254,26 @@ def journey_html(case: Case, store: AnswerStore | None, current: str = "00_start
         else:
             state = t("progress.journey.count", lang, answered=row.answered, total=row.total)
         items.append(
-            {"href": row.href, "title": row.title, "state": state, "current": row.notebook == current}
+            {
+                "href": row.href if linked else None,
+                "title": row.title,
+                "state": state,
+                "current": row.notebook == current,
+            }
         )
     return piece(
         "journey",
         heading=t("progress.journey.heading", lang),
         label=t("progress.journey.label", lang),
         items=items,
+        note="" if linked else _single_voila_note(lang),
     )
+
+
+def _single_voila_note(lang: str) -> str:
+    """How to start the app so that the links work, naming the edition's start notebook under notebooks/."""
+    folder = "" if lang == DEFAULT_LANG else f"{lang}/"  # the English notebooks are in notebooks/en/
+    return t("progress.single_voila", lang, start=f"{folder}{notebook_file('00_start', lang)}.ipynb")
 
 
 def neighbours(notebook: str) -> tuple[str | None, str | None]:
@@ -215,28 +286,29 @@ def neighbours(notebook: str) -> tuple[str | None, str | None]:
     return before, after
 
 
-def navigation_html(case: Case, notebook: str) -> str:
-    """Links to the previous and the next notebook (relative, so they stay in the learner's language)."""
+def navigation_html(case: Case, notebook: str, where: str | None = None) -> str:
+    """Links to the previous and the next notebook (relative, so they stay in the learner's language).
+
+    ``where`` is :func:`front_end` unless given. In JupyterLab a line says to close this notebook's tab when
+    moving on (its kernel shuts down with it, and nothing is lost); in Voilà started on one notebook the
+    links are text, with a note on how to start the app.
+    """
     lang = case.lang
+    where = where or front_end()
+    linked = where != VOILA_SINGLE
     before, after = neighbours(notebook)
     links = []
-    if before is not None:
-        links.append(
-            {
-                "href": f"{before}.ipynb",
-                "rel": "prev",
-                "text": t("progress.previous", lang, title=title(before, lang)),
-            }
-        )
-    if after is not None:
-        links.append(
-            {
-                "href": f"{after}.ipynb",
-                "rel": "next",
-                "text": t("progress.next", lang, title=title(after, lang)),
-            }
-        )
-    return piece("navigation", label=t("progress.navigation", lang), links=links)
+    for other, rel, key in ((before, "prev", "progress.previous"), (after, "next", "progress.next")):
+        if other is not None:
+            href = f"{notebook_file(other, lang)}.ipynb" if linked else None
+            links.append({"href": href, "rel": rel, "text": t(key, lang, title=title(other, lang))})
+    if not linked:
+        note = _single_voila_note(lang)
+    elif where == JUPYTERLAB and links:
+        note = t("progress.close_tab", lang)
+    else:
+        note = ""
+    return piece("navigation", label=t("progress.navigation", lang), links=links, note=note)
 
 
 # -- what the notebooks call ---------------------------------------------------------------------------------

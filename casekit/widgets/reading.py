@@ -12,16 +12,17 @@ import ipywidgets as W
 from IPython.display import HTML
 
 from casekit import _html, loader
+from casekit._html import Table
 from casekit.answers import AnswerStore
 from casekit.case import Case
 from casekit.errors import CasekitError, CaseNotFoundError
 from casekit.i18n import DEFAULT_LANG, LANGUAGES, default_lang, reason, t, ui_lang
-from casekit.widgets.base import LABEL_WIDTH, WIDE, message, piece, status_html
+from casekit.widgets.base import LABEL_WIDTH, WIDE, field, message, piece, status_html, stylesheet
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["language", "preferences_folder", "read", "start", "who_is_who"]
+__all__ = ["language", "preferences_folder", "read", "start", "who_is_who", "who_is_who_table"]
 
 
 # -- start and read ------------------------------------------------------------------------------------------
@@ -91,11 +92,13 @@ def language(path: str | os.PathLike[str] | None = None, *, lang: str | None = N
     folder = preferences_folder(path)
     damaged = preferences.set_aside_damaged(folder, lang if lang in LANGUAGES else default_lang())
     current = preferences.chosen_lang(folder) or (lang if lang in LANGUAGES else None) or default_lang()
-    choice = W.RadioButtons(
-        options=[(t("widgets.language.name", code), code) for code in LANGUAGES],
-        value=current,
-        description=t("widgets.language.label", current),
-        style=LABEL_WIDTH,
+    choice = field(
+        W.RadioButtons(
+            options=[(t("widgets.language.name", code), code) for code in LANGUAGES],
+            value=current,
+            description=t("widgets.language.label", current),
+            style=LABEL_WIDTH,
+        )
     )
     note = W.HTML(piece("paragraph", text=t("widgets.language.next", current)), layout=WIDE)
     if damaged:
@@ -112,7 +115,7 @@ def language(path: str | os.PathLike[str] | None = None, *, lang: str | None = N
         note.value = piece("paragraph", text=t("widgets.language.next", code))
 
     choice.observe(chosen, names="value")
-    return W.VBox([choice, note])
+    return W.VBox([choice, note, stylesheet()])
 
 
 def read(case: Case, part: int = 1) -> HTML:
@@ -128,20 +131,15 @@ def read(case: Case, part: int = 1) -> HTML:
     return HTML(_html.section_html(section, case.lang, top_level=1, after_heading=speakers))
 
 
-def who_is_who(case: Case) -> pd.DataFrame:
-    """Everyone in the case, also those only talked about, as a table in the learner's language.
-
-    What the text leaves open reads "Ikke oplyst"; nothing is guessed.
-    """
-    import pandas as pd
-
+def _who_is_who(case: Case) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Who is who's column headers and rows (the name first), in the case's language."""
     lang = case.lang
 
     def answer(value: bool | None) -> str:
         return t("not_stated", lang) if value is None else t("widgets.yes" if value else "widgets.no", lang)
 
     columns = ("name", "kind", "sector", "role", "speaks", "project_group", "workshop", "at_table")
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             a.name,
             case.label("kind", a.kind),
@@ -154,5 +152,27 @@ def who_is_who(case: Case) -> pd.DataFrame:
         )
         for a in case.actors
     ]
-    frame = pd.DataFrame(rows, columns=[t(f"widgets.who.{c}", lang) for c in columns])
-    return frame.set_index(t("widgets.who.name", lang))
+    return [t(f"widgets.who.{c}", lang) for c in columns], rows
+
+
+def who_is_who(case: Case) -> pd.DataFrame:
+    """Everyone in the case, also those only talked about, as a frame in the learner's language (indexed
+    by name); :func:`who_is_who_table` shows it to read.
+
+    What the text leaves open reads "Ikke oplyst"; nothing is guessed.
+    """
+    import pandas as pd
+
+    columns, rows = _who_is_who(case)
+    return pd.DataFrame(rows, columns=columns).set_index(columns[0])
+
+
+def who_is_who_table(case: Case) -> Table:
+    """Everyone in the case, also those only talked about, as a table to read in full: each person's name
+    leads their row, their role in the case in full (no pandas: a learner's kernel stays small).
+
+    What the text leaves open reads "Ikke oplyst"; nothing is guessed.
+    """
+    columns, rows = _who_is_who(case)
+    caption = t("widgets.who.caption", case.lang)
+    return Table(caption, tuple(columns), tuple(rows), wide=(3,), lead=3)  # name · what · where, the role

@@ -12,7 +12,6 @@ casekit's are skipped by :func:`casekit.classroom.summarize`, never a crash, and
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -27,9 +26,9 @@ from casekit.classroom.hub import HubTransport, ServiceRefusal
 from casekit.clock import local_clock, now
 from casekit.errors import CasekitError
 from casekit.i18n import t
-from casekit.naming import answer_title, field_label
+from casekit.naming import answer_text, answer_title
 from casekit.widgets import live
-from casekit.widgets.base import WIDE, heading, paragraph, piece, status_html
+from casekit.widgets.base import WIDE, field, heading, paragraph, piece, status_html, stylesheet
 
 if TYPE_CHECKING:
     from casekit import charts
@@ -60,28 +59,6 @@ def _text_keys(case: Case) -> list[str]:
     keys = [registry.DECISION_POINT, *registry.DILEMMAS]
     keys += [k for k in registry.answer_keys(case) if (s := registry.spec(k, case)) and s.shape == "text"]
     return keys
-
-
-def _shown(value: Any, case: Case, head: str) -> str:
-    """A shared value as one readable line: actors by name, fields by their labels, text as written."""
-    names = {a.id: a.name for a in case.actors}
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Mapping):
-        parts = []
-        for key, item in value.items():
-            label = names.get(key) or field_label(key, case.lang, case, head)
-            if isinstance(item, Mapping):
-                inner = ", ".join(
-                    f"{field_label(k, case.lang)} {v}" for k, v in item.items() if v is not None
-                )
-                parts.append(f"{label} ({inner})")
-            elif isinstance(item, list):
-                parts.append(f"{label}: {', '.join(str(v) for v in item)}")
-            else:
-                parts.append(f"{label}: {item}")
-        return "; ".join(parts)
-    return json.dumps(value, ensure_ascii=False)
 
 
 class ShareControl:
@@ -126,8 +103,21 @@ class ShareControl:
                 [title, W.HTML(piece("message", text=t("widgets.no_store_short", self.lang)))]
             )
             return
-        if self.folder is None:
-            self.widget = W.VBox([title, paragraph(t("share.no_folder", self.lang))])
+        if self.folder is None:  # what the learner can do instead, and, folded away, how it is set up
+            self.widget = W.VBox(
+                [
+                    title,
+                    paragraph(t("share.no_folder", self.lang)),
+                    W.HTML(
+                        piece(
+                            "details",
+                            summary=t("share.setup_summary", self.lang),
+                            text=t("share.setup", self.lang),
+                        ),
+                        layout=WIDE,
+                    ),
+                ]
+            )
             return
         self.button = W.Button(
             description=t("share.button", self.lang),
@@ -137,6 +127,7 @@ class ShareControl:
         self.button.on_click(lambda _button: self.share())
         self._top = [title, paragraph(t("share.intro", self.lang))]
         self._ticks_intro = W.HTML(piece("paragraph", text=t("share.ticks", self.lang)))
+        self._style = stylesheet()
         self.widget = W.VBox()
         self._show_ticks()
         self.refresh()
@@ -155,11 +146,12 @@ class ShareControl:
         answers = self.store.as_dict()
         for key in _text_keys(self.case):
             if key not in self.ticks and _has_text(answers.get(key)):
-                box = W.Checkbox(
-                    value=False,
-                    description=t("share.tick", self.lang, title=answer_title(self.case, key)),
-                    indent=False,
-                    layout=WIDE,
+                box = field(
+                    W.Checkbox(
+                        value=False,
+                        description=t("share.tick", self.lang, title=answer_title(self.case, key)),
+                        indent=False,
+                    )
                 )
                 box.observe(lambda _change: self.refresh(), names="value")
                 self.ticks[key] = box
@@ -173,6 +165,7 @@ class ShareControl:
             *(box for _key, box in ticks),
             self.button,
             self.status,
+            self._style,
         )
         if tuple(self.widget.children) != children:
             self.widget.children = children
@@ -206,8 +199,9 @@ class ShareControl:
             except CasekitError as exc:
                 self.preview.value = status_html(str(exc), error=True)
                 return None
+            answers = self.store.as_dict()  # the learner's own stakeholders are named in their map
             rows = [
-                (answer_title(self.case, key), _shown(value, self.case, key.partition(".")[0]))
+                (answer_title(self.case, key), answer_text(self.case, key, value, answers))
                 for key, value in doc["answers"].items()
             ]
             self.preview.value = piece(
@@ -244,8 +238,22 @@ class ShareControl:
                     t("widgets.unexpected", self.lang) + f" ({type(exc).__name__})", error=True
                 )
                 return
-        round_id = self.last_path.parent.name
-        self.status.value = status_html(t("share.done", self.lang, round=round_id, time=local_clock(now())))
+        self.status.value = status_html(
+            t(
+                "share.done",
+                self.lang,
+                round=self._round_name(self.last_path.parent.name),
+                time=local_clock(now()),
+            )
+        )
+
+    def _round_name(self, round_id: str) -> str:
+        """A round as the instructor named it ("før"), not its folder's id ("foer")."""
+        try:
+            opened = classroom.rounds(self.folder) if self.folder is not None else []
+        except (CasekitError, OSError):  # the share is written; a round list that cannot be read is not news
+            opened = []
+        return next((str(r.get("name") or round_id) for r in opened if r.get("id") == round_id), round_id)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -289,18 +297,20 @@ class ClassView:
         self.refresh_button = W.Button(
             description=t("classview.refresh", self.lang), layout=W.Layout(width="auto")
         )
-        self.round = W.Dropdown(description=t("classview.round", self.lang), style=style)
-        self.compare = W.Dropdown(description=t("classview.compare", self.lang), style=style)
-        self.new_round = W.Text(description=t("classview.new_round", self.lang), style=style)
+        self.round = field(W.Dropdown(description=t("classview.round", self.lang), style=style))
+        self.compare = field(W.Dropdown(description=t("classview.compare", self.lang), style=style))
+        self.new_round = field(W.Text(description=t("classview.new_round", self.lang), style=style))
         self.open_button = W.Button(
             description=t("classview.open_round", self.lang), layout=W.Layout(width="auto")
         )
         placed = [(a.name, a.id) for a in case.actors]
-        self.stakeholder = W.Dropdown(
-            options=placed,
-            value=placed[0][1] if placed else None,
-            description=t("classview.stakeholder", self.lang),
-            style=style,
+        self.stakeholder = field(
+            W.Dropdown(
+                options=placed,
+                value=placed[0][1] if placed else None,
+                description=t("classview.stakeholder", self.lang),
+                style=style,
+            )
         )
         self.refresh_button.on_click(self._guard(lambda _b: self.refresh()))
         self.open_button.on_click(self._guard(lambda _b: self.open_round()))
@@ -318,6 +328,7 @@ class ClassView:
                 self.overview,
                 self.stakeholder,
                 self.charts,
+                stylesheet(),
             ]
         )
         self._guard(lambda _none: self.refresh())(None)  # a surprise in the folder is a sentence, too

@@ -19,8 +19,9 @@
 # klubber og lokale foreninger til at skabe velfærd sammen. Du læser casen, kortlægger interessenterne,
 # tager stilling til dilemmaerne og skriver dit eget forslag.
 #
-# **Sådan gør du:** Vælg **Run → Run All Cells** i menuen øverst. Du skal ikke skrive kode – kun læse og
-# svare i felterne under cellerne.
+# **Sådan gør du:** I JupyterLab vælger du **Run → Run All Cells** i menuen øverst, hver gang du åbner en
+# notebook. I Voilà-appen (casen som en side uden kode) er der ingen menu: siden kører af sig selv, når den
+# åbner. Du skal ikke skrive kode – kun læse og svare i felterne under cellerne.
 #
 # **Der er ingen facitliste.** Casens forfattere skriver selv, at "en sådan findes ganske enkelt ikke".
 # Det, der tæller, er at du begrunder dine svar med casen.
@@ -33,6 +34,12 @@
 #
 # **På Binder** slettes alt, når sessionen lukker (efter ca. ti minutter uden aktivitet). Hent derfor dine
 # svar som fil i `06_aflevering` undervejs. I en ny session kan du uploade filen igen og arbejde videre.
+#
+# **Én notebook ad gangen.** I JupyterLab har hver åben notebook sin egen kernel, og hver kernel bruger
+# hukommelse: 60–150 MB, 700–800 MB for alle syv. På Binder er der ikke meget hukommelse at gøre godt
+# med, så luk en notebooks fane, når du er færdig med den, og gå videre med linket nederst: så lukker dens
+# kernel også. Dine svar er allerede gemt. I Voilà-appen lukker de sider, du har forladt, af sig selv efter
+# et par minutter.
 #
 # ## Vejen gennem casen
 # 1. `01_del1` – læs del 1, lav et interessentkort, og tag stilling ved beslutningspunktet

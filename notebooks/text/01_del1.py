@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Del 1: Planlægning af samskabelse
-# Vælg **Run → Run All Cells**. Læs først del 1 – og læg mærke til, hvem der taler, og hvem der bliver
+# I JupyterLab: vælg **Run → Run All Cells** (i Voilà-appen kører siden af sig selv).
+# Læs først del 1 – og læg mærke til, hvem der taler, og hvem der bliver
 # talt om.
 
 # %%
@@ -31,7 +32,7 @@ widgets.read(case, part=1)
 # der "Ikke oplyst": casen gætter ikke.
 
 # %% tags=["casekit-check-output"]
-widgets.who_is_who(case)
+widgets.who_is_who_table(case)
 
 # %% [markdown]
 # Næste opgave er et interessentkort. Vælg for hver interessent en værdi fra 1 til 5 for magt og for
@@ -43,7 +44,7 @@ widgets.stakeholder_map(case, store)
 
 # %% [markdown]
 # Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
-# der har svaret hvad. Du ser præcis, hvad der deles, før du trykker.
+# der har svaret hvad.
 
 # %%
 widgets.share_control(case, store)

@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Del 2: Undervejs i samskabelsesprocessen
-# Vælg **Run → Run All Cells**. Læs del 2 – workshoppen, hvor målene bliver diskuteret.
+# I JupyterLab: vælg **Run → Run All Cells** (i Voilà-appen kører siden af sig selv).
+# Læs del 2 – workshoppen, hvor målene bliver diskuteret.
 
 # %%
 from casekit import widgets
@@ -30,7 +31,7 @@ widgets.goal_divergence(case, store)
 
 # %% [markdown]
 # Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
-# der har svaret hvad. Du ser præcis, hvad der deles, før du trykker.
+# der har svaret hvad.
 
 # %%
 widgets.share_control(case, store)

@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # De tre etiske dilemmaer
-# Vælg **Run → Run All Cells**. Casen slutter med tre spørgsmål om etik. For hvert af dem tager du
+# I JupyterLab: vælg **Run → Run All Cells** (i Voilà-appen kører siden af sig selv).
+# Casen slutter med tre spørgsmål om etik. For hvert af dem tager du
 # stilling mellem to yderpunkter, begrunder din placering og spørger, hvis stemme der mangler.
 
 # %%
@@ -34,7 +35,7 @@ widgets.dilemma(case, store, 3)
 
 # %% [markdown]
 # Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
-# der har svaret hvad. Du ser præcis, hvad der deles, før du trykker.
+# der har svaret hvad.
 
 # %%
 widgets.share_control(case, store)

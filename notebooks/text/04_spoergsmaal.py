@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Refleksionsspørgsmålene
-# Vælg **Run → Run All Cells**. Her er casens ti spørgsmål i tre grupper: organiseringen af samskabelse,
+# I JupyterLab: vælg **Run → Run All Cells** (i Voilà-appen kører siden af sig selv).
+# Her er casens ti spørgsmål i tre grupper: organiseringen af samskabelse,
 # målstyring og etiske dilemmaer.
 
 # %%

@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Kim og Sannes forslag
-# Vælg **Run → Run All Cells**. Workshoppen er slut, og Kim og Sanne har fået en opgave. Nu er det din.
+# I JupyterLab: vælg **Run → Run All Cells** (i Voilà-appen kører siden af sig selv).
+# Workshoppen er slut, og Kim og Sanne har fået en opgave. Nu er det din.
 
 # %%
 from casekit import widgets

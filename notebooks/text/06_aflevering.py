@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Aflevering
-# Vælg **Run → Run All Cells**. Se, hvad du har svaret, og hent dine svar som fil:
+# I JupyterLab: vælg **Run → Run All Cells** (i Voilà-appen kører siden af sig selv).
+# Se, hvad du har svaret, og hent dine svar som fil:
 # - **HTML** til aflevering og print (dine svar er også gemt som data i filen),
 # - **JSON** til at fortsætte senere (upload den – eller HTML-filen – her igen, fx i en ny Binder-session),
 # - **Markdown** som ren tekst.
@@ -33,7 +34,7 @@ widgets.handin(case, store)
 
 # %% [markdown]
 # Vil du vise holdet, hvor du placerede dig? Underviseren ser kun holdets samlede fordeling – ikke hvem
-# der har svaret hvad. Du ser præcis, hvad der deles, før du trykker.
+# der har svaret hvad.
 
 # %%
 widgets.share_control(case, store)

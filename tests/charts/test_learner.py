@@ -191,8 +191,8 @@ class TestGoalDivergence:
                 u.speaker == actor.id for u in case.utterances
             )
         assert table.loc["Majbritt", "Placering"] == 2
-        assert table.loc["Majbritt", "Citaterne står i"] == "del-2 ¶2"
-        assert table.loc["Kim", "Citaterne står i"] == "del-1 ¶2, del-1 ¶3, del-2 ¶2"
+        assert table.loc["Majbritt", "Citaterne står i"] == case.cite("del-2 ¶2") == "Del 2 ¶2"
+        assert table.loc["Kim", "Citaterne står i"] == "Del 1 ¶2, Del 1 ¶3, Del 2 ¶2"
 
     def test_alt_text(self, case):
         """The alt text gives each speaker's position or says not placed."""

@@ -62,3 +62,44 @@ def test_the_schema_s_round_pattern_is_casekit_s_id_pattern():
     the class folder checks rounds.json's ids with."""
     schema = json.loads(classroom.SHARE_SCHEMA.read_text(encoding="utf-8"))
     assert schema["properties"]["round"]["pattern"] == SLUG_PATTERN.pattern
+
+
+class TestOwnStakeholdersInThePlan:
+    """A level for the learner's own stakeholder is shared with the stakeholder's name; the class reads it by
+    that name, as it reads the map."""
+
+    def _store(self, tmp_path: Path, case, i: int, name: str | None, placed: bool = False):
+        store = learner_store(tmp_path, case, i)
+        mapped = dict(store.get(registry.STAKEHOLDER_MAP))
+        if name is not None:
+            axes = {"power": 2, "interest": 4} if placed else {}
+            mapped["own-1"] = {"name": name, "at_table": False, **axes}
+        store.save(registry.STAKEHOLDER_MAP, mapped)
+        store.save(registry.PARTICIPATION_PLAN, {"kim": "inform", "own-1": "collaborate"})
+        return store
+
+    def test_an_unplaced_own_stakeholder_goes_with_its_name(self, tmp_path: Path, case):
+        answers = classroom.snapshot(self._store(tmp_path, case, 0, "Lærerne"), case=case)["answers"]
+        assert answers[registry.PARTICIPATION_PLAN] == {"kim": "inform", "own-1": "collaborate"}
+        assert answers[registry.STAKEHOLDER_MAP]["own-1"]["name"] == "Lærerne"
+        assert list(answers) == [k for k in registry.answer_keys(case) if k in answers]  # journey order
+
+    def test_a_level_for_a_stakeholder_the_map_does_not_name_is_not_shared(self, tmp_path: Path, case):
+        answers = classroom.snapshot(self._store(tmp_path, case, 0, None), case=case)["answers"]
+        assert answers[registry.PARTICIPATION_PLAN] == {"kim": "inform"}
+        assert "own-1" not in answers[registry.STAKEHOLDER_MAP]
+
+    def test_the_class_reads_own_levels_by_name_and_shows_those_several_planned(self, tmp_path: Path, case):
+        folder = tmp_path / "class"
+        folder.mkdir()
+        for i, name in enumerate(("Lærerne", " lærerne ", "Naboerne")):
+            classroom.share(self._store(tmp_path, case, i, name, placed=i == 0), folder, case=case)
+        summary = classroom.summarize(folder, case=case)
+        own = summary.participation[summary.participation["actor"].str.startswith("own:")]
+        assert sorted(own["actor"]) == ["own:lærerne", "own:lærerne", "own:naboerne"]
+        assert set(own[own["actor"] == "own:lærerne"]["name"]) == {"Lærerne"}  # as the first typed it
+        assert "own-1" not in set(summary.participation["actor"])
+        page = classroom.render_report(summary)
+        start = page.index('<table class="casekit-heat">')
+        table = page[start : page.index("</table>", start)]
+        assert "Lærerne" in table and "Naboerne" not in table  # a name only one learner typed could tell who

@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 DEFAULT_AXE_JS = REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+LAB_OVERRIDES = REPO / "casekit" / "_jupyter" / "overrides.json"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -317,6 +318,11 @@ def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0, port: int |
         target.write_text(json.dumps(values, indent=2), encoding="utf-8")
     workspaces = work_dir / "lab-workspaces"
     workspaces.mkdir(exist_ok=True)
+    # The settings casekit installs (keys in form controls, closing a tab shuts its kernel down), from the
+    # repository rather than the environment, so that the tests exercise the file a change is made in.
+    app_settings = work_dir / "lab-app-settings"
+    app_settings.mkdir(exist_ok=True)
+    shutil.copyfile(LAB_OVERRIDES, app_settings / "overrides.json")
     answers = work_dir / "answers"
     port, token = port or free_port(), secrets.token_hex(16)
     cmd = [
@@ -333,6 +339,7 @@ def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0, port: int |
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         f"--LabApp.user_settings_dir={settings_dir}",
         f"--LabApp.workspaces_dir={workspaces}",
+        f"--LabApp.app_settings_dir={app_settings}",
     ]
     started = time.monotonic()
     process = start_process("jupyter lab", cmd, server_env(work_dir, answers), root_dir, work_dir / "lab.log")
@@ -657,11 +664,16 @@ class Axe:
             page.add_script_tag(path=str(self.script))
             page.add_script_tag(content=_RESTORE_AMD)
 
-    def run(self, page: Page, options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run ``axe.run(document, options)`` on the page; returns axe's list of violations."""
+    def run(
+        self, page: Page, options: dict[str, Any] | None = None, context: Any = None
+    ) -> list[dict[str, Any]]:
+        """Run ``axe.run(context, options)`` on the page (``context`` defaults to the whole document, or
+        e.g. ``{"include": [".jp-OutputArea"]}``: casekit's outputs inside JupyterLab); returns axe's list
+        of violations."""
         self.inject(page)
         return page.evaluate(
-            "async (options) => (await axe.run(document, options)).violations", options or {}
+            "async ([context, options]) => (await axe.run(context || document, options)).violations",
+            [context, options or {}],
         )
 
     def results(self, page: Page, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -685,12 +697,13 @@ class Axe:
         ignore_targets: dict[str, tuple[str, ...]] | None = None,
         impacts: tuple[str, ...] = SERIOUS,
         options: dict[str, Any] | None = None,
+        context: Any = None,
     ) -> list[dict[str, Any]]:
         """Fail listing every violation of the given impacts (default critical and serious), except rules
         in ``ignore_rules`` and, per rule id, nodes whose axe target is in ``ignore_targets[rule]`` (e.g.
         ``{"scrollable-region-focusable": ("#rendered_cells",)}``). Returns all violations (minor and
         moderate ones included) for further checks."""
-        violations = self.run(page, options)
+        violations = self.run(page, options, context)
         bad = []
         for v in violations:
             if v.get("impact") not in impacts or v["id"] in ignore_rules:

@@ -72,7 +72,7 @@ def test_learner_journey_in_english(lab: LabPage, tmp_path: Path) -> None:
 
     # 1. The English stakeholder map, by keyboard as in test_journey_lab.py: End, and an option's first
     # character ("2 – low").
-    lab.open("en/01_del1.ipynb")
+    lab.open("en/01_part1.ipynb")
     lab.run_all(timeout=180_000)
     lab.assert_clean(min_widgets=1)
     power, interest, chart = map_controls(page, case)
@@ -89,7 +89,7 @@ def test_learner_journey_in_english(lab: LabPage, tmp_path: Path) -> None:
     wait_for_answer(answers, "stakeholder-map", lambda value: value == {ACTOR_ID: PLACEMENT})
 
     # 2. Dilemma 1 in English, typed letter by letter; the English poles are saved with it.
-    lab.open("en/03_etik.ipynb")
+    lab.open("en/03_ethics.ipynb")
     lab.run_all(timeout=180_000)
     lab.assert_clean(min_widgets=3)
     box = justification_box(page)
@@ -100,7 +100,7 @@ def test_learner_journey_in_english(lab: LabPage, tmp_path: Path) -> None:
     assert not alert_texts(page), f"casekit reported a problem: {alert_texts(page)}"
 
     # 3. The HTML hand-in is an English document holding the typed text, escaped once.
-    lab.open("en/06_aflevering.ipynb")
+    lab.open("en/06_handin.ipynb")
     lab.run_all(timeout=180_000)
     lab.assert_clean(min_widgets=1)
     expect(page.get_by_text(t("widgets.handin.download_heading", LANG), exact=True)).to_be_visible()

@@ -122,7 +122,7 @@ class TestDecisionPoint:
 
     def test_shows_kims_question_as_evidence(self, case, store):
         html = html_text(widgets.decision_point(case, store))
-        assert "Okay – hvordan gør vi det her?" in html and "del-1 ¶3" in html
+        assert "Okay – hvordan gør vi det her?" in html and case.cite("del-1 ¶3") in html
 
 
 class TestGoalDivergence:
@@ -303,6 +303,33 @@ class TestWhoIsWho:
         table = widgets.who_is_who(dataclasses.replace(case, lang="en"))
         assert table.index.name == "Name"
         assert list(table.columns)[:2] == ["What", "Area"]
+
+    def test_shown_as_a_table_to_read_with_every_role_in_full(self, case):
+        """The notebook shows a styled table from a template: each person's name leads their row (no 0…n
+        index), every role in full (pandas cut it with "…"), the same cells as the frame."""
+        shown = widgets.who_is_who_table(case)
+        frame = widgets.who_is_who(case)
+        assert shown.columns == (frame.index.name, *frame.columns)
+        assert [row[0] for row in shown.rows] == list(frame.index)
+        page = html.unescape(shown._repr_html_())
+        for actor in case.actors:
+            assert actor.role in page
+        assert page.count('<th scope="row"') == len(case.actors) and "…" not in page.replace('…"', "")
+        assert t("widgets.who.caption", "da") in page
+        kim = page[page.index('<th scope="row"') : page.index("</th>", page.index('<th scope="row"'))]
+        assert "Kim" in kim and f"{case.label('kind', 'person')} · " in kim  # what and where under the name
+
+    def test_showing_it_does_not_need_pandas(self, case):
+        """01_del1's kernel stays small: the table is built without importing pandas."""
+        import subprocess
+        import sys
+
+        code = (
+            "import sys, casekit\nfrom casekit import widgets\n"
+            "widgets.who_is_who_table(casekit.load_case())._repr_html_()\nprint('pandas' in sys.modules)"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "False"
 
 
 class TestStaleValues:

@@ -11,11 +11,12 @@ from casekit import registry
 
 
 def test_every_name_of_the_old_all_is_exported():
-    """__all__ is the old module's, and each name is there (functions, Activity, SCALE)."""
+    """__all__ is the old module's (and who is who as a table to read), and each name is there (functions,
+    Activity, SCALE)."""
     expected = [
         "SCALE", "Activity", "browser_copy", "class_view", "decision_point", "dilemma", "goal_divergence",
         "handin", "journey", "language", "navigation", "progress", "projection", "proposal", "questions",
-        "read", "share_control", "stakeholder_map", "start", "who_is_who",
+        "read", "share_control", "stakeholder_map", "start", "who_is_who", "who_is_who_table",
     ]  # fmt: skip
     assert sorted(widgets.__all__) == sorted(expected)
     assert all(hasattr(widgets, name) for name in expected)

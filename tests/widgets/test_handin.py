@@ -18,6 +18,7 @@ from casekit.answers import AnswerStore
 from casekit.errors import AnswerImportError
 from casekit.export import render
 from casekit.i18n import t
+from casekit.importer import MAX_IMPORT_BYTES
 from casekit.widgets.download import DownloadControl
 from casekit.widgets.handin import UploadControl
 
@@ -27,7 +28,7 @@ handin_module = importlib.import_module("casekit.widgets.handin")  # the package
 
 
 def _uploaded(content: bytes, name: str = "svar.json") -> tuple[dict, ...]:
-    """A FileUpload value as ipywidgets 8 sets it from the browser."""
+    """A FileUpload value as ipywidgets 8 sets it from the browser (the file picker's is the same)."""
     return (
         {
             "name": name,
@@ -51,10 +52,16 @@ class TestUpload:
             return other.export(tmp_path / "binder.json").read_bytes()
 
     def test_control_shape(self, store: AnswerStore, case):
+        """One JSON or HTML file at a time, a button in the catalog's words that reads "upload", not
+        "download", and shows no counter (ipywidgets' FileUpload adds "(0)"); a file too big arrives without
+        its bytes."""
         control = UploadControl(store, case)
         assert isinstance(control, UploadControl)
         assert control.upload.accept == ".json,.html,.htm" and control.upload.multiple is False
-        assert control.upload.description == "Hent svar ind"
+        assert control.upload.description == t("answers.upload.description", "da")
+        assert "hent" not in control.upload.description.lower()  # "Hent dine svar" is the download
+        assert not isinstance(control.upload, ipywidgets.FileUpload)
+        assert control.upload.max_bytes == MAX_IMPORT_BYTES
         assert control.widget.children == (control.upload, control.status)
 
     def test_upload_imports_and_reports(self, store: AnswerStore, case, tmp_path: Path):
@@ -64,7 +71,7 @@ class TestUpload:
         control.upload.value = _uploaded(self._export_of_another_session(tmp_path, case))
         assert store.get("organisering-1") == "rettet på Binder"
         assert store.get("etik-2") == "lokalt svar"
-        assert "Hentede 3 nye svarversioner" in control.status.value
+        assert t("import.success", "da", added=3, name="svar.json") in control.status.value
         assert 'role="status"' in control.status.value
         assert [c.added for c in calls] == [3]
         assert control.upload.value == ()  # cleared, so the same file can be chosen again

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,18 @@ from casekit import registry, widgets
 from casekit.answers import AnswerStore
 from casekit.i18n import catalog, t
 from casekit.widgets import live
-from casekit.widgets.journey import LEARNER_NOTEBOOKS, PROGRESS_DELAY, answer_keys_of
+from casekit.widgets.journey import (
+    JUPYTERLAB,
+    LEARNER_NOTEBOOKS,
+    PROGRESS_DELAY,
+    VOILA,
+    VOILA_SINGLE,
+    answer_keys_of,
+    front_end,
+    journey_html,
+    navigation_html,
+    notebook_file,
+)
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PER_NOTEBOOK = {
@@ -68,14 +80,18 @@ def _bar(html: str) -> dict[str, str | None]:
 
 
 def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """What a page shows of ``html``: its text, character references read."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def test_the_learner_notebooks_are_the_journey():
-    """The journey's notebooks are exactly the learner notebooks in notebooks/, Danish and English."""
+    """The journey's notebooks are exactly the learner notebooks in notebooks/, Danish and English (the
+    English ones under names of their own, in the same order)."""
     assert sorted(LEARNER_NOTEBOOKS) == list(LEARNER_NOTEBOOKS)
-    for folder in (NOTEBOOKS, NOTEBOOKS / "en"):
-        assert {p.stem for p in folder.glob("*.ipynb")} == set(LEARNER_NOTEBOOKS)
+    assert {p.stem for p in NOTEBOOKS.glob("*.ipynb")} == set(LEARNER_NOTEBOOKS)
+    english = [notebook_file(n, "en") for n in LEARNER_NOTEBOOKS]
+    assert sorted(p.stem for p in (NOTEBOOKS / "en").glob("*.ipynb")) == english
+    assert not set(english) & set(LEARNER_NOTEBOOKS)
 
 
 def test_every_answer_belongs_to_a_learner_notebook(case):
@@ -229,9 +245,10 @@ def test_an_english_case_gets_english_words(tmp_path: Path):
     assert progress.button.description == t("progress.refresh", "en") != t("progress.refresh", "da")
     assert "Part 1: Planning co-creation – 1 of 2 answered" in _text(journey)
     assert _navigation(case, "01_del1")["next"] == (
-        "02_del2.ipynb",
+        "02_part2.ipynb",
         "Next: Part 2: In the course of the co-creation process →",
     )
+    assert [attrs["href"] for attrs, _ in _parse(journey).links][:2] == ["00_welcome.ipynb", "01_part1.ipynb"]
     for html in (progress.view.value, journey, navigation):
         for word in ("besvaret", "Forrige", "Næste", "opgaver"):
             assert word not in html, (word, html)
@@ -242,3 +259,61 @@ def test_the_catalogs_have_the_same_progress_keys():
     danish = {k for k in catalog("da") if k.startswith("progress.")}
     assert danish == {k for k in catalog("en") if k.startswith("progress.")}
     assert {f"progress.title.{n}" for n in LEARNER_NOTEBOOKS} <= danish
+
+
+# -- where the notebook is shown: JupyterLab, Voilà serving the folder, Voilà serving one notebook ----------
+VOILA_VERSION = "voila/0.5.13"
+
+
+@pytest.mark.parametrize(
+    ("environ", "where"),
+    [
+        ({}, JUPYTERLAB),
+        ({"SERVER_SOFTWARE": "TornadoServer/6.4"}, JUPYTERLAB),
+        ({"SERVER_SOFTWARE": VOILA_VERSION, "SCRIPT_NAME": "/voila/render/01_del1.ipynb"}, VOILA),
+        (
+            {"SERVER_SOFTWARE": VOILA_VERSION, "SCRIPT_NAME": "/user/x/voila/render/notebooks/01_del1.ipynb"},
+            VOILA,
+        ),
+        ({"SERVER_SOFTWARE": VOILA_VERSION, "SCRIPT_NAME": "/"}, VOILA_SINGLE),
+    ],
+)
+def test_front_end_is_what_voila_tells_its_kernel(environ: dict[str, str], where: str):
+    """Voilà names itself in SERVER_SOFTWARE and the page in SCRIPT_NAME: a folder's notebooks render under
+    /voila/render/ (on a laptop with `voila notebooks/`, and on Binder), one notebook alone at the root."""
+    assert front_end(environ) == where
+
+
+def test_in_jupyterlab_the_last_cell_says_to_close_the_tab(case):
+    """In JupyterLab each open notebook keeps a kernel: the navigation says to close a finished one's tab
+    (its kernel shuts down with it), and that the answers are saved; 06_aflevering too, 00_start too."""
+    for notebook in ("00_start", "03_etik", "06_aflevering"):
+        html = navigation_html(case, notebook, where=JUPYTERLAB)
+        assert t("progress.close_tab", "da") in _text(html)
+        assert len(_parse(html).links) == (1 if notebook in ("00_start", "06_aflevering") else 2)
+
+
+def test_in_the_voila_app_the_links_work_and_there_is_no_tab_to_close(case):
+    """Voilà serving the folder: the same relative links, and no word about tabs (the page's kernel stops
+    when the learner leaves it)."""
+    html = navigation_html(case, "03_etik", where=VOILA)
+    assert [a["href"] for a, _ in _parse(html).links] == ["02_del2.ipynb", "04_spoergsmaal.ipynb"]
+    assert t("progress.close_tab", "da") not in _text(html)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_voila_on_one_notebook_shows_the_way_as_text_and_says_how_to_start_the_app(lang: str):
+    """`voila notebooks/00_start.ipynb` serves no other notebook (a link would end in 403 Forbidden): the
+    journey and the navigation name the notebooks without linking them, and say to start Voilà on the
+    folder and open the edition's start notebook."""
+    case = casekit.load_case("samskabelse", lang=lang)
+    start = "00_start.ipynb" if lang == "da" else "en/00_welcome.ipynb"
+    note = t("progress.single_voila", lang, start=start)
+    navigation = navigation_html(case, "01_del1", where=VOILA_SINGLE)
+    journey = journey_html(case, None, where=VOILA_SINGLE)
+    for html in (navigation, journey):
+        assert not _parse(html).links, html
+        assert note in _text(html) and "voila notebooks/" in note
+    next_title = t("progress.title.02_del2", lang)
+    assert t("progress.next", lang, title=next_title) in _text(navigation)
+    assert all(t(f"progress.title.{n}", lang) in _text(journey) for n in LEARNER_NOTEBOOKS)

@@ -50,11 +50,42 @@ class TestShareControl:
     """ "Del med holdet" shows what will be shared, shares text only when ticked, and says what it did."""
 
     def test_without_a_class_folder_it_says_how_to_hand_in(self, case, store, monkeypatch):
-        """No CASEKIT_CLASS: no button, and a sentence pointing to the LMS hand-in."""
+        """No CASEKIT_CLASS: no button; the learner reads what they can do (hand the file in) in their own
+        words, with no variable's name in it; how the instructor sets sharing up is folded away below."""
         monkeypatch.delenv(classroom.CLASS_ENV, raising=False)
         control = widgets.share_control(case, store)
         assert control.button is None
-        assert t("share.no_folder", "da") in _texts(control.widget)
+        learner = t("share.no_folder", "da")
+        assert learner in _texts(control.widget) and "CASEKIT_CLASS" not in learner
+        folded = html.unescape(control.widget.children[-1].value)
+        assert folded.startswith("<details") and t("share.setup_summary", "da") in folded
+        assert "CASEKIT_CLASS" in t("share.setup", "da") and t("share.setup", "da") in folded
+        assert t("share.intro", "da") not in _texts(control.widget)  # nothing is shown to be shared
+
+    def test_the_preview_reads_in_the_cases_names_and_words(self, case, tmp_path, folder):
+        """The learner's own stakeholder by name (never "own-1 (name …, at_table False)"), the decision by
+        its option's words (not "interesser"), the plan by the case's levels (not "inform; consult")."""
+        store = _learner(tmp_path, case, "a", 2)
+        own = {"name": "Lærerne", "at_table": False, "power": 2, "interest": 5}
+        store.save("stakeholder-map", {"kim": {"power": 2, "interest": 5}, "own-1": own})
+        store.save("decision-point", {"choice": "interesser", "justification": ""})
+        store.save("proposal.participation", {"kim": "inform", "own-1": "involve"})
+        preview = html.unescape(widgets.share_control(case, store).preview.value)
+        levels = case.activity("proposal")["levels"]
+        marker = t("map.own.marker", "da", name="Lærerne")
+        assert marker in preview and f"{marker}: {levels['involve']}" in preview
+        assert case.activity("decision-point")["options"]["interesser"] in preview
+        for internal in ("own-1", "at_table", "False", "inform", "involve", ": interesser"):
+            assert internal not in preview, internal
+
+    def test_the_status_names_the_round_as_the_instructor_named_it(self, case, tmp_path, folder):
+        """A round opened as "før" is shared into as "før", not by its folder's id ("foer")."""
+        classroom.open_round(folder, "før")
+        control = widgets.share_control(case, _learner(tmp_path, case, "a", 2))
+        control.button.click()
+        assert control.last_path is not None and control.last_path.parent.name == "foer"
+        status = html.unescape(control.status.value)
+        assert "»før«" in status and "foer" not in status
 
     def test_preview_shows_exactly_what_is_shared(self, case, tmp_path, folder):
         """The preview names each placement, and a text answer appears only once it is ticked."""

@@ -14,7 +14,7 @@
 
 # %% [markdown]
 # # Til underviseren: samskabelse på børne- og ungeområdet
-# Denne notebook er din plan for en session på 90 minutter. Vælg **Run → Run All Cells**. Casen har intet
+# Denne notebook er din plan for en session på 90 minutter. I JupyterLab: vælg **Run → Run All Cells** (i Voilà kører siden af sig selv). Casen har intet
 # facit – forfatterne skriver selv, at *"vi ikke har udarbejdet en facitliste, for en sådan findes ganske
 # enkelt ikke"*. Det, du finder her, er linser og spørgsmål, ikke løsninger.
 
@@ -57,7 +57,7 @@ case = teaching.load()
 #   er ved bordet (børn og unge, børnefamilier, frivillige, politikere), skrives med en anden farve. Lad
 #   placeringerne stå hele sessionen.
 # - **Midten – citaterne:** to kolonner, *"Ét fælles mål"* og *"Plads til forskellige mål"*. Her skrives kun
-#   casens egne ord med afsnit (fx "del-2 ¶2"), ikke de studerendes fortolkninger.
+#   casens egne ord med afsnit (fx "Del 2 ¶2"), ikke de studerendes fortolkninger.
 # - **Højre tavle – det, teksten ikke siger:** en liste over det, casen lader stå åbent (hvilken direktør der
 #   leder hvilket område, hvem af Anne, Martin, Birgit og Karen der leder klubber, og hvem dagtilbud, om
 #   musikklublederen er musikskolens repræsentant …). Brug den, når nogen gætter.
@@ -115,7 +115,7 @@ case = teaching.load()
 # Alle henvisninger står i casens introduktion.
 
 # %%
-teaching.references(case)
+teaching.references_table(case)
 
 # %% [markdown]
 # ## Rammerne i aktiviteterne
@@ -123,7 +123,7 @@ teaching.references(case)
 # 2015) citeres i casen selv; de andre er casekits valg.
 
 # %%
-teaching.frameworks(case)
+teaching.frameworks_table(case)
 
 # %% [markdown]
 # ## Rollekortene

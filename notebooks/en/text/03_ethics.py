@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # The three ethical dilemmas
-# Choose **Run → Run All Cells**. The case ends with three questions about ethics. For each of them you take
+# In JupyterLab: choose **Run → Run All Cells** (in the Voilà app the page runs by itself).
+# The case ends with three questions about ethics. For each of them you take
 # a position between two extremes, justify your placement and ask whose voice is missing.
 
 # %%
@@ -34,7 +35,7 @@ widgets.dilemma(case, store, 3)
 
 # %% [markdown]
 # Would you like to show the class where you placed yourself? The instructor sees only the class's overall
-# spread – not who answered what. You see exactly what is shared before you press.
+# spread – not who answered what.
 
 # %%
 widgets.share_control(case, store)

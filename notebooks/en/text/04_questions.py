@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # The reflection questions
-# Choose **Run → Run All Cells**. Here are the case's ten questions in three groups: the organisation of
+# In JupyterLab: choose **Run → Run All Cells** (in the Voilà app the page runs by itself).
+# Here are the case's ten questions in three groups: the organisation of
 # co-creation, management by objectives and ethical dilemmas.
 
 # %%

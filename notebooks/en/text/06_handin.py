@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Hand-in
-# Choose **Run → Run All Cells**. See what you have answered, and download your answers as a file:
+# In JupyterLab: choose **Run → Run All Cells** (in the Voilà app the page runs by itself).
+# See what you have answered, and download your answers as a file:
 # - **HTML** for handing in and printing (your answers are also kept as data in the file),
 # - **JSON** for carrying on later (upload it – or the HTML file – here again, e.g. in a new Binder session),
 # - **Markdown** as plain text.
@@ -33,7 +34,7 @@ widgets.handin(case, store)
 
 # %% [markdown]
 # Would you like to show the class where you placed yourself? The instructor sees only the class's overall
-# spread – not who answered what. You see exactly what is shared before you press.
+# spread – not who answered what.
 
 # %%
 widgets.share_control(case, store)

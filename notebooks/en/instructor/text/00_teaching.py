@@ -14,7 +14,7 @@
 
 # %% [markdown]
 # # For the instructor: co-creation in the area of children and young people
-# This notebook is your plan for a 90-minute session. Choose **Run → Run All Cells**. The case has no answer
+# This notebook is your plan for a 90-minute session. In JupyterLab: choose **Run → Run All Cells** (in Voilà the page runs by itself). The case has no answer
 # key – the authors write themselves that *"we have not prepared an answer key, for such a thing quite simply
 # does not exist"*. What you find here are lenses and questions, not solutions.
 
@@ -40,14 +40,14 @@ case = teaching.load(lang="en")
 # ## Session plan (90 minutes)
 # | time | what | notebook · activity · question |
 # |---|---|---|
-# | 0–10 | Reading part 1 (alone). Ask them to notice who speaks, and who is spoken about. | `01_del1` · read part 1 |
-# | 10–25 | The stakeholder map in pairs: power × interest, also for those who are not at the table. | `01_del1` · stakeholder map · questions `organisering-1` and `organisering-3` |
-# | 25–35 | The decision point: steer the process or start from the interests? First vote in the class view (round "before"). | `01_del1` · the decision point · `maalstyring-1` |
-# | 35–45 | Reading part 2 (alone). | `02_del2` · read part 2 |
-# | 45–55 | Where do the goals diverge? Each student places the people, with the quotes as evidence. | `02_del2` · common goals or different goals · `maalstyring-2` and `maalstyring-4` |
+# | 0–10 | Reading part 1 (alone). Ask them to notice who speaks, and who is spoken about. | `01_part1` · read part 1 |
+# | 10–25 | The stakeholder map in pairs: power × interest, also for those who are not at the table. | `01_part1` · stakeholder map · questions `organisering-1` and `organisering-3` |
+# | 25–35 | The decision point: steer the process or start from the interests? First vote in the class view (round "before"). | `01_part1` · the decision point · `maalstyring-1` |
+# | 35–45 | Reading part 2 (alone). | `02_part2` · read part 2 |
+# | 45–55 | Where do the goals diverge? Each student places the people, with the quotes as evidence. | `02_part2` · common goals or different goals · `maalstyring-2` and `maalstyring-4` |
 # | 55–75 | Role-play of the next workshop with the role cards (see below); the empty chair stays empty at the table. | the role cards · `maalstyring-3` |
-# | 75–85 | The ethical dilemmas after the role-play; round "after" in the class view. | `03_etik` · dilemmas 1–3 · `etik-1`, `etik-2`, `etik-3` |
-# | 85–90 | Summing up and homework: Kim and Sanne's minutes and proposal; hand-in. | `05_forslag` · `06_aflevering` · `organisering-2` |
+# | 75–85 | The ethical dilemmas after the role-play; round "after" in the class view. | `03_ethics` · dilemmas 1–3 · `etik-1`, `etik-2`, `etik-3` |
+# | 85–90 | Summing up and homework: Kim and Sanne's minutes and proposal; hand-in. | `05_proposal` · `06_handin` · `organisering-2` |
 #
 # If there is less time, skip the role-play, and use the role cards as reading cards in 45–55.
 
@@ -57,7 +57,7 @@ case = teaching.load(lang="en")
 #   at the table (children and young people, families with children, volunteers, politicians) are written in
 #   another colour. Leave the placements up for the whole session.
 # - **Middle – the quotes:** two columns, *"One common goal"* and *"Room for different goals"*. Only the
-#   case's own words go here, with their paragraph (e.g. "del-2 ¶2"), not the students' interpretations.
+#   case's own words go here, with their paragraph (e.g. "Part 2 ¶2"), not the students' interpretations.
 # - **Right board – what the text does not say:** a list of what the case leaves open (which director leads
 #   which area, which of Anne, Martin, Birgit and Karen lead youth clubs and which lead day-care, whether the
 #   music club leader is the music school's representative …). Use it when someone guesses.
@@ -69,7 +69,7 @@ case = teaching.load(lang="en")
 # Questions and lenses – not answers. For when the class agrees too quickly, when one voice fills the whole
 # room, and when nobody speaks for the children, young people and families who are not there.
 #
-# **The stakeholder map (`01_del1`)**
+# **The stakeholder map (`01_part1`)**
 # - *Agreeing too quickly:* "Whom have you placed highest in power – and where in the text does it say so?
 #   What would change if you let the politicians or the directors move?"
 # - *One voice dominates:* "Put your two maps side by side. Where are you furthest apart, and what in the
@@ -77,7 +77,7 @@ case = teaching.load(lang="en")
 # - *Nobody speaks for those who are absent:* "Where have you put the children and young people? Do they have
 #   power over the project – and who has decided that they are not part of it?"
 #
-# **The decision point (`01_del1`)**
+# **The decision point (`01_part1`)**
 # - *Agreeing too quickly:* "What do Kim and Sanne gain by steering the process, and what do they risk? And
 #   the other way round?"
 # - *One voice dominates:* "If you were one of those who wrote their interests in the e-mails, how would you
@@ -85,7 +85,7 @@ case = teaching.load(lang="en")
 # - *Nobody speaks for those who are absent:* "Whose interests are in the pile of papers on the table, and
 #   whose are not?"
 #
-# **Common goals or different goals? (`02_del2`)**
+# **Common goals or different goals? (`02_part2`)**
 # - *Agreeing too quickly:* "Place Jorun and Majbritt. What exactly in their words makes you put them there?
 #   Can the quote be read in another way?"
 # - *One voice dominates:* "Who in the case says least – and what do we actually know about their goals?"
@@ -99,14 +99,14 @@ case = teaching.load(lang="en")
 # - *Nobody speaks for those who are absent:* Point to the empty chair: "What would the minutes say if that
 #   chair were to read them?"
 #
-# **The ethical dilemmas (`03_etik`)**
+# **The ethical dilemmas (`03_ethics`)**
 # - *Agreeing too quickly:* "Move the marker all the way over to the other side. Which argument from the case
 #   could hold it there?"
 # - *One voice dominates:* "Who has the power in this dilemma – and who bears the consequences?"
 # - *Nobody speaks for those who are absent:* "Whose voice is missing in the justification? What would it
 #   take for them to be part of it?"
 #
-# **Kim and Sanne's proposal (`05_forslag`)**
+# **Kim and Sanne's proposal (`05_proposal`)**
 # - *Agreeing too quickly:* "Which level of participation have you given each stakeholder – and whom have
 #   you promised most and least?"
 # - *One voice dominates:* "Read the minutes aloud, as Jorun, as Majbritt and as the music club leader would
@@ -119,7 +119,7 @@ case = teaching.load(lang="en")
 # All the references are in the case's introduction.
 
 # %%
-teaching.references(case)
+teaching.references_table(case)
 
 # %% [markdown]
 # ## The frameworks in the activities
@@ -127,7 +127,7 @@ teaching.references(case)
 # & Stone 2015) is cited in the case itself; the others are casekit's choice.
 
 # %%
-teaching.frameworks(case)
+teaching.frameworks_table(case)
 
 # %% [markdown]
 # ## The role cards

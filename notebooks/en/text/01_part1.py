@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Part 1: Planning co-creation
-# Choose **Run → Run All Cells**. First read part 1 – and notice who speaks, and who is spoken about.
+# In JupyterLab: choose **Run → Run All Cells** (in the Voilà app the page runs by itself).
+# First read part 1 – and notice who speaks, and who is spoken about.
 
 # %%
 from casekit import widgets
@@ -30,7 +31,7 @@ widgets.read(case, part=1)
 # it says "Not stated": the case does not guess.
 
 # %%
-widgets.who_is_who(case)
+widgets.who_is_who_table(case)
 
 # %% [markdown]
 # The next task is a stakeholder map. For each stakeholder, choose a value from 1 to 5 for power and for
@@ -42,7 +43,7 @@ widgets.stakeholder_map(case, store)
 
 # %% [markdown]
 # Would you like to show the class where you placed yourself? The instructor sees only the class's overall
-# spread – not who answered what. You see exactly what is shared before you press.
+# spread – not who answered what.
 
 # %%
 widgets.share_control(case, store)

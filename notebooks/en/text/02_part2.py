@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Part 2: In the course of the co-creation process
-# Choose **Run → Run All Cells**. Read part 2 – the workshop where the goals are discussed.
+# In JupyterLab: choose **Run → Run All Cells** (in the Voilà app the page runs by itself).
+# Read part 2 – the workshop where the goals are discussed.
 
 # %%
 from casekit import widgets
@@ -30,7 +31,7 @@ widgets.goal_divergence(case, store)
 
 # %% [markdown]
 # Would you like to show the class where you placed yourself? The instructor sees only the class's overall
-# spread – not who answered what. You see exactly what is shared before you press.
+# spread – not who answered what.
 
 # %%
 widgets.share_control(case, store)

@@ -5,7 +5,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,7 +14,8 @@
 
 # %% [markdown]
 # # Kim and Sanne's proposal
-# Choose **Run → Run All Cells**. The workshop is over, and Kim and Sanne have been given a task. Now it is
+# In JupyterLab: choose **Run → Run All Cells** (in the Voilà app the page runs by itself).
+# The workshop is over, and Kim and Sanne have been given a task. Now it is
 # yours.
 
 # %%
