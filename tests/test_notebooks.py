@@ -287,7 +287,7 @@ def test_english_notebook_shows_no_danish(name: str, tmp_path: Path, monkeypatch
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors
     shown = _shown_text(notebook)
-    if name == "en/06_aflevering":  # the files its downloads make when clicked (casekit/widgets/download.py)
+    if name == "en/06_handin":  # the files its downloads make when clicked (casekit/widgets/download.py)
         from casekit.export import render
 
         english = casekit.load_case("samskabelse", lang="en")
