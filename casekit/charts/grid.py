@@ -15,7 +15,18 @@ from casekit.charts._figure import AXIS_PT, BLACK, OKABE_ITO, QUADRANT_PT, Sketc
 from casekit.i18n import t
 from casekit.registry import SCALE
 
-__all__ = ["BAND", "COL_W", "HIGH_FROM", "ORIGIN", "QUADRANTS", "TINTS", "Grid", "quadrant_of"]
+__all__ = [
+    "BAND",
+    "COL_W",
+    "HIGH_FROM",
+    "ORIGIN",
+    "QUADRANTS",
+    "TINTS",
+    "TINT_AMOUNT",
+    "Grid",
+    "quadrant_of",
+    "quadrant_tint",
+]
 
 HIGH_FROM = 3
 """A point on the 1–5 scale counts as "high" from 3 up: the grid splits at 3."""
@@ -25,6 +36,8 @@ QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 
 TINTS = {"manage_closely": "orange", "keep_satisfied": "sky_blue", "keep_informed": "bluish_green"}
 """The Okabe–Ito colour each quadrant but "monitor" is tinted with."""
+TINT_AMOUNT = 0.14
+"""How much of its colour a quadrant's tint keeps (the rest is white)."""
 
 COL_W, BAND = 2.2, 0.42  # inches: a column, room for a quadrant label above or below the cells
 ORIGIN = 1.05  # inches from the figure's left and bottom edges to the grid: room for the axis labels
@@ -44,6 +57,14 @@ def quadrant_of(power: int, interest: int) -> str:
         One of :data:`QUADRANTS`.
     """
     return QUADRANTS[2 * (power < HIGH_FROM) + (interest < HIGH_FROM)]
+
+
+def quadrant_tint(key: str) -> tuple[float, float, float] | None:
+    """The colour a quadrant is tinted with, as RGB from 0 to 1 (``None`` for "monitor", which is not): the
+    charts' grid and the map widget's (:func:`matplotlib.colors.to_hex` gives it as CSS)."""
+    if key not in TINTS:
+        return None
+    return tint(OKABE_ITO[TINTS[key]], TINT_AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -83,8 +104,8 @@ class Grid:
         boxes = [(split_x, split_y, right, top), (left, split_y, split_x, top)]
         boxes += [(split_x, bottom, right, split_y), (left, bottom, split_x, split_y)]
         for key, (x0, y0, x1, y1) in zip(QUADRANTS, boxes, strict=True):
-            if key in TINTS:
-                face = tint(OKABE_ITO[TINTS[key]], 0.14)
+            face = quadrant_tint(key)
+            if face is not None:
                 sketch.rect(x0, y0, x1 - x0, y1 - y0, f"casekit-{key}", facecolor=face)
             y, va = (y1 - 0.12, "top") if y1 == top else (y0 + 0.12, "bottom")
             label = fig_text(t(f"chart.quadrant.{key}", lang))
