@@ -657,11 +657,18 @@ class Axe:
             page.add_script_tag(path=str(self.script))
             page.add_script_tag(content=_RESTORE_AMD)
 
-    def run(self, page: Page, options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run ``axe.run(document, options)`` on the page; returns axe's list of violations."""
+    def run(
+        self, page: Page, options: dict[str, Any] | None = None, within: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Run ``axe.run(document, options)`` on the page (only on the elements the CSS selector ``within``
+        matches, if given: casekit's part of a JupyterLab page); returns axe's list of violations."""
         self.inject(page)
         return page.evaluate(
-            "async (options) => (await axe.run(document, options)).violations", options or {}
+            """async ([options, within]) => {
+              const context = within ? {include: [[within]]} : document;
+              return (await axe.run(context, options)).violations;
+            }""",
+            [options or {}, within],
         )
 
     def results(self, page: Page, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -685,12 +692,13 @@ class Axe:
         ignore_targets: dict[str, tuple[str, ...]] | None = None,
         impacts: tuple[str, ...] = SERIOUS,
         options: dict[str, Any] | None = None,
+        within: str | None = None,
     ) -> list[dict[str, Any]]:
         """Fail listing every violation of the given impacts (default critical and serious), except rules
         in ``ignore_rules`` and, per rule id, nodes whose axe target is in ``ignore_targets[rule]`` (e.g.
-        ``{"scrollable-region-focusable": ("#rendered_cells",)}``). Returns all violations (minor and
-        moderate ones included) for further checks."""
-        violations = self.run(page, options)
+        ``{"scrollable-region-focusable": ("#rendered_cells",)}``); ``within`` as for :meth:`run`. Returns
+        all violations (minor and moderate ones included) for further checks."""
+        violations = self.run(page, options, within)
         bad = []
         for v in violations:
             if v.get("impact") not in impacts or v["id"] in ignore_rules:
@@ -726,13 +734,6 @@ _ANCESTOR_BOX = (
 
 def _exactly(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
-
-
-def actor_row(scope: Page | Locator, name: str) -> Locator:
-    """The stakeholder-map row of the actor shown as ``name`` (its bold name label, exact text): the innermost
-    ``.widget-hbox`` around the label, holding that actor's "Magt" and "Interesse" dropdowns."""
-    label = scope.locator(".widget-html-content > strong").filter(has_text=_exactly(name))
-    return label.locator(_ANCESTOR_BOX.format("h"))
 
 
 def clear_local_storage(page: Page, origin: str) -> None:
