@@ -10,7 +10,8 @@
 // sent one small custom message ({type: "place", seq, id, power, interest}; "add" and "remove" for the
 // learner's own). The kernel checks and saves, and answers {type: "done" | "refused", seq, …} to every page
 // that shows the grid. Until the answer comes the button is marked as saving; a refusal puts the map back
-// (the kernel sends it again) and says why.
+// (the kernel sends it again) and says why. {type: "status"} says what the activity's status line says when
+// it changed between moves (a queued save stored), for the line beside the grid.
 //
 // Three ways to move a stakeholder: drag it (pointer events: mouse, pen, touch); click it, then a cell (or
 // the tray) — a single pointer without dragging; or focus it, Enter to pick it up, the arrow keys to move it,
@@ -650,6 +651,11 @@ class GridView {
 
   // -- the kernel's answers ----------------------------------------------------------------------------------
   onReply(message) {
+    if (message && message.type === "status" && typeof message.status === "string") {
+      this.saved.textContent = message.status;
+      this.saved.classList.toggle("casekit-grid-saved-error", message.error === true);
+      return;
+    }
     if (!message || typeof message !== "object" || !["done", "refused"].includes(message.type)) return;
     const mine = this.pending.get(message.seq);
     this.pending.delete(message.seq);
@@ -665,7 +671,10 @@ class GridView {
         this.model.set("placements", placements);
       }
     }
-    if (message.type === "done" && typeof message.status === "string") this.saved.textContent = message.status;
+    if (message.type === "done" && typeof message.status === "string") {
+      this.saved.textContent = message.status;
+      this.saved.classList.remove("casekit-grid-saved-error");
+    }
     if (mine && mine.kind === "place") {
       this.alert.textContent = message.type === "refused" ? message.message || "" : "";
     } else if (mine) {

@@ -47,6 +47,7 @@ from casekit.widgets.grid_messages import (
     RefusedReply,
     RemoveMessage,
     Reply,
+    StatusMessage,
     Unreadable,
     read_message,
 )
@@ -156,6 +157,11 @@ def _words(lang: str) -> dict[str, str]:
     return words
 
 
+def _plain(markup: str) -> str:
+    """A status line's text without its markup."""
+    return html.unescape(re.sub(r"<[^>]*>", "", markup)).strip()
+
+
 def _axis(value: Any) -> Any:
     """An axis as the front end sent it, a whole float (``4.0``) as the integer it equals; else as sent
     (the registry judges it)."""
@@ -202,6 +208,7 @@ class StakeholderGrid(anywidget.AnyWidget):
         self._actor_ids = [a.id for a in case.actors]
         self._names = {a.id: a.name for a in case.actors}
         self._lock = threading.RLock()
+        self._saving = False  # a move is being saved: its answer carries the status line
         super().__init__(
             actors=_actors(case),
             cells=_cells(),
@@ -210,6 +217,7 @@ class StakeholderGrid(anywidget.AnyWidget):
             placements=self._ordered(saved or {}),
         )
         self.on_msg(lambda _widget, content, _buffers: self.receive(content))
+        saver.status.observe(self._status_changed, names="value")
 
     @property
     def value(self) -> dict[str, dict[str, Any]]:
@@ -300,10 +308,15 @@ class StakeholderGrid(anywidget.AnyWidget):
             )
         if registry.clean(MAP_KEY, candidate, self.case) != candidate:  # fits the schema, not the case
             return self._refused(seq, t("map.grid.unknown", self.lang), resend=quiet)
-        if candidate != self.placements and not self.saver.save(MAP_KEY, candidate):
+        self._saving = True
+        try:
+            saved = candidate == self.placements or self.saver.save(MAP_KEY, candidate)
+        finally:
+            self._saving = False
+        if not saved:
             return self._refused(seq, t("map.grid.not_saved", self.lang), resend=quiet)
         self._publish(candidate, quiet=quiet)
-        status = html.unescape(re.sub(r"<[^>]*>", "", self.saver.status.value)).strip()
+        status = _plain(self.saver.status.value)
         done: DoneReply = {
             "type": "done",
             "seq": seq,
@@ -313,6 +326,22 @@ class StakeholderGrid(anywidget.AnyWidget):
             "status": status,
         }
         return done
+
+    def _status_changed(self, change: Mapping[str, Any]) -> None:
+        """The status line changed between moves (a queued save stored, a retry, an import): the line
+        beside the grid says it too. (A move's own answer carries the line as the save left it.)"""
+        if self._saving:
+            return
+        try:
+            line = str(change["new"])
+            message: StatusMessage = {
+                "type": "status",
+                "status": _plain(line),
+                "error": 'role="alert"' in line,
+            }
+            self.send(message)
+        except Exception:  # the line under the grid says it anyway; the log keeps the details
+            log.exception("the stakeholder grid could not show the status line")
 
     def _refused(self, seq: int | None, message: str, *, resend: bool = False) -> RefusedReply:
         """A refusal; with ``resend``, the front end gets the map again (it may show a move that was not

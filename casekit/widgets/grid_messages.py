@@ -9,7 +9,8 @@ From the front end, as custom messages (:data:`Message`), one per thing the lear
 - ``remove``: one of the learner's own taken off the map.
 
 To the front end, in answer to each (:data:`Reply`, sent to every page that shows the grid): ``done`` with
-what the store now holds for that stakeholder, or ``refused`` with the reason in the learner's language.
+what the store now holds for that stakeholder, or ``refused`` with the reason in the learner's language;
+and ``status`` (:class:`StatusMessage`) when the status line changes between moves (a queued save stored).
 The map as a whole goes to the front end in the synced trait ``placements`` (when the grid is built, after an
 import, an addition or a removal); a move does not resend it.
 
@@ -34,6 +35,7 @@ __all__ = [
     "RefusedReply",
     "RemoveMessage",
     "Reply",
+    "StatusMessage",
     "Unreadable",
     "read_message",
 ]
@@ -92,6 +94,15 @@ class DoneReply(TypedDict):
     status: str
 
 
+class StatusMessage(TypedDict):
+    """What the activity's status line says now, when it changed outside a move: a queued save stored, a
+    retry, an import shown. ``error``: it says something went wrong."""
+
+    type: Literal["status"]
+    status: str
+    error: bool
+
+
 class RefusedReply(TypedDict):
     """Not saved, and why, in the learner's language; the map is as it was (the front end is sent it
     again)."""
@@ -102,7 +113,7 @@ class RefusedReply(TypedDict):
 
 
 Reply: TypeAlias = DoneReply | RefusedReply
-"""A custom message to the front end."""
+"""The answer to a message from the front end."""
 
 
 @dataclass(frozen=True)

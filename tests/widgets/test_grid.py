@@ -174,6 +174,26 @@ class TestPlacing:
         page.place("kim", 2, 3)
         assert follower.heard == 1
 
+    def test_a_queued_save_is_confirmed_when_it_is_stored(self, page: Page, store: AnswerStore):
+        """While another program holds the store, the answer says the save waits; once stored, the page
+        is told so (a ``status`` message), and the store has the move."""
+        import sqlite3
+
+        blocker = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            reply = page.place("kim", 2, 4)
+            before = len(page.sent)
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert reply["type"] == "done" and reply["status"] == t("widgets.waiting", "da")
+        assert save_queue(store).flush(timeout=10)
+        told = [m["content"] for m in page.sent[before:] if m.get("method") == "custom"]
+        assert told and told[-1]["type"] == "status" and told[-1]["error"] is False
+        assert told[-1]["status"] == page.status and t("widgets.saved", "da", time="").strip() in page.status
+        assert store.get(MAP) == {"kim": {"power": 2, "interest": 4}}
+
     def test_without_a_store_the_move_is_refused(self, case: casekit.Case):
         """Without a store the grid says nothing can be saved and gives the map back."""
         page = Page(case, None)
