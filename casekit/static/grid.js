@@ -4,7 +4,7 @@
 // Drawn here from the synced traits: `actors` (the case's stakeholders: id, name, tray group, at_table),
 // `cells` (the 25 cells, top row first: power, interest, quadrant key), `words` (every word, from the
 // kernel's string catalog), `colours` (the charts' quadrant tints and marker colours), `name_max`, and
-// `placements` (the saved map: {id: {power, interest}}, the learner's own with name and at_table too).
+// `lang` (the case's language), `placements` (the saved map: {id: {power, interest}}, the learner's own with name and at_table too).
 //
 // A stakeholder moves here at once: its button goes into the new cell in the same frame, and the kernel is
 // sent one small custom message ({type: "place", seq, id, power, interest}; "add" and "remove" for the
@@ -140,6 +140,7 @@ class GridView {
     const id = (suffix) => `${this.prefix}-${suffix}`;
     const el = this.el;
     el.classList.add("casekit-grid");
+    if (this.model.get("lang")) el.lang = this.model.get("lang");
     // JupyterLab's notebook shortcuts (ArrowDown: next cell, D D: delete the cell…) must not fire while the
     // learner works the grid with the keys.
     el.setAttribute("data-lm-suppress-shortcuts", "true");
@@ -399,6 +400,12 @@ class GridView {
     on(this.el, "pointerdown", (event) => this.onPointerDown(event));
     on(this.el, "focusout", (event) => this.onFocusOut(event));
     on(this.form, "submit", (event) => this.onAdd(event));
+    // Enter in the name box adds, as in any form; JupyterLab does not let the browser submit it by itself.
+    on(this.nameBox, "keydown", (event) => {
+      if (event.key !== "Enter" || event.isComposing) return;
+      event.stopPropagation();
+      this.onAdd(event);
+    });
     const onChange = () => this.update();
     const onReply = (message) => this.onReply(message);
     this.model.on("change:placements", onChange);

@@ -190,6 +190,9 @@ class StakeholderGrid(anywidget.AnyWidget):
     actors, cells, words, colours : list, list, dict, dict
         What the front end draws: the case's stakeholders (id, name, group, at_table), the 25 cells with their
         quadrant, the catalog's words in the case's language, and the charts' colours.
+    lang : str
+        The case's language: the grid's ``lang`` (a screen reader speaks Danish as Danish on an English
+        page; a browser that can hyphenates long names by its rules).
     """
 
     _esm = STATIC / "grid.js"
@@ -198,6 +201,7 @@ class StakeholderGrid(anywidget.AnyWidget):
     cells: traitlets.List[list[Any]] = traitlets.List().tag(sync=True)
     words = traitlets.Dict().tag(sync=True)
     colours = traitlets.Dict().tag(sync=True)
+    lang = traitlets.Unicode("da").tag(sync=True)
     name_max = traitlets.Int(registry.OWN_NAME_MAX).tag(sync=True)
     # The front end that moved a stakeholder shows the move already, and the reply carries it to any other
     # page: a move updates this trait without sending it (see :meth:`_publish`); it is never echoed.
@@ -214,6 +218,7 @@ class StakeholderGrid(anywidget.AnyWidget):
             cells=_cells(),
             words=_words(case.lang),
             colours=_colours(),
+            lang=case.lang,
             placements=self._ordered(saved or {}),
         )
         self.on_msg(lambda _widget, content, _buffers: self.receive(content))

@@ -53,7 +53,8 @@ class MapGrid:
 
     def token(self, name: str) -> Locator:
         """The stakeholder shown as ``name``, wherever it is (its accessible name starts with the name)."""
-        pattern = re.compile(rf"^{re.escape(name)}( \(|: )")
+        escaped = re.escape(name).replace("/", r"\/")  # Playwright writes the pattern as /…/
+        pattern = re.compile(rf"^{escaped}( \(|: )")
         return self.root.get_by_role("button", name=pattern)
 
     def cell(self, power: int, interest: int) -> Locator:

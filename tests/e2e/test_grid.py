@@ -4,7 +4,8 @@ A learner drags one stakeholder onto the grid with the mouse and moves another w
 arrow keys, Enter): both are in the store on disk, the keys moved the stakeholder and not the notebook's
 selected cell, and the focus stayed on it. With several long names in one cell, every label of the grid is
 at least 12 px, none lies over another, none is cut, and the grid fits the notebook's width; axe-core finds
-no critical or serious problem in the map. A screenshot of the screen as the learner sees it is kept with
+no critical or serious problem in the map. One of the learner's own, named with markup and added with Enter,
+shows its name as text. A screenshot of the screen as the learner sees it is kept with
 the test's artifacts (``grid-lab-1366.png``).
 """
 
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 import casekit
+from casekit.i18n import t
 
 from .journey import ACTOR_ID, ACTOR_NAME, CASE_ID, LANG, PLACEMENT, MapGrid, alert_texts
 from .support import Axe, LabPage, wait_for_answer
@@ -27,6 +29,7 @@ KEYED = ("sanne", 4, 5)  # moved with the keys
 # Long names, all in one cell: they must stack without covering one another.
 PILED = ("chef-boerne-unge", "chef-skole-fritid", "konsulent-boerne-unge", "konsulent-skole-fritid")
 PILE_AT = (4, 3)
+OWN = "Lærerne <b>&</b>"  # the learner's own, with characters HTML must not take as markup
 
 
 def test_drag_and_keys_on_a_laptop_in_jupyterlab(lab: LabPage, axe: Axe, e2e_artifacts: Path) -> None:
@@ -68,6 +71,18 @@ def test_drag_and_keys_on_a_laptop_in_jupyterlab(lab: LabPage, axe: Axe, e2e_art
         grid.expect_at(case.actor(actor).name, *PILE_AT)
     piled = {**expected, **{a: dict(zip(("power", "interest"), PILE_AT, strict=True)) for a in PILED}}
     wait_for_answer(answers, "stakeholder-map", lambda value: value == piled)
+
+    # One of the learner's own, named with markup, added with Enter in the name box: it waits in the tray
+    # under its name as typed, and the focus stays in the box for the next one.
+    name_box = grid.root.get_by_label(t("map.own.name", LANG), exact=True)
+    name_box.fill(OWN)
+    name_box.press("Enter")
+    marked = t("map.own.marker", LANG, name=OWN)
+    expect(grid.token(marked)).to_have_text(OWN)
+    expect(grid.token(marked).locator("b")).to_have_count(0)
+    expect(name_box).to_be_focused()
+    expect(name_box).to_have_value("")
+    wait_for_answer(answers, "stakeholder-map", lambda value: value.get("own-1", {}).get("name") == OWN)
 
     grid.root.locator(".casekit-grid-help").evaluate("(el) => el.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(e2e_artifacts / "grid-lab-1366.png"))
