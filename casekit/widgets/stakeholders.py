@@ -28,7 +28,7 @@ from casekit import registry
 from casekit.answers import AnswerStore
 from casekit.case import Case
 from casekit.i18n import t
-from casekit.widgets.base import WIDE, Activity, Saver, guarded, intro, piece
+from casekit.widgets.base import WIDE, Activity, Saver, guarded, intro, paragraph, piece
 
 if TYPE_CHECKING:
     from casekit.widgets.grid import StakeholderGrid
@@ -62,7 +62,7 @@ class StakeholderMap:
         saver.follow(MAP_KEY, guarded(self.lang, saver.status)(self.grid.load))
         title = piece("heading", text=t("widgets.map.relations_heading", self.lang), level=3)
         relations = W.HTML(title + charts.relations_diagram(case).to_html(), layout=WIDE)
-        hint = W.HTML(piece("hint", text=t("map.hint", self.lang)), layout=WIDE)
+        hint = paragraph(t("map.hint", self.lang))  # full size: how to leave one out, how to add one's own
         box = W.VBox([*intro(case, MAP_KEY), hint, self.grid, saver.status], layout=WIDE)
         box.add_class("casekit-map-box")
         self.activity = Activity(MAP_KEY, [box, relations], {"grid": self.grid}, saver.status)
