@@ -363,6 +363,7 @@ class TestWhatThePageIsGiven:
         assert set(english.values()) <= set(catalog("en").values())
         assert english["own_add"] == t("map.own.add", "en") != danish["own_add"]
         assert (Page(case, store).grid.lang, Page(case_en, store).grid.lang) == ("da", "en")
+        assert Page(case, store).grid.name_max == registry.OWN_NAME_MAX  # the name box's maxlength
 
     def test_the_front_end_writes_no_markup_from_data(self):
         """grid.js builds every element with createElement and puts text in with textContent: a name is
