@@ -326,6 +326,7 @@ class GridView {
   // Every button where it belongs, in order; the one with the focus keeps it.
   update() {
     const entries = this.entries();
+    if (this.held && !entries.some((entry) => entry.id === this.held.id)) this.held = null; // removed
     const wanted = new Map();
     const put = (container, button) => {
       if (!wanted.has(container)) wanted.set(container, []);
