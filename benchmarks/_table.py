@@ -19,8 +19,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
-#: How a figure's unit is shown. Values are stored in seconds, bytes or as plain numbers.
-UNITS = ("s", "ms", "bytes", "x", "text")
+#: How a figure's unit is shown. Values are stored in seconds, bytes or as plain numbers ("B": bytes shown
+#: as bytes, for small messages; "bytes": shown in MB).
+UNITS = ("s", "ms", "bytes", "B", "x", "text")
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,8 @@ def _value(value: float | None, unit: str) -> str:
         return f"{value:.2f} s"
     if unit == "bytes":
         return f"{value / 1e6:.1f} MB"
+    if unit == "B":
+        return f"{value:.0f} B"
     if unit == "x":
         return f"{value:.2f}"
     return f"{value:g}"
@@ -153,7 +156,7 @@ def _spread(row: Row) -> str:
     if row.median is None or row.n < 2 or row.lo is None or row.hi is None:
         return ""
     lo, hi = _value(row.lo, row.unit), _value(row.hi, row.unit)
-    suffix = f" {row.unit}" if row.unit in ("ms", "s") else ""
+    suffix = f" {row.unit}" if row.unit in ("ms", "s", "B") else ""
     return f"{lo.removesuffix(suffix)}–{hi}"
 
 

@@ -25,6 +25,7 @@ from benchmarks import (  # noqa: E402
     bench_charts,
     bench_classroom,
     bench_env,
+    bench_grid,
     bench_imports,
     bench_live,
     bench_service,
@@ -69,6 +70,7 @@ def plan(quick: bool) -> list[tuple[str, Callable[[], list[Row]]]]:
         steps.append(("notebooks", lambda: bench_widgets.notebook_rows(3)))
     steps += [
         ("widgets", lambda: bench_widgets.widget_rows(30 if quick else 100)),
+        ("stakeholder map in the browser", lambda: bench_grid.rows(10 if quick else 40)),
         ("charts", lambda: bench_charts.rows(10 if quick else 30)),
         ("answer store", lambda: bench_answers.rows(100 if quick else 300, 3 if quick else 7)),
         (

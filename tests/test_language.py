@@ -89,7 +89,8 @@ class TestOneStoreBothLanguages:
             store.save("stakeholder-map", {"kim": {"power": 4, "interest": 5}})
             store.save("organisering-1", "Mit svar")
         with AnswerStore.open(tmp_path / "answers", case=case_en) as store:
-            assert widgets.stakeholder_map(case_en, store).inputs["kim.power"].value == 4
+            grid = widgets.stakeholder_map(case_en, store).inputs["grid"]
+            assert grid.placements["kim"] == {"power": 4, "interest": 5}
             assert widgets.questions(case_en, store).inputs["organisering-1"].value == "Mit svar"
             assert "Mit svar" in store.export(tmp_path / "x.html", "html", case=case_en).read_text(
                 encoding="utf-8"

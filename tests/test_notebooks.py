@@ -168,8 +168,8 @@ NO_ANSWER_KEY = {
 # Catalog strings a learner sees while working (key → the Danish word); none may show in an English notebook.
 DANISH_WORDS = {
     "export.saved": "Gemt",
-    "widgets.map.power": "Magt",
-    "widgets.map.interest": "Interesse",
+    "chart.col.power": "Magt",
+    "chart.col.interest": "Interesse",
     "not_stated": "Ikke oplyst",
     "widgets.handin.download_heading": "Hent dine svar",
 }
@@ -247,7 +247,8 @@ def test_english_notebooks_quote_the_english_epilogue(name: str):
 
 def _shown_text(notebook: Any) -> str:
     """Everything an executed notebook shows: its HTML and plain-text outputs, every widget's ``value``,
-    ``description``, ``label`` and ``note``, and the files behind any ``data:…;base64,`` link (decoded)."""
+    ``description``, ``label`` and ``note``, the words the stakeholder map's grid draws with, and the files
+    behind any ``data:…;base64,`` link (decoded)."""
     texts = []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
@@ -257,6 +258,7 @@ def _shown_text(notebook: Any) -> str:
     for model in state.get("state", {}).values():
         shown = ("value", "description", "label", "note")
         texts += [v for k, v in model.get("state", {}).items() if k in shown]
+        texts += list(model.get("state", {}).get("words", {}).values())  # what the map's grid writes
     shown = "\n".join(str(text) for text in texts)
     files = re.findall(r"data:[^\"',]*;base64,([A-Za-z0-9+/=]+)", shown)
     return "\n".join([shown, *(base64.b64decode(f).decode("utf-8", "replace") for f in files)])
@@ -294,8 +296,8 @@ def test_english_notebook_shows_no_danish(name: str, tmp_path: Path, monkeypatch
         with AnswerStore.open(answers, case=english) as store:
             shown += "\n".join(render(store, fmt, case=english) for fmt in ("html", "json", "markdown"))
     expected = {
-        "en/01_part1": ["widgets.map.power", "widgets.map.interest", "not_stated"],
-        "en/06_handin": ["export.saved", "widgets.map.power", "widgets.handin.download_heading"],
+        "en/01_part1": ["chart.col.power", "chart.col.interest", "not_stated"],
+        "en/06_handin": ["export.saved", "chart.col.power", "widgets.handin.download_heading"],
     }[name]
     for key, danish in DANISH_WORDS.items():
         assert catalog("da")[key].lstrip("✓ ").startswith(danish), f"the Danish catalog's {key} changed"

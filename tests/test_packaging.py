@@ -47,6 +47,7 @@ def test_wheel_contains_data_and_catalog(wheel: Path):
     assert "casekit/py.typed" in names
     assert "casekit/static/mirror.js" in names  # the browser copy's front end (an anywidget ES module)
     assert {"casekit/static/download.js", "casekit/static/download.css"} <= names  # the hand-in's downloads
+    assert {"casekit/static/grid.js", "casekit/static/grid.css"} <= names  # the stakeholder map's
     assert "casekit/templates/widgets.html.j2" in names
     assert "casekit/schemas/answers.schema.json" in names
     assert "casekit/classroom/lms.json" in names  # the LMS file-name prefixes, read as data

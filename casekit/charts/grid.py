@@ -43,9 +43,11 @@ __all__ = [
     "ORIGIN",
     "QUADRANTS",
     "TINTS",
+    "TINT_AMOUNT",
     "Grid",
     "class_points",
     "quadrant_of",
+    "quadrant_tint",
 ]
 
 HIGH_FROM = 3
@@ -56,6 +58,8 @@ QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 
 TINTS = {"manage_closely": "orange", "keep_satisfied": "sky_blue", "keep_informed": "bluish_green"}
 """The Okabe–Ito colour each quadrant but "monitor" is tinted with."""
+TINT_AMOUNT = 0.14
+"""How much of its colour a quadrant's tint keeps (the rest is white)."""
 
 AT_TABLE, ABSENT = ("o", OKABE_ITO["blue"], 11.0), ("D", OKABE_ITO["vermillion"], 9.5)
 """The markers (shape, fill, size) of a stakeholder at the table and of one who is not, on every grid."""
@@ -120,6 +124,14 @@ def class_points(
     return found
 
 
+def quadrant_tint(key: str) -> tuple[float, float, float] | None:
+    """The colour a quadrant is tinted with, as RGB from 0 to 1 (``None`` for "monitor", which is not): the
+    charts' grid and the map widget's (:func:`matplotlib.colors.to_hex` gives it as CSS)."""
+    if key not in TINTS:
+        return None
+    return tint(OKABE_ITO[TINTS[key]], TINT_AMOUNT)
+
+
 @dataclass(frozen=True)
 class Grid:
     """Where the grid is on the figure, in inches from its lower-left corner: interest across, power up.
@@ -164,8 +176,8 @@ class Grid:
         boxes = [(split_x, split_y, right, top), (left, split_y, split_x, top)]
         boxes += [(split_x, bottom, right, split_y), (left, bottom, split_x, split_y)]
         for key, (x0, y0, x1, y1) in zip(QUADRANTS, boxes, strict=True):
-            if key in TINTS:
-                face = tint(OKABE_ITO[TINTS[key]], 0.14)
+            face = quadrant_tint(key)
+            if face is not None:
                 sketch.rect(x0, y0, x1 - x0, y1 - y0, f"casekit-{key}", facecolor=face)
             y, va = (y1 - 0.12, "top") if y1 == top else (y0 + 0.12, "bottom")
             label = fig_text(t(f"chart.quadrant.{key}", lang))

@@ -7,16 +7,18 @@ becomes a friendly message in the case's language, and the details go to the log
 
 Controls are chosen for keyboard use and screen readers: dropdowns, radio buttons, checkboxes and text boxes
 with visible labels read in full (never cut with "…"), no sliders (their handle has no accessible name in
-ipywidgets 8) and nothing drag-only.
+ipywidgets 8) and nothing drag-only: the stakeholder map's grid, whose picture is its input, is dragged,
+clicked or worked with the keys, every move said in words.
 Charts are shown as vector images (``<img alt=…>`` carrying the SVG) with the numbers behind them.
 
-The modules: ``reading`` (start, language, read, who is who), ``stakeholders`` (the stakeholder map),
-``activities`` (the other activities), ``handin`` (with ``download``: each file made at the click, and
-``filepicker``: its upload button), ``sharing`` (the class), ``journey`` (progress and the way through),
-``mirror`` (the copy in the browser, with ``mirror_state`` and ``mirror_messages``), ``live`` (activities
-brought up to date after an import or a save); what they share is in ``base``. Importing this package
-imports neither matplotlib nor anywidget: a chart's module is imported when it is drawn, the browser copy's
-when :func:`start` shows it, the downloads' and the file picker's when :func:`handin` shows them.
+The modules: ``reading`` (start, language, read, who is who), ``stakeholders`` (the stakeholder map, its
+grid in ``grid`` with ``grid_messages``), ``activities`` (the other activities), ``handin`` (with
+``download``: each file made at the click, and ``filepicker``: its upload button), ``sharing`` (the class),
+``journey`` (progress and the way through), ``mirror`` (the copy in the browser, with ``mirror_state`` and
+``mirror_messages``), ``live`` (activities brought up to date after an import or a save); what they share
+is in ``base``. Importing this package imports neither matplotlib nor anywidget: a chart's module is
+imported when it is drawn, the browser copy's when :func:`start` shows it, the map's grid when the map is
+shown, the downloads' and the file picker's when :func:`handin` shows them.
 """
 
 from __future__ import annotations

@@ -387,7 +387,7 @@ def scale_dropdown(
     style: DescriptionStyle | None = None,
 ) -> W.Dropdown:
     """A 1–5 dropdown; ``layout`` and ``style`` may be shared by many (one model each, not one per control:
-    the map has 72 of them, and every model is a message to the browser)."""
+    every model is a message to the browser)."""
     options = [(t("widgets.unset", lang), UNSET)] + [(labels[n], n) for n in SCALE]
     return W.Dropdown(
         options=options,

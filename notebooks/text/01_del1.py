@@ -35,9 +35,10 @@ widgets.read(case, part=1)
 widgets.who_is_who_table(case)
 
 # %% [markdown]
-# Næste opgave er et interessentkort. Vælg for hver interessent en værdi fra 1 til 5 for magt og for
-# interesse; kortet tegnes på ny, hver gang du ændrer noget. Under kortet ser du relationerne i casen:
-# hvem der har sat projektet i gang, hvem der leder det, og hvem der ikke er med.
+# Næste opgave er et interessentkort. Træk hver interessent fra bakken hen på kortet – højere op jo mere
+# magt, længere til højre jo mere interesse – eller brug tastaturet (Tab, Enter, piletasterne og Enter).
+# Hver placering gemmes med det samme. Under kortet ser du relationerne i casen: hvem der har sat
+# projektet i gang, hvem der leder det, og hvem der ikke er med.
 
 # %%
 widgets.stakeholder_map(case, store)

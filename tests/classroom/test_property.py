@@ -2,12 +2,13 @@
 opens and switches its dropdowns, and the class report renders, without an exception (issue 18).
 
 The answers are generated in exactly the shapes the widgets save (every control set or left unset: the
-map's 1–5 dropdowns with 0 for unset, own stakeholders under odd and differently typed names, a decision with
-or without a choice or a justification, dilemmas with renamed poles, paragraphs and missing voices, questions'
-text blank or not, the participation plan), and text ticked to share or not, for 1–4 learners over one or
-two rounds. Setting the real widgets for every example would be too slow for Hypothesis, so
-:func:`test_the_widgets_save_only_these_shapes` drives the real widgets with generated values and holds
-what they save to :func:`widget_shape`, the same space the strategies draw from.
+map's placements on both axes, on one (as older maps have them) or none, own stakeholders under odd and
+differently typed names, a decision with or without a choice or a justification, dilemmas with renamed
+poles, paragraphs and missing voices, questions' text blank or not, the participation plan), and text
+ticked to share or not, for 1–4 learners over one or two rounds. Setting the real widgets for every example
+would be too slow for Hypothesis, so :func:`test_the_widgets_save_only_these_shapes` drives the real
+widgets with generated values and holds what they save to :func:`widget_shape`, the same space the
+strategies draw from.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _point(value: int) -> int | None:
 
 @st.composite
 def stakeholder_map(draw: st.DrawFn, case) -> dict[str, Any]:
-    """The map as ``StakeholderMap.current`` saves it: placed case actors, then every own one named."""
+    """The map as the grid saves it: placed case actors, then every own one named."""
     actors = [a.id for a in case.actors][:5]  # a few: each placed stakeholder is a chart in the report
     value: dict[str, Any] = {}
     for actor in draw(st.lists(st.sampled_from(actors), unique=True, max_size=4)):
@@ -247,20 +248,17 @@ def widget_shape(key: str, value: Any, case) -> bool:
     choose=st.booleans(),
 )
 def test_the_widgets_save_only_these_shapes(case, tmp_path: Path, points, name, text, choose) -> None:
-    """Set the real widgets' controls (0 for unset), add an own stakeholder, type text: every value saved is
-    of a shape :func:`widget_shape` accepts (and so the property above covers what learners share)."""
+    """Set the real widgets' controls (0 for unset), add an own stakeholder and place it on the grid, type
+    text: every value saved is of a shape :func:`widget_shape` accepts (and so the property above covers
+    what learners share)."""
     with tempfile.TemporaryDirectory(dir=tmp_path) as base:
         store = AnswerStore.open(Path(base) / "elev", case=case)
-        smap = widgets.stakeholder_map(case, store)
+        grid = widgets.stakeholder_map(case, store).inputs["grid"]
         first = case.actors[0].id
-        smap.inputs[f"{first}.power"].value = points[0]
-        smap.inputs[f"{first}.interest"].value = points[1]
-        smap.inputs["own.name"].value = name
-        smap.inputs["own.at_table"].value = choose
-        smap.inputs["own.power"].value = points[2]
-        smap.inputs["own.add"].click()
-        if "own-1.interest" in smap.inputs:
-            smap.inputs["own-1.interest"].value = points[3]
+        axes = [p or None for p in points]  # 0: not placed
+        grid.receive({"type": "place", "id": first, "power": axes[0], "interest": axes[1]})
+        grid.receive({"type": "add", "name": name, "at_table": choose})
+        grid.receive({"type": "place", "id": "own-1", "power": axes[2], "interest": axes[3]})
         goals = widgets.goal_divergence(case, store)
         goals.inputs[next(a.id for a in case.actors if a.speaks)].value = points[4]
         decision = widgets.decision_point(case, store)

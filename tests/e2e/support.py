@@ -665,12 +665,18 @@ class Axe:
             page.add_script_tag(content=_RESTORE_AMD)
 
     def run(
-        self, page: Page, options: dict[str, Any] | None = None, context: Any = None
+        self,
+        page: Page,
+        options: dict[str, Any] | None = None,
+        context: Any = None,
+        within: str | None = None,
     ) -> list[dict[str, Any]]:
         """Run ``axe.run(context, options)`` on the page (``context`` defaults to the whole document, or
-        e.g. ``{"include": [".jp-OutputArea"]}``: casekit's outputs inside JupyterLab); returns axe's list
-        of violations."""
+        e.g. ``{"include": [".jp-OutputArea"]}``: casekit's outputs inside JupyterLab; ``within``, a CSS
+        selector, is short for ``{"include": [[within]]}``); returns axe's list of violations."""
         self.inject(page)
+        if within is not None:
+            context = {"include": [[within]]}
         return page.evaluate(
             "async ([context, options]) => (await axe.run(context || document, options)).violations",
             [context, options or {}],
@@ -698,12 +704,13 @@ class Axe:
         impacts: tuple[str, ...] = SERIOUS,
         options: dict[str, Any] | None = None,
         context: Any = None,
+        within: str | None = None,
     ) -> list[dict[str, Any]]:
         """Fail listing every violation of the given impacts (default critical and serious), except rules
         in ``ignore_rules`` and, per rule id, nodes whose axe target is in ``ignore_targets[rule]`` (e.g.
-        ``{"scrollable-region-focusable": ("#rendered_cells",)}``). Returns all violations (minor and
-        moderate ones included) for further checks."""
-        violations = self.run(page, options, context)
+        ``{"scrollable-region-focusable": ("#rendered_cells",)}``); ``context`` and ``within`` as for
+        :meth:`run`. Returns all violations (minor and moderate ones included) for further checks."""
+        violations = self.run(page, options, context, within)
         bad = []
         for v in violations:
             if v.get("impact") not in impacts or v["id"] in ignore_rules:
@@ -739,13 +746,6 @@ _ANCESTOR_BOX = (
 
 def _exactly(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
-
-
-def actor_row(scope: Page | Locator, name: str) -> Locator:
-    """The stakeholder-map row of the actor shown as ``name`` (its bold name label, exact text): the innermost
-    ``.widget-hbox`` around the label, holding that actor's "Magt" and "Interesse" dropdowns."""
-    label = scope.locator(".widget-html-content > strong").filter(has_text=_exactly(name))
-    return label.locator(_ANCESTOR_BOX.format("h"))
 
 
 def clear_local_storage(page: Page, origin: str) -> None:

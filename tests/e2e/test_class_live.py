@@ -17,7 +17,7 @@ from casekit import charts, classroom
 from casekit.answers import AnswerStore
 from casekit.i18n import t
 
-from .journey import ACTOR_ID, ACTOR_NAME, map_controls, scale_label
+from .journey import ACTOR_ID, ACTOR_NAME, MapGrid
 from .support import Axe, VoilaPage, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -51,10 +51,10 @@ def font_px(page: Page, selector: str) -> float:
 
 
 def place_and_share(page: Page, case: casekit.Case, power: int, interest: int) -> None:
-    """On 01_del1 in Voilà: place Majbritt with the dropdowns, then press "Del med holdet"."""
-    power_box, interest_box, _chart = map_controls(page, case)
-    power_box.select_option(label=scale_label(power))
-    interest_box.select_option(label=scale_label(interest))
+    """On 01_del1 in Voilà: place Majbritt on the grid with the keys, then press "Del med holdet"."""
+    grid = MapGrid(page, case)
+    grid.place_by_keys(ACTOR_NAME, power, interest)
+    grid.expect_saved_line()
     button = page.get_by_role("button", name=t("share.button", "da")).first
     button.click()
     expect(page.get_by_text(t("share.done", "da", round="1", time="")[:20]).first).to_be_visible(

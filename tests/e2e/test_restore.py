@@ -1,7 +1,7 @@
 """The browser's copy of the answers brings them back after the answer file is lost (a Binder session that
 timed out), in JupyterLab and in Voilà, in Chromium.
 
-The journey of the issue: a learner answers in 01_del1 (a stakeholder placed with the dropdowns, a Danish
+The journey of the issue: a learner answers in 01_del1 (a stakeholder placed on the grid, a Danish
 justification of the decision point), and casekit mirrors the store's export into the browser's
 ``localStorage``. The server stops and the answer folder is emptied. A new server on the same port (the same
 browser origin, so the same ``localStorage``) runs the notebook on the empty store: casekit offers the copy,
@@ -31,7 +31,6 @@ import pytest
 from playwright.sync_api import expect
 
 import casekit
-from casekit import charts
 from casekit.answers import store_file_name
 from casekit.i18n import t
 from casekit.widgets.mirror import storage_key
@@ -39,13 +38,13 @@ from casekit.widgets.mirror import storage_key
 from .conftest import attach_log
 from .journey import (
     ACTOR_ID,
+    ACTOR_NAME,
     CASE_ID,
     JUSTIFICATION,
     LANG,
     PLACEMENT,
+    MapGrid,
     alert_texts,
-    map_controls,
-    scale_label,
 )
 from .support import (
     LabPage,
@@ -195,10 +194,8 @@ def expect_no_offer(page: Page) -> None:
 
 
 def answer(page: Page, case: Case) -> None:
-    """Place Majbritt with the dropdowns and type the decision's Danish justification."""
-    power, interest, _chart = map_controls(page, case)
-    power.select_option(scale_label(PLACEMENT["power"]))
-    interest.select_option(scale_label(PLACEMENT["interest"]))
+    """Place Majbritt on the grid (dragged) and type the decision's Danish justification."""
+    MapGrid(page, case).drag(ACTOR_NAME, PLACEMENT["power"], PLACEMENT["interest"])
     decision_justification(page, case).fill(JUSTIFICATION)
 
 
@@ -227,12 +224,9 @@ def restore_and_check(page: Page, case: Case, answers_dir: Path, copy: dict[str,
     assert not alert_texts(page), f"casekit reported a problem: {alert_texts(page)}"
     wait_for_store(answers_dir)
 
-    # The widgets already on the page show the answers again, the map's chart too, without running the
-    # notebook again.
-    power, interest, chart = map_controls(page, case)
-    expect(power).to_have_value(scale_label(PLACEMENT["power"]))
-    expect(interest).to_have_value(scale_label(PLACEMENT["interest"]))
-    expect(chart).to_have_attribute("alt", charts.stakeholder_map(case, EXPECTED["stakeholder-map"]).alt)
+    # The widgets already on the page show the answers again, Majbritt back on her cell of the grid, without
+    # running the notebook again.
+    MapGrid(page, case).expect_at(ACTOR_NAME, PLACEMENT["power"], PLACEMENT["interest"])
     expect(decision_justification(page, case)).to_have_value(JUSTIFICATION)
 
 

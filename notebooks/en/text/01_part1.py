@@ -34,9 +34,10 @@ widgets.read(case, part=1)
 widgets.who_is_who_table(case)
 
 # %% [markdown]
-# The next task is a stakeholder map. For each stakeholder, choose a value from 1 to 5 for power and for
-# interest; the map is drawn again every time you change something. Below the map you see the relations in
-# the case: who started the project, who leads it, and who is not part of it.
+# The next task is a stakeholder map. Drag each stakeholder from the tray onto the map – higher up the more
+# power, further right the more interest – or use the keyboard (Tab, Enter, the arrow keys and Enter).
+# Every placement is saved at once. Below the map you see the relations in the case: who started the
+# project, who leads it, and who is not part of it.
 
 # %%
 widgets.stakeholder_map(case, store)
