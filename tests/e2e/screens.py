@@ -70,6 +70,9 @@ _MEASURE_JS = """
     for (const el of output.querySelectorAll('*')) {
       const css = getComputedStyle(el);
       if (css.display === 'none' || css.visibility === 'hidden' || !el.getClientRects().length) continue;
+      // Text for screen readers only (1×1 px and clipped, as .casekit-grid-sr): read whole, never shown.
+      const box = el.getBoundingClientRect();
+      if (box.width <= 1 && box.height <= 1 && css.position === 'absolute') continue;
       if (css.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) {
         cut.push(`${el.tagName.toLowerCase()}.${el.className}: "${describe(el)}"`);
       } else if (!/^(INPUT|TEXTAREA|SELECT|OPTION)$/.test(el.tagName) && /hidden|clip/.test(css.overflowX)
