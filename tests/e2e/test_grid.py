@@ -1,4 +1,5 @@
-"""The stakeholder map's grid in JupyterLab on a laptop: 1366×768, the file browser open beside the notebook.
+"""The stakeholder map's grid in JupyterLab on a laptop and a projector (1366×768, 1920×1080), the file
+browser open beside the notebook.
 
 A learner drags one stakeholder onto the grid with the mouse and moves another with the keys (Enter, the
 arrow keys, Enter): both are in the store on disk, the keys moved the stakeholder and not the notebook's
@@ -6,7 +7,7 @@ selected cell, and the focus stayed on it. With several long names in one cell, 
 at least 12 px, none lies over another, none is cut, and the grid fits the notebook's width; axe-core finds
 no critical or serious problem in the map. One of the learner's own, named with markup and added with Enter,
 shows its name as text. A screenshot of the screen as the learner sees it is kept with
-the test's artifacts (``grid-lab-1366.png``).
+the test's artifacts (``grid-lab-1366x768.png``, ``grid-lab-1920x1080.png``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from .support import Axe, LabPage, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LAPTOP = {"width": 1366, "height": 768}
+SIZES = {"1366x768": {"width": 1366, "height": 768}, "1920x1080": {"width": 1920, "height": 1080}}
+"""A common laptop and a projector."""
 KEYED = ("sanne", 4, 5)  # moved with the keys
 # Long names, all in one cell: they must stack without covering one another.
 PILED = ("chef-boerne-unge", "chef-skole-fritid", "konsulent-boerne-unge", "konsulent-skole-fritid")
@@ -32,12 +34,15 @@ PILE_AT = (4, 3)
 OWN = "Lærerne <b>&</b>"  # the learner's own, with characters HTML must not take as markup
 
 
-def test_drag_and_keys_on_a_laptop_in_jupyterlab(lab: LabPage, axe: Axe, e2e_artifacts: Path) -> None:
-    """Drag one stakeholder, move another with the keys: both saved; the grid readable at 1366×768 with
-    the side panel open; no serious axe finding in the map."""
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_drag_and_keys_on_a_laptop_in_jupyterlab(
+    lab: LabPage, axe: Axe, e2e_artifacts: Path, size: str
+) -> None:
+    """Drag one stakeholder, move another with the keys: both saved; the grid readable at 1366×768 and
+    1920×1080 with the side panel open; no serious axe finding in the map."""
     page, answers = lab.page, lab.server.answers_dir
     case = casekit.load_case(CASE_ID, lang=LANG)
-    page.set_viewport_size(LAPTOP)
+    page.set_viewport_size(SIZES[size])
     lab.open("01_del1.ipynb")
     side_panel = page.locator("#jp-left-stack")
     if not side_panel.is_visible():  # a fresh workspace opens with it; a learner's may not
@@ -85,7 +90,7 @@ def test_drag_and_keys_on_a_laptop_in_jupyterlab(lab: LabPage, axe: Axe, e2e_art
     wait_for_answer(answers, "stakeholder-map", lambda value: value.get("own-1", {}).get("name") == OWN)
 
     grid.root.locator(".casekit-grid-help").evaluate("(el) => el.scrollIntoView({block: 'start'})")
-    page.screenshot(path=str(e2e_artifacts / "grid-lab-1366.png"))
+    page.screenshot(path=str(e2e_artifacts / f"grid-lab-{size}.png"))
     seen = grid.readability()
     assert seen["texts"] > 50 and seen["labels"] > 40, seen  # the measure saw the grid
     assert seen["minSize"] >= 12, seen["small"]
