@@ -79,11 +79,18 @@ def timed(action: Callable[[int], object], runs: int) -> list[float]:
     return times
 
 
-def interleaved(actions: dict[str, Callable[[int], object]], runs: int) -> dict[str, list[float]]:
+def interleaved(
+    actions: dict[str, Callable[[int], object]],
+    runs: int,
+    before: Callable[[int], object] | None = None,
+) -> dict[str, list[float]]:
     """Time each action ``runs`` times, taking turns (a, b, c, a, b, c, …) so that drift in the machine's
-    load falls on the figure and its floor alike."""
+    load falls on the figure and its floor alike; ``before(i)``, untimed, sets up each turn (a learner
+    shares again, say, so that the view has something new to show)."""
     times: dict[str, list[float]] = {name: [] for name in actions}
     for i in range(runs):
+        if before is not None:
+            before(i)
         for name, action in actions.items():
             start = time.perf_counter()
             action(i)

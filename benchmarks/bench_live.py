@@ -19,11 +19,11 @@ refresh must do. Targets (the class-robustness issue): a class of 300 refreshes 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(REPO))
 
-from benchmarks._table import Row, measured  # noqa: E402
+from benchmarks._table import Row, interleaved, measured  # noqa: E402
 from benchmarks.bench_classroom import _answers  # noqa: E402
 from casekit import classroom, registry  # noqa: E402
 from casekit.answers import AnswerStore  # noqa: E402
@@ -81,9 +81,18 @@ class _Class:
             path = self.folder / DEFAULT_ROUND / f"{self.ids[i]}.json"
             path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
-    def floor(self) -> None:
+    def every(self, part: int, run: int) -> None:
+        """Every ``part``-th learner shares again (1: everyone), for turn ``run`` of a benchmark."""
+        self.share(range(0, len(self.ids), part), run + 1)
+
+    def floor(self, _run: int = 0) -> None:
+        """What any refresh must do at least: read and parse every snapshot."""
         for path in (self.folder / DEFAULT_ROUND).iterdir():
             json.loads(path.read_bytes())
+
+
+def _refresh(view: Any, _run: int) -> None:
+    view.refresh()
 
 
 def rows(sizes: tuple[int, ...] = SIZES, quick: bool = False) -> list[Row]:
@@ -100,23 +109,18 @@ def rows(sizes: tuple[int, ...] = SIZES, quick: bool = False) -> list[Row]:
             view = ClassView(case, klass.folder)  # untimed: imports, fonts and the first chart
             assert view.summary is not None and len(view.summary.learners) == count
             for label, part in (("everyone shared again", 1), ("a tenth shared again", 10)):
-                figure: list[float] = []
-                floor: list[float] = []
-                for run in range(1, _runs(count, quick) + 1):
-                    klass.share(list(range(0, count, part)), run)
-                    start = time.perf_counter()
-                    klass.floor()
-                    floor.append(time.perf_counter() - start)
-                    start = time.perf_counter()
-                    view.refresh()
-                    figure.append(time.perf_counter() - start)
+                times = interleaved(
+                    {"floor": klass.floor, "figure": functools.partial(_refresh, view)},
+                    _runs(count, quick),
+                    before=functools.partial(klass.every, part),
+                )
                 assert view.summary is not None and len(view.summary.learners) == count
                 out.append(
                     measured(
                         f"{count} snapshots, {label}",
-                        figure,
+                        times["figure"],
                         floor="read + parse every file",
-                        floor_values=floor,
+                        floor_values=times["floor"],
                         median_max=TARGETS.get(count) if part == 1 else None,
                         group=GROUP,
                     )

@@ -101,33 +101,23 @@ def rows(sizes: tuple[int, ...] = SIZES, quick: bool = False) -> list[Row]:
                         )
                     )
 
-                def refresh(i: int) -> None:
-                    share(i)  # a learner shared: the view must be built again (untimed below)
+                def read_view(_i: int) -> None:
+                    json.loads(_call(url + "api/entries", "GET", "teacher"))
 
-                fresh: list[float] = []
-                floor: list[float] = []
+                # Before each turn a learner shares (untimed): the first view is built anew, the second
+                # finds it unchanged.
                 refresh_runs = (5 if quick else 20) if count <= 300 else (3 if quick else 10)
-                for i in range(refresh_runs):
-                    refresh(i)
-                    timed = interleaved(
-                        {
-                            "view": lambda _i: json.loads(_call(url + "api/entries", "GET", "teacher")),
-                            "again": lambda _i: json.loads(_call(url + "api/entries", "GET", "teacher")),
-                        },
-                        1,
-                    )
-                    fresh += timed["view"]
-                    floor += timed["again"]
+                views = interleaved({"view": read_view, "again": read_view}, refresh_runs, before=share)
                 view = json.loads(_call(url + "api/entries", "GET", "teacher"))
                 assert len(view["entries"]) == count
                 for stat in ("median", "p95"):
                     out.append(
                         measured(
                             f"{count} entries, a refresh ({'p50' if stat == 'median' else 'p95'})",
-                            fresh,
+                            views["view"],
                             unit="ms",
                             floor="the view unchanged",
-                            floor_values=floor,
+                            floor_values=views["again"],
                             median_max=REFRESH_P95 if stat == "p95" and count == max(sizes) else None,
                             group=GROUP,
                             stat=stat,

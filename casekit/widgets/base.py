@@ -13,6 +13,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
@@ -31,6 +32,7 @@ from casekit.widgets import live
 
 __all__ = [
     "LABEL_WIDTH",
+    "STATIC",
     "UNSET",
     "WIDE",
     "Activity",
@@ -54,6 +56,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+"""The anywidgets' front ends: an ES module and its stylesheet each (``casekit/static/*.js``, ``*.css``)."""
 
 UNSET = 0
 """The dropdown value meaning "not chosen yet"; never stored."""

@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict
 
 import anywidget
@@ -36,6 +35,7 @@ from casekit.errors import CasekitError
 from casekit.export import FORMATS, canonical_format, render
 from casekit.i18n import t, ui_lang
 from casekit.naming import answer_title
+from casekit.widgets.base import STATIC
 
 if TYPE_CHECKING:
     from casekit.answers import AnswerStore
@@ -55,7 +55,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
 MAX_REQUEST = 64
 """The longest request id the front end may send (it sends ``<view>:<n>``, a dozen characters)."""
 

@@ -9,14 +9,12 @@ kernel once and are not echoed back; a file over ``max_bytes`` arrives without t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import anywidget
 import traitlets
 
-__all__ = ["FilePicker"]
+from casekit.widgets.base import STATIC
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
+__all__ = ["FilePicker"]
 
 
 class FilePicker(anywidget.AnyWidget):

@@ -24,7 +24,6 @@ import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -38,7 +37,7 @@ from casekit.charts import OKABE_ITO
 from casekit.charts.grid import QUADRANTS, quadrant_of, quadrant_tint
 from casekit.i18n import t
 from casekit.registry import SCALE
-from casekit.widgets.base import Saver
+from casekit.widgets.base import STATIC, Saver
 from casekit.widgets.grid_messages import (
     AddMessage,
     DoneReply,
@@ -57,7 +56,6 @@ __all__ = ["MAP_KEY", "StakeholderGrid", "map_groups", "own_name_problem"]
 log = logging.getLogger(__name__)
 
 MAP_KEY = registry.STAKEHOLDER_MAP
-STATIC = Path(__file__).resolve().parents[1] / "static"
 AXES = ("power", "interest")
 _OWN_FIELDS = ("name", "at_table")
 

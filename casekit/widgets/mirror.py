@@ -35,7 +35,6 @@ import threading
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -48,7 +47,7 @@ from casekit.errors import CasekitError
 from casekit.i18n import t, ui_lang
 from casekit.importer import MAX_IMPORT_BYTES, parse_import, too_big
 from casekit.widgets import live
-from casekit.widgets.base import WIDE, piece, status_html
+from casekit.widgets.base import STATIC, WIDE, piece, status_html
 from casekit.widgets.mirror_messages import (
     MAX_FIELD,
     MAX_KEYS,
@@ -78,7 +77,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
 DELAY = 0.4
 """Seconds between a save and the send of the export to the browser; saves meanwhile join that send."""
 
