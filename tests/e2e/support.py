@@ -60,27 +60,6 @@ SEL_DIALOG_ACCEPT = ".jp-Dialog .jp-Dialog-button.jp-mod-accept"
 WIDGET_FAILURE_TEXTS = ("Error displaying widget", "Click to show javascript error", "Loading widget...")
 
 
-# -- the notebooks under test -------------------------------------------------------------------------------
-def notebook_params() -> list[Any]:
-    """pytest parameters: the name of every <repo>/notebooks/*.ipynb at collection time, or one skipped
-    parameter saying there are none yet (the infrastructure self-tests still run)."""
-    names = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
-    if names:
-        return names
-    reason = f"no {NOTEBOOKS}/*.ipynb yet; test_infrastructure.py proves the harness meanwhile"
-    return [pytest.param(None, id="no-notebooks", marks=pytest.mark.skip(reason=reason))]
-
-
-def notebook_params_en() -> list[Any]:
-    """pytest parameters: ``en/<name>`` for every <repo>/notebooks/en/*.ipynb (the English edition's learner
-    notebooks, paths relative to the served folder), or one skipped parameter saying there are none yet."""
-    names = sorted(f"en/{p.name}" for p in (NOTEBOOKS / "en").glob("*.ipynb"))
-    if names:
-        return names
-    reason = f"no {NOTEBOOKS}/en/*.ipynb yet"
-    return [pytest.param(None, id="no-english-notebooks", marks=pytest.mark.skip(reason=reason))]
-
-
 # -- environment --------------------------------------------------------------------------------------------
 def in_ci() -> bool:
     """True when running under CI (``CI=true``), where browser tests must run rather than skip."""

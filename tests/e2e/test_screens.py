@@ -35,6 +35,7 @@ from .screens import (
     wait_rendered,
 )
 from .support import (
+    VOILA_TEMPLATE_GAPS,
     Axe,
     LabPage,
     LabServer,
@@ -138,12 +139,14 @@ def test_a_learner_notebook_in_the_voila_app(
     browser_page: Page, voila_app: VoilaServer, axe: Axe, e2e_artifacts: Path, name: str
 ) -> None:
     """The same page in the Voilà app, Danish and English (and the instructor's notebook, its theory and
-    frameworks tables): at both sizes every label and every cell reads in full."""
+    frameworks tables): no error output, every widget rendered, axe on the whole page (Voilà's template
+    too) with no critical or serious violation; at both sizes every label and every cell reads in full."""
     lang = "en" if name.startswith("en/") else "da"
     browser_page.set_viewport_size(SIZES["1366x768"])
     browser_page.goto(render_url(voila_app, name), timeout=90_000)
     wait_rendered(browser_page)
     assert_page_clean(browser_page, min_widgets=1)
+    axe.assert_no_serious(browser_page, ignore_targets=VOILA_TEMPLATE_GAPS)
     check_sizes(browser_page, axe, "body", lang, f"voila-{name}", e2e_artifacts)
 
 
