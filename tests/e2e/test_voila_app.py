@@ -1,8 +1,9 @@
 """The way through the case in the Voilà app, as the README starts it (``voila notebooks/``): every "next"
-link from the start notebook to the hand-in and every "previous" link back opens its notebook, in Danish and
-in English, and only the page in view keeps a kernel. Voilà started on one notebook cannot open another: the
-page says so instead of linking into "403 Forbidden". In JupyterLab, closing a notebook's tab shuts its
-kernel down (casekit's settings), as the last cell of each notebook tells the learner."""
+link from the start notebook to the hand-in opens its notebook, every "previous" link points at the one
+before (and the hand-in's is followed back), in Danish and in English, and only the page in view keeps a
+kernel. Voilà started on one notebook cannot open another: the page says so instead of linking into "403
+Forbidden". In JupyterLab, closing a notebook's tab shuts its kernel down (casekit's settings), as the last
+cell of each notebook tells the learner."""
 
 from __future__ import annotations
 
@@ -70,29 +71,27 @@ def _only_the_page_in_view_runs(server: VoilaServer, timeout: float = 20.0) -> i
 def test_every_next_and_previous_link_opens_its_notebook(
     browser_page: Page, voila_app: VoilaServer, lang: str
 ):
-    """From the start notebook, "next" leads through every notebook to the hand-in; from there, "previous"
-    leads back to the start; each link names the notebook it opens, each page renders without an error, and
-    only the page in view keeps a kernel."""
+    """From the start notebook, "next" leads through every notebook to the hand-in, each page rendering
+    without an error; on every page both links name the notebook they open and point at the page the walk
+    rendered one step before or after (a relative link, resolved as the "next" links are); the hand-in's
+    "previous" link is followed back; only the page in view keeps a kernel."""
     page = browser_page
     order = list(LEARNER_NOTEBOOKS)
     page.goto(render_url(voila_app, _path(lang, order[0])), timeout=90_000)
     _arrive(page, voila_app, lang, order[0])
     assert not page.locator(PREVIOUS).count()
-    for _here, there in itertools.pairwise(order):
+    for before, there in itertools.pairwise(order):
         link = page.locator(NEXT)
         expect(link).to_have_attribute("href", f"{notebook_file(there, lang)}.ipynb")
         expect(link).to_contain_text(title(there, lang))
         link.click()
         _arrive(page, voila_app, lang, there)
+        back = page.locator(PREVIOUS)
+        expect(back).to_have_attribute("href", f"{notebook_file(before, lang)}.ipynb")
+        expect(back).to_contain_text(title(before, lang))
     assert not page.locator(NEXT).count()
-    assert _only_the_page_in_view_runs(voila_app) <= 1, "the kernels of the pages left behind still run"
-    for _here, there in itertools.pairwise(order[::-1]):
-        link = page.locator(PREVIOUS)
-        expect(link).to_have_attribute("href", f"{notebook_file(there, lang)}.ipynb")
-        expect(link).to_contain_text(title(there, lang))
-        link.click()
-        _arrive(page, voila_app, lang, there)
-    assert not page.locator(PREVIOUS).count()
+    page.locator(PREVIOUS).click()
+    _arrive(page, voila_app, lang, order[-2])
     assert _only_the_page_in_view_runs(voila_app) <= 1, "the kernels of the pages left behind still run"
     note = t("progress.close_tab", lang)
     assert note not in page.locator("nav.casekit-navigation").inner_text()  # no tab to close in the app
