@@ -169,7 +169,7 @@ def _open_view(case, folder: Path) -> None:
 @given(data=st.data())
 def test_the_live_view_and_the_report_take_whatever_the_widgets_share(case, tmp_path: Path, data) -> None:
     """1–4 learners share (and some again in a second round): the view opens and switches its round,
-    compare and stakeholder dropdowns without an alert, and the report renders, with and without text."""
+    compare and stakeholder dropdowns without an alert, and the report renders with its text sections."""
     learners = data.draw(st.lists(learner(case), min_size=1, max_size=4), label="learners")
     second = data.draw(st.lists(st.tuples(st.integers(0, 3), learner(case)), max_size=2), label="round 2")
     with tempfile.TemporaryDirectory(dir=tmp_path) as base:
@@ -195,7 +195,8 @@ def test_the_live_view_and_the_report_take_whatever_the_widgets_share(case, tmp_
         except ClassFolderError:
             assert not list(folder.rglob("*.json"))  # nobody had anything to share
             return
-        assert classroom.render_report(summary)
+        # With the text sections and in projection mode: every section and chart the plain report has, and
+        # more (the plain report of such a class is rendered in test_report.py).
         assert classroom.render_report(summary, with_text=True, projection=True)
 
 
