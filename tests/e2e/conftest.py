@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 _TIMINGS: list[tuple[str, float]] = []
 _ARTIFACTS: list[Path] = []
 _LOGS = pytest.StashKey[list[tuple[str, Callable[[], str]]]]()
+_FAILED = pytest.StashKey[bool]()
 
 
 # -- reporting ----------------------------------------------------------------------------------------------
@@ -67,6 +68,8 @@ def attach_log(request: pytest.FixtureRequest, title: str, text: Callable[[], st
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     """Add the server logs and browser console of a failed browser test to its report; time each test."""
     report = yield
+    if report.failed:
+        item.stash[_FAILED] = True
     if report.failed and call.when in ("setup", "call"):
         for title, text in item.stash.get(_LOGS, []):
             try:
@@ -171,8 +174,9 @@ def browser_context(
 def browser_page(
     browser_context: BrowserContext, request: pytest.FixtureRequest, e2e_artifacts: Path
 ) -> Iterator[Page]:
-    """A new page; its console errors are shown if the test fails, and a full-page screenshot is saved to
-    ``e2e_artifacts`` after the test."""
+    """A new page; its console errors are shown if the test fails, and a screenshot is saved to
+    ``e2e_artifacts`` after the test: of the whole page if it failed, else of the window (a whole page of
+    the Voilà app is some 8,000 px: about a second a test, spent on every run for nobody)."""
     page = browser_context.new_page()
     console: list[str] = []
     page.on(
@@ -182,7 +186,7 @@ def browser_page(
     page.on("pageerror", lambda exc: console.append(f"pageerror: {exc}"))
     attach_log(request, "browser console (errors and warnings)", lambda: "\n".join(console) or "<empty>")
     yield page
-    save_screenshot(page, e2e_artifacts, request.node.nodeid)
+    save_screenshot(page, e2e_artifacts, request.node.nodeid, whole=request.node.stash.get(_FAILED, False))
     page.close()
 
 
