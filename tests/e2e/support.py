@@ -819,19 +819,3 @@ def save_screenshot(page: Page, folder: Path, name: str, whole: bool = True) -> 
         print(f"screenshot {path} failed: {exc}")
         return None
     return path
-    try:
-        # JupyterLab and Voilà scroll inside a fixed-size element, which a full-page screenshot does not
-        # expand: make the window as tall as the tallest scroller first (the page is closed afterwards).
-        height = page.evaluate(_TALLEST_SCROLLER_JS)
-        size = page.viewport_size
-        if size and height > size["height"]:
-            page.set_viewport_size({"width": size["width"], "height": min(height, MAX_SHOT_HEIGHT)})
-            page.wait_for_timeout(300)
-        # A whole document taller than that (the projected report is some 50,000 px) is not captured whole:
-        # a bitmap of 1920 × 50,000 px is some 400 MB, which can take the browser down with it.
-        whole = page.evaluate("() => document.documentElement.scrollHeight") <= MAX_SHOT_HEIGHT
-        page.screenshot(path=str(path), full_page=whole, timeout=15_000)
-    except Exception as exc:  # the page may have crashed; that is the test's failure, not the helper's
-        print(f"screenshot {path} failed: {exc}")
-        return None
-    return path
