@@ -373,13 +373,13 @@ class ClassView:
         found = self.summary.rounds if self.summary is not None else []
         ids = list(dict.fromkeys([*(r["id"] for r in opened), *found])) or [current]
         names = dict(self.summary.round_names) if self.summary is not None else {}
-        names.update({r["id"]: r.get("name", r["id"]) for r in opened})
+        names.update({r["id"]: str(r.get("name") or r["id"]) for r in opened})
+        # A round no one has named (the first, "1") is named as the summary names it once answers are in.
+        labels = [(names.get(i) or t("class.round_default", self.lang, id=i), i) for i in ids]
         self._stakeholders()
-        self.round.options = [(names.get(i, i), i) for i in ids]
+        self.round.options = labels
         self.round.value = current if current in ids else ids[-1]
-        self.compare.options = [(t("classview.no_compare", self.lang), "")] + [
-            (names.get(i, i), i) for i in ids
-        ]
+        self.compare.options = [(t("classview.no_compare", self.lang), ""), *labels]
         if self.compare.value not in ["", *ids]:
             self.compare.value = ""
         read_at = "classview.read_at_hub" if isinstance(transport, HubTransport) else "classview.read_at"

@@ -154,6 +154,18 @@ class TestClassView:
         assert "2 studerende" in html.unescape(view.overview.value)
         assert "Kim: 1 på 1, 1 på 5 (n = 2)" in html.unescape(view.charts.value)
 
+    def test_the_first_round_keeps_its_name_when_the_first_learner_shares(self, case, tmp_path, folder):
+        """The round is named as the class report names it ("Runde 1") before anyone has shared and after:
+        the instructor's dropdown and count do not switch from "1" to "Runde 1" on the first share."""
+        view = widgets.class_view(case)
+        first = t("class.round_default", "da", id="1")
+        assert view.round.label == first
+        assert t("classview.count", "da", count=0, round=first) in html.unescape(view.overview.value)
+        classroom.share(_learner(tmp_path, case, "a", 1))
+        view.refresh_button.click()
+        assert view.round.label == first and [label for label, _ in view.round.options] == [first]
+        assert t("classview.count", "da", count=1, round=first) in html.unescape(view.overview.value)
+
     def test_rounds_and_moves(self, case, tmp_path, folder):
         """Open a round "efter", share again, compare: the view says how many moved on the goal scale."""
         view = widgets.class_view(case)
