@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from casekit.classroom.hub import HubTransport
 from casekit.classroom.service.testing import free_port
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,6 +130,10 @@ class Hub:
         status, reply = self.api("POST", f"users/{name}/tokens", {"scopes": scopes, "expires_in": 3600})
         assert status in (200, 201), (status, reply)
         return reply["token"]
+
+    def transport(self, name: str) -> HubTransport:
+        """casekit's transport to the service with ``name``'s token (in :attr:`tokens`)."""
+        return HubTransport(SERVICE, url=self.service_url, token=self.tokens[name])
 
     def spawn(self, name: str) -> None:
         """Ask the hub to start ``name``'s server (it starts in the background)."""
