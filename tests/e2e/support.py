@@ -529,6 +529,17 @@ class LabPage:
         and wait until its kernel is connected and idle."""
         self.notebook = notebook
         self.page.goto(self.server.notebook_url(notebook), timeout=timeout)
+        return self.wait_open(timeout)
+
+    def start_open(self, notebook: str, timeout: int = 60_000) -> LabPage:
+        """Start opening ``notebook`` as :meth:`open` does, without waiting for JupyterLab to load
+        (:meth:`wait_open` waits): two pages load at once."""
+        self.notebook = notebook
+        self.page.goto(self.server.notebook_url(notebook), timeout=timeout, wait_until="commit")
+        return self
+
+    def wait_open(self, timeout: int = 60_000) -> LabPage:
+        """Wait until the notebook being opened shows its cells and its kernel is connected and idle."""
         self.page.locator(SEL_CELL).first.wait_for(timeout=timeout)
         self.wait_kernel_ready(timeout)
         return self

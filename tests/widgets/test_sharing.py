@@ -12,6 +12,9 @@ import pytest
 
 from casekit import classroom, widgets
 from casekit.answers import AnswerStore
+from casekit.classroom.hub import HubTransport
+from casekit.classroom.service import ServiceConfig, open_service
+from casekit.classroom.service.testing import FakeHubAuth, running, user_model
 from casekit.i18n import t
 
 
@@ -86,6 +89,32 @@ class TestShareControl:
         assert control.last_path is not None and control.last_path.parent.name == "foer"
         status = html.unescape(control.status.value)
         assert "»før«" in status and "foer" not in status
+
+    def test_the_status_names_the_first_round_as_the_instructor_s_view_does(self, case, tmp_path, folder):
+        """Before any round is opened, the learner shares into "Runde 1", as the instructor's view and the
+        report name it (not its id, "1")."""
+        control = widgets.share_control(case, _learner(tmp_path, case, "a", 2))
+        control.button.click()
+        first = t("class.round_default", "da", id="1")
+        assert t("share.done", "da", round=first, time="§").split("§")[0] in html.unescape(
+            control.status.value
+        )
+
+    def test_on_the_hub_the_status_names_the_round_not_its_id(self, case, tmp_path, monkeypatch):
+        """On a JupyterHub a learner cannot list the rounds; the status still names the round the
+        instructor opened ("Efter diskussionen"), not its id ("efter-diskussionen")."""
+        tokens = {"t-anna": user_model("anna"), "t-kim": user_model("kim", ["casekit-instructors"])}
+        state = open_service(ServiceConfig(data_dir=tmp_path / "service"), FakeHubAuth(tokens))
+        with running(state) as url:  # type: ignore[arg-type]
+            HubTransport(url=url, token="t-kim").open_round("Efter diskussionen")
+            monkeypatch.setenv(classroom.CLASS_ENV, "hub")
+            monkeypatch.setenv("CASEKIT_CLASS_URL", url)
+            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t-anna")
+            control = widgets.share_control(case, _learner(tmp_path, case, "a", 2))
+            control.button.click()
+        status = html.unescape(control.status.value)
+        assert "»Efter diskussionen«" in status and "efter-diskussionen" not in status
+        state.store.close()  # type: ignore[attr-defined]
 
     def test_preview_shows_exactly_what_is_shared(self, case, tmp_path, folder):
         """The preview names each placement, and a text answer appears only once it is ticked."""
