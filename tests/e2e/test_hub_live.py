@@ -31,9 +31,9 @@ import casekit
 from casekit import charts
 from casekit.i18n import t
 
-from .conftest import record_time
+from .conftest import attach_log, record_time
 from .journey import ACTOR_ID, ACTOR_NAME, place_and_share
-from .support import CHROMIUM_ARGS, SERVER_FOLDERS, LabPage, lab_options, save_screenshot
+from .support import CHROMIUM_ARGS, SERVER_FOLDERS, Axe, LabPage, lab_options, save_screenshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
@@ -80,10 +80,14 @@ class HubLab:
 
 @pytest.fixture(scope="module")
 def lab_hub(
-    tmp_path_factory: pytest.TempPathFactory, notebooks_dir: Path, _isolated_environment: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    notebooks_dir: Path,
+    e2e_artifacts: Path,
+    _isolated_environment: Path,
 ) -> Iterator[Hub]:
     """The hub, with JupyterLab as every user's server on a copy of the notebooks, the instructor and the
-    learner; both servers are asked for at once (they start while the test starts Chromium)."""
+    learner; both servers are asked for at once (they start while the test starts Chromium). The hub's
+    log (the servers' too) is copied to ``e2e_artifacts`` at the end."""
     root = tmp_path_factory.mktemp("hub-lab")
     served = root / "notebooks"
     shutil.copytree(notebooks_dir, served)
@@ -114,6 +118,7 @@ def lab_hub(
             hub.spawn(name)
             hub.tokens[name] = hub.token(name, [f"access:servers!user={name}"])
         yield hub
+    shutil.copyfile(root / "hub.log", e2e_artifacts / "jupyterhub-lab.log")
 
 
 @pytest.fixture(scope="module")
@@ -133,10 +138,17 @@ def browser(
     launched.close()
 
 
-def log_in(browser: Browser, hub: Hub, name: str) -> tuple[BrowserContext, Page]:
-    """A browser context of its own (cookies, storage) logged in as ``name`` through the hub's login page."""
+def log_in(
+    browser: Browser, hub: Hub, name: str, request: pytest.FixtureRequest
+) -> tuple[BrowserContext, Page]:
+    """A browser context of its own (cookies, storage) logged in as ``name`` through the hub's login page;
+    its pages' console errors are shown if the test fails."""
     context = browser.new_context(viewport=LAPTOP, locale="da-DK")
     context.set_default_timeout(30_000)
+    console: list[str] = []
+    context.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
+    context.on("weberror", lambda error: console.append(f"pageerror: {error.error}"))
+    attach_log(request, f"browser console of {name}", lambda: "\n".join(console) or "<empty>")
     page = context.new_page()
     page.goto(f"{hub.url}/hub/login")
     page.get_by_label("Username:").fill(name)
@@ -147,15 +159,16 @@ def log_in(browser: Browser, hub: Hub, name: str) -> tuple[BrowserContext, Page]
 
 
 def test_the_instructor_s_live_view_follows_a_learner_who_shares(
-    lab_hub: Hub, browser: Browser, axe, e2e_artifacts: Path
+    lab_hub: Hub, browser: Browser, axe: Axe, e2e_artifacts: Path, request: pytest.FixtureRequest
 ) -> None:
     """The instructor's live view counts no one, the learner shares from 01_del1, and on "Opdatér" the view
     counts one learner and draws where they placed Majbritt, without the learner's name; the learner who
     opens the instructor notebook gets the catalog's sentence; axe-core is clean on each page."""
     case = casekit.load_case("samskabelse", lang="da")
+    attach_log(request, "hub log (tail)", lab_hub.log)
     started = time.monotonic()
-    _, teacher_page = log_in(browser, lab_hub, INSTRUCTOR)
-    learner_context, learner_page = log_in(browser, lab_hub, LEARNER)
+    _, teacher_page = log_in(browser, lab_hub, INSTRUCTOR, request)
+    learner_context, learner_page = log_in(browser, lab_hub, LEARNER, request)
     teacher = LabPage(teacher_page, HubLab(lab_hub, INSTRUCTOR, lab_hub.tokens[INSTRUCTOR]))
     learner = LabPage(learner_page, HubLab(lab_hub, LEARNER, lab_hub.tokens[LEARNER]))
     teacher.start_open("instructor/00_undervisning.ipynb")
