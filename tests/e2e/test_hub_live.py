@@ -4,8 +4,11 @@ user's server is the real one, ``jupyterhub-singleuser`` with JupyterLab. An ins
 ``casekit-instructors`` group) and a learner log in through the hub's login page in two browser contexts
 (their own cookies); the learner places a stakeholder and presses "Del med holdet" in 01_del1, and the
 instructor notebook's live view, on "Opdatér", counts one learner and draws the placement, without the
-learner's name; axe-core finds no critical or serious violation on either page. A learner who opens the
-instructor notebook gets the sentence that only the course's instructors see the class, not a traceback.
+learner's name; axe-core finds no critical or serious violation in casekit's outputs on either page.
+
+(A learner who opens the instructor notebook gets the sentence, not the class: tests/classroom/test_hub.py
+proves it on the same hub through the widget. In this browser it cost a third JupyterLab page and kernel,
+some 6-7 s of the module's 45 s, for the same code path, and was left out.)
 
 One hub and one Chromium for the module; both servers start while the browser starts.
 """
@@ -36,7 +39,7 @@ from .journey import ACTOR_ID, ACTOR_NAME, place_and_share
 from .support import CHROMIUM_ARGS, SERVER_FOLDERS, Axe, LabPage, lab_options, save_screenshot
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+    from playwright.sync_api import Browser, Page, Playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("jupyterhub-lab")]
 
@@ -138,11 +141,9 @@ def browser(
     launched.close()
 
 
-def log_in(
-    browser: Browser, hub: Hub, name: str, request: pytest.FixtureRequest
-) -> tuple[BrowserContext, Page]:
-    """A browser context of its own (cookies, storage) logged in as ``name`` through the hub's login page;
-    its pages' console errors are shown if the test fails."""
+def log_in(browser: Browser, hub: Hub, name: str, request: pytest.FixtureRequest) -> Page:
+    """A page in a browser context of its own (cookies, storage) logged in as ``name`` through the hub's
+    login page; the context's console errors are shown if the test fails."""
     context = browser.new_context(viewport=LAPTOP, locale="da-DK")
     context.set_default_timeout(30_000)
     console: list[str] = []
@@ -155,20 +156,20 @@ def log_in(
     page.get_by_label("Password:").fill(secrets.token_hex(8))  # the dummy authenticator takes any
     page.locator("#login_submit").click()
     page.wait_for_url(lambda url: "/hub/login" not in url)
-    return context, page
+    return page
 
 
 def test_the_instructor_s_live_view_follows_a_learner_who_shares(
     lab_hub: Hub, browser: Browser, axe: Axe, e2e_artifacts: Path, request: pytest.FixtureRequest
 ) -> None:
     """The instructor's live view counts no one, the learner shares from 01_del1, and on "Opdatér" the view
-    counts one learner and draws where they placed Majbritt, without the learner's name; the learner who
-    opens the instructor notebook gets the catalog's sentence; axe-core is clean on each page."""
+    counts one learner and draws where they placed Majbritt, without the learner's name; axe-core is clean
+    on both pages."""
     case = casekit.load_case("samskabelse", lang="da")
     attach_log(request, "hub log (tail)", lab_hub.log)
     started = time.monotonic()
-    _, teacher_page = log_in(browser, lab_hub, INSTRUCTOR, request)
-    learner_context, learner_page = log_in(browser, lab_hub, LEARNER, request)
+    teacher_page = log_in(browser, lab_hub, INSTRUCTOR, request)
+    learner_page = log_in(browser, lab_hub, LEARNER, request)
     teacher = LabPage(teacher_page, HubLab(lab_hub, INSTRUCTOR, lab_hub.tokens[INSTRUCTOR]))
     learner = LabPage(learner_page, HubLab(lab_hub, LEARNER, lab_hub.tokens[LEARNER]))
     teacher.start_open("instructor/00_undervisning.ipynb")
@@ -188,18 +189,13 @@ def test_the_instructor_s_live_view_follows_a_learner_who_shares(
     expect(count).to_have_text(t("classview.count", "da", count=0, round=FIRST_ROUND))
 
     place_and_share(learner_page, case, **PLACED)
-    done = t("share.done", "da", round=FIRST_ROUND, time="§").split("§")[
-        0
-    ]  # the round named as the view does
+    # The confirmation names the round as the instructor's view does.
+    done = t("share.done", "da", round=FIRST_ROUND, time="§").split("§")[0]
     expect(learner_page.get_by_text(done)).to_be_visible()
     axe.assert_no_serious(learner_page, context=CASEKIT_OUTPUTS)
     learner_page.get_by_role("button", name=t("share.button", "da")).scroll_into_view_if_needed()
     learner_page.screenshot(path=str(e2e_artifacts / "hub-learner-shared-1366x768.png"))
-    # Meanwhile the learner opens the instructor notebook too, in a second tab.
-    curious = LabPage(learner_context.new_page(), learner.server)
-    curious.open("instructor/00_undervisning.ipynb")
-    curious.start_run_all()
-    record_time("hub: share, and a second tab opened", time.monotonic() - started)
+    record_time("hub: the learner shared", time.monotonic() - started)
 
     teacher_page.get_by_role("button", name=t("classview.refresh", "da")).click()
     expect(count).to_have_text(t("classview.count", "da", count=1, round=FIRST_ROUND))
@@ -209,23 +205,12 @@ def test_the_instructor_s_live_view_follows_a_learner_who_shares(
     expect(chart).to_have_count(1)
     assert LEARNER not in teacher_page.content()
     axe.assert_no_serious(teacher_page, context=CASEKIT_OUTPUTS)
-    # What the instructor sees on a laptop: the count, then the chart; then the whole notebook.
-    count.scroll_into_view_if_needed()
+    # What the instructor sees on a laptop: the view from its heading, then the chart; the whole notebook.
+    heading = teacher_page.get_by_role("heading", name=t("classview.heading", "da"), exact=True)
+    heading.evaluate("(el) => el.scrollIntoView({block: 'start'})")
     teacher_page.screenshot(path=str(e2e_artifacts / "hub-instructor-live-view-1366x768.png"))
     chart.scroll_into_view_if_needed()
     teacher_page.screenshot(path=str(e2e_artifacts / "hub-instructor-live-chart-1366x768.png"))
     save_screenshot(teacher_page, e2e_artifacts, "hub-instructor-notebook")
     save_screenshot(learner_page, e2e_artifacts, "hub-learner-notebook")
     record_time("hub: the live view updated and audited", time.monotonic() - started)
-
-    # The learner's tab on the instructor notebook: the sentence, no traceback, no count, no chart.
-    curious.wait_executed()
-    curious.assert_clean(min_widgets=1)
-    refused = curious.page.get_by_text(t("class.hub.not_instructor", "da"), exact=True)
-    expect(refused).to_be_visible()
-    expect(curious.page.get_by_role("button", name=t("classview.refresh", "da"))).to_have_count(0)
-    assert "studerende har delt" not in curious.page.content()
-    axe.assert_no_serious(curious.page, context=CASEKIT_OUTPUTS)
-    refused.scroll_into_view_if_needed()
-    curious.page.screenshot(path=str(e2e_artifacts / "hub-learner-on-instructor-notebook-1366x768.png"))
-    learner_context.close()
