@@ -8,7 +8,7 @@ learner's name; axe-core finds no critical or serious violation in casekit's out
 
 (A learner who opens the instructor notebook gets the sentence, not the class: tests/classroom/test_hub.py
 proves it on the same hub through the widget. In this browser it cost a third JupyterLab page and kernel,
-some 6-7 s of the module's 45 s, for the same code path, and was left out.)
+some 6-7 s of the module's 35-45 s, for the same code path, and was left out.)
 
 One hub and one Chromium for the module; both servers start while the browser starts.
 """
