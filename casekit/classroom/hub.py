@@ -17,6 +17,7 @@ service's ``error`` codes has its sentence). The learner's answers are never tou
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import urllib.error
@@ -107,6 +108,7 @@ class HubTransport(Transport):
         self.token = os.environ.get("JUPYTERHUB_API_TOKEN", "") if token is None else token
         self.timeout = timeout
         self._entries: tuple[str, dict[str, Any]] | None = None  # the last class read, with its ETag
+        self._shared_round: dict[str, Any] | None = None  # the service's answer to the last share: its round
 
     @property
     def location(self) -> str:
@@ -210,6 +212,7 @@ class HubTransport(Transport):
             limit = format_size(MAX_SHARE_BYTES, lang, "MB")
             raise ClassFolderError(t("class.hub.too_big", lang, limit=limit))
         _status, reply, _headers = self.call("PUT", "api/entry", dict(document), lang=lang)
+        self._shared_round = dict(reply["round"])
         return f"{self.location}/{reply['round']['id']}/entry"
 
     def own(self, round_id: str | None = None, *, lang: str = "da") -> dict[str, Any] | None:
@@ -223,6 +226,18 @@ class HubTransport(Transport):
                 return None
             raise
         return reply
+
+    def round_name(self, round_id: str, *, lang: str = "da") -> str:
+        """As :meth:`Transport.round_name`, for a learner too (who may not list the rounds): the round this
+        transport last shared into, or the current round, as the service names them."""
+        known = [self._shared_round] if self._shared_round else []
+        if not any(r.get("id") == round_id for r in known):
+            with contextlib.suppress(ClassFolderError):  # the service down: the default name below
+                known.append(self.call("GET", "api/round", lang=lang)[1])
+        for found in known:
+            if isinstance(found, dict) and found.get("id") == round_id:
+                return str(found.get("name") or t("class.round_default", lang, id=round_id))
+        return super().round_name(round_id, lang=lang)
 
     def rounds(self) -> list[dict[str, Any]]:
         """The rounds opened (instructors only: a learner is refused with the catalog's sentence)."""

@@ -24,6 +24,9 @@ import abc
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from casekit.classroom.errors import ClassFolderError
+from casekit.i18n import t
+
 if TYPE_CHECKING:
     from casekit.classroom.intake import Intake
 
@@ -109,6 +112,16 @@ class Transport(abc.ABC):
         ClassFolderError
             The class itself cannot be read (a missing folder, a service that does not answer).
         """
+
+    def round_name(self, round_id: str, *, lang: str = "da") -> str:
+        """The name of round ``round_id`` as people are told it (a learner, after sharing): the name it was
+        opened with, else "Runde 1" (``class.round_default``) as the summary names a round no one named.
+        Never fails: a class that cannot be read now gives the default."""
+        try:
+            named = {r["id"]: r.get("name") for r in self.rounds()}
+        except ClassFolderError:
+            named = {}
+        return str(named.get(round_id) or t("class.round_default", lang, id=round_id))
 
     def prepare(self, *, lang: str = "da") -> None:  # noqa: B027 - a hook that may do nothing, not abstract
         """Ready the current round for learners to share into; the instructor's view calls it first.

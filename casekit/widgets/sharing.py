@@ -228,7 +228,8 @@ class ShareControl:
             if doc is None:
                 return
             try:
-                self.last_path = classroom.share_snapshot(doc, self.folder, lang=self.lang)
+                transport = classroom.class_transport(self.folder, lang=self.lang)
+                self.last_path = classroom.share_snapshot(doc, transport, lang=self.lang)
             except CasekitError as exc:
                 self.status.value = status_html(str(exc), error=True)
                 return
@@ -242,18 +243,11 @@ class ShareControl:
             t(
                 "share.done",
                 self.lang,
-                round=self._round_name(self.last_path.parent.name),
+                # as the instructor named it ("før"), not by its id ("foer")
+                round=transport.round_name(self.last_path.parent.name, lang=self.lang),
                 time=local_clock(now()),
             )
         )
-
-    def _round_name(self, round_id: str) -> str:
-        """A round as the instructor named it ("før"), not its folder's id ("foer")."""
-        try:
-            opened = classroom.rounds(self.folder) if self.folder is not None else []
-        except (CasekitError, OSError):  # the share is written; a round list that cannot be read is not news
-            opened = []
-        return next((str(r.get("name") or round_id) for r in opened if r.get("id") == round_id), round_id)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -373,13 +367,13 @@ class ClassView:
         found = self.summary.rounds if self.summary is not None else []
         ids = list(dict.fromkeys([*(r["id"] for r in opened), *found])) or [current]
         names = dict(self.summary.round_names) if self.summary is not None else {}
-        names.update({r["id"]: r.get("name", r["id"]) for r in opened})
+        names.update({r["id"]: str(r.get("name") or r["id"]) for r in opened})
+        # A round no one has named (the first, "1") is named as the summary names it once answers are in.
+        labels = [(names.get(i) or t("class.round_default", self.lang, id=i), i) for i in ids]
         self._stakeholders()
-        self.round.options = [(names.get(i, i), i) for i in ids]
+        self.round.options = labels
         self.round.value = current if current in ids else ids[-1]
-        self.compare.options = [(t("classview.no_compare", self.lang), "")] + [
-            (names.get(i, i), i) for i in ids
-        ]
+        self.compare.options = [(t("classview.no_compare", self.lang), ""), *labels]
         if self.compare.value not in ["", *ids]:
             self.compare.value = ""
         read_at = "classview.read_at_hub" if isinstance(transport, HubTransport) else "classview.read_at"

@@ -13,24 +13,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
+from hubsupport import INSTRUCTORS, SERVICE, Hub, http, raw, running_hub
 
 from casekit import classroom
 from casekit.classroom.hub import HubTransport
-from casekit.classroom.service.testing import free_port
 from casekit.i18n import t
 
 from .support import learner_store
@@ -38,9 +33,6 @@ from .support import learner_store
 # One hub for the module, its tests in order on one xdist worker (later tests read what earlier ones shared).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jupyterhub")]
 
-REPO = Path(__file__).resolve().parents[2]
-DOC = REPO / "docs" / "class-service.md"
-SERVICE = "casekit-class"
 # Names no case text, label or id holds, so that finding one in a response or a page means a leak.
 LEARNERS = ("elev-anna-q7", "elev-bo-q7", "elev-cecilie-q7")
 OTHER = "elev-dora-q7"
@@ -48,216 +40,21 @@ INSTRUCTOR = "underviser-kim-q7"
 LOAD = 300
 
 
-def _proxy() -> str:
-    """configurable-http-proxy: .ci's npm install, $CASEKIT_CHP, or one on PATH."""
-    found = [
-        os.environ.get("CASEKIT_CHP", ""),
-        str(REPO / ".ci" / "node_modules" / ".bin" / "configurable-http-proxy"),
-        shutil.which("configurable-http-proxy") or "",
-    ]
-    for candidate in found:
-        if candidate and Path(candidate).exists():
-            return candidate
-    reason = (
-        "configurable-http-proxy is not installed: `npm install --prefix .ci configurable-http-proxy@5` "
-        "(.ci/run does it)"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def _recipe() -> str:
-    """The jupyterhub_config.py lines of docs/class-service.md (the block after its marker)."""
-    text = DOC.read_text(encoding="utf-8")
-    found = re.search(r"<!-- tested recipe: jupyterhub_config.py -->\s*```python\n(.*?)```", text, re.DOTALL)
-    assert found, "docs/class-service.md has lost its tested recipe"
-    return found.group(1)
-
-
-class Hub:
-    """The running hub: its URLs, the admin token, and small helpers for its REST API and the service."""
-
-    def __init__(
-        self, root: Path, public: int, admin: str, service_port: int, process: subprocess.Popen
-    ) -> None:
-        self.root = root
-        self.url = f"http://127.0.0.1:{public}"
-        self.service_url = f"{self.url}/services/{SERVICE}/"
-        self.direct_url = f"http://127.0.0.1:{service_port}/services/{SERVICE}/"
-        self.admin = admin
-        self.process = process
-        self.tokens: dict[str, str] = {}
-        self.seen: list[bytes] = []  # every service response body the raw tests read
-
-    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
-        return _http(method, f"{self.url}/hub/api/{path}", body, token or self.admin)
-
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, bytes]:
-        """A raw call to the service through the proxy; the body is kept for the no-name check."""
-        status, data = _raw(method, self.service_url + path, body, token)
-        self.seen.append(data)
-        return status, data
-
-    def users(self, names: list[str], groups: list[str] = ()) -> None:
-        status, _ = self.api("POST", "users", {"usernames": names})
-        assert status in (201, 409), status
-        for group in groups:
-            self.api("POST", f"groups/{group}/users", {"users": names})
-
-    def token(self, name: str, scopes: list[str] | None = None) -> str:
-        scopes = [f"access:services!service={SERVICE}"] if scopes is None else scopes
-        status, reply = self.api("POST", f"users/{name}/tokens", {"scopes": scopes, "expires_in": 3600})
-        assert status in (200, 201), (status, reply)
-        return reply["token"]
-
-    def transport(self, name: str) -> HubTransport:
-        return HubTransport(SERVICE, url=self.service_url, token=self.tokens[name])
-
-    def service_pid(self) -> int:
-        """The service's process: the hub's child running casekit.classroom.service."""
-        import psutil
-
-        for child in psutil.Process(self.process.pid).children(recursive=True):
-            try:
-                if "casekit.classroom.service" in " ".join(child.cmdline()):
-                    return child.pid
-            except psutil.Error:
-                continue
-        raise AssertionError("the hub runs no class service")
-
-    def wait_for_service(self, timeout: float = 30) -> None:
-        token = self.tokens[LEARNERS[0]]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            status, _ = _raw("GET", self.service_url + "api/round", None, token)
-            if status == 200:
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"the class service did not answer within {timeout} s:\n{self.log()}")
-
-    def log(self) -> str:
-        path = self.root / "hub.log"
-        return path.read_text(encoding="utf-8", errors="replace")[-6000:] if path.exists() else ""
-
-
-def _raw(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, bytes]:
-    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode("utf-8"))
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"token {token}"
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, exc.read()
-    except (urllib.error.URLError, ConnectionError):
-        return 0, b""
-
-
-def _http(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
-    status, data = _raw(method, url, body, token)
-    try:
-        return status, json.loads(data) if data else None
-    except ValueError:
-        return status, data
-
-
-CONFIG = """
-import sys
-from jupyterhub.services import service as _service
-
-{recipe}
-
-# --- the test's own lines: loopback ports, a hub without Unix users, an admin token for the REST API ----
-c.JupyterHub.bind_url = "http://127.0.0.1:{public}"
-c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub}"
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api}"
-c.ConfigurableHTTPProxy.command = [{chp!r}]
-c.ConfigurableHTTPProxy.pid_file = {pid!r}
-c.JupyterHub.db_url = "sqlite:///{root}/jupyterhub.sqlite"
-c.JupyterHub.cookie_secret_file = {cookie!r}
-c.JupyterHub.authenticator_class = "dummy"
-c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = {home!r}
-c.Spawner.cmd = [sys.executable, {server!r}]
-c.Spawner.environment.update({{"CASEKIT_TEST_OUT": {out!r}, "CASEKIT_ANSWERS": {answers!r}}})
-c.Spawner.start_timeout = 60
-c.Spawner.http_timeout = 60
-c.JupyterHub.services.append({{"name": "test-admin", "api_token": {admin!r}}})
-c.JupyterHub.load_roles.append(
-    {{
-        "name": "test-admin",
-        "scopes": ["admin:users", "admin:groups", "admin:servers", "tokens", "list:users", "access:services"],
-        "services": ["test-admin"],
-    }}
-)
-# JupyterHub looks at its managed services every 30 s and restarts one that died; the test looks every second.
-class _Poll(_service._ServiceSpawner):
-    poll_interval = 1
-_service._ServiceSpawner = _Poll
-"""
-
-
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory):
-    """A JupyterHub with the class service (docs/class-service.md's recipe), four learners, an instructor."""
-    chp = _proxy()
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """A JupyterHub with the class service (docs/class-service.md's recipe), four learners, an instructor;
+    a user's server is the stand-in hub_server.py."""
     root = tmp_path_factory.mktemp("hub")
-    ports = {k: free_port() for k in ("public", "hub", "proxy_api", "service")}
-    admin = os.urandom(16).hex()
-    recipe = _recipe()
-    recipe = recipe.replace("casekit_port = 10101", f"casekit_port = {ports['service']}")
-    recipe = re.sub(r'casekit_data = "[^"]*"', f"casekit_data = {str(root / 'casekit-class')!r}", recipe)
     (root / "out").mkdir()
-    config = CONFIG.format(
-        recipe=recipe,
-        chp=chp,
-        pid=str(root / "proxy.pid"),
-        root=root,
-        cookie=str(root / "cookie_secret"),
-        home=str(root / "home" / "{username}"),
-        server=str(Path(__file__).with_name("hub_server.py")),
-        out=str(root / "out"),
-        answers=str(root / "answers"),
-        admin=admin,
-        **ports,
-    )
-    (root / "jupyterhub_config.py").write_text(config, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    env.pop("JUPYTERHUB_API_TOKEN", None)
-    log = (root / "hub.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyterhub", "-f", str(root / "jupyterhub_config.py")],
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    running = Hub(root, ports["public"], admin, ports["service"], process)
-    try:
-        deadline = time.monotonic() + 60
-        while _http("GET", f"{running.url}/hub/api/")[0] != 200:
-            assert process.poll() is None, f"the hub stopped:\n{running.log()}"
-            assert time.monotonic() < deadline, f"the hub did not start:\n{running.log()}"
-            time.sleep(0.2)
+    server = [sys.executable, str(Path(__file__).with_name("hub_server.py"))]
+    environment = {"CASEKIT_TEST_OUT": str(root / "out"), "CASEKIT_ANSWERS": str(root / "answers")}
+    with running_hub(root, server, environment=environment) as running:
         running.users([*LEARNERS, OTHER])
-        running.users([INSTRUCTOR], ["casekit-instructors"])
+        running.users([INSTRUCTOR], [INSTRUCTORS])
         for name in (*LEARNERS, OTHER, INSTRUCTOR):
             running.tokens[name] = running.token(name)
-        running.wait_for_service()
+        running.wait_for_service(running.tokens[LEARNERS[0]])
         yield running
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
 
 
 def _names_and_tokens(hub: Hub) -> list[bytes]:
@@ -463,7 +260,7 @@ class TestRobustness:
                 **docs[variant],
                 "answers": {**docs[variant]["answers"], "dilemma-1": {"position": i % 5 + 1}},
             }
-            status, _ = _raw("PUT", hub.direct_url + "api/entry", doc, tokens[name])
+            status, _ = raw("PUT", hub.direct_url + "api/entry", doc, tokens[name])
             if status == 200:
                 acknowledged[name] = i % 5 + 1
             if i == 15:
@@ -473,13 +270,13 @@ class TestRobustness:
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(share, range(len(names))))
         assert killed.is_set() and 0 < len(acknowledged) < len(names) + 1
-        hub.wait_for_service()
-        _, view = _http("GET", hub.service_url + "api/entries", token=hub.tokens[INSTRUCTOR])
+        hub.wait_for_service(hub.tokens[LEARNERS[0]])
+        _, view = http("GET", hub.service_url + "api/entries", token=hub.tokens[INSTRUCTOR])
         # every entry acknowledged is there, with the value acknowledged
         stored = [e["answers"]["dilemma-1"]["position"] for e in view["entries"] if e["round"] == round_id]
         assert len(stored) >= len(acknowledged)
         for name, position in acknowledged.items():
-            status, data = _http("GET", hub.service_url + "api/entry", token=tokens[name])
+            status, data = http("GET", hub.service_url + "api/entry", token=tokens[name])
             assert status == 200 and data["round"] == round_id, (name, status, data)
             assert data["answers"]["dilemma-1"] == {"position": position}
 

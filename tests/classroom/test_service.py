@@ -290,6 +290,18 @@ class TestApi:
             == "hub:casekit-class/1/entry"
         )
 
+    def test_a_learner_is_told_the_round_s_name(self, service, tmp_path: Path, case):
+        """A learner may not list the rounds, yet after sharing their transport names the round as the
+        instructor named it (from the service's answer), never by its id."""
+        _state, url = service
+        learner = HubTransport(url=url, token="t-anna")
+        assert learner.round_name("1") == t("class.round_default", "da", id="1")
+        opened = HubTransport(url=url, token="t-kim").open_round("Efter diskussionen")
+        receipt = learner.share(_snapshot(tmp_path, case))
+        assert receipt == f"hub:casekit-class/{opened}/entry"
+        assert learner.round_name(opened) == "Efter diskussionen"
+        assert HubTransport(url=url, token="t-bo").round_name(opened) == "Efter diskussionen"
+
     def test_the_page_in_the_browser(self, service, tmp_path: Path, case):
         _state, url = service
         _call(url, "PUT", "api/entry", _snapshot(tmp_path, case), "t-anna")

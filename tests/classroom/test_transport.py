@@ -129,6 +129,14 @@ class TestContract:
         listed[0]["name"] = "changed"
         assert transport.rounds()[0]["name"] == "Før diskussionen"  # new dicts each time
 
+    def test_a_round_is_named_as_it_was_opened(self, transport: Transport):
+        """round_name: the implicit round is "Runde 1" (as the summary names it), an opened round its
+        name, never its id."""
+        assert transport.round_name("1") == t("class.round_default", "da", id="1")
+        assert transport.round_name("1", lang="en") == t("class.round_default", "en", id="1")
+        opened = transport.open_round("Før diskussionen")
+        assert transport.round_name(opened) == "Før diskussionen"
+
     def test_share_puts_the_current_round_in_and_leaves_the_document(
         self, transport: Transport, tmp_path: Path, case
     ):

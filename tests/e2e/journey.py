@@ -104,6 +104,19 @@ class MapGrid:
         return self.root.evaluate(READABILITY_JS)
 
 
+def place_and_share(page: Page, case: casekit.Case, power: int, interest: int) -> None:
+    """On 01_del1 (Voilà or JupyterLab): place Majbritt on the grid with the keys, then press "Del med
+    holdet" and wait for the confirmation."""
+    grid = MapGrid(page, case)
+    grid.place_by_keys(ACTOR_NAME, power, interest)
+    grid.expect_saved_line()
+    button = page.get_by_role("button", name=t("share.button", "da")).first
+    button.click()
+    expect(page.get_by_text(t("share.done", "da", round="1", time="")[:20]).first).to_be_visible(
+        timeout=15_000
+    )
+
+
 # The grid's words as a reader sees them: the font size of every visible text, every pair of labels whose
 # text overlaps (the boxes of the text itself: cells and bands may share a border line), every stakeholder
 # whose name is cut (its box smaller than its text) or that sticks out of its cell, and the grid's right

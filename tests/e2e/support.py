@@ -108,18 +108,23 @@ def tail(path: Path, lines: int = 80) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+SERVER_FOLDERS = {
+    "HOME": "home",
+    "JUPYTER_CONFIG_DIR": "jupyter/config",
+    "JUPYTER_DATA_DIR": "jupyter/data",
+    "JUPYTER_RUNTIME_DIR": "jupyter/runtime",
+    "IPYTHONDIR": "ipython",
+}
+"""The folders each Jupyter server of the tests has of its own: variable → its place under the server's
+work folder (the rest, e.g. MPLCONFIGDIR and XDG_*, are the session's: see tests/conftest.py)."""
+
+
 def server_env(work_dir: Path, answers_dir: Path) -> dict[str, str]:
     """The environment for a Jupyter server and its kernels: the session's isolated environment, with this
     server's own HOME, Jupyter/IPython folders and answer folder under ``work_dir``. (HOME too: JupyterLab's
     language-server autodetection runs ``npm prefix -g``, which writes a log under ~/.npm.)"""
     env = dict(os.environ)
-    for key, sub in {
-        "HOME": "home",
-        "JUPYTER_CONFIG_DIR": "jupyter/config",
-        "JUPYTER_DATA_DIR": "jupyter/data",
-        "JUPYTER_RUNTIME_DIR": "jupyter/runtime",
-        "IPYTHONDIR": "ipython",
-    }.items():
+    for key, sub in SERVER_FOLDERS.items():
         folder = work_dir / sub
         folder.mkdir(parents=True, exist_ok=True)
         env[key] = str(folder)
@@ -286,9 +291,11 @@ class LabServer:
         self.process.stop()
 
 
-def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0, port: int | None = None) -> LabServer:
-    """Start JupyterLab on a free port (or ``port``: e.g. a stopped server's, for the same browser origin)
-    with a random token, serving ``root_dir``; wait for /api/status."""
+def lab_options(work_dir: Path) -> list[str]:
+    """The options every JupyterLab of the tests gets (``jupyter lab`` here, ``jupyterhub-singleuser``
+    under the test hub), with the folders they name made under ``work_dir``: no news or update check,
+    casekit's settings (keys in form controls, closing a tab shuts its kernel down) from the repository,
+    its own workspaces, and ``--allow-root`` (CI machines run as root)."""
     work_dir.mkdir(parents=True, exist_ok=True)
     settings_dir = work_dir / "lab-user-settings"
     for rel, values in _LAB_USER_SETTINGS.items():
@@ -302,6 +309,19 @@ def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0, port: int |
     app_settings = work_dir / "lab-app-settings"
     app_settings.mkdir(exist_ok=True)
     shutil.copyfile(LAB_OVERRIDES, app_settings / "overrides.json")
+    return [
+        "--allow-root",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.user_settings_dir={settings_dir}",
+        f"--LabApp.workspaces_dir={workspaces}",
+        f"--LabApp.app_settings_dir={app_settings}",
+    ]
+
+
+def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0, port: int | None = None) -> LabServer:
+    """Start JupyterLab on a free port (or ``port``: e.g. a stopped server's, for the same browser origin)
+    with a random token, serving ``root_dir``; wait for /api/status."""
+    options = lab_options(work_dir)
     answers = work_dir / "answers"
     port, token = port or free_port(), secrets.token_hex(16)
     cmd = [
@@ -313,12 +333,8 @@ def start_lab(root_dir: Path, work_dir: Path, timeout: float = 60.0, port: int |
         f"--port={port}",
         "--port-retries=0",
         f"--IdentityProvider.token={token}",
-        "--allow-root",
         f"--ServerApp.root_dir={root_dir}",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        f"--LabApp.user_settings_dir={settings_dir}",
-        f"--LabApp.workspaces_dir={workspaces}",
-        f"--LabApp.app_settings_dir={app_settings}",
+        *options,
     ]
     started = time.monotonic()
     process = start_process("jupyter lab", cmd, server_env(work_dir, answers), root_dir, work_dir / "lab.log")
@@ -492,6 +508,17 @@ class LabPage:
         and wait until its kernel is connected and idle."""
         self.notebook = notebook
         self.page.goto(self.server.notebook_url(notebook), timeout=timeout)
+        return self.wait_open(timeout)
+
+    def start_open(self, notebook: str, timeout: int = 60_000) -> LabPage:
+        """Start opening ``notebook`` as :meth:`open` does, without waiting for JupyterLab to load
+        (:meth:`wait_open` waits): two pages load at once."""
+        self.notebook = notebook
+        self.page.goto(self.server.notebook_url(notebook), timeout=timeout, wait_until="commit")
+        return self
+
+    def wait_open(self, timeout: int = 60_000) -> LabPage:
+        """Wait until the notebook being opened shows its cells and its kernel is connected and idle."""
         self.page.locator(SEL_CELL).first.wait_for(timeout=timeout)
         self.wait_kernel_ready(timeout)
         return self
@@ -529,9 +556,13 @@ class LabPage:
 
     def run_all(self, timeout: int = 120_000) -> None:
         """Run → Run All Cells, then wait until every non-empty code cell has run and the kernel is idle."""
+        self.start_run_all()
+        self.wait_executed(timeout)
+
+    def start_run_all(self) -> None:
+        """Run → Run All Cells without waiting (:meth:`wait_executed` waits): two pages run at once."""
         self.page.evaluate(_WATCH_RUN_JS)
         self.menu("Run", "Run All Cells")
-        self.wait_executed(timeout)
 
     def restart_and_run_all(self, timeout: int = 120_000) -> None:
         """Kernel → Restart Kernel and Run All Cells…, confirm the dialog, wait as for :meth:`run_all`."""

@@ -17,7 +17,7 @@ from casekit import charts, classroom
 from casekit.answers import AnswerStore
 from casekit.i18n import t
 
-from .journey import ACTOR_ID, ACTOR_NAME, MapGrid
+from .journey import ACTOR_ID, ACTOR_NAME, place_and_share
 from .support import Axe, VoilaPage, wait_for_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -48,18 +48,6 @@ def label_pixels(sizes: list[dict[str, Any]]) -> list[float]:
 def font_px(page: Page, selector: str) -> float:
     """The computed font size in px of the first element matching ``selector``."""
     return float(page.locator(selector).first.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)"))
-
-
-def place_and_share(page: Page, case: casekit.Case, power: int, interest: int) -> None:
-    """On 01_del1 in Voilà: place Majbritt on the grid with the keys, then press "Del med holdet"."""
-    grid = MapGrid(page, case)
-    grid.place_by_keys(ACTOR_NAME, power, interest)
-    grid.expect_saved_line()
-    button = page.get_by_role("button", name=t("share.button", "da")).first
-    button.click()
-    expect(page.get_by_text(t("share.done", "da", round="1", time="")[:20]).first).to_be_visible(
-        timeout=15_000
-    )
 
 
 def test_two_learners_share_live_and_the_instructor_sees_both(

@@ -12,6 +12,9 @@ import pytest
 
 from casekit import classroom, widgets
 from casekit.answers import AnswerStore
+from casekit.classroom.hub import HubTransport
+from casekit.classroom.service import ServiceConfig, open_service
+from casekit.classroom.service.testing import FakeHubAuth, running, user_model
 from casekit.i18n import t
 
 
@@ -87,6 +90,32 @@ class TestShareControl:
         status = html.unescape(control.status.value)
         assert "»før«" in status and "foer" not in status
 
+    def test_the_status_names_the_first_round_as_the_instructor_s_view_does(self, case, tmp_path, folder):
+        """Before any round is opened, the learner shares into "Runde 1", as the instructor's view and the
+        report name it (not its id, "1")."""
+        control = widgets.share_control(case, _learner(tmp_path, case, "a", 2))
+        control.button.click()
+        first = t("class.round_default", "da", id="1")
+        assert t("share.done", "da", round=first, time="§").split("§")[0] in html.unescape(
+            control.status.value
+        )
+
+    def test_on_the_hub_the_status_names_the_round_not_its_id(self, case, tmp_path, monkeypatch):
+        """On a JupyterHub a learner cannot list the rounds; the status still names the round the
+        instructor opened ("Efter diskussionen"), not its id ("efter-diskussionen")."""
+        tokens = {"t-anna": user_model("anna"), "t-kim": user_model("kim", ["casekit-instructors"])}
+        state = open_service(ServiceConfig(data_dir=tmp_path / "service"), FakeHubAuth(tokens))
+        with running(state) as url:  # type: ignore[arg-type]
+            HubTransport(url=url, token="t-kim").open_round("Efter diskussionen")
+            monkeypatch.setenv(classroom.CLASS_ENV, "hub")
+            monkeypatch.setenv("CASEKIT_CLASS_URL", url)
+            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t-anna")
+            control = widgets.share_control(case, _learner(tmp_path, case, "a", 2))
+            control.button.click()
+        status = html.unescape(control.status.value)
+        assert "»Efter diskussionen«" in status and "efter-diskussionen" not in status
+        state.store.close()  # type: ignore[attr-defined]
+
     def test_preview_shows_exactly_what_is_shared(self, case, tmp_path, folder):
         """The preview names each placement, and a text answer appears only once it is ticked."""
         store = _learner(tmp_path, case, "a", 2, text="Min hemmelige tekst")
@@ -153,6 +182,18 @@ class TestClassView:
         view.refresh_button.click()
         assert "2 studerende" in html.unescape(view.overview.value)
         assert "Kim: 1 på 1, 1 på 5 (n = 2)" in html.unescape(view.charts.value)
+
+    def test_the_first_round_keeps_its_name_when_the_first_learner_shares(self, case, tmp_path, folder):
+        """The round is named as the class report names it ("Runde 1") before anyone has shared and after:
+        the instructor's dropdown and count do not switch from "1" to "Runde 1" on the first share."""
+        view = widgets.class_view(case)
+        first = t("class.round_default", "da", id="1")
+        assert view.round.label == first
+        assert t("classview.count", "da", count=0, round=first) in html.unescape(view.overview.value)
+        classroom.share(_learner(tmp_path, case, "a", 1))
+        view.refresh_button.click()
+        assert view.round.label == first and [label for label, _ in view.round.options] == [first]
+        assert t("classview.count", "da", count=1, round=first) in html.unescape(view.overview.value)
 
     def test_rounds_and_moves(self, case, tmp_path, folder):
         """Open a round "efter", share again, compare: the view says how many moved on the goal scale."""
