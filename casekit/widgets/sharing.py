@@ -367,7 +367,7 @@ class ClassView:
         found = self.summary.rounds if self.summary is not None else []
         ids = list(dict.fromkeys([*(r["id"] for r in opened), *found])) or [current]
         names = dict(self.summary.round_names) if self.summary is not None else {}
-        names.update({r["id"]: str(r.get("name") or r["id"]) for r in opened})
+        names.update({r["id"]: str(r["name"]) for r in opened if r.get("name")})
         # A round no one has named (the first, "1") is named as the summary names it once answers are in.
         labels = [(names.get(i) or t("class.round_default", self.lang, id=i), i) for i in ids]
         self._stakeholders()
