@@ -252,6 +252,8 @@ class HubTransport(Transport):
         _status, reply, _headers = self.call("GET", "api/round")
         return str(reply["id"])
 
+    closes_rounds = True
+
     def round_open(self, *, lang: str = "da") -> bool:
         """Whether learners can share into the current round now."""
         _status, reply, _headers = self.call("GET", "api/round", lang=lang)

@@ -113,6 +113,23 @@ class Transport(abc.ABC):
             The class itself cannot be read (a missing folder, a service that does not answer).
         """
 
+    closes_rounds: bool = False
+    """Whether the instructor can close the current round (:meth:`close_round`): the class service can,
+    as it alone writes the class; a class folder cannot (learners write their files into it themselves)."""
+
+    def round_open(self, *, lang: str = "da") -> bool:
+        """Whether learners can share into the current round now (always, where rounds cannot be closed)."""
+        return True
+
+    def close_round(self, *, lang: str = "da") -> None:
+        """Close the current round: learners cannot share into it until :meth:`reopen_round`. Only where
+        :attr:`closes_rounds`."""
+        raise NotImplementedError(f"{type(self).__name__}.close_round")
+
+    def reopen_round(self, *, lang: str = "da") -> None:
+        """Open the current round again after :meth:`close_round`. Only where :attr:`closes_rounds`."""
+        raise NotImplementedError(f"{type(self).__name__}.reopen_round")
+
     def round_name(self, round_id: str, *, lang: str = "da") -> str:
         """The name of round ``round_id`` as people are told it (a learner, after sharing): the name it was
         opened with, else "Runde 1" (``class.round_default``) as the summary names a round no one named.

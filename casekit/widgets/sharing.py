@@ -269,7 +269,7 @@ class ClassView:
     ----------
     widget : ipywidgets.VBox
         What displaying the view shows.
-    refresh_button, round, new_round, open_button, stakeholder : ipywidgets widgets
+    refresh_button, round, new_round, open_button, close_button, stakeholder : ipywidgets widgets
         The controls (tests and scripts may press or set them).
     summary : ClassSummary or None
         The last summary read.
@@ -297,6 +297,10 @@ class ClassView:
         self.open_button = W.Button(
             description=t("classview.open_round", self.lang), layout=W.Layout(width="auto")
         )
+        # Shown where the class's transport can close a round (the class service), named after the state the
+        # view last read: pressing it does what it says, whatever another instructor did meanwhile.
+        self.close_button = W.Button(layout=W.Layout(width="auto", display="none"))
+        self._round_shown_open = True
         placed = [(a.name, a.id) for a in case.actors]
         self.stakeholder = field(
             W.Dropdown(
@@ -308,6 +312,7 @@ class ClassView:
         )
         self.refresh_button.on_click(self._guard(lambda _b: self.refresh()))
         self.open_button.on_click(self._guard(lambda _b: self.open_round()))
+        self.close_button.on_click(self._guard(lambda _b: self.toggle_round()))
         for control in (self.round, self.compare, self.stakeholder):
             control.observe(self._guard(lambda _c: self.draw()), names="value")
         self._title = title
@@ -317,7 +322,10 @@ class ClassView:
                 W.HBox(
                     [self.refresh_button, self.round, self.compare], layout=W.Layout(flex_flow="row wrap")
                 ),
-                W.HBox([self.new_round, self.open_button], layout=W.Layout(flex_flow="row wrap")),
+                W.HBox(
+                    [self.new_round, self.open_button, self.close_button],
+                    layout=W.Layout(flex_flow="row wrap"),
+                ),
                 self.status,
                 self.overview,
                 self.stakeholder,
@@ -377,7 +385,18 @@ class ClassView:
         if self.compare.value not in ["", *ids]:
             self.compare.value = ""
         read_at = "classview.read_at_hub" if isinstance(transport, HubTransport) else "classview.read_at"
-        self.status.value = status_html(t(read_at, self.lang, time=local_clock(now())))
+        status = t(read_at, self.lang, time=local_clock(now()))
+        if transport.closes_rounds:
+            name = {i: label for label, i in labels}.get(current) or t(
+                "class.round_default", self.lang, id=current
+            )
+            self._round_shown_open = transport.round_open(lang=self.lang)
+            action = "classview.close_round" if self._round_shown_open else "classview.reopen_round"
+            self.close_button.description = t(action, self.lang, round=name)
+            self.close_button.layout.display = None
+            if not self._round_shown_open:
+                status += " " + t("classview.round_closed", self.lang, round=name)
+        self.status.value = status_html(status)
         self.draw()
 
     def open_round(self) -> None:
@@ -390,6 +409,19 @@ class ClassView:
             return
         self.transport().open_round(name, lang=self.lang)
         self.new_round.value = ""
+        self.refresh()
+
+    def toggle_round(self) -> None:
+        """Close the current round, or open it again, as the button said (where the transport can)."""
+        if self.folder is None:
+            return
+        transport = self.transport()
+        if not transport.closes_rounds:
+            return
+        if self._round_shown_open:
+            transport.close_round(lang=self.lang)
+        else:
+            transport.reopen_round(lang=self.lang)
         self.refresh()
 
     def draw(self) -> None:

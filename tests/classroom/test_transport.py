@@ -137,6 +137,19 @@ class TestContract:
         opened = transport.open_round("Før diskussionen")
         assert transport.round_name(opened) == "Før diskussionen"
 
+    def test_a_round_closes_only_where_the_transport_says_it_can(self, transport: Transport):
+        """closes_rounds: the service closes and reopens the current round; elsewhere a round is always
+        open and closing it is a programming error, not a silent no-op."""
+        assert transport.round_open()
+        if not transport.closes_rounds:
+            with pytest.raises(NotImplementedError):
+                transport.close_round()
+            return
+        transport.close_round()
+        assert not transport.round_open()
+        transport.reopen_round()
+        assert transport.round_open()
+
     def test_share_puts_the_current_round_in_and_leaves_the_document(
         self, transport: Transport, tmp_path: Path, case
     ):

@@ -261,6 +261,55 @@ def test_projection_toggle_adds_large_type(case):
     assert style.value == ""
 
 
+class TestClosingARound:
+    """Where the class service keeps the class, the instructor's view closes the current round and opens it
+    again; a class folder cannot close one (learners write into it themselves), so there is no such button."""
+
+    def test_a_class_folder_shows_no_close_button(self, case, tmp_path, folder):
+        view = widgets.class_view(case)
+        assert view.close_button.layout.display == "none"
+        view.close_button.click()  # even pressed from a script: nothing happens, nothing fails
+        assert 'role="alert"' not in view.status.value
+
+    def test_on_the_hub_the_instructor_closes_and_reopens_the_round(self, case, tmp_path, monkeypatch):
+        """ "Luk runden »Runde 1«": a learner's share is then refused in a sentence and their answers are
+        untouched; the view says the round is closed and offers to open it again; once it is, the share
+        lands."""
+        tokens = {"t-anna": user_model("anna"), "t-kim": user_model("kim", ["casekit-instructors"])}
+        state = open_service(ServiceConfig(data_dir=tmp_path / "service"), FakeHubAuth(tokens))
+        first = t("class.round_default", "da", id="1")
+        with running(state) as url:  # type: ignore[arg-type]
+            monkeypatch.setenv(classroom.CLASS_ENV, "hub")
+            monkeypatch.setenv("CASEKIT_CLASS_URL", url)
+            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t-kim")
+            view = widgets.class_view(case)
+            assert view.close_button.layout.display != "none"
+            assert view.close_button.description == t("classview.close_round", "da", round=first)
+            view.close_button.click()
+            assert view.close_button.description == t("classview.reopen_round", "da", round=first)
+            assert t("classview.round_closed", "da", round=first) in html.unescape(view.status.value)
+
+            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t-anna")
+            store = _learner(tmp_path, case, "a", 2)
+            before = store.revisions()
+            control = widgets.share_control(case, store)
+            control.button.click()
+            assert html.unescape(control.status.value).count(t("class.hub.round_closed", "da")) == 1
+            assert store.revisions() == before
+
+            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t-kim")
+            view.close_button.click()
+            assert view.close_button.description == t("classview.close_round", "da", round=first)
+            assert t("classview.round_closed", "da", round=first) not in html.unescape(view.status.value)
+
+            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t-anna")
+            control.button.click()
+            monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t-kim")
+            view.refresh_button.click()
+            assert t("classview.count", "da", count=1, round=first) in html.unescape(view.overview.value)
+        state.store.close()  # type: ignore[attr-defined]
+
+
 class TestClassViewOpensOnWhatLearnersShare:
     """The live view opens, and draws, on anything the learners' own widgets can share (issue 18): own
     stakeholders, a decision justified before an option is chosen, rounds compared."""
