@@ -4,7 +4,9 @@ user's server is the real one, ``jupyterhub-singleuser`` with JupyterLab. An ins
 ``casekit-instructors`` group) and a learner log in through the hub's login page in two browser contexts
 (their own cookies); the learner places a stakeholder and presses "Del med holdet" in 01_del1, and the
 instructor notebook's live view, on "Opdatér", counts one learner and draws the placement, without the
-learner's name; axe-core finds no critical or serious violation in casekit's outputs on either page.
+learner's name; the instructor closes the round, the learner's next share is refused in a sentence, and
+the round is opened again; axe-core finds no critical or serious violation in casekit's outputs on either
+page.
 
 (A learner who opens the instructor notebook gets the sentence, not the class: tests/classroom/test_hub.py
 proves it on the same hub through the widget. In this browser it cost a third JupyterLab page and kernel,
@@ -163,8 +165,8 @@ def test_the_instructor_s_live_view_follows_a_learner_who_shares(
     lab_hub: Hub, browser: Browser, axe: Axe, e2e_artifacts: Path, request: pytest.FixtureRequest
 ) -> None:
     """The instructor's live view counts no one, the learner shares from 01_del1, and on "Opdatér" the view
-    counts one learner and draws where they placed Majbritt, without the learner's name; axe-core is clean
-    on both pages."""
+    counts one learner and draws where they placed Majbritt, without the learner's name; closed, the round
+    refuses the learner's next share in a sentence; axe-core is clean on both pages."""
     case = casekit.load_case("samskabelse", lang="da")
     attach_log(request, "hub log (tail)", lab_hub.log)
     started = time.monotonic()
@@ -211,6 +213,22 @@ def test_the_instructor_s_live_view_follows_a_learner_who_shares(
     teacher_page.screenshot(path=str(e2e_artifacts / "hub-instructor-live-view-1366x768.png"))
     chart.scroll_into_view_if_needed()
     teacher_page.screenshot(path=str(e2e_artifacts / "hub-instructor-live-chart-1366x768.png"))
+    record_time("hub: the live view updated and audited", time.monotonic() - started)
+
+    # The instructor closes the round: the view says so, and a learner who shares again reads why it did not
+    # land; opened again, the button offers to close it once more.
+    teacher_page.get_by_role("button", name=t("classview.close_round", "da", round=FIRST_ROUND)).click()
+    expect(teacher_page.get_by_text(t("classview.round_closed", "da", round=FIRST_ROUND))).to_be_visible()
+    reopen = teacher_page.get_by_role("button", name=t("classview.reopen_round", "da", round=FIRST_ROUND))
+    expect(reopen).to_be_visible()
+    axe.assert_no_serious(teacher_page, context=CASEKIT_OUTPUTS)
+    teacher_page.screenshot(path=str(e2e_artifacts / "hub-instructor-round-closed-1366x768.png"))
+    learner_page.get_by_role("button", name=t("share.button", "da")).click()
+    expect(learner_page.get_by_text(t("class.hub.round_closed", "da"))).to_be_visible()
+    reopen.click()
+    expect(
+        teacher_page.get_by_role("button", name=t("classview.close_round", "da", round=FIRST_ROUND))
+    ).to_be_visible()
     save_screenshot(teacher_page, e2e_artifacts, "hub-instructor-notebook")
     save_screenshot(learner_page, e2e_artifacts, "hub-learner-notebook")
-    record_time("hub: the live view updated and audited", time.monotonic() - started)
+    record_time("hub: the round closed and opened again", time.monotonic() - started)
