@@ -30,6 +30,7 @@ from casekit.classroom.errors import ClassFolderError
 from casekit.classroom.intake import Intake
 from casekit.classroom.snapshot import DEFAULT_ROUND, MAX_SHARE_BYTES, SHARE_FORMAT, SHARE_SCHEMA_VERSION
 from casekit.classroom.transport import Transport
+from casekit.errors import CasekitError
 from casekit.i18n import format_size, reason, t, ui_lang
 
 __all__ = ["DEFAULT_SERVICE", "TIMEOUT", "URL_ENV", "HubTransport", "ServiceRefusal", "service_url"]
@@ -232,7 +233,7 @@ class HubTransport(Transport):
         transport last shared into, or the current round, as the service names them."""
         known = [self._shared_round] if self._shared_round else []
         if not any(r.get("id") == round_id for r in known):
-            with contextlib.suppress(ClassFolderError):  # the service down: the default name below
+            with contextlib.suppress(CasekitError, OSError):  # the service down: the default name below
                 known.append(self.call("GET", "api/round", lang=lang)[1])
         for found in known:
             if isinstance(found, dict) and found.get("id") == round_id:

@@ -24,7 +24,7 @@ import abc
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from casekit.classroom.errors import ClassFolderError
+from casekit.errors import CasekitError
 from casekit.i18n import t
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class Transport(abc.ABC):
         Never fails: a class that cannot be read now gives the default."""
         try:
             named = {r["id"]: r.get("name") for r in self.rounds()}
-        except ClassFolderError:
+        except (CasekitError, OSError):  # told after a share that landed: a list unread now is not news
             named = {}
         return str(named.get(round_id) or t("class.round_default", lang, id=round_id))
 

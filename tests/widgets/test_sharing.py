@@ -100,6 +100,26 @@ class TestShareControl:
             control.status.value
         )
 
+    @pytest.mark.parametrize("error", [OSError(13, "Permission denied"), classroom.ClassFolderError("x")])
+    def test_a_round_list_unread_after_the_share_still_says_it_landed(
+        self, case, tmp_path, folder, monkeypatch, error
+    ):
+        """The share is written; the rounds cannot be read a moment later: the learner is told it landed,
+        in the round's default name, not that something went wrong."""
+        from casekit.classroom.folder import FolderTransport
+
+        def unreadable(self):
+            raise error
+
+        monkeypatch.setattr(FolderTransport, "rounds", unreadable)
+        control = widgets.share_control(case, _learner(tmp_path, case, "a", 2))
+        control.button.click()
+        first = t("class.round_default", "da", id="1")
+        assert t("share.done", "da", round=first, time="§").split("§")[0] in html.unescape(
+            control.status.value
+        )
+        assert len(list(folder.rglob("*.json"))) == 1
+
     def test_on_the_hub_the_status_names_the_round_not_its_id(self, case, tmp_path, monkeypatch):
         """On a JupyterHub a learner cannot list the rounds; the status still names the round the
         instructor opened ("Efter diskussionen"), not its id ("efter-diskussionen")."""
