@@ -26,7 +26,7 @@ TEST_TMPDIR ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
 WORKERS ?= auto
 PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --maxprocesses 4 --dist loadgroup)
 
-.PHONY: lab app test test-fast test-e2e lint typecheck format sync-notebooks bench handout binder-lock clean
+.PHONY: lab app test test-fast test-e2e screens lint typecheck format sync-notebooks bench handout binder-lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,14 @@ test-fast: $(VENV)/.installed-test
 
 test-e2e: $(VENV)/.installed-test
 	$(PYTEST) tests/e2e
+
+# The browser tests again, saving what a person looks at before a release: every notebook's screens scrolled
+# through at 1366×768 and 1920×1080 in JupyterLab and Voilà, and a window shot after each test, in
+# a new /tmp/casekit-screens-* folder or SCREENS_DIR (make test saves a screenshot only of a test that failed).
+screens: $(VENV)/.installed-test
+	@dir="$${SCREENS_DIR:-$$(mktemp -d /tmp/casekit-screens-XXXXXX)}"; \
+	CASEKIT_E2E_SCREENS=1 CASEKIT_E2E_ARTIFACTS="$$dir" $(PYTEST) tests/e2e; status=$$?; \
+	echo "Screenshots: $$dir/screens and $$dir"; exit $$status
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check casekit tests benchmarks

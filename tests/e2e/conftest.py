@@ -42,6 +42,7 @@ from .support import (
     find_chromium,
     safe_name,
     save_screenshot,
+    screens_wanted,
     start_lab,
     start_voila,
     tail,
@@ -174,9 +175,8 @@ def browser_context(
 def browser_page(
     browser_context: BrowserContext, request: pytest.FixtureRequest, e2e_artifacts: Path
 ) -> Iterator[Page]:
-    """A new page; its console errors are shown if the test fails, and a screenshot is saved to
-    ``e2e_artifacts`` after the test: of the whole page if it failed, else of the window (a whole page of
-    the Voilà app is some 8,000 px: about a second a test, spent on every run for nobody)."""
+    """A new page; its console errors are shown if the test fails, and a screenshot of the whole page is
+    saved to ``e2e_artifacts`` if it failed (of the window after a pass, with ``CASEKIT_E2E_SCREENS=1``)."""
     page = browser_context.new_page()
     console: list[str] = []
     page.on(
@@ -186,7 +186,9 @@ def browser_page(
     page.on("pageerror", lambda exc: console.append(f"pageerror: {exc}"))
     attach_log(request, "browser console (errors and warnings)", lambda: "\n".join(console) or "<empty>")
     yield page
-    save_screenshot(page, e2e_artifacts, request.node.nodeid, whole=request.node.stash.get(_FAILED, False))
+    failed = request.node.stash.get(_FAILED, False)
+    if failed or screens_wanted():
+        save_screenshot(page, e2e_artifacts, request.node.nodeid, whole=failed)
     page.close()
 
 

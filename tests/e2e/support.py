@@ -66,6 +66,14 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() == "true"
 
 
+def screens_wanted() -> bool:
+    """True when ``CASEKIT_E2E_SCREENS=1`` asks for the gallery of screenshots (``make screens``): every
+    screen of test_screens.py scrolled through at both sizes, and a window shot after every browser test that
+    passed. Off by default: no assertion reads them, and they were a fifth of test_screens.py's time (216 s of
+    worker time with them, 168 s without, on two cores). A failed test's whole page is saved either way."""
+    return os.environ.get("CASEKIT_E2E_SCREENS", "").strip() == "1"
+
+
 def unavailable(reason: str) -> NoReturn:
     """Skip the test on a laptop; fail it under CI, where a missing browser is a broken setup."""
     if in_ci():

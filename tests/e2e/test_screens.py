@@ -6,7 +6,8 @@ folder name, an option or level id), and axe-core finds no critical or serious v
 outputs. The learner's store holds an own stakeholder, a chosen option, a plan and cited paragraphs, so that
 the share preview and the plan have every kind of name to show; a class folder has the round "før" open.
 
-A screenshot of every output with a widget or a table is saved at both sizes (``CASEKIT_E2E_ARTIFACTS``).
+With ``CASEKIT_E2E_SCREENS=1`` (``make screens``) every page is also saved as screenshots at both sizes, for a
+person to look at (``CASEKIT_E2E_ARTIFACTS``/screens).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from .support import (
     assert_page_clean,
     safe_name,
     save_screenshot,
+    screens_wanted,
     wait_for_answer,
 )
 
@@ -93,8 +95,9 @@ def voila_app(
 
 
 def check_sizes(page: Page, axe: Axe, scope: str, lang: str, name: str, artifacts: Path) -> None:
-    """At each size: the measurements, axe on casekit's outputs, and screenshots of the page as the learner
-    scrolls through it (JupyterLab: the window, step by step, file browser and all; Voilà: the whole page)."""
+    """At each size: the measurements and axe on casekit's outputs; with ``CASEKIT_E2E_SCREENS=1`` also
+    screenshots of the page as the learner scrolls through it (JupyterLab: the window, step by step, file
+    browser and all; Voilà: the whole page)."""
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
         page.wait_for_timeout(400)  # the layout settles (JupyterLab resizes its panels)
@@ -103,6 +106,8 @@ def check_sizes(page: Page, axe: Axe, scope: str, lang: str, name: str, artifact
         problems = layout.problems(lang)
         assert not problems, f"{name} at {size}:\n" + "\n".join(problems)
         axe.assert_no_serious(page, context={"include": [f"{scope} .jp-OutputArea"]})
+        if not screens_wanted():
+            continue
         shots = artifacts / "screens"
         shots.mkdir(exist_ok=True)
         if scope == ".jp-Notebook":
