@@ -14,11 +14,13 @@ Charts are shown as vector images (``<img alt=…>`` carrying the SVG) with the 
 The modules: ``reading`` (start, language, read, who is who), ``stakeholders`` (the stakeholder map, its
 grid in ``grid`` with ``grid_messages``), ``activities`` (the other activities), ``handin`` (with
 ``download``: each file made at the click, and ``filepicker``: its upload button), ``sharing`` (the class),
-``journey`` (progress and the way through), ``mirror`` (the copy in the browser, with ``mirror_state`` and
+``journey`` (progress and the way through), ``ticker`` (the page's clock of the instructor's live view),
+``mirror`` (the copy in the browser, with ``mirror_state`` and
 ``mirror_messages``), ``live`` (activities brought up to date after an import or a save); what they share
 is in ``base``. Importing this package imports neither matplotlib nor anywidget: a chart's module is
 imported when it is drawn, the browser copy's when :func:`start` shows it, the map's grid when the map is
-shown, the downloads' and the file picker's when :func:`handin` shows them.
+shown, the downloads' and the file picker's when :func:`handin` shows them, the ticker's when
+:func:`class_view` shows the class.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from time import monotonic  # the view's clock (a test gives it its own)
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
@@ -263,17 +264,25 @@ def _has_text(value: Any) -> bool:
 
 # -- the instructor's live view ------------------------------------------------------------------------------
 class ClassView:
-    """The class's spread from the shared folder, round by round, refreshed on demand; no names.
+    """The class's spread from the shared folder or the class's service, round by round, no names; read
+    again every :attr:`LIVE_SECONDS` while its page is in view and "Opdatér automatisk" is ticked (the
+    default), and whenever "Opdatér" is pressed.
 
     Attributes
     ----------
     widget : ipywidgets.VBox
         What displaying the view shows.
-    refresh_button, round, new_round, open_button, close_button, stakeholder : ipywidgets widgets
+    refresh_button, live, round, new_round, open_button, close_button, stakeholder : ipywidgets widgets
         The controls (tests and scripts may press or set them).
+    ticker : Ticker
+        The page's clock behind "Opdatér automatisk" (``ticker.receive({"type": "tick"})`` is a tick).
     summary : ClassSummary or None
         The last summary read.
     """
+
+    LIVE_SECONDS = 5
+    """How often the view reads the class by itself. A read that finds nothing new changes nothing on the
+    page (the class's service answers it with 304 Not Modified)."""
 
     def __init__(self, case: Case, folder: str | os.PathLike[str] | None = None) -> None:
         self.case = case
@@ -291,6 +300,23 @@ class ClassView:
         self.refresh_button = W.Button(
             description=t("classview.refresh", self.lang), layout=W.Layout(width="auto")
         )
+        self.live = W.Checkbox(
+            value=True,
+            description=t("classview.live", self.lang, seconds=self.LIVE_SECONDS),
+            indent=False,
+            layout=W.Layout(width="auto"),
+        )
+        from casekit.widgets.ticker import Ticker  # anywidget when the instructor's view is shown, not before
+
+        tick = self._guard(lambda _none: self._tick())
+        self.ticker = Ticker(lambda: tick(None), self.LIVE_SECONDS, active=True)
+        W.dlink((self.live, "value"), (self.ticker, "active"))
+        self._read_at = 0.0  # monotonic() at the end of the last read, and how long it took
+        self._read_took = 0.0
+        self._read_clock = ""  # the last read's time as the status line says it
+        self._hub = False
+        self._closed_note = ""
+        self._current_seen: str | None = None
         self.round = field(W.Dropdown(description=t("classview.round", self.lang), style=style))
         self.compare = field(W.Dropdown(description=t("classview.compare", self.lang), style=style))
         self.new_round = field(W.Text(description=t("classview.new_round", self.lang), style=style))
@@ -311,6 +337,7 @@ class ClassView:
             )
         )
         self.refresh_button.on_click(self._guard(lambda _b: self.refresh()))
+        self.live.observe(self._guard(lambda _c: self._show_status()), names="value")
         self.open_button.on_click(self._guard(lambda _b: self.open_round()))
         self.close_button.on_click(self._guard(lambda _b: self.toggle_round()))
         for control in (self.round, self.compare, self.stakeholder):
@@ -320,7 +347,8 @@ class ClassView:
             [
                 title,
                 W.HBox(
-                    [self.refresh_button, self.round, self.compare], layout=W.Layout(flex_flow="row wrap")
+                    [self.refresh_button, self.live, self.round, self.compare],
+                    layout=W.Layout(flex_flow="row wrap"),
                 ),
                 W.HBox(
                     [self.new_round, self.open_button, self.close_button],
@@ -331,6 +359,7 @@ class ClassView:
                 self.stakeholder,
                 self.charts,
                 stylesheet(),
+                self.ticker,
             ]
         )
         self._guard(lambda _none: self.refresh())(None)  # a surprise in the folder is a sentence, too
@@ -351,10 +380,21 @@ class ClassView:
         """The class's transport (:func:`casekit.classroom.class_transport` of the view's target)."""
         return classroom.class_transport(self.folder, lang=self.lang)
 
+    def _tick(self) -> None:
+        """A tick of the page's clock: read the class again, unless the last read ended less than half an
+        interval ago, or less than twice its own length ago (ticks that waited behind a slow read, or from
+        the view shown twice): however big the class, the kernel stays free at least two thirds of the time
+        for the instructor's clicks."""
+        rest = max(self.LIVE_SECONDS / 2, 2 * self._read_took)
+        if self.live.value and monotonic() - self._read_at >= rest:
+            self.refresh()
+
     def refresh(self) -> None:
-        """Read the class again (learners may be sharing right now)."""
+        """Read the class again (learners may be sharing right now). The round and the round to compare
+        with that the instructor chose stay chosen, unless the class's current round changed meanwhile."""
         if self.folder is None:
             return
+        started = monotonic()
         transport = self.transport()
         try:
             # The folder's: the round's folder made by the instructor (on a sticky folder no learner can
@@ -379,13 +419,20 @@ class ClassView:
         # A round no one has named (the first, "1") is named as the summary names it once answers are in.
         labels = [(names.get(i) or t("class.round_default", self.lang, id=i), i) for i in ids]
         self._stakeholders()
-        self.round.options = labels
-        self.round.value = current if current in ids else ids[-1]
-        self.compare.options = [(t("classview.no_compare", self.lang), ""), *labels]
+        chosen = self.round.value if self._current_seen == current else None
+        self._current_seen = current
+        # Options are set only when they changed: a read every few seconds must not close a list the
+        # instructor has open.
+        if _pairs(self.round.options) != labels:
+            self.round.options = labels
+        self.round.value = chosen if chosen in ids else (current if current in ids else ids[-1])
+        comparable = [(t("classview.no_compare", self.lang), ""), *labels]
+        if _pairs(self.compare.options) != comparable:
+            self.compare.options = comparable
         if self.compare.value not in ["", *ids]:
             self.compare.value = ""
-        read_at = "classview.read_at_hub" if isinstance(transport, HubTransport) else "classview.read_at"
-        status = t(read_at, self.lang, time=local_clock(now()))
+        self._hub = isinstance(transport, HubTransport)
+        self._closed_note = ""
         if transport.closes_rounds:
             name = {i: label for label, i in labels}.get(current) or t(
                 "class.round_default", self.lang, id=current
@@ -395,9 +442,27 @@ class ClassView:
             self.close_button.description = t(action, self.lang, round=name)
             self.close_button.layout.display = None
             if not self._round_shown_open:
-                status += " " + t("classview.round_closed", self.lang, round=name)
-        self.status.value = status_html(status)
+                self._closed_note = t("classview.round_closed", self.lang, round=name)
+        self._read_at = monotonic()
+        self._read_took = self._read_at - started
+        self._read_clock = local_clock(now())
+        self._show_status()
         self.draw()
+
+    def _show_status(self) -> None:
+        """The status line: while the view reads the class by itself, how often (the same words each time, so
+        that a screen reader does not announce every read); otherwise the time of the last read."""
+        if self.folder is None or not self._read_at:
+            return
+        if self.live.value:
+            key = "classview.live_at_hub" if self._hub else "classview.live_at"
+            status = t(key, self.lang, seconds=self.LIVE_SECONDS)
+        else:
+            key = "classview.read_at_hub" if self._hub else "classview.read_at"
+            status = t(key, self.lang, time=self._read_clock)
+        if self._closed_note:
+            status += " " + self._closed_note
+        self.status.value = status_html(status)
 
     def open_round(self) -> None:
         """Open a new round with the typed name: the next shares land in it."""
@@ -484,6 +549,11 @@ class ClassView:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _pairs(options: Any) -> list[tuple[str, str]]:
+    """A selection widget's options as (label, value) pairs, to compare with new ones."""
+    return [tuple(option) if isinstance(option, (list, tuple)) else (option, option) for option in options]
 
 
 def _in_round(frame: Any, round_id: str) -> Any:

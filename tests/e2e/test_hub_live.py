@@ -35,6 +35,7 @@ from playwright.sync_api import expect
 import casekit
 from casekit import charts
 from casekit.i18n import t
+from casekit.widgets.sharing import ClassView
 
 from .conftest import attach_log, record_time
 from .journey import ACTOR_ID, ACTOR_NAME, place_and_share
@@ -164,7 +165,7 @@ def log_in(browser: Browser, hub: Hub, name: str, request: pytest.FixtureRequest
 def test_the_instructor_s_live_view_follows_a_learner_who_shares(
     lab_hub: Hub, browser: Browser, axe: Axe, e2e_artifacts: Path, request: pytest.FixtureRequest
 ) -> None:
-    """The instructor's live view counts no one, the learner shares from 01_del1, and on "Opdatér" the view
+    """The instructor's live view counts no one, the learner shares from 01_del1, and without a press the view
     counts one learner and draws where they placed Majbritt, without the learner's name; closed, the round
     refuses the learner's next share in a sentence; axe-core is clean on both pages."""
     case = casekit.load_case("samskabelse", lang="da")
@@ -199,8 +200,12 @@ def test_the_instructor_s_live_view_follows_a_learner_who_shares(
     learner_page.screenshot(path=str(e2e_artifacts / "hub-learner-shared-1366x768.png"))
     record_time("hub: the learner shared", time.monotonic() - started)
 
-    teacher_page.get_by_role("button", name=t("classview.refresh", "da")).click()
-    expect(count).to_have_text(t("classview.count", "da", count=1, round=FIRST_ROUND))
+    # Nobody presses "Opdatér": the view reads the class by itself while its page is in view.
+    live = teacher_page.get_by_label(t("classview.live", "da", seconds=ClassView.LIVE_SECONDS), exact=True)
+    expect(live).to_be_checked()
+    expect(count).to_have_text(
+        t("classview.count", "da", count=1, round=FIRST_ROUND), timeout=3 * ClassView.LIVE_SECONDS * 1000
+    )
     teacher_page.get_by_label(t("classview.stakeholder", "da"), exact=True).select_option(label=ACTOR_NAME)
     expected = charts.stakeholder_spread(case, [{ACTOR_ID: PLACED}], ACTOR_ID).alt
     chart = teacher_page.get_by_alt_text(expected, exact=True)

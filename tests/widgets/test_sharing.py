@@ -16,6 +16,7 @@ from casekit.classroom.hub import HubTransport
 from casekit.classroom.service import ServiceConfig, open_service
 from casekit.classroom.service.testing import FakeHubAuth, running, user_model
 from casekit.i18n import t
+from casekit.widgets import sharing
 
 
 def _texts(widget) -> str:
@@ -185,6 +186,16 @@ class TestShareControl:
         assert 'role="alert"' in control.status.value and "Traceback" not in control.status.value
 
 
+def _two_learners_then_a_new_round(view, tmp_path: Path, case) -> list[AnswerStore]:
+    """Two learners share in the first round, then the instructor opens the round "efter" in ``view``."""
+    stores = [_learner(tmp_path, case, name, 1) for name in ("a", "b")]
+    for store in stores:
+        classroom.share(store)
+    view.new_round.value = "efter"
+    view.open_button.click()
+    return stores
+
+
 class TestClassView:
     """The instructor's live view reads the shared folder, counts the learners and draws their spread."""
 
@@ -218,11 +229,7 @@ class TestClassView:
     def test_rounds_and_moves(self, case, tmp_path, folder):
         """Open a round "efter", share again, compare: the view says how many moved on the goal scale."""
         view = widgets.class_view(case)
-        stores = [_learner(tmp_path, case, name, 1) for name in ("a", "b")]
-        for store in stores:
-            classroom.share(store)
-        view.new_round.value = "efter"
-        view.open_button.click()
+        stores = _two_learners_then_a_new_round(view, tmp_path, case)
         stores[0].save("goal-divergence", {"kim": 4, "sanne": 4})
         for store in stores:
             classroom.share(store)
@@ -235,11 +242,7 @@ class TestClassView:
         """With a round to compare with, the moves are drawn first, the sentences in the chart's alt text and
         the numbers in its table; with none, there is no move chart."""
         view = widgets.class_view(case)
-        stores = [_learner(tmp_path, case, name, 1) for name in ("a", "b")]
-        for store in stores:
-            classroom.share(store)
-        view.new_round.value = "efter"
-        view.open_button.click()
+        stores = _two_learners_then_a_new_round(view, tmp_path, case)
         stores[0].save("goal-divergence", {"kim": 4, "sanne": 4})
         for store in stores:
             classroom.share(store)
@@ -269,6 +272,138 @@ class TestClassView:
         classroom.share(store)
         view = widgets.class_view(case)
         assert "Jens" not in _texts(view.widget) and store.learner not in _texts(view.widget)
+
+
+class TestTheViewReadsTheClassByItself:
+    """While "Opdatér automatisk" is ticked (the default), every tick of the page's clock reads the class
+    again: what learners shared appears without a press, the instructor's choices stay, and the status line
+    keeps the same words so that a screen reader does not announce every read."""
+
+    class Clock:
+        """The view's ``monotonic()``, moved on by the test only (a read takes no time on it)."""
+
+        def __init__(self, now: float = 1000.0) -> None:
+            self.now = now
+
+        def __call__(self) -> float:
+            return self.now
+
+    @pytest.fixture(autouse=True)
+    def clock(self, monkeypatch):
+        clock = self.Clock()
+        monkeypatch.setattr("casekit.widgets.sharing.monotonic", clock)
+        return clock
+
+    def tick(self, view, after: float) -> None:
+        """A tick from the page ``after`` seconds past the last read or tick (the view drops ticks that come
+        sooner than half an interval after a read)."""
+        clock = sharing.monotonic
+        clock.now += after
+        view.ticker.receive({"type": "tick"})
+
+    def test_a_share_appears_at_the_next_tick(self, case, tmp_path, folder, monkeypatch):
+        view = widgets.class_view(case)
+        first = t("class.round_default", "da", id="1")
+        assert view.live.value and view.ticker.active
+        assert view.ticker.every_ms == view.LIVE_SECONDS * 1000
+        classroom.share(_learner(tmp_path, case, "a", 2))
+        self.tick(view, after=view.LIVE_SECONDS)
+        assert t("classview.count", "da", count=1, round=first) in html.unescape(view.overview.value)
+        assert view.ticker.ticks == 1
+
+    def test_ticks_right_after_a_read_are_dropped(self, case, tmp_path, folder, monkeypatch):
+        """Ticks queued behind a slow read, or sent by the view shown on two screens, read nothing."""
+        view = widgets.class_view(case)
+        classroom.share(_learner(tmp_path, case, "a", 2))
+        self.tick(view, after=view.LIVE_SECONDS / 2 - 0.1)
+        assert "0 studerende" in html.unescape(view.overview.value)
+        self.tick(view, after=0.1)
+        assert "1 studerende" in html.unescape(view.overview.value)
+
+    def test_after_a_slow_read_the_view_rests_twice_as_long(self, case, tmp_path, folder, monkeypatch):
+        """A read of a big class that took 4 s is followed by at least 8 s without one: the instructor's
+        clicks are never stuck behind reads."""
+        times = iter([100.0, 104.0])  # the first read's start and end
+        monkeypatch.setattr("casekit.widgets.sharing.monotonic", lambda: next(times))
+        view = widgets.class_view(case)
+        monkeypatch.setattr("casekit.widgets.sharing.monotonic", self.Clock(104.0))
+        classroom.share(_learner(tmp_path, case, "a", 2))
+        self.tick(view, after=7.9)
+        assert "0 studerende" in html.unescape(view.overview.value)
+        self.tick(view, after=0.1)
+        assert "1 studerende" in html.unescape(view.overview.value)
+
+    def test_unticked_it_reads_only_when_pressed(self, case, tmp_path, folder, monkeypatch):
+        """Unticked: the page's clock stops, a tick already on its way reads nothing, and the status line
+        says when the class was last read."""
+        view = widgets.class_view(case)
+        view.live.value = False
+        assert not view.ticker.active
+        classroom.share(_learner(tmp_path, case, "a", 2))
+        self.tick(view, after=60)
+        assert "0 studerende" in html.unescape(view.overview.value)
+        read_at = t("classview.read_at", "da", time="§").split("§")[0]
+        assert read_at in html.unescape(view.status.value)
+        view.refresh_button.click()
+        assert "1 studerende" in html.unescape(view.overview.value)
+
+    def test_the_status_line_keeps_its_words(self, case, tmp_path, folder, monkeypatch):
+        view = widgets.class_view(case)
+        live = t("classview.live_at", "da", seconds=view.LIVE_SECONDS)
+        assert html.unescape(view.status.value).count(live) == 1
+        before = view.status.value
+        classroom.share(_learner(tmp_path, case, "a", 2))
+        self.tick(view, after=view.LIVE_SECONDS)
+        assert view.status.value == before
+
+    def test_the_chosen_round_and_comparison_stay_chosen(self, case, tmp_path, folder, monkeypatch):
+        """The instructor shows the first round against the second: a tick keeps both; a new round opened
+        elsewhere (another instructor, the command line) is shown at the next tick."""
+        view = widgets.class_view(case)
+        stores = _two_learners_then_a_new_round(view, tmp_path, case)
+        classroom.share(stores[0])
+        self.tick(view, after=view.LIVE_SECONDS)
+        view.round.value = "1"
+        view.compare.value = "efter"
+        shown = view.charts.value
+        self.tick(view, after=view.LIVE_SECONDS)
+        assert view.charts.value == shown  # nothing new: the same charts, nothing sent to the page again
+        classroom.share(stores[1])
+        self.tick(view, after=view.LIVE_SECONDS)
+        assert (view.round.value, view.compare.value) == ("1", "efter")
+        assert view.charts.value != shown  # the second learner's share in "efter" is in the moves now
+        classroom.open_round(folder, "til sidst")
+        self.tick(view, after=view.LIVE_SECONDS)
+        assert view.round.label == "til sidst"
+
+    def test_a_failing_read_is_a_sentence_and_the_next_tick_reads_again(
+        self, case, tmp_path, folder, monkeypatch, caplog
+    ):
+        """The class folder cannot be read for a moment (a network drive away): the status line says so in a
+        sentence, and the next tick reads the class and says the view is live again."""
+        view = widgets.class_view(case)
+        classroom.share(_learner(tmp_path, case, "a", 2))
+
+        def unreadable(*_args, **_kwargs):
+            raise OSError("the network drive is away")
+
+        with monkeypatch.context() as broken:
+            broken.setattr(classroom, "summarize", unreadable)
+            self.tick(view, after=view.LIVE_SECONDS)
+        assert 'role="alert"' in view.status.value
+        assert t("widgets.unexpected", "da") in html.unescape(view.status.value)
+        self.tick(view, after=view.LIVE_SECONDS)
+        assert "1 studerende" in html.unescape(view.overview.value)
+        live = t("classview.live_at", "da", seconds=view.LIVE_SECONDS)
+        assert live in html.unescape(view.status.value) and 'role="alert"' not in view.status.value
+
+    def test_the_page_clock_sends_only_ticks(self, case, folder, caplog):
+        """A message the clock does not send is logged and dropped: nothing is read."""
+        view = widgets.class_view(case)
+        view.ticker.receive({"type": "look"})
+        view.ticker.receive("tick")
+        assert view.ticker.ticks == 0
+        assert "unexpected message" in caplog.text
 
 
 def test_projection_toggle_adds_large_type(case):
