@@ -2,13 +2,21 @@
 // the messages are typed in casekit/widgets/mirror_messages.py).
 //
 // The kernel sends the answer store's JSON export in the synced trait `payload` (debounced on the Python
-// side); it is written to localStorage under `storage_key` ("casekit:<scope>:<case id>"). When the model
-// starts in this page, what the browser holds is reported back in the trait `browser`: a summary parsed
-// here from the JSON (how many answers, the newest save time, each answer's newest save time), "empty",
-// "unreadable", or "unavailable" with a reason code. The JSON text itself is sent only when the kernel
-// asks for it (custom message {type: "read"}); {type: "forget"} removes the key; {type: "focus"} moves the
-// focus to the copy's status line (its view does that). The summary's limits (how many keys, how long a key
-// or a time) are the kernel's, in the synced traits `max_keys` and `max_field`.
+// side); it is written to localStorage under `storage_key` ("casekit:<scope>:<case id>"). When the copy is
+// first shown in this page, what the browser holds is reported back in the trait `browser`: a summary
+// parsed here from the JSON (how many answers, the newest save time, each answer's newest save time),
+// "empty", "unreadable", or "unavailable" with a reason code. The JSON text itself is sent only when the
+// kernel asks for it (custom message {type: "read"}); {type: "forget"} removes the key; {type: "focus"}
+// moves the focus to the copy's status line (its view does that). The summary's limits (how many keys, how
+// long a key or a time) are the kernel's, in the synced traits `max_keys` and `max_field`.
+//
+// The report waits for the copy's first view, not for its model. The kernel answers a report on the copy's
+// status line and buttons, which are widgets of their own. When a page loads widgets that already exist in
+// the kernel (Voilà; JupyterLab reloaded), it makes all their models at once, and drops an update for a
+// model it has not made yet: a report sent as soon as this model starts could be answered before the line
+// exists in the page, and the line (or the offer to restore, with its buttons) never showed. A view of the
+// copy exists only inside the box that holds the line and the buttons, so by then they exist too. One report
+// per copy and page (`copy_id`), however many views it has.
 //
 // localStorage rather than IndexedDB: it is synchronous, so a copy is written or refused at once and the
 // summary is ready when the page starts; an export is a few hundred kilobytes, well within its quota.
@@ -99,6 +107,16 @@ function look(model) {
   report(model, summary);
 }
 
+// The copies that reported in this page (by `copy_id`): a second view of the same copy does not report.
+const reported = new Set();
+
+function lookOnce(model) {
+  const id = model.get("copy_id");
+  if (id && reported.has(id)) return;
+  if (id) reported.add(id);
+  look(model);
+}
+
 function write(model) {
   const payload = model.get("payload");
   if (!payload) return;
@@ -140,7 +158,6 @@ export default {
     const onMessage = (message) => answer(model, message);
     model.on("change:payload", onPayload);
     model.on("msg:custom", onMessage);
-    look(model);
     return () => {
       model.off("change:payload", onPayload);
       model.off("msg:custom", onMessage);
@@ -149,6 +166,7 @@ export default {
   render({ model, el }) {
     el.classList.add("casekit-mirror");
     el.hidden = true;
+    lookOnce(model);
     // After a click on a button that then leaves the page ("Gendan", "Glem"), the focus goes to the line
     // that says what happened, not to the top of the page: {type: "focus"} from the kernel.
     const onMessage = (message) => {

@@ -12,10 +12,11 @@ an origin, and so a browser's storage), ``binder`` on Binder (every session ther
 and the copy must survive into the next one), else ``local``.
 
 The front end is the ES module ``casekit/static/mirror.js``; it reports what the browser holds in the synced
-trait ``browser`` and answers the custom messages ``read`` and ``forget`` (the messages are typed, and
-checked, in :mod:`casekit.widgets.mirror_messages`). Everything it reports is checked: a report that does
-not fit is ignored, and text from the browser is imported only through the importer, whose refusal is shown
-as text. After a restore, the activities already on the page show the answers that came back
+trait ``browser`` (once per copy and page, when the copy's box is first shown: its line and buttons must be
+in the page to show the answer) and answers the custom messages ``read`` and ``forget`` (the messages are
+typed, and checked, in :mod:`casekit.widgets.mirror_messages`). Everything it reports is checked: a report
+that does not fit is ignored, and text from the browser is imported only through the importer, whose refusal
+is shown as text. After a restore, the activities already on the page show the answers that came back
 (:func:`casekit.widgets.live.imported`).
 
 The copy is in one phase at a time (:class:`~casekit.widgets.mirror_state.Phase`: starting, mirroring,
@@ -32,6 +33,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import uuid
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -256,6 +258,9 @@ class BrowserCopy(anywidget.AnyWidget):
     browser = traitlets.Dict().tag(sync=True)
     max_keys = traitlets.Int(MAX_KEYS).tag(sync=True)
     max_field = traitlets.Int(MAX_FIELD).tag(sync=True)
+    copy_id = traitlets.Unicode("").tag(sync=True)
+    """This copy's own id: the front end reports once per copy and page, from the copy's first view
+    (see mirror.js: a report sent before the status line exists in the page could not be answered)."""
 
     def __init__(
         self,
@@ -265,7 +270,7 @@ class BrowserCopy(anywidget.AnyWidget):
         environ: Mapping[str, str] | None = None,
         delay: float = DELAY,
     ) -> None:
-        super().__init__(storage_key=storage_key(store.case_id, environ))
+        super().__init__(storage_key=storage_key(store.case_id, environ), copy_id=uuid.uuid4().hex)
         self.store = store
         self.lang = ui_lang(case.lang if case is not None else store.lang)
         self.case = case

@@ -411,6 +411,16 @@ class TestUnavailable:
         assert copy.sends == 1 and "plads" in status_text(copy)
 
 
+def test_each_copy_has_its_own_id(store: AnswerStore):
+    """The front end reports once per copy and page, keyed by ``copy_id``: a copy made when the notebook
+    runs again has an id of its own (else its page would never report to it), and the id is in the state
+    the front end gets."""
+    first = BrowserCopy(store, environ={})
+    second = BrowserCopy(store, environ={})
+    assert first.get_state()["copy_id"] and second.get_state()["copy_id"]
+    assert first.copy_id != second.copy_id
+
+
 def test_front_end_is_a_file():
     """The front end is an ES module file in the package, with its own default export."""
     source = (REPO / "casekit" / "static" / "mirror.js").read_text(encoding="utf-8")
