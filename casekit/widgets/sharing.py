@@ -316,6 +316,7 @@ class ClassView:
         self._read_clock = ""  # the last read's time as the status line says it
         self._hub = False
         self._closed_note = ""
+        self._alerting = False  # the status line says what went wrong; only the next read replaces it
         self._current_seen: str | None = None
         self.round = field(W.Dropdown(description=t("classview.round", self.lang), style=style))
         self.compare = field(W.Dropdown(description=t("classview.compare", self.lang), style=style))
@@ -337,7 +338,7 @@ class ClassView:
             )
         )
         self.refresh_button.on_click(self._guard(lambda _b: self.refresh()))
-        self.live.observe(self._guard(lambda _c: self._show_status()), names="value")
+        self.live.observe(self._guard(lambda _c: self._live_toggled()), names="value")
         self.open_button.on_click(self._guard(lambda _b: self.open_round()))
         self.close_button.on_click(self._guard(lambda _b: self.toggle_round()))
         for control in (self.round, self.compare, self.stakeholder):
@@ -369,12 +370,23 @@ class ClassView:
             try:
                 callback(arg)
             except CasekitError as exc:
-                self.status.value = status_html(str(exc), error=True)
+                self._alert(str(exc))
             except Exception:  # the instructor's screen shows a sentence, the log the details
                 log.exception("class view failed")
-                self.status.value = status_html(t("widgets.unexpected", self.lang), error=True)
+                self._alert(t("widgets.unexpected", self.lang))
 
         return run
+
+    def _alert(self, message: str) -> None:
+        """Say on the status line what went wrong; it stays until a read succeeds or the instructor acts."""
+        self.status.value = status_html(message, error=True)
+        self._alerting = True
+
+    def _live_toggled(self) -> None:
+        """ "Opdatér automatisk" was ticked or unticked: the status line says how the class is read now,
+        unless it says what went wrong (that stays until the next read, by the clock or the button)."""
+        if not self._alerting:
+            self._show_status()
 
     def transport(self) -> classroom.Transport:
         """The class's transport (:func:`casekit.classroom.class_transport` of the view's target)."""
@@ -402,7 +414,7 @@ class ClassView:
             transport.prepare(lang=self.lang)
         except ServiceRefusal as exc:
             if exc.code == "not_instructor":  # a learner opened the instructor's notebook: only the sentence
-                self.status.value = status_html(str(exc), error=True)
+                self._alert(str(exc))
                 self.widget.children = (self._title, self.status)
                 return
             raise
@@ -463,6 +475,7 @@ class ClassView:
         if self._closed_note:
             status += " " + self._closed_note
         self.status.value = status_html(status)
+        self._alerting = False
 
     def open_round(self) -> None:
         """Open a new round with the typed name: the next shares land in it."""
@@ -470,7 +483,7 @@ class ClassView:
             return
         name = self.new_round.value.strip()
         if not name:
-            self.status.value = status_html(t("classview.round_name_missing", self.lang), error=True)
+            self._alert(t("classview.round_name_missing", self.lang))
             return
         self.transport().open_round(name, lang=self.lang)
         self.new_round.value = ""

@@ -397,6 +397,29 @@ class TestTheViewReadsTheClassByItself:
         live = t("classview.live_at", "da", seconds=view.LIVE_SECONDS)
         assert live in html.unescape(view.status.value) and 'role="alert"' not in view.status.value
 
+    @pytest.mark.parametrize("ticked_again", [False, True])
+    def test_a_failed_read_stays_said_when_the_box_is_toggled(
+        self, case, tmp_path, folder, monkeypatch, ticked_again
+    ):
+        """The instructor unticks "Opdatér automatisk" (and ticks it again) while the line says a read
+        failed: the line still says so, until a read succeeds."""
+        view = widgets.class_view(case)
+
+        def unreadable(*_args, **_kwargs):
+            raise OSError("the network drive is away")
+
+        with monkeypatch.context() as broken:
+            broken.setattr(classroom, "summarize", unreadable)
+            self.tick(view, after=view.LIVE_SECONDS)
+            failed = view.status.value
+            assert 'role="alert"' in failed
+            view.live.value = False
+            if ticked_again:
+                view.live.value = True
+            assert view.status.value == failed
+        view.refresh_button.click()
+        assert 'role="alert"' not in view.status.value
+
     def test_the_page_clock_sends_only_ticks(self, case, folder, caplog):
         """A message the clock does not send is logged and dropped: nothing is read."""
         view = widgets.class_view(case)
