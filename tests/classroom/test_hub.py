@@ -4,7 +4,8 @@ by the recipe in docs/class-service.md (read from that file). Three learners and
 ``casekit-instructors`` group share and read through casekit's own API; raw HTTP with a learner's token
 proves what the service refuses; the service is killed and restarted by the hub; 300 learners share at once.
 
-One hub serves the whole module (a few seconds to start). configurable-http-proxy comes from
+One hub serves the whole module (a few seconds to start); what a test needs shared, a fixture shares, so
+that each test passes alone and in any order. configurable-http-proxy comes from
 ``npm install --prefix .ci configurable-http-proxy@5`` (``.ci/run`` does it); without it the module is
 skipped on a developer's machine and fails under CI.
 """
@@ -19,18 +20,20 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hubsupport import INSTRUCTORS, SERVICE, Hub, http, raw, running_hub
 
 from casekit import classroom
+from casekit.answers import AnswerStore
 from casekit.classroom.hub import HubTransport
 from casekit.i18n import t
 
 from .support import learner_store
 
-# One hub for the module, its tests in order on one xdist worker (later tests read what earlier ones shared).
+# One hub for the module, on one xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jupyterhub")]
 
 # Names no case text, label or id holds, so that finding one in a response or a page means a leak.
@@ -57,6 +60,53 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         yield running
 
 
+@dataclass(frozen=True)
+class Session:
+    """What the class did in :func:`session`, and what the instructor read at each step."""
+
+    receipts: list[Path]  # the three learners' first shares
+    first: classroom.ClassSummary  # after those three shares
+    again: classroom.ClassSummary  # after the first learner shared once more
+    second_round: str  # the round the instructor opened then, in which the three shared again
+    last: classroom.ClassSummary  # after that
+    kim: str  # the speaker whose goals the learners rated again in the second round
+    moved: tuple[int, int, int]  # how many of the three rated Kim higher, lower, the same as before
+
+
+@pytest.fixture(scope="module")
+def session(hub: Hub, tmp_path_factory: pytest.TempPathFactory, case) -> Session:
+    """A session of the class on the hub: three learners share in a new round, one of them shares again, the
+    instructor opens "Efter diskussionen" and all three share again, two of them moving toward 5 on Kim."""
+    tmp_path = tmp_path_factory.mktemp("session")
+    instructor = hub.transport(INSTRUCTOR)
+    kim = next(a.id for a in case.actors if a.speaks)
+    rated: dict[str, int] = {}  # each learner's rating of Kim in the first round, as last shared
+
+    def share(store: AnswerStore, name: str) -> Path:
+        rated[name] = store.as_dict()["goal-divergence"][kim]
+        return classroom.share(store, hub.transport(name), case=case)
+
+    first_round = instructor.open_round("Før diskussionen")
+    receipts = [share(learner_store(tmp_path, case, n), name) for n, name in enumerate(LEARNERS)]
+    first = classroom.summarize(instructor, case=case)
+    share(learner_store(tmp_path, case, 9), LEARNERS[0])
+    again = classroom.summarize(instructor, case=case)
+    second_round = instructor.open_round("Efter diskussionen")
+    changes = []
+    for n, name in enumerate(LEARNERS):
+        store = learner_store(tmp_path, case, n)
+        goals = dict(store.as_dict()["goal-divergence"])
+        goals[kim] = 5 if n < 2 else 1  # two toward 5, one toward 1 (or staying there)
+        before = rated[name]
+        changes.append((goals[kim] > before, goals[kim] < before, goals[kim] == before))
+        store.save("goal-divergence", goals)
+        classroom.share(store, hub.transport(name), case=case)
+    last = classroom.summarize(instructor, case=case)
+    assert (first_round, second_round) == ("foer-diskussionen", "efter-diskussionen")
+    moved = (sum(c[0] for c in changes), sum(c[1] for c in changes), sum(c[2] for c in changes))
+    return Session(receipts, first, again, second_round, last, kim, moved)
+
+
 def _names_and_tokens(hub: Hub) -> list[bytes]:
     """What no response may contain: a user's name, a token, or the hub's ids of tokens and sessions."""
     found = [name.encode() for name in (*LEARNERS, OTHER, INSTRUCTOR)]
@@ -67,49 +117,41 @@ def _names_and_tokens(hub: Hub) -> list[bytes]:
 class TestThroughCasekit:
     """Learners share and the instructor reads the class, through casekit's API with each user's token."""
 
-    def test_three_learners_share_and_the_instructor_sees_three_anonymous(self, hub: Hub, tmp_path, case):
-        for n, name in enumerate(LEARNERS):
-            receipt = classroom.share(learner_store(tmp_path, case, n), hub.transport(name), case=case)
-            assert receipt.parent.name == "1"
-        summary = classroom.summarize(hub.transport(INSTRUCTOR), case=case)
-        assert summary.learners == ["Studerende 1", "Studerende 2", "Studerende 3"]
-        assert summary.learners_in("1") == summary.learners and summary.skipped == []
+    def test_three_learners_share_and_the_instructor_sees_three_anonymous(self, session: Session):
+        assert [receipt.parent.name for receipt in session.receipts] == ["foer-diskussionen"] * 3
+        summary = session.first
+        in_round = summary.learners_in("foer-diskussionen")
+        assert len(in_round) == 3 and all(label.startswith("Studerende ") for label in in_round)
+        assert summary.skipped == []
         page = classroom.render_report(summary, with_text=True)
         assert not any(name in page for name in (*LEARNERS, INSTRUCTOR))
 
-    def test_a_learner_sharing_again_is_still_one_learner(self, hub: Hub, tmp_path, case):
-        classroom.share(learner_store(tmp_path, case, 9), hub.transport(LEARNERS[0]), case=case)
-        summary = classroom.summarize(hub.transport(INSTRUCTOR), case=case)
-        assert len(summary.learners) == 3 and summary.files == 3
+    def test_a_learner_sharing_again_is_still_one_learner(self, session: Session):
+        assert session.again.learners == session.first.learners
+        assert session.again.files == session.first.files
 
-    def test_a_round_and_the_move_between_rounds(self, hub: Hub, tmp_path, case):
-        instructor = hub.transport(INSTRUCTOR)
-        round_id = instructor.open_round("Efter diskussionen")
-        assert round_id == "efter-diskussionen" and instructor.current_round() == round_id
-        kim = next(a.id for a in case.actors if a.speaks)
-        for n, name in enumerate(LEARNERS):
-            store = learner_store(tmp_path, case, n)
-            goals = dict(store.as_dict()["goal-divergence"])
-            goals[kim] = 5 if n < 2 else 1  # two move toward 5, one toward 1 (or stays there)
-            store.save("goal-divergence", goals)
-            classroom.share(store, hub.transport(name), case=case)
-        summary = classroom.summarize(instructor, case=case)
-        assert summary.rounds == ["1", round_id]
+    def test_a_round_and_the_move_between_rounds(self, session: Session):
+        summary, round_id = session.last, session.second_round
+        assert summary.rounds[-2:] == ["foer-diskussionen", round_id]
         assert summary.round_names[round_id] == "Efter diskussionen"
-        moved = next(m for m in summary.moves("1", round_id) if m.actor == kim)
-        assert moved.n == 3 and moved.sentence in summary.move_sentences("1", round_id)
-        assert (moved.toward_right, moved.toward_left + moved.stayed) == (2, 1) or moved.toward_right >= 1
+        moved = next(m for m in summary.moves("foer-diskussionen", round_id) if m.actor == session.kim)
+        assert moved.n == 3 and moved.sentence in summary.move_sentences("foer-diskussionen", round_id)
+        assert (moved.toward_right, moved.toward_left, moved.stayed) == session.moved
+        assert moved.toward_right >= 1
 
-    def test_summarize_hub_on_the_command_line(self, hub: Hub, tmp_path, monkeypatch, capsys):
+    def test_summarize_hub_on_the_command_line(
+        self, hub: Hub, session: Session, tmp_path, monkeypatch, capsys
+    ):
         """`casekit class summarize hub -o report.html` with the instructor's token writes the report."""
         from casekit.cli import main
 
         monkeypatch.setenv("JUPYTERHUB_API_TOKEN", hub.tokens[INSTRUCTOR])
         monkeypatch.setenv("CASEKIT_CLASS_URL", hub.service_url)
         out = tmp_path / "report.html"
+        learners = len(classroom.summarize(hub.transport(INSTRUCTOR)).learners)
         assert main(["class", "summarize", "hub", "-o", str(out)]) == 0
         said = capsys.readouterr().out
-        assert t("class.cli.wrote", "da", path=out, learners=3, skipped=0) in said
+        assert t("class.cli.wrote", "da", path=out, learners=learners, skipped=0) in said
         page = out.read_text(encoding="utf-8")
         assert not any(name in page for name in (*LEARNERS, INSTRUCTOR))
 
@@ -123,21 +165,25 @@ class TestThroughCasekit:
         assert t("class.hub.not_instructor", "da") in view.status.value
         assert view.summary is None and len(view.widget.children) == 2
 
-    def test_the_instructor_view_reads_the_hub(self, hub: Hub, case, monkeypatch):
+    def test_the_instructor_view_reads_the_hub(self, hub: Hub, case, monkeypatch, tmp_path):
         from casekit import widgets
 
+        hub.transport(INSTRUCTOR).open_round("Visningen")
+        for n, name in enumerate(LEARNERS):
+            classroom.share(learner_store(tmp_path, case, n), hub.transport(name), case=case)
         monkeypatch.setenv("JUPYTERHUB_API_TOKEN", hub.tokens[INSTRUCTOR])
         monkeypatch.setenv("CASEKIT_CLASS_URL", hub.service_url)
         monkeypatch.setenv(classroom.CLASS_ENV, "hub")
         view = widgets.class_view(case)
-        assert view.summary is not None and len(view.summary.learners) == 3
-        assert view.round.value == "efter-diskussionen"
-        assert t("classview.count", "da", count=3, round="Efter diskussionen") in view.overview.value
+        assert view.summary is not None and len(view.summary.learners_in("visningen")) == 3
+        assert view.round.value == "visningen"
+        assert t("classview.count", "da", count=3, round="Visningen") in view.overview.value
 
-    def test_a_learner_s_kernel_shares_with_its_server_token(self, hub: Hub):
+    def test_a_learner_s_kernel_shares_with_its_server_token(self, hub: Hub, session: Session):
         """A server the hub starts gets a token with the server role's scopes only; the recipe gives that
         role access to the service, so the kernel's share lands, as the same learner as their own token."""
         name = LEARNERS[2]
+        current = hub.transport(INSTRUCTOR).current_round()
         before = classroom.summarize(hub.transport(INSTRUCTOR))
         status, _ = hub.api("POST", f"users/{name}/server")
         assert status in (201, 202), hub.log()
@@ -149,7 +195,7 @@ class TestThroughCasekit:
         result = json.loads(out.read_text(encoding="utf-8"))
         hub.api("DELETE", f"users/{name}/server")
         assert result.get("error") is None and result["class"] == "hub"
-        assert result["receipt"].endswith("/efter-diskussionen/entry")
+        assert result["receipt"].endswith(f"/{current}/entry")
         after = classroom.summarize(hub.transport(INSTRUCTOR))
         assert after.learners == before.learners  # the same learner: the identity comes from the hub
 
@@ -158,6 +204,8 @@ class TestRefusals:
     """Raw HTTP: what a learner's token, no token or another's token cannot do; no response names anyone."""
 
     def test_a_learner_cannot_do_what_instructors_do(self, hub: Hub):
+        instructor = hub.transport(INSTRUCTOR)
+        before = (instructor.rounds(), instructor.current_round(), instructor.round_open())
         token = hub.tokens[LEARNERS[0]]
         for method, path, body in (
             ("POST", "api/rounds", {"name": "mine"}),
@@ -168,9 +216,10 @@ class TestRefusals:
         ):
             status, data = hub.call(method, path, body, token)
             assert (status, json.loads(data)) == (403, {"error": "not_instructor"}), (method, path)
-        assert classroom.summarize(hub.transport(INSTRUCTOR)).rounds[-1] == "efter-diskussionen"
+        instructor = hub.transport(INSTRUCTOR)
+        assert (instructor.rounds(), instructor.current_round(), instructor.round_open()) == before
 
-    def test_a_learner_reads_and_writes_only_their_own_entry(self, hub: Hub, case):
+    def test_a_learner_reads_and_writes_only_their_own_entry(self, hub: Hub, session: Session):
         anna, bo = hub.tokens[LEARNERS[0]], hub.tokens[LEARNERS[1]]
         _, theirs = hub.call("GET", "api/entry", token=bo)
         _, mine = hub.call("GET", "api/entry", token=anna)
@@ -185,8 +234,9 @@ class TestRefusals:
             "shared_at": "2020-01-01T00:00:00+00:00",
             "answers": {"dilemma-1": {"position": 1}},
         }
+        current = hub.transport(INSTRUCTOR).current_round()
         status, reply = hub.call("PUT", "api/entry?round=1&learner=bo&user=bo", doc, anna)
-        assert status == 200 and json.loads(reply)["round"]["id"] == "efter-diskussionen"
+        assert status == 200 and json.loads(reply)["round"]["id"] == current
         assert hub.call("GET", "api/entry", token=bo)[1] == theirs  # bo's entry is as it was
         assert json.loads(hub.call("GET", "api/entry", token=anna)[1])["answers"] == doc["answers"]
 
@@ -222,7 +272,7 @@ class TestRefusals:
             status, data = hub.call(method, path, {} if method != "GET" else None, token)
             assert status == 403 and json.loads(data) == {"error": code}, (who, method, path, data)
 
-    def test_no_response_names_anyone(self, hub: Hub):
+    def test_no_response_names_anyone(self, hub: Hub, session: Session):
         _, view = hub.call("GET", "api/entries", token=hub.tokens[INSTRUCTOR])
         hub.call("GET", "api/rounds", token=hub.tokens[INSTRUCTOR])
         assert len(json.loads(view)["entries"]) >= 6
@@ -293,7 +343,11 @@ class TestRobustness:
 
         def refresh() -> None:  # the instructor's view refreshes meanwhile
             while not done.is_set():
-                summary = classroom.summarize(hub.transport(INSTRUCTOR), case=case)
+                try:
+                    summary = classroom.summarize(hub.transport(INSTRUCTOR), case=case)
+                except classroom.ClassFolderError:  # nobody has shared yet (as the class view reads it)
+                    refreshed.append(0)
+                    continue
                 refreshed.append(len(summary.learners_in(round_id)) if round_id in summary.rounds else 0)
 
         watcher = threading.Thread(target=refresh)
