@@ -351,18 +351,22 @@ def test_a_browser_that_cannot_keep_a_copy_says_so(
 
 
 # -- a page that makes its widgets slowly ------------------------------------------------------------------
-def _slow_controls(page: Page, seconds: float = 3.0) -> None:
+def _slow_controls(page: Page, seconds: float = 3.0) -> list[str]:
     """Hold back the script that defines the standard widgets' models (ipywidgets' controls: the HTML of the
     copy's line, its buttons and box) by ``seconds``, as a busy machine or a slow network does: the page
-    makes casekit's own widget first, and its copy's line a while later."""
+    makes casekit's own widget first, and its copy's line a while later. Returns the list of the scripts
+    held back, filled in as the page loads."""
+    held: list[str] = []
 
     def hold(route: Route) -> None:
         response = route.fetch()
         if b"HTMLModel" in response.body():
+            held.append(route.request.url)
             time.sleep(seconds)
         route.fulfill(response=response)
 
     page.route(re.compile(r".*/static/[^/]*\.js(\?.*)?$"), hold)
+    return held
 
 
 def _held_copy(tmp_path: Path) -> str:
@@ -384,8 +388,9 @@ def test_the_copy_answers_a_page_that_makes_its_widgets_slowly(
     if held:
         copy = _held_copy(tmp_path)
         browser_page.add_init_script(f"localStorage.setItem({json.dumps(STORE_KEY)}, {json.dumps(copy)});")
-    _slow_controls(browser_page)
+    slowed = _slow_controls(browser_page)
     voila(notebooks_dir / NOTEBOOK).assert_clean(min_widgets=1)
+    assert slowed, "no script defining the widgets' models was held back: the test tests nothing"
     if held:
         offer = catalog_prefix("mirror.offer", count=len(EXPECTED))
         expect(browser_page.get_by_text(offer)).to_be_visible(timeout=20_000)
