@@ -12,8 +12,7 @@ import functools
 import os
 from pathlib import Path
 
-import yaml
-
+from casekit._yaml import read as read_yaml
 from casekit.errors import CasekitError
 
 __all__ = [
@@ -42,7 +41,12 @@ def catalog(lang: str = DEFAULT_LANG) -> dict[str, str]:
     merged: dict[str, str] = {}
     origin: dict[str, str] = {}
     for path in sorted((_LOCALES / lang).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml's parser where PyYAML has it (a tenth of the pure-Python one's time: every kernel and
+        # command reads the catalog), and a key written twice in one file is an error with its line.
+        data, problems = read_yaml(path, str(path))
+        if problems:
+            raise CasekitError("; ".join(str(problem) for problem in problems))
+        data = data or {}
         if not isinstance(data, dict):
             raise CasekitError(f"{path}: a string catalog must be a mapping of key: text")
         for key, text in data.items():

@@ -41,6 +41,30 @@ def test_unknown_language():
         i18n.t("source_label", "fr")
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("a: én\nb: to\na: tre\n", r"part\.yaml:3: .*duplicate key 'a'"),  # the first would be lost
+        ("a: [unclosed\n", r"part\.yaml:2: YAML syntax error"),
+        ("- a\n- b\n", r"part\.yaml: a string catalog must be a mapping"),
+        ("a:\n  b: c\n", r"part\.yaml: the value of 'a' must be text"),
+    ],
+)
+def test_a_broken_catalog_file_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, says: str
+):
+    """A translator's slip in a catalog file stops casekit with the file and the line, not a silent loss."""
+    (tmp_path / "da").mkdir()
+    (tmp_path / "da" / "part.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(i18n, "_LOCALES", tmp_path)
+    i18n.catalog.cache_clear()
+    try:
+        with pytest.raises(i18n.CasekitError, match=says):
+            i18n.catalog("da")
+    finally:
+        i18n.catalog.cache_clear()
+
+
 # Modules whose words a learner or an instructor reads. (The loader's messages are for case authors and the
 # charts' ChartDataError for programmers: English by design, like the log.)
 # Modules whose words no learner or instructor reads: messages for whoever edits a case's data files

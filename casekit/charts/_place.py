@@ -16,6 +16,9 @@ import numpy as np
 
 __all__ = ["Box", "Layout"]
 
+_BATCH = 512
+"""How many candidate spots :meth:`Layout._search` checks for crossing lines at a time."""
+
 
 @dataclass(frozen=True)
 class Box:
@@ -127,6 +130,8 @@ class Layout:
         distance = np.hypot(dx, dy)
         cost = distance + 0.15 * np.abs(bottom + h / 2 - y) + 0.1 * (left + w / 2 < x)
         cost[distance < gap] = np.inf
+        far = np.zeros(len(cost), dtype=bool)
+        others = np.empty((0, 4))
         if self.boxes:
             held = np.array([(b.x0, b.y0, b.x1, b.y1) for b in self.boxes])
             near = held[(held[:, 2] > x0) & (held[:, 0] < x1 + w) & (held[:, 3] > y0) & (held[:, 1] < y1 + h)]
@@ -139,15 +144,34 @@ class Layout:
                 ).any(axis=1)
                 cost[hit] = np.inf
                 far = np.isfinite(cost) & (distance > leader)
-                if far.any():
-                    ends = np.stack([np.clip(x, left[far], right[far]), np.clip(y, bottom[far], top[far])], 1)
-                    others = near[
-                        ~((near[:, 0] <= x) & (x <= near[:, 2]) & (near[:, 1] <= y) & (y <= near[:, 3]))
-                    ]
-                    crossing = np.flatnonzero(far)[_crossing(x, y, ends, others)]
-                    cost[crossing] += 3.0 if math.isinf(reach) else np.inf
-        best = int(np.argmin(cost))
-        if not math.isfinite(cost[best]):
+                others = near[
+                    ~((near[:, 0] <= x) & (x <= near[:, 2]) & (near[:, 1] <= y) & (y <= near[:, 3]))
+                ]
+        # A far spot whose line to the point crosses a box costs more (three inches; within reach, all):
+        # the spots are tried cheapest first, a batch at a time, and only their lines are checked, until
+        # no spot left can beat the best found (the lowest cost, then the first spot, as argmin would).
+        penalty = 3.0 if math.isinf(reach) else np.inf
+        free = np.flatnonzero(np.isfinite(cost))
+        order = free[np.argsort(cost[free], kind="stable")]
+        best, best_cost = -1, np.inf
+        for start in range(0, len(order), _BATCH):
+            batch = order[start : start + _BATCH]
+            if cost[batch[0]] > best_cost:  # the cheapest spot left cannot beat the best found
+                break
+            final = cost[batch]  # a copy (fancy indexing): the penalties stay out of ``cost``
+            check = far[batch]
+            if check.any() and len(others):
+                spots = batch[check]
+                ends = np.stack(
+                    [np.clip(x, left[spots], right[spots]), np.clip(y, bottom[spots], top[spots])], 1
+                )
+                final[np.flatnonzero(check)[_crossing(x, y, ends, others)]] += penalty
+            lowest = final.min()
+            if lowest < best_cost or (lowest == best_cost and math.isfinite(lowest)):
+                candidate = int(batch[final == lowest].min())
+                if lowest < best_cost or candidate < best:
+                    best, best_cost = candidate, lowest
+        if best < 0:
             return None
         return Box(float(left[best]), float(bottom[best]), float(right[best]), float(top[best]))
 
