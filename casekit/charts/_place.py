@@ -111,6 +111,17 @@ class Layout:
     def _search(
         self, x: float, y: float, w: float, h: float, gap: float, leader: float, reach: float
     ) -> Box | None:
+        spots = self._spots(x, y, w, h, gap, leader, reach)
+        if spots is None:
+            return None
+        best = spots.cheapest(3.0 if math.isinf(reach) else math.inf)
+        return None if best is None else spots.box(best)
+
+    def _spots(
+        self, x: float, y: float, w: float, h: float, gap: float, leader: float, reach: float
+    ) -> _Spots | None:
+        """The lattice of spots within ``reach`` of the point, with what each costs before its line is
+        checked (infinite where it is taken, too close, or outside); ``None`` if there is no spot at all."""
         area = self.area
         x0, x1 = max(area.x0, x - reach - w), min(area.x1 - w, x + reach)
         y0, y1 = max(area.y0, y - reach - h), min(area.y1 - h, y + reach)
@@ -147,33 +158,7 @@ class Layout:
                 others = near[
                     ~((near[:, 0] <= x) & (x <= near[:, 2]) & (near[:, 1] <= y) & (y <= near[:, 3]))
                 ]
-        # A far spot whose line to the point crosses a box costs more (three inches; within reach, all):
-        # the spots are tried cheapest first, a batch at a time, and only their lines are checked, until
-        # no spot left can beat the best found (the lowest cost, then the first spot, as argmin would).
-        penalty = 3.0 if math.isinf(reach) else np.inf
-        free = np.flatnonzero(np.isfinite(cost))
-        order = free[np.argsort(cost[free], kind="stable")]
-        best, best_cost = -1, np.inf
-        for start in range(0, len(order), _BATCH):
-            batch = order[start : start + _BATCH]
-            if cost[batch[0]] > best_cost:  # the cheapest spot left cannot beat the best found
-                break
-            final = cost[batch]  # a copy (fancy indexing): the penalties stay out of ``cost``
-            check = far[batch]
-            if check.any() and len(others):
-                spots = batch[check]
-                ends = np.stack(
-                    [np.clip(x, left[spots], right[spots]), np.clip(y, bottom[spots], top[spots])], 1
-                )
-                final[np.flatnonzero(check)[_crossing(x, y, ends, others)]] += penalty
-            lowest = final.min()
-            if lowest < best_cost or (lowest == best_cost and math.isfinite(lowest)):
-                candidate = int(batch[final == lowest].min())
-                if lowest < best_cost or candidate < best:
-                    best, best_cost = candidate, lowest
-        if best < 0:
-            return None
-        return Box(float(left[best]), float(bottom[best]), float(right[best]), float(top[best]))
+        return _Spots(x, y, left, bottom, right, top, cost, far, others)
 
     def first_free(self, boxes: Sequence[Box]) -> Box | None:
         """The first of ``boxes`` that is free, taken; ``None`` if none is."""
@@ -186,6 +171,61 @@ class Layout:
         """Of ``boxes`` (not empty), the one that overlaps the fewest taken boxes, taken: the last resort."""
         best = min(boxes, key=lambda b: sum(b.overlaps(other) for other in self.boxes))
         return self.take(best)
+
+
+@dataclass(frozen=True)
+class _Spots:
+    """Candidate spots for a label of the point (x, y): each spot's box (rows of ``left``, ``bottom``,
+    ``right``, ``top``), its cost before its line is checked, whether it is far enough to get a line
+    (``far``), and the boxes such a line must not cross (``others``)."""
+
+    x: float
+    y: float
+    left: np.ndarray
+    bottom: np.ndarray
+    right: np.ndarray
+    top: np.ndarray
+    cost: np.ndarray
+    far: np.ndarray
+    others: np.ndarray
+
+    def box(self, i: int) -> Box:
+        return Box(float(self.left[i]), float(self.bottom[i]), float(self.right[i]), float(self.top[i]))
+
+    def crossing(self, spots: np.ndarray) -> np.ndarray:
+        """Whether the line from the point to each of ``spots`` (indexes) crosses one of the others."""
+        ends = np.stack(
+            [
+                np.clip(self.x, self.left[spots], self.right[spots]),
+                np.clip(self.y, self.bottom[spots], self.top[spots]),
+            ],
+            1,
+        )
+        return _crossing(self.x, self.y, ends, self.others)
+
+    def cheapest(self, penalty: float) -> int | None:
+        """The spot of the lowest cost once a far spot whose line crosses a box costs ``penalty`` more (the
+        first such spot, as ``argmin`` takes it); ``None`` if none is free. The spots are tried cheapest
+        first, a batch at a time, and only their lines are checked, until no spot left can beat the best
+        found: a few hundred lines instead of every spot's."""
+        cost = self.cost
+        free = np.flatnonzero(np.isfinite(cost))
+        order = free[np.argsort(cost[free], kind="stable")]
+        best, best_cost = -1, math.inf
+        for start in range(0, len(order), _BATCH):
+            batch = order[start : start + _BATCH]
+            if cost[batch[0]] > best_cost:  # the cheapest spot left cannot beat the best found
+                break
+            final = cost[batch]  # a copy (fancy indexing): the penalties stay out of ``cost``
+            check = self.far[batch]
+            if check.any() and len(self.others):
+                final[np.flatnonzero(check)[self.crossing(batch[check])]] += penalty
+            lowest = float(final.min())
+            if lowest < best_cost or (lowest == best_cost and math.isfinite(lowest)):
+                candidate = int(batch[final == lowest].min())
+                if lowest < best_cost or candidate < best:
+                    best, best_cost = candidate, lowest
+        return None if best < 0 else best
 
 
 def _crossing(x: float, y: float, ends: np.ndarray, boxes: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casekit.charts._place import Box, Layout, _crossing
+from casekit.charts._place import Box, Layout
 
 
 class TestLayout:
@@ -68,51 +68,15 @@ def test_placed_boxes_never_overlap(points, width):
         assert not a.overlaps(b)
 
 
-def _search_everywhere(layout: Layout, x, y, w, h, gap, leader, reach) -> Box | None:
-    """The search as it was first written, every spot's line checked at once: the oracle that the search,
+def _cheapest_checking_every_line(spots, penalty: float) -> int | None:
+    """The choice as it was first written, every spot's line checked at once: the oracle that the choice,
     which checks the cheapest spots first and stops early, must agree with spot for spot."""
-    area = layout.area
-    x0, x1 = max(area.x0, x - reach - w), min(area.x1 - w, x + reach)
-    y0, y1 = max(area.y0, y - reach - h), min(area.y1 - h, y + reach)
-    step = layout.step
-    xs = area.x0 + step * np.arange(
-        math.ceil((x0 - area.x0) / step - 1e-9), math.floor((x1 - area.x0) / step + 1e-9) + 1
-    )
-    ys = area.y0 + step * np.arange(
-        math.ceil((y0 - area.y0) / step - 1e-9), math.floor((y1 - area.y0) / step + 1e-9) + 1
-    )
-    if not len(xs) or not len(ys):
-        return None
-    left, bottom = (a.ravel() for a in np.meshgrid(xs, ys))
-    right, top = left + w, bottom + h
-    dx = np.maximum(np.maximum(left - x, 0.0), x - right)
-    dy = np.maximum(np.maximum(bottom - y, 0.0), y - top)
-    distance = np.hypot(dx, dy)
-    cost = distance + 0.15 * np.abs(bottom + h / 2 - y) + 0.1 * (left + w / 2 < x)
-    cost[distance < gap] = np.inf
-    if layout.boxes:
-        held = np.array([(b.x0, b.y0, b.x1, b.y1) for b in layout.boxes])
-        near = held[(held[:, 2] > x0) & (held[:, 0] < x1 + w) & (held[:, 3] > y0) & (held[:, 1] < y1 + h)]
-        if len(near):
-            hit = (
-                (left[:, None] < near[:, 2])
-                & (near[:, 0] < right[:, None])
-                & (bottom[:, None] < near[:, 3])
-                & (near[:, 1] < top[:, None])
-            ).any(axis=1)
-            cost[hit] = np.inf
-            far = np.isfinite(cost) & (distance > leader)
-            if far.any():
-                ends = np.stack([np.clip(x, left[far], right[far]), np.clip(y, bottom[far], top[far])], 1)
-                others = near[
-                    ~((near[:, 0] <= x) & (x <= near[:, 2]) & (near[:, 1] <= y) & (y <= near[:, 3]))
-                ]
-                crossing = np.flatnonzero(far)[_crossing(x, y, ends, others)]
-                cost[crossing] += 3.0 if math.isinf(reach) else np.inf
+    cost = spots.cost.copy()
+    if spots.far.any() and len(spots.others):
+        far = np.flatnonzero(spots.far)
+        cost[far[spots.crossing(far)]] += penalty
     best = int(np.argmin(cost))
-    if not math.isfinite(cost[best]):
-        return None
-    return Box(float(left[best]), float(bottom[best]), float(right[best]), float(top[best]))
+    return best if math.isfinite(cost[best]) else None
 
 
 _box = st.builds(
@@ -134,6 +98,7 @@ _box = st.builds(
 def test_the_search_finds_the_spot_checking_every_line_would(taken, point, size, gap, leader, reach, step):
     """Checking the cheapest spots' lines first and stopping early finds exactly the spot that checking
     every spot's line finds: the same labels in the same places, only sooner."""
-    layout = Layout(Box(0, 0, 10, 6), taken, step=step)
-    args = (*point, *size, gap, leader, reach)
-    assert layout._search(*args) == _search_everywhere(layout, *args)
+    spots = Layout(Box(0, 0, 10, 6), taken, step=step)._spots(*point, *size, gap, leader, reach)
+    assert spots is not None
+    penalty = 3.0 if math.isinf(reach) else math.inf
+    assert spots.cheapest(penalty) == _cheapest_checking_every_line(spots, penalty)
