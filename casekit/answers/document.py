@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from casekit import registry
 from casekit.answers.embedded import PAGE_SUFFIXES, find_block, is_page, script_text
 from casekit.answers.location import PSEUDONYM_PATTERN
-from casekit.answers.record import KEY_PATTERN, SOURCE_IMPORT, Revision, clean_surrogates, to_json
+from casekit.answers.record import KEY_PATTERN, SOURCE_IMPORT, Revision, parsed_clean, to_json
 from casekit.clock import MAX_AHEAD, is_plausible, normalise_time, now, parse_time
 from casekit.errors import AnswerImportError, AnswerStoreError, CasekitError
 from casekit.i18n import format_size, t, ui_lang
@@ -389,7 +389,7 @@ class _Reader:
             raise self.fail("import.error.duplicate_key", key=found) from exc
         except (ValueError, RecursionError) as exc:
             raise self.fail("import.error.not_json", line="?", column="?") from exc
-        return clean_surrogates(doc)[0]  # "\ud800" in a JSON string: U+FFFD, so every document is UTF-8
+        return parsed_clean(doc, text)  # "\ud800" in a JSON string: U+FFFD, so every document is UTF-8
 
     def document(self, doc: Any) -> AnswerExport:
         if not isinstance(doc, dict):

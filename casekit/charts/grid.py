@@ -102,7 +102,7 @@ def class_points(
     """
     if isinstance(placements, Mapping) or not isinstance(placements, Sequence):
         raise ChartDataError(f"{func}: placements must be a sequence of mappings, one per answer")
-    known = {a.id for a in case.actors}
+    by_id = {a.id: a for a in case.actors}
     found: dict[tuple[bool, str], tuple[Actor, list[tuple[int, int]]]] = {}
     for i, one in enumerate(placements):
         if not isinstance(one, Mapping):
@@ -110,18 +110,29 @@ def class_points(
         for other, entry in one.items():
             if not isinstance(entry, Mapping):
                 raise ChartDataError(f"{func} (answer {i}): the placement of {other!r} must be a mapping")
-            if other not in known and registry.is_own_stakeholder(other) and "name" in entry:
+            actor = by_id.get(other)
+            if actor is not None:
+                key = (False, actor.id)
+            elif registry.is_own_stakeholder(other) and "name" in entry:
                 actor = own_actor(other, entry, f"{func} (answer {i})")
                 key = (True, actor.name.casefold())
             else:
-                actor = case_actor(case, other, f"{func} (answer {i})")
+                actor = case_actor(case, other, f"{func} (answer {i})")  # raises: the ids there are
                 key = (False, actor.id)
-            power = scale_point(entry.get("power"), f"{func} (answer {i}): the power of {other!r}")
-            interest = scale_point(entry.get("interest"), f"{func} (answer {i}): the interest of {other!r}")
+            # A whole number on the scale as it is (most of a class's points); anything else is checked, and
+            # refused in words, by scale_point (a class's charts read every learner's map 37 times).
+            power, interest = entry.get("power"), entry.get("interest")
+            if type(power) is not int or power not in _ON_SCALE:
+                power = scale_point(power, f"{func} (answer {i}): the power of {other!r}")
+            if type(interest) is not int or interest not in _ON_SCALE:
+                interest = scale_point(interest, f"{func} (answer {i}): the interest of {other!r}")
             points = found.setdefault(key, (actor, []))[1]
             if power is not None and interest is not None:
                 points.append((power, interest))
     return found
+
+
+_ON_SCALE = frozenset(SCALE)
 
 
 def quadrant_tint(key: str) -> tuple[float, float, float] | None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from casekit import registry
 from casekit.answers.embedded import find_block, is_page
-from casekit.answers.record import clean_surrogates
+from casekit.answers.record import parsed_clean
 from casekit.classroom._common import CONTROL, clip
 from casekit.classroom.intake import Item
 from casekit.classroom.snapshot import DEFAULT_ROUND, SHARE_FORMAT, SHARE_SCHEMA_VERSION, share_problem
@@ -88,7 +88,7 @@ def first_look(item: Item, lang: str) -> Doc | str:
         doc = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):
         return t("class.skip.not_json", lang)
-    doc = clean_surrogates(doc)[0]  # "\ud800" in a JSON string: U+FFFD, so every page made of it is UTF-8
+    doc = parsed_clean(doc, text)  # "\ud800" in a JSON string: U+FFFD, so every page made of it is UTF-8
     if not isinstance(doc, dict):
         return t("class.skip.not_casekit", lang)
     fmt, version = doc.get("format"), doc.get("schema_version")

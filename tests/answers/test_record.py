@@ -8,9 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from casekit import registry
 from casekit.answers import KEY_PATTERN, MAX_ANSWER_BYTES, MAX_KEYS, AnswerStore, Revision, SaveQueue
+from casekit.answers.record import clean_surrogates, parsed_clean
 from casekit.errors import AnswerStoreError, AnswerTooBigError
 
 pytestmark = pytest.mark.usefixtures("every_revision_exported")
@@ -134,3 +137,30 @@ class TestKeyPattern:
         """share.schema.json's answer keys follow the same pattern as the export's."""
         share = json.loads((SCHEMAS / "share.schema.json").read_text(encoding="utf-8"))
         assert share["properties"]["answers"]["propertyNames"]["pattern"] == KEY_PATTERN.pattern
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(value=_json_values, ascii_only=st.booleans())
+def test_a_parsed_document_is_cleaned_as_a_walk_would_clean_it(value, ascii_only):
+    """Text read from a file holds a lone surrogate only as an escape ("\\ud800"): a document whose text has
+    none is kept as parsed, one with some comes out as clean_surrogates makes it, whatever the text."""
+    text = json.dumps(value, ensure_ascii=ascii_only, default=str)
+    if not ascii_only:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a raw surrogate is no UTF-8 file's text: write it as an escape
+            text = json.dumps(value, ensure_ascii=True)
+    doc = json.loads(text)
+    assert parsed_clean(doc, text) == clean_surrogates(json.loads(text))[0]
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\uDbFf", "\\ud83d"])
+def test_every_way_a_surrogate_is_escaped_is_cleaned(escape):
+    text = f'{{"a": ["x{escape}y"]}}'
+    assert parsed_clean(json.loads(text), text) == {"a": ["x\ufffdy"]}
