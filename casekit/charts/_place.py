@@ -17,7 +17,7 @@ import numpy as np
 __all__ = ["Box", "Layout"]
 
 _BATCH = 512
-"""How many candidate spots :meth:`Layout._search` checks for crossing lines at a time."""
+"""How many candidate spots :meth:`_Spots.cheapest` checks for crossing lines at a time."""
 
 
 @dataclass(frozen=True)

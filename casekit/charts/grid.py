@@ -84,6 +84,10 @@ def quadrant_of(power: float, interest: float) -> str:
     return QUADRANTS[2 * (power < HIGH_FROM) + (interest < HIGH_FROM)]
 
 
+_ON_SCALE = frozenset(SCALE)
+"""The points of the scale, for the quick check of a placement's value in :func:`class_points`."""
+
+
 def class_points(
     case: Case, placements: Sequence[Mapping[str, Mapping[str, Any]]], func: str
 ) -> dict[tuple[bool, str], tuple[Actor, list[tuple[int, int]]]]:
@@ -130,9 +134,6 @@ def class_points(
             if power is not None and interest is not None:
                 points.append((power, interest))
     return found
-
-
-_ON_SCALE = frozenset(SCALE)
 
 
 def quadrant_tint(key: str) -> tuple[float, float, float] | None:
