@@ -19,6 +19,7 @@ screen readers have the same grid: Enter, the arrow keys, Escape, and every move
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +51,7 @@ class StakeholderMap:
     """
 
     def __init__(self, case: Case, store: AnswerStore | None) -> None:
-        # anywidget and matplotlib only when a map is shown, not when casekit.widgets is imported
-        from casekit import charts
+        # anywidget only when a map is shown, not when casekit.widgets is imported
         from casekit.widgets.grid import StakeholderGrid
 
         self.case, self.lang = case, case.lang
@@ -61,7 +61,7 @@ class StakeholderMap:
         self.grid: StakeholderGrid = StakeholderGrid(case, saver, saved)
         saver.follow(MAP_KEY, guarded(self.lang, saver.status)(self.grid.load))
         title = piece("heading", text=t("widgets.map.relations_heading", self.lang), level=3)
-        relations = W.HTML(title + charts.relations_diagram(case).to_html(), layout=WIDE)
+        relations = W.HTML(title + relations_html(case), layout=WIDE)
         hint = paragraph(t("map.hint", self.lang))  # full size: how to leave one out, how to add one's own
         box = W.VBox([*intro(case, MAP_KEY), hint, self.grid, saver.status], layout=WIDE)
         box.add_class("casekit-map-box")
@@ -71,6 +71,23 @@ class StakeholderMap:
     def current(self) -> dict[str, dict[str, Any]]:
         """The map as saved: the case's placed stakeholders, then the learner's own."""
         return self.grid.value
+
+
+_RELATIONS_HTML: dict[int, str] = {}
+
+
+def relations_html(case: Case) -> str:
+    """The case's relations diagram as HTML (:func:`casekit.charts.relations_diagram`), drawn once per case:
+    it shows the case alone, and a case is frozen (and :func:`casekit.load_case` gives the same one again),
+    so running the map's cell again does not draw it again (about 70 ms each time, measured)."""
+    key = id(case)
+    html = _RELATIONS_HTML.get(key)
+    if html is None:
+        from casekit import charts  # matplotlib only when a map is shown
+
+        html = _RELATIONS_HTML[key] = charts.relations_diagram(case).to_html()
+        weakref.finalize(case, _RELATIONS_HTML.pop, key, None)  # an id is reused once its case is gone
+    return html
 
 
 def stakeholder_map(case: Case, store: AnswerStore | None) -> Activity:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import threading
 from pathlib import Path
@@ -41,6 +42,27 @@ class TestStakeholderMap:
         assert activity.status in set(_walk(activity))
         assert "Relationer" in html_text(activity) and 'alt="' in html_text(activity)
         assert activity.chart is None  # the chart of the map is the hand-in's (casekit.export)
+
+    def test_the_relations_are_drawn_once_per_case(self, case, store, monkeypatch):
+        """Running the map's cell again shows the same diagram without drawing it again; another case (here
+        the same one titled anew, as a changed data file loads) gets a diagram of its own."""
+        from casekit import charts
+
+        drawn = []
+
+        def counted(of):
+            drawn.append(of)
+            return relations_diagram(of)
+
+        relations_diagram = charts.relations_diagram
+        monkeypatch.setattr(charts, "relations_diagram", counted)
+        changed = dataclasses.replace(case, title="Et andet hold")
+        first = html_text(widgets.stakeholder_map(changed, store))
+        again = html_text(widgets.stakeholder_map(changed, store))
+        assert drawn == [changed] and first == again
+        english = casekit.load_case("samskabelse", lang="en")
+        assert "Relations" in html_text(widgets.stakeholder_map(dataclasses.replace(english), store))
+        assert len(drawn) == 2
 
 
 class TestDecisionPoint:
