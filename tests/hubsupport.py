@@ -12,6 +12,7 @@ conftest.py and is the folder above the test packages).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from casekit.classroom.hub import HubTransport
@@ -273,8 +275,25 @@ def running_hub(
             time.sleep(0.1)
         yield hub
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_hub(process)
+
+
+def stop_hub(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """SIGTERM to the hub's process group, as an administrator stops a hub: it stops its service and the
+    servers (each in a session of its own) and exits; after ``timeout`` seconds the group is killed. Any of
+    the hub's processes still running then is killed too, so that no server, kernel or service outlives the
+    test (one did, for an hour, while the service ignored the hub's SIGINT)."""
+    try:
+        family = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    for leftover in family:
+        with contextlib.suppress(psutil.Error):
+            leftover.kill()
+    psutil.wait_procs(family, timeout=5)

@@ -4,10 +4,16 @@ the transport's sentences when it is down, slow or refusing. The real hub is tes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -425,3 +431,58 @@ def test_the_service_thread_stops(tmp_path: Path):
     with running(state):  # type: ignore[arg-type]
         pass
     assert not [th for th in threading.enumerate() if th.name == "casekit-class-service"]
+
+
+@pytest.mark.parametrize(
+    ("stop", "ignored"),
+    [(signal.SIGINT, signal.SIGINT), (signal.SIGTERM, None)],
+    ids=["SIGINT-ignored-by-the-parent", "SIGTERM"],
+)
+def test_the_service_stops_when_the_hub_stops_it(tmp_path: Path, stop: int, ignored: int | None):
+    """Run as a hub runs it, the service stops at once on the hub's SIGINT, even where it was started with
+    SIGINT ignored (a hub started in the background by a shell passes that on), and on SIGTERM."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "JUPYTERHUB_API_TOKEN": secrets.token_hex(16),
+        "JUPYTERHUB_API_URL": f"http://127.0.0.1:{free_port()}/hub/api",
+        "JUPYTERHUB_SERVICE_NAME": "casekit-class",
+        "JUPYTERHUB_SERVICE_URL": f"http://127.0.0.1:{port}",
+        "JUPYTERHUB_SERVICE_PREFIX": "/services/casekit-class/",
+        "JUPYTERHUB_CLIENT_ID": "service-casekit-class",
+        "CASEKIT_CLASS_DATA": str(tmp_path / "data"),
+    }
+
+    def start() -> None:
+        if ignored is not None:
+            signal.signal(ignored, signal.SIG_IGN)
+
+    log = tmp_path / "service.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "casekit.classroom.service"],
+            env=env,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=start,  # a signal's disposition only, before exec
+            start_new_session=True,  # as JupyterHub starts a service
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening(port):
+            assert process.poll() is None, log.read_text(encoding="utf-8", errors="replace")
+            assert time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.05)
+        process.send_signal(stop)
+        assert process.wait(5) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _listening(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+        return True
+    return False

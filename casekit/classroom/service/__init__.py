@@ -20,8 +20,10 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from casekit.classroom.service.config import (
     DEFAULT_NAME,
@@ -35,12 +37,14 @@ from casekit.i18n import t, ui_lang
 __all__ = [
     "DEFAULT_NAME",
     "INSTRUCTORS_GROUP",
+    "STOP_SIGNALS",
     "ServiceConfig",
     "add_arguments",
     "main",
     "open_service",
     "run",
     "run_args",
+    "until_signalled",
 ]
 
 
@@ -66,12 +70,37 @@ def open_service(config: ServiceConfig, hub_auth: object | None = None) -> objec
 
 
 def run(config: ServiceConfig) -> None:
-    """Run the service until it is stopped (SIGTERM, Ctrl-C)."""
+    """Run the service until it is stopped (SIGINT, as the hub stops its services, SIGTERM, or Ctrl-C)."""
     from casekit.classroom.service.app import serve
 
     service = open_service(config)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(service))  # type: ignore[arg-type]
+        asyncio.run(until_signalled(serve(service)))  # type: ignore[arg-type]
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""What stops the service: JupyterHub stops a managed service with SIGINT, then SIGTERM after 10 s."""
+
+
+async def until_signalled(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` until one of :data:`STOP_SIGNALS` arrives, then cancel it and return.
+
+    The handlers are the event loop's own, so they hold even where the process was started with SIGINT
+    ignored (a hub started in the background by a shell: its children inherit the ignored signal, and
+    Python then leaves SIGINT alone). Without them such a service ignored the hub's SIGINT, and the hub's
+    shutdown waited for it."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)
+    for number in STOP_SIGNALS:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows; not the main thread
+            loop.add_signal_handler(number, task.cancel)
+    try:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    finally:
+        for number in STOP_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(number)
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
