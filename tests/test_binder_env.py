@@ -150,6 +150,11 @@ def _install(python: str, venv: Path, env: dict[str, str], repo: Path) -> str:
     uv (a test dependency) installs the same exact pins as pip, considering every index as pip does
     (``--index-strategy unsafe-best-match``), about ten times faster: 17 s against 205 s for the 109 pins
     on a busy test machine. pip is used where uv is missing; ``pip check`` runs in both cases.
+
+    With the packages' bytecode, as pip compiles it at install and so Binder's image has it (uv does not
+    by default): without it, and with PYTHONDONTWRITEBYTECODE set as on the test machines, every kernel
+    compiled pandas, matplotlib and Jupyter from source again: the 16 notebooks took 40.7 s, and 21.1 s
+    with it, for 6 s more at install (measured).
     """
     uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
     requirements = "binder/requirements.txt"
@@ -161,7 +166,8 @@ def _install(python: str, venv: Path, env: dict[str, str], repo: Path) -> str:
     subprocess.run([uv, "venv", "--quiet", "--seed", "--python", python, str(venv)], check=True, timeout=120)
     target = ["--python", str(venv / "bin" / "python")]
     options = ["--no-cache", "--index-strategy", "unsafe-best-match", *_pip_sources(python)]
-    _run([uv, "pip", "install", "--quiet", *target, *options, "-r", requirements], env, repo, timeout=600)
+    install = [uv, "pip", "install", "--quiet", "--compile-bytecode", *target, *options]
+    _run([*install, "-r", requirements], env, repo, timeout=600)
     return "uv"
 
 
