@@ -108,6 +108,8 @@ class NbvalRun:
         if not cells:
             return f"nbval ran no cell of {notebook}:\n{self.output[-4000:]}"
         failed = [text for text in cells if text is not None]
+        if not failed and self.returncode != 0 and not any(t for c in self.cells.values() for t in c):
+            return f"nbval exited with {self.returncode}, though no cell failed:\n{self.output[-4000:]}"
         return "\n\n".join(failed) or None
 
 
@@ -185,8 +187,8 @@ def test_notebook_runs_top_to_bottom(ipynb: Path, nbval_run: NbvalRun):
 
 @pytest.mark.slow
 def test_nbval_names_the_notebook_that_fails(tmp_path: Path):
-    """The run above tells the notebooks apart: a notebook whose cell raises fails with the error, and the
-    notebook beside it still passes."""
+    """nbval's report tells the notebooks apart: a notebook whose cell raises fails with its error, the one
+    beside it passes, and a notebook nbval never ran is not taken for one that passed."""
     import nbformat.v4 as nbf
 
     for name, source in {"good.ipynb": "x = 1", "bad.ipynb": "raise ValueError('casekit-probe')"}.items():
