@@ -20,10 +20,12 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # disk (synchronous=EXTRA), as it must for a learner: on a disk that is most of a test run, in RAM almost
 # nothing. `make test TEST_TMPDIR=` keeps the system's temporary folder.
 TEST_TMPDIR ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
-# The tests run in parallel, one worker per core (at most 4: each worker may start its own JupyterLab and
-# Chromium), test by test; the tests of a module whose fixture is costly (the Binder venv, the wheel) are
-# one xdist_group and stay on one worker. `make test WORKERS=0` runs them in one process.
-WORKERS ?= auto
+# The tests run in parallel, test by test, one worker more than there are cores (at most 4: each worker may
+# start its own JupyterLab and Chromium). A browser test keeps about 1.2 cores busy, as the test, its
+# browser and its kernel wait on one another in turn: with one worker per core the two cores here were
+# 75 % busy, with one more 97 %. The tests of a module whose fixture is costly (the Binder venv, the wheel)
+# are one xdist_group and stay on one worker. `make test WORKERS=0` runs them in one process.
+WORKERS ?= $(shell $(PYTHON) -c "import os; print(min((os.cpu_count() or 1) + 1, 4))")
 PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --maxprocesses 4 --dist loadgroup)
 
 .PHONY: lab app test test-fast test-e2e screens lint typecheck format sync-notebooks bench handout binder-lock clean

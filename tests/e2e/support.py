@@ -32,7 +32,11 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium in its headless build (the package chromium-headless-shell), the build Playwright itself
+# runs headless tests in; else the whole browser in its headless mode. Same Blink, same V8, same layout: the
+# shell draws no browser window around the page, and used a tenth less CPU in test_screens.py (70.0 s user
+# against 62.5 s, one worker, same tests).
+DEFAULT_CHROMIUMS = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
 DEFAULT_AXE_JS = REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 LAB_OVERRIDES = REPO / "casekit" / "_jupyter" / "overrides.json"
 
@@ -81,14 +85,29 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def _runnable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
 def find_chromium() -> Path:
-    """Chromium from ``CASEKIT_CHROMIUM`` or /usr/bin/chromium; skip (or fail under CI) if missing."""
+    """Chromium from ``CASEKIT_CHROMIUM``, else the first of :data:`DEFAULT_CHROMIUMS` there is; skip (or
+    fail under CI) if there is none."""
     configured = os.environ.get("CASEKIT_CHROMIUM")
-    path = Path(configured) if configured else DEFAULT_CHROMIUM
-    if not path.is_file() or not os.access(path, os.X_OK):
-        how = "set CASEKIT_CHROMIUM" if configured else "apt-get install chromium, or set CASEKIT_CHROMIUM"
-        unavailable(f"no Chromium at {path} ({how}); Playwright's own browser download does not work here")
-    return path
+    if configured:
+        path = Path(configured)
+        if not _runnable(path):
+            unavailable(
+                f"no Chromium at {path} (CASEKIT_CHROMIUM); Playwright's own download does not work here"
+            )
+        return path
+    found = next((path for path in DEFAULT_CHROMIUMS if _runnable(path)), None)
+    if found is None:
+        tried = " or ".join(map(str, DEFAULT_CHROMIUMS))
+        unavailable(
+            f"no Chromium at {tried} (apt-get install chromium-headless-shell, or set CASEKIT_CHROMIUM); "
+            "Playwright's own browser download does not work here"
+        )
+    return found
 
 
 def find_axe_js() -> Path:
