@@ -22,8 +22,8 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 TEST_TMPDIR ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm)
 # The tests run in parallel, test by test, one worker more than there are cores (at most 4: each worker may
 # start its own JupyterLab and Chromium). A browser test keeps about 1.2 cores busy, as the test, its
-# browser and its kernel wait on one another in turn: with one worker per core the two cores here were
-# 75 % busy, with one more 97 %. The tests of a module whose fixture is costly (the Binder venv, the wheel)
+# browser and its kernel wait on one another in turn: through a whole run, the two cores here were 89 % busy
+# with one worker per core and 97 % with one more. The tests of a module whose fixture is costly (the Binder venv, the wheel)
 # are one xdist_group and stay on one worker. `make test WORKERS=0` runs them in one process.
 WORKERS ?= $(shell $(PYTHON) -c "import os; print(min((os.cpu_count() or 1) + 1, 4))")
 PYTEST := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) ,)$(BIN)/python -m pytest $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --maxprocesses 4 --dist loadgroup)

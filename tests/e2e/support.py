@@ -34,8 +34,8 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 # Debian's Chromium in its headless build (the package chromium-headless-shell), the build Playwright itself
 # runs headless tests in; else the whole browser in its headless mode. Same Blink, same V8, same layout: the
-# shell draws no browser window around the page, and used a tenth less CPU in test_screens.py (70.0 s user
-# against 62.5 s, one worker, same tests).
+# shell draws no browser window around the page: test_screens.py took 71.6 s of CPU in all its processes
+# with it, 80.3 s with the whole browser (one worker, same tests).
 DEFAULT_CHROMIUMS = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
 DEFAULT_AXE_JS = REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 LAB_OVERRIDES = REPO / "casekit" / "_jupyter" / "overrides.json"
@@ -714,7 +714,7 @@ class Axe:
 
         Only the violations are wanted, so axe is told so (``resultTypes``): it then describes one node of
         each rule that passed rather than every one. The same rules run on the same nodes and report the
-        same violations, in about a sixth less time on a notebook page (measured)."""
+        same violations, in 5-20 % less time on a notebook page (measured in Voilà)."""
         self.inject(page)
         if within is not None:
             context = {"include": [[within]]}
