@@ -23,7 +23,8 @@ when the browser received the key or the mouse button), so that the test driver'
 Every change is a real one: a stakeholder alternates between two cells, the slider between two values.
 
 Run: ``.venv/bin/python benchmarks/bench_grid.py [--quick] [--markdown]``. Needs Chromium
-(``CASEKIT_CHROMIUM`` or /usr/bin/chromium) and Playwright; without them the row says so.
+(the one the browser tests find: ``CASEKIT_CHROMIUM``, else Debian's chromium-headless-shell or chromium) and
+Playwright; without them the row says so.
 """
 
 from __future__ import annotations
@@ -158,13 +159,15 @@ class Frames:
 
 def _unavailable() -> str | None:
     """Why the benchmark cannot run here, or ``None``."""
-    chromium = Path(os.environ.get("CASEKIT_CHROMIUM", "/usr/bin/chromium"))
-    if not chromium.is_file():
-        return f"no Chromium at {chromium} (set CASEKIT_CHROMIUM)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "Playwright is not installed (pip install -e '.[test]')"
+    from tests.e2e.support import DEFAULT_CHROMIUMS, chromium
+
+    if chromium() is None:
+        where = os.environ.get("CASEKIT_CHROMIUM") or " or ".join(map(str, DEFAULT_CHROMIUMS))
+        return f"no Chromium at {where} (apt-get install chromium-headless-shell, or set CASEKIT_CHROMIUM)"
     return None
 
 
@@ -261,7 +264,7 @@ def measure(runs: int) -> dict[str, list[float]]:
     slider), and return each series (ms, or bytes)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.support import CHROMIUM_ARGS, LabPage, start_lab
+    from tests.e2e.support import CHROMIUM_ARGS, LabPage, chromium, start_lab
 
     series: dict[str, list[float]] = {}
 
@@ -283,7 +286,7 @@ def measure(runs: int) -> dict[str, list[float]]:
             with sync_playwright() as playwright:
                 context = playwright.chromium.launch_persistent_context(
                     str(base / "profile"),
-                    executable_path=os.environ.get("CASEKIT_CHROMIUM", "/usr/bin/chromium"),
+                    executable_path=str(chromium()),
                     headless=True,
                     args=CHROMIUM_ARGS,
                     env={**os.environ, **env},

@@ -111,7 +111,8 @@ def e2e_artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
-    """Chromium's executable (``CASEKIT_CHROMIUM`` or /usr/bin/chromium); also checks Playwright imports."""
+    """Chromium's executable (``CASEKIT_CHROMIUM``, else Debian's headless build or its whole browser:
+    :func:`support.chromium`); also checks Playwright imports."""
     path = find_chromium()
     try:
         import playwright.sync_api  # noqa: F401

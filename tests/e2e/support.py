@@ -89,24 +89,24 @@ def _runnable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
-def find_chromium() -> Path:
-    """Chromium from ``CASEKIT_CHROMIUM``, else the first of :data:`DEFAULT_CHROMIUMS` there is; skip (or
-    fail under CI) if there is none."""
+def chromium() -> Path | None:
+    """The browser the tests drive: ``CASEKIT_CHROMIUM`` if set, else the first of :data:`DEFAULT_CHROMIUMS`
+    there is; ``None`` if it is not there (the benchmarks use it too)."""
     configured = os.environ.get("CASEKIT_CHROMIUM")
-    if configured:
-        path = Path(configured)
-        if not _runnable(path):
-            unavailable(
-                f"no Chromium at {path} (CASEKIT_CHROMIUM); Playwright's own download does not work here"
-            )
-        return path
-    found = next((path for path in DEFAULT_CHROMIUMS if _runnable(path)), None)
+    candidates = (Path(configured),) if configured else DEFAULT_CHROMIUMS
+    return next((path for path in candidates if _runnable(path)), None)
+
+
+def find_chromium() -> Path:
+    """:func:`chromium`, or skip (fail under CI) saying where it was looked for and how to install it."""
+    found = chromium()
     if found is None:
-        tried = " or ".join(map(str, DEFAULT_CHROMIUMS))
-        unavailable(
-            f"no Chromium at {tried} (apt-get install chromium-headless-shell, or set CASEKIT_CHROMIUM); "
-            "Playwright's own browser download does not work here"
-        )
+        configured = os.environ.get("CASEKIT_CHROMIUM")
+        where = " or ".join(map(str, DEFAULT_CHROMIUMS))
+        how = "apt-get install chromium-headless-shell, or set CASEKIT_CHROMIUM"
+        if configured:
+            where, how = configured, "named by CASEKIT_CHROMIUM"
+        unavailable(f"no Chromium at {where} ({how}); Playwright's own browser download does not work here")
     return found
 
 
