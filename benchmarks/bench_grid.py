@@ -163,12 +163,9 @@ def _unavailable() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "Playwright is not installed (pip install -e '.[test]')"
-    from tests.e2e.support import DEFAULT_CHROMIUMS, chromium
+    from tests.e2e.support import chromium, no_chromium
 
-    if chromium() is None:
-        where = os.environ.get("CASEKIT_CHROMIUM") or " or ".join(map(str, DEFAULT_CHROMIUMS))
-        return f"no Chromium at {where} (apt-get install chromium-headless-shell, or set CASEKIT_CHROMIUM)"
-    return None
+    return no_chromium() if chromium() is None else None
 
 
 def _notebook(folder: Path) -> str:

@@ -97,16 +97,21 @@ def chromium() -> Path | None:
     return next((path for path in candidates if _runnable(path)), None)
 
 
+def no_chromium() -> str:
+    """Why :func:`chromium` found none: where it looked, and how to install one."""
+    configured = os.environ.get("CASEKIT_CHROMIUM")
+    where = " or ".join(map(str, DEFAULT_CHROMIUMS))
+    how = "apt-get install chromium-headless-shell, or set CASEKIT_CHROMIUM"
+    if configured:
+        where, how = configured, "named by CASEKIT_CHROMIUM"
+    return f"no Chromium at {where} ({how}); Playwright's own browser download does not work here"
+
+
 def find_chromium() -> Path:
-    """:func:`chromium`, or skip (fail under CI) saying where it was looked for and how to install it."""
+    """:func:`chromium`, or skip (fail under CI) saying :func:`no_chromium`."""
     found = chromium()
     if found is None:
-        configured = os.environ.get("CASEKIT_CHROMIUM")
-        where = " or ".join(map(str, DEFAULT_CHROMIUMS))
-        how = "apt-get install chromium-headless-shell, or set CASEKIT_CHROMIUM"
-        if configured:
-            where, how = configured, "named by CASEKIT_CHROMIUM"
-        unavailable(f"no Chromium at {where} ({how}); Playwright's own browser download does not work here")
+        unavailable(no_chromium())
     return found
 
 
