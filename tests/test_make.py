@@ -36,6 +36,19 @@ def _get(url: str, seconds: float = 60) -> int:
             time.sleep(0.5)
 
 
+# What an outer `make` hands down to the `make` a test runs: its command-line variables travel in MAKEFLAGS,
+# so that under `make test WORKERS=0` a plain `make -n test` would print the one-process command.
+_OUTER_MAKE = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "WORKERS", "TEST_TMPDIR")
+
+
+def _dry_run(*args: str) -> str:
+    """The commands ``make -n ARGS`` would run, as on a fresh shell (nothing inherited from an outer make)."""
+    env = {key: value for key, value in os.environ.items() if key not in _OUTER_MAKE}
+    return subprocess.run(
+        ["make", "-n", *args], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    ).stdout
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_lab_serves_the_start_notebook(tmp_path: Path):
@@ -77,16 +90,12 @@ def test_make_test_keeps_pytest_s_temporary_folders_in_ram_where_there_is_ram():
     """`make test` runs pytest with TMPDIR on /dev/shm where it is writable (the answer store's fsyncs cost
     nothing there), and with the system's temporary folder when told `TEST_TMPDIR=`; with one worker more
     than there are cores (at most four), and in one process when told `WORKERS=0`."""
-    dry = subprocess.run(["make", "-n", "test"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    dry = _dry_run("test")
     in_ram = os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK)
     assert ("TMPDIR=/dev/shm " in dry) is in_ram
-    plain = subprocess.run(
-        ["make", "-n", "test", "TEST_TMPDIR="], cwd=REPO, capture_output=True, text=True, check=True
-    ).stdout
+    plain = _dry_run("test", "TEST_TMPDIR=")
     assert "TMPDIR=" not in plain and "-m pytest" in plain
-    serial = subprocess.run(
-        ["make", "-n", "test", "WORKERS=0"], cwd=REPO, capture_output=True, text=True, check=True
-    ).stdout
+    serial = _dry_run("test", "WORKERS=0")
     assert f" -n {min((os.cpu_count() or 1) + 1, 4)} " in dry and " -n " not in serial
 
 
@@ -95,7 +104,7 @@ def test_make_app_serves_the_whole_notebooks_folder():
     """`make app`, the README's laptop route to the Voilà app, runs `voila notebooks` (the folder: started on
     one notebook, Voilà serves no other, and "Næste" ends in 403 Forbidden), installs the `app` extra, names
     the start page it serves, and culls the kernels of pages left behind (voila-dashboards/voila#1458)."""
-    dry = subprocess.run(["make", "-n", "app"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    dry = _dry_run("app")
     command = next(line for line in dry.splitlines() if "/voila " in line)
     assert re.search(r"/voila notebooks --port=8866\b", command), command
     assert ".ipynb" not in command.split("--port")[0]
