@@ -214,6 +214,15 @@ c.Spawner.pre_spawn_hook = lambda spawner: setattr(
 c.Spawner.environment.update(
     {{k: (lambda spawner, v=v: v.format(username=spawner.user.name)) for k, v in {environment!r}.items()}}
 )
+
+# --- the servers and the service import casekit from this repository, and JupyterHub hands them only the
+# variables it is told to: the test machine's PYTHONDONTWRITEBYTECODE (no __pycache__ in the repository)
+# reaches them too.
+if {no_bytecode!r}:
+    c.Spawner.environment.update({{"PYTHONDONTWRITEBYTECODE": "1"}})
+    for _service in c.JupyterHub.services:
+        if "command" in _service:
+            _service.setdefault("environment", {{}})["PYTHONDONTWRITEBYTECODE"] = "1"
 """
 
 
@@ -252,6 +261,7 @@ def running_hub(
         spawner={"cmd": list(cmd), **(spawner or {})},
         args=list(args),
         environment=dict(environment or {}),
+        no_bytecode=bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
         **ports,
     )
     (root / "jupyterhub_config.py").write_text(config, encoding="utf-8")
@@ -287,7 +297,8 @@ def stop_hub(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
         family = psutil.Process(process.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         family = []
-    os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(ProcessLookupError):  # a hub that failed to start has no process group left
+        os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:

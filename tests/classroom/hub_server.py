@@ -40,7 +40,10 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     user = os.environ["JUPYTERHUB_USER"]
     out = Path(os.environ["CASEKIT_TEST_OUT"]) / f"{user}.json"
-    result: dict[str, object] = {"class": os.environ.get("CASEKIT_CLASS")}
+    result: dict[str, object] = {
+        "class": os.environ.get("CASEKIT_CLASS"),
+        "dont_write_bytecode": sys.dont_write_bytecode,
+    }
     sys.path.insert(0, str(Path(__file__).parent))
     from support import learner_store  # tests/classroom/support.py, beside this file
 

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 from hubsupport import INSTRUCTORS, SERVICE, Hub, http, raw, running_hub
 
@@ -196,6 +197,8 @@ class TestThroughCasekit:
         hub.api("DELETE", f"users/{name}/server")
         assert result.get("error") is None and result["class"] == "hub"
         assert result["receipt"].endswith(f"/{current}/entry")
+        # It imports casekit from this repository: the machine's "no __pycache__" reaches it too.
+        assert result["dont_write_bytecode"] is bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
         after = classroom.summarize(hub.transport(INSTRUCTOR))
         assert after.learners == before.learners  # the same learner: the identity comes from the hub
 
@@ -279,6 +282,12 @@ class TestRefusals:
         for body in hub.seen:
             for secret in _names_and_tokens(hub):
                 assert secret not in body, (secret, body[:200])
+
+    def test_the_service_writes_no_bytecode_where_the_machine_says_not_to(self, hub: Hub):
+        """The service imports casekit from this repository; JupyterHub hands it only the variables it is
+        told to, so the test hub passes on the machine's PYTHONDONTWRITEBYTECODE (no __pycache__ there)."""
+        environ = psutil.Process(hub.service_pid()).environ()
+        assert ("PYTHONDONTWRITEBYTECODE" in environ) is bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
 
     def test_the_service_stores_no_name(self, hub: Hub):
         data = hub.root / "casekit-class"
