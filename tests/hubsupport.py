@@ -216,13 +216,13 @@ c.Spawner.environment.update(
 )
 
 # --- the servers and the service import casekit from this repository, and JupyterHub hands them only the
-# variables it is told to: the test machine's PYTHONDONTWRITEBYTECODE (no __pycache__ in the repository)
-# reaches them too.
-if {no_bytecode!r}:
-    c.Spawner.environment.update({{"PYTHONDONTWRITEBYTECODE": "1"}})
-    for _service in c.JupyterHub.services:
-        if "command" in _service:
-            _service.setdefault("environment", {{}})["PYTHONDONTWRITEBYTECODE"] = "1"
+# variables it is told to: the machine's PYTHONDONTWRITEBYTECODE (no __pycache__ in the repository) is one.
+import os as _os
+c.Spawner.env_keep.append("PYTHONDONTWRITEBYTECODE")
+_no_bytecode = {{k: v for k, v in _os.environ.items() if k == "PYTHONDONTWRITEBYTECODE"}}
+for _service in c.JupyterHub.services:
+    if "command" in _service:
+        _service.setdefault("environment", {{}}).update(_no_bytecode)
 """
 
 
@@ -261,7 +261,6 @@ def running_hub(
         spawner={"cmd": list(cmd), **(spawner or {})},
         args=list(args),
         environment=dict(environment or {}),
-        no_bytecode=bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
         **ports,
     )
     (root / "jupyterhub_config.py").write_text(config, encoding="utf-8")

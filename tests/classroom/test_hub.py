@@ -287,7 +287,7 @@ class TestRefusals:
         """The service imports casekit from this repository; JupyterHub hands it only the variables it is
         told to, so the test hub passes on the machine's PYTHONDONTWRITEBYTECODE (no __pycache__ there)."""
         environ = psutil.Process(hub.service_pid()).environ()
-        assert ("PYTHONDONTWRITEBYTECODE" in environ) is bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+        assert environ.get("PYTHONDONTWRITEBYTECODE") == os.environ.get("PYTHONDONTWRITEBYTECODE")
 
     def test_the_service_stores_no_name(self, hub: Hub):
         data = hub.root / "casekit-class"
