@@ -106,8 +106,6 @@ class Intake:
         The files read.
     skipped : list[tuple[str, str]]
         The files not read: their label and the reason.
-    files : dict[str, tuple[int, str, str | None]]
-        Every label given: its position, the kind of file and its owner (see :class:`Item`).
     """
 
     def __init__(self, lang: str) -> None:
@@ -116,30 +114,26 @@ class Intake:
         self.skipped: list[tuple[str, str]] = []
         self.left = MAX_TOTAL_BYTES
         self.count = 0
-        self.files: dict[str, tuple[int, str, str | None]] = {}
         self.spent: dict[str, int] = {}  # bytes read per learner (owner), or per entry without one
         self.cut = "class.skip.total_limit"  # which budget a read that is stopped short names
 
-    def label(self, shown: str, owner: str | None = None) -> str:
+    def label(self, shown: str) -> str:
         """The next position's label, ``fil 3 (.json)``: the kind of file, never its name; counts the file.
 
         A name can hold a learner's name (an LMS prefix, casekit's ``<case>-<learner>.html``), so only its
-        kind is shown; :attr:`files` keeps the position, kind and ``owner`` for the summary, which names the
-        learner by their "Studerende N" where it knows them.
+        kind is shown. Nor does the report put a learner's "Studerende N" beside it: the position leads
+        back to the file in the input, and so to whose answers carry that label.
         """
         self.count += 1
-        kind = file_kind(shown, self.lang)
-        label = t("class.file_label", self.lang, n=self.count, name=kind)
-        self.files[label] = (self.count, kind, owner)
-        return label
+        return t("class.file_label", self.lang, n=self.count, name=file_kind(shown, self.lang))
 
-    def skip(self, shown: str, key: str, *, owner: str | None = None, **fields: object) -> None:
+    def skip(self, shown: str, key: str, **fields: object) -> None:
         """List a file as skipped, with the catalog's reason ``key`` (filled with ``fields``)."""
-        self.skipped.append((self.label(shown, owner), t(key, self.lang, **fields)))
+        self.skipped.append((self.label(shown), t(key, self.lang, **fields)))
 
     def add(self, shown: str, owner: str | None, data: bytes) -> None:
         """Keep a file's bytes, as the next position (see :class:`Item` for ``owner``)."""
-        self.items.append(Item(self.label(shown, owner), owner, data, kind=file_kind(shown, self.lang)))
+        self.items.append(Item(self.label(shown), owner, data, kind=file_kind(shown, self.lang)))
 
     # -- a container's entries -----------------------------------------------------------------------------
     def _container(
@@ -170,35 +164,35 @@ class Intake:
             shown_parts = [lms.strip_prefix(p) or "?" for p in [*prefix, *rest]]
             shown = clip(("…/" if in_folder else "") + "/".join(shown_parts))
             if isinstance(handle, str):
-                self.skip(shown, "class.skip.reason", owner=own, reason=handle)
+                self.skip(shown, "class.skip.reason", reason=handle)
                 continue
             name = parts[-1].lower()
             is_zip = name.endswith(".zip")
             if not (is_zip or name.endswith(READ_SUFFIXES)):
-                self.skip(shown, "class.skip.not_json_file", owner=own)
+                self.skip(shown, "class.skip.not_json_file")
                 continue
             whose = own if own is not None else f"{scope}\0{parts[0]}"  # a learner's budget, else the entry's
             mine = MAX_LEARNER_BYTES - self.spent.get(whose, 0)
             self.cut = "class.skip.learner_limit" if mine < self.left else "class.skip.total_limit"
             left = min(self.left, mine)
             if left <= 0:
-                self.skip(shown, self.cut, owner=own, limit=self._cut_limit())
+                self.skip(shown, self.cut, limit=self._cut_limit())
                 continue
             data = read(handle, left if is_zip else min(MAX_IMPORT_BYTES, left))
             if isinstance(data, str):
-                self.skip(shown, "class.skip.reason", owner=own, reason=data)
+                self.skip(shown, "class.skip.reason", reason=data)
                 continue
             self.left -= len(data)
             self.spent[whose] = self.spent.get(whose, 0) + len(data)
             if not is_zip:
                 self.add(shown, own, data)
             elif depth >= MAX_ZIP_DEPTH:
-                self.skip(shown, "class.skip.too_deep", owner=own, depth=MAX_ZIP_DEPTH)
+                self.skip(shown, "class.skip.too_deep", depth=MAX_ZIP_DEPTH)
             else:
                 try:
                     archive = zipfile.ZipFile(io.BytesIO(data))
                 except _ZIP_ERRORS:
-                    self.skip(shown, "class.skip.bad_zip", owner=own)
+                    self.skip(shown, "class.skip.bad_zip")
                     continue
                 self.zip(archive, depth + 1, own, f"{scope}\0{self.count}", [*prefix, *rest])
 

@@ -30,7 +30,7 @@ from casekit.classroom._common import clip, has_text, load_case, shipped_cases
 from casekit.classroom.errors import ClassFolderError
 from casekit.classroom.folder import FolderTransport
 from casekit.classroom.intake import Intake, collect
-from casekit.classroom.parse import Doc, Entry, check, first_look, owner_identity
+from casekit.classroom.parse import Doc, Entry, check, first_look
 from casekit.classroom.snapshot import DEFAULT_ROUND
 from casekit.classroom.transport import Transport
 from casekit.errors import CasekitError
@@ -410,9 +410,9 @@ def _summarize(
     skips.sort(key=lambda s: _position(s[0]))
     chosen = list(latest.values())
     round_ids, round_names = _round_order(opened, {e.round for e in chosen}, ui)
-    whose = {e.label: e.identity for e in entries}
-    labels = _learner_labels({e.identity for e in chosen}, ui)
-    skipped = [Skipped(_skipped_name(n, intake, whose, labels, ui), r) for n, r in skips]
+    # A skipped file is named by its position and kind only, never with its learner's "Studerende N": the
+    # position leads back to the file in the ZIP, and so to the student whose answers carry that label.
+    skipped = [Skipped(n, r) for n, r in skips]
     return _build_summary(case, ui, chosen, skipped, round_ids, round_names)
 
 
@@ -420,20 +420,6 @@ def _learner_labels(identities: set[str], lang: str) -> dict[str, str]:
     """Identity → "Studerende N", numbered in the order of the identities' sha256 (never names or order)."""
     ordered = sorted(identities, key=lambda i: hashlib.sha256(i.encode("utf-8")).hexdigest())
     return {i: t("class.learner", lang, n=n) for n, i in enumerate(ordered, start=1)}
-
-
-def _skipped_name(
-    label: str, intake: Intake, whose: Mapping[str, str], labels: Mapping[str, str], lang: str
-) -> str:
-    """A skipped file's label with its learner's "Studerende N" where the summary knows them."""
-    found = intake.files.get(label)
-    if found is None:
-        return label
-    n, kind, owner = found
-    identity = whose.get(label) or (owner_identity(owner) if owner is not None else None)
-    if identity is None or identity not in labels:
-        return label
-    return t("class.file_label_learner", lang, n=n, learner=labels[identity], kind=kind)
 
 
 def _position(label: str) -> tuple[int, str]:

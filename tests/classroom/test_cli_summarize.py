@@ -36,8 +36,12 @@ class TestCli:
         assert _run(["class", "summarize", str(lms_zip), "-o", str(out), "--projection"]) == 0
         captured = capsys.readouterr()
         assert "casekit-projection" in out.read_text(encoding="utf-8")
-        assert "(Studerende" in captured.err and "ikke gyldig JSON" in captured.err
+        assert (
+            t("class.file_label", "da", n=4, name=".json") in captured.err
+            and "ikke gyldig JSON" in captured.err
+        )
         assert "bad.json" not in captured.err  # a file is shown by its kind, never its name
+        assert t("class.learner", "da", n=1).split()[0] not in captured.err  # nor beside its learner's label
         assert str(out) in captured.out and "Traceback" not in captured.err
 
     def test_with_text_and_english(self, lms_zip: Path, tmp_path: Path, capsys):

@@ -114,7 +114,7 @@ class TestOneFilePerLearner:
         assert len(summary.learners) == 1
         assert summary.decisions["choice"].tolist() == ["maal-foerst"]  # i = 2
         (skipped,) = summary.skipped
-        assert skipped.name == t("class.file_label_learner", "da", n=2, learner="Studerende 1", kind=".json")
+        assert skipped.name == t("class.file_label", "da", n=2, name=".json")
         assert "ældre" in skipped.reason
 
     def test_same_pseudonym_in_a_flat_folder_is_one_learner(self, tmp_path: Path, case):
@@ -127,9 +127,30 @@ class TestOneFilePerLearner:
         )
         summary = classroom.summarize(tmp_path)
         assert len(summary.learners) == 1
-        assert summary.skipped[0].name == t(
-            "class.file_label_learner", "da", n=2, learner="Studerende 1", kind=".json"
+        assert summary.skipped[0].name == t("class.file_label", "da", n=2, name=".json")
+
+    def test_a_skipped_file_is_not_tied_to_a_learner_s_label(self, tmp_path: Path, case):
+        """A skipped file's position leads back to its student in the ZIP, so the report never puts it beside
+        that student's "Studerende N": else the texts under that label have a name. Here one student hands
+        in a PDF beside the export, another hands in twice."""
+        names = [*NAMES, "Carl Cold_10030_assignsubmission_file_"]
+        files = {
+            f"{name}/svar.json": json_bytes(export_doc(f"elev-{n}", all_answers(case, n)))
+            for n, name in enumerate(names)
+        }
+        files[f"{names[1]}/rapport.pdf"] = b"%PDF-1.4"
+        files[f"{names[2]}/svar (1).json"] = json_bytes(
+            export_doc("elev-2", all_answers(case, 4), exported_at="2020-01-01T00:00:00+00:00")
         )
+        path = tmp_path / "class.zip"
+        path.write_bytes(zip_bytes(files))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 3 and len(summary.skipped) == 2
+        page = classroom.render_report(summary, with_text=True)
+        for skipped in summary.skipped:
+            assert not any(label in skipped.name or label in skipped.reason for label in summary.learners)
+            listed = next(line for line in page.splitlines() if skipped.name in line)
+            assert not any(label in listed for label in summary.learners), listed
 
 
 class TestRevisionFlood:
