@@ -121,7 +121,11 @@ class ClassService:
             part = f'{{"id":"{self.view_id(learner)}","round":{json.dumps(round_id)},{document[1:]}'
             kept[(round_id, learner)] = (seq, part)
         self._fragments = kept = {(r, lrn): kept[(r, lrn)] for r, lrn, _seq in keys if (r, lrn) in kept}
-        parts = [kept[(r, lrn)][1] for r, lrn, _seq in keys if (r, lrn) in kept]
+        # Within a round, entries go by their view id, never in the order shared: who pressed "Del" last is
+        # something an instructor in the room may have seen, and ids are the same in every round.
+        position = {r.id: n for n, r in enumerate(rounds)}
+        ordered = sorted(keys, key=lambda k: (position.get(k[0], len(rounds)), self.view_id(k[1])))
+        parts = [kept[(r, lrn)][1] for r, lrn, _seq in ordered if (r, lrn) in kept]
         head = {"format": SHARE_FORMAT, "schema_version": SHARE_SCHEMA_VERSION}
         body = (
             json.dumps({**head, "current": current.as_dict(), "rounds": [r.as_dict() for r in rounds]})[:-1]
@@ -133,10 +137,17 @@ class ClassService:
         return body
 
     def case(self, case_id: str, lang: str) -> Any:
-        """The shipped case ``case_id`` (in ``lang`` if it has it), loaded once; ``None`` if not shipped."""
-        key = (case_id, lang)
+        """The shipped case ``case_id`` (in ``lang`` if it has it), loaded once; ``None`` if not shipped.
+
+        Only shipped cases in casekit's languages are kept (any other language reads the case's own, as
+        :func:`~casekit.classroom._common.load_case` does): the id and language come from a learner's
+        request, and a refused request must leave nothing behind in the service.
+        """
+        if case_id not in shipped_cases():
+            return None
+        key = (case_id, lang if lang in LANGUAGES else "")
         if key not in self._cases:
-            self._cases[key] = load_case(case_id, lang) if case_id in shipped_cases() else None
+            self._cases[key] = load_case(case_id, key[1] or None)
         return self._cases[key]
 
 
@@ -293,12 +304,16 @@ class EntryHandler(_Handler):
 
 
 class RoundHandler(_Handler):
-    """``api/round``: the round learners share into now (every user); ``close``/``reopen`` it
-    (instructors)."""
+    """``GET api/round``: the round learners share into now (every user)."""
 
     def get(self) -> None:
         self.user  # noqa: B018 - refuses a caller who is not a hub user (the API never redirects to a login)
         self.send(_round(self.service.store.current()))
+
+
+class RoundActionHandler(_Handler):
+    """``POST api/round/close`` and ``api/round/reopen`` (instructors). A handler of its own, so that any
+    other method on either address is a plain 405, never a server error with a traceback in the log."""
 
     def post(self, action: str) -> None:
         self.instructor()
@@ -412,7 +427,7 @@ def make_app(service: ClassService) -> web.Application:
             (prefix + "oauth_callback", CallbackHandler, args),
             (prefix + "api/entry", EntryHandler, args),
             (prefix + "api/round", RoundHandler, args),
-            (prefix + r"api/round/(close|reopen)", RoundHandler, args),
+            (prefix + r"api/round/(close|reopen)", RoundActionHandler, args),
             (prefix + "api/rounds", RoundsHandler, args),
             (prefix + "api/entries", EntriesHandler, args),
             (r".*", NotFoundHandler, args),
