@@ -52,7 +52,11 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, mode: int | No
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # no folder, no right to write there: name the file asked for, not a temporary one
+        exc.filename, exc.filename2 = os.fspath(target), None
+        raise
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(utf8_safe(text))

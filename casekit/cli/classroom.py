@@ -9,6 +9,9 @@ with one clear message when nothing could be read or the report cannot be writte
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
 from pathlib import Path
 
 from casekit._files import atomic_write_text, ordinary_mode
@@ -80,6 +83,10 @@ def summarize(args: argparse.Namespace) -> int:
     source = args.input
     if source.partition(":")[0].lower() in factory.TRANSPORTS:
         source = class_transport(source, lang=args.lang)
+    else:
+        _refuse_writing_into(out, Path(source), args.lang)
+    if not out.parent.is_dir():  # said before the class is read, not after
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(out.parent))
     summary = summarize_class(source, case=getattr(args, "case", None), lang=args.lang)
     lang = summary.lang
     page = render_report(summary, with_text=args.with_text, projection=args.projection)
@@ -91,6 +98,17 @@ def summarize(args: argparse.Namespace) -> int:
         t("class.cli.wrote", lang, path=out, learners=len(summary.learners), skipped=len(summary.skipped)),
     )
     return 0
+
+
+def _refuse_writing_into(out: Path, source: Path, lang: str) -> None:
+    """Refuse a report written over the file being summarised (an LMS ZIP, one export) or into the folder
+    being summarised (a class folder, a folder of hand-ins): either would lose or change the hand-ins."""
+    from casekit.classroom.errors import ClassFolderError
+
+    with contextlib.suppress(OSError, RuntimeError):
+        target, given = out.resolve(), source.resolve()
+        if target == given or given in target.parents:
+            raise ClassFolderError(t("class.cli.onto_input", lang, path=out, source=source))
 
 
 def service(args: argparse.Namespace) -> int:

@@ -84,6 +84,29 @@ class TestCli:
         assert _run(["class", "summarize", str(lms_zip), "-o", str(tmp_path / "no" / "r.html")]) == 1
         err = capsys.readouterr().err
         assert err.count("casekit:") == 2 and "Traceback" not in err
+        assert str(tmp_path / "no") in err and ".tmp" not in err  # the folder asked for, not a temporary file
+
+    def test_the_report_is_never_written_over_or_into_what_is_summarised(
+        self, tmp_path: Path, lms_zip: Path, capsys
+    ):
+        """`-o` naming the LMS ZIP, the one export or a file in the folder being summarised is refused, and
+        the hand-ins are as they were (before, the report took the ZIP's place and said it wrote it)."""
+        folder = tmp_path / "afleveringer"
+        with zipfile.ZipFile(lms_zip) as archive:
+            archive.extractall(folder)
+        one = next(folder.rglob("*.json"))
+        before = {p: p.read_bytes() for p in (lms_zip, *folder.rglob("*")) if p.is_file()}
+        for source, out in (
+            (lms_zip, lms_zip),
+            (one, one),
+            (folder, folder / "rapport.html"),
+            (folder, one),
+            (folder, folder / "ny" / ".." / "rapport.html"),
+        ):
+            assert _run(["class", "summarize", str(source), "-o", str(out)]) == 1, out
+            err = capsys.readouterr().err
+            assert err.strip() == "casekit: " + t("class.cli.onto_input", "da", path=out, source=source)
+        assert {p: p.read_bytes() for p in (lms_zip, *folder.rglob("*")) if p.is_file()} == before
 
     @pytest.mark.slow
     def test_as_a_process(self, lms_zip: Path, tmp_path: Path):
