@@ -34,7 +34,7 @@ from casekit.classroom.parse import Doc, Entry, check, first_look
 from casekit.classroom.snapshot import DEFAULT_ROUND
 from casekit.classroom.transport import Transport
 from casekit.errors import CasekitError
-from casekit.i18n import t, ui_lang
+from casekit.i18n import LANGUAGES, t, ui_lang
 from casekit.naming import dilemma_keys, dilemma_label, dilemma_poles
 
 if TYPE_CHECKING:
@@ -416,6 +416,29 @@ def _summarize(
     return _build_summary(case, ui, chosen, skipped, round_ids, round_names)
 
 
+def _a_default_pole(case: Case, key: str, part: str, text: str, default: Any) -> bool:
+    """Whether a dilemma pole is the case's own wording in any of its editions, so not the learner's: an
+    English learner's untouched poles in a Danish report are no written answer (they would show, and show
+    who works in English)."""
+    if text == str(default or "").strip():
+        return True
+    return text in _poles_of_every_edition(case.id).get((key, part), ())
+
+
+@functools.cache
+def _poles_of_every_edition(case_id: str) -> dict[tuple[str, str], frozenset[str]]:
+    """Each dilemma pole's wording in every edition of the shipped case (read only when a pole differs from
+    the report's own edition)."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for lang in LANGUAGES:
+        poles = load_case(case_id, lang).activity("dilemmas")
+        for key, sides in (poles.items() if isinstance(poles, Mapping) else ()):
+            for part, text in (sides.items() if isinstance(sides, Mapping) else ()):
+                if part in ("left", "right") and isinstance(text, str):
+                    found.setdefault((key, part), set()).add(text.strip())
+    return {where: frozenset(texts) for where, texts in found.items()}
+
+
 def _learner_labels(identities: set[str], lang: str) -> dict[str, str]:
     """Identity → "Studerende N", numbered in the order of the identities' sha256 (never names or order)."""
     ordered = sorted(identities, key=lambda i: hashlib.sha256(i.encode("utf-8")).hexdigest())
@@ -515,8 +538,9 @@ def _build_summary(
                 rows["di"].append((who, rnd, key, value["position"]))
             for part in ("left", "right"):
                 default = (poles.get(key) or {}).get(part) if isinstance(poles, Mapping) else None
-                if has_text(value.get(part)) and value[part].strip() != (default or "").strip():
-                    rows["tx"].append((who, rnd, f"{key}.{part}", value[part]))
+                text = value.get(part)
+                if has_text(text) and not _a_default_pole(case, key, part, str(text).strip(), default):
+                    rows["tx"].append((who, rnd, f"{key}.{part}", text))
             for part in ("justification", "missing_voices"):
                 if has_text(value.get(part)):
                     rows["tx"].append((who, rnd, f"{key}.{part}", value[part]))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import casekit
 from casekit import classroom, registry
 from casekit.classroom import ClassFolderError
 from casekit.errors import CasekitError
@@ -151,6 +152,35 @@ class TestOneFilePerLearner:
             assert not any(label in skipped.name or label in skipped.reason for label in summary.learners)
             listed = next(line for line in page.splitlines() if skipped.name in line)
             assert not any(label in listed for label in summary.learners), listed
+
+
+def test_an_english_learner_s_untouched_poles_are_no_written_answer(tmp_path: Path, case):
+    """The English widget saves the English wording of the poles: in a Danish class's report it is the
+    case's wording, not the learner's, so it is not listed as written (which also showed the one learner
+    working in English). A pole the learner renamed is still theirs."""
+    english = casekit.load_case("samskabelse", lang="en").activity("dilemmas")
+    answers = {
+        key: {"position": 2, "left": english[key]["left"], "right": english[key]["right"]}
+        for key in registry.DILEMMAS
+    }
+    answers[registry.DILEMMAS[0]]["right"] = "Min egen yderpol"
+    path = tmp_path / "class.zip"
+    path.write_bytes(
+        zip_bytes(
+            {
+                f"{NAMES[0]}/svar.json": json_bytes(export_doc("elev-da", all_answers(case, 1))),
+                f"{NAMES[1]}/svar.json": json_bytes(export_doc("elev-en", answers)),
+            }
+        )
+    )
+    summary = classroom.summarize(path)
+    assert len(summary.learners) == 2
+    theirs = summary.texts[summary.texts["text"].isin({"Min egen yderpol", *english_poles(english)})]
+    assert theirs["text"].tolist() == ["Min egen yderpol"]
+
+
+def english_poles(dilemmas) -> set[str]:
+    return {dilemmas[key][part] for key in registry.DILEMMAS for part in ("left", "right")}
 
 
 class TestRevisionFlood:
