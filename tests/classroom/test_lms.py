@@ -75,6 +75,22 @@ class TestTable:
         assert lms.strip_prefix("Jens Hansen_123_ASSIGNSUBMISSION_FILE_svar.json") == "svar.json"
 
 
+def test_brightspace_tells_students_of_the_same_name_apart(tmp_path: Path, case):
+    """Brightspace's user id, not the name, is the student: two Mette Jensens are two learners, and one
+    who hands in again (a new submission id, the same user id) is still one."""
+    mette = "{sub}-{user} - Mette Jensen - {day} May 2025 1252 PM - svar.json"
+    members = {
+        mette.format(sub=12, user=34, day=1): good_export(case, 0),
+        mette.format(sub=13, user=56, day=1): good_export(case, 1),
+        mette.format(sub=19, user=34, day=2): good_export(case, 2),
+    }
+    path = tmp_path / "brightspace.zip"
+    path.write_bytes(zip_bytes(members))
+    summary = classroom.summarize(path)
+    assert len(summary.learners) == 2
+    assert [s.name for s in summary.skipped] == [t("class.file_label", "da", n=1, name=".json")]
+
+
 class TestNoNameInSkipped:
     """A skipped file is listed by its position, its learner's number where known and its kind: no name."""
 
