@@ -157,6 +157,12 @@ def _check(found: Doc, case: Case, lang: str) -> Entry | str:
             return t("class.skip.bad_time", lang)
         if not is_plausible(moment):
             return t("class.skip.future_time", lang)
+        if item.owner is not None:
+            # In a student's folder (or under their LMS prefix), a snapshot is that student's like any file
+            # there, and in the one round an LMS hand-in has: neither its share id nor its round, which the
+            # student wrote, may count them more than once or put a heading of theirs in the report.
+            owned = owner_identity(item.owner)
+            return _entry(item.label, owned, DEFAULT_ROUND, moment, found.doc["answers"], case, lang)
         identity = "share:" + found.doc["share_id"]
         return _entry(item.label, identity, found.doc["round"], moment, found.doc["answers"], case, lang)
     try:

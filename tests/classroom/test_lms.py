@@ -11,9 +11,11 @@ import pytest
 from casekit import classroom, export
 from casekit._text import SLUG_PATTERN
 from casekit.classroom import lms
+from casekit.classroom.snapshot import DEFAULT_ROUND
 from casekit.i18n import t
 
 from .support import (
+    NAMES,
     all_answers,
     all_strings,
     export_doc,
@@ -89,6 +91,23 @@ def test_brightspace_tells_students_of_the_same_name_apart(tmp_path: Path, case)
     summary = classroom.summarize(path)
     assert len(summary.learners) == 2
     assert [s.name for s in summary.skipped] == [t("class.file_label", "da", n=1, name=".json")]
+
+
+def test_snapshots_in_a_student_s_folder_are_that_student_s(tmp_path: Path, case):
+    """Class snapshots handed in through the LMS belong to the student whose folder holds them, like any
+    file there: ten with made-up share ids are one learner, not ten, and the round a student wrote in them
+    is no heading of the report."""
+    members = {f"{NAMES[1]}/svar.json": good_export(case, 1)}
+    shared = classroom.snapshot(learner_store(tmp_path, case, 2), case=case)
+    for n in range(10):
+        doc = {**shared, "share_id": f"{n:016x}", "round": "mette-hansen-er-dum"}
+        members[f"{NAMES[0]}/{doc['share_id']}.json"] = json.dumps(doc).encode("utf-8")
+    path = tmp_path / "class.zip"
+    path.write_bytes(zip_bytes(members))
+    summary = classroom.summarize(path)
+    assert len(summary.learners) == 2 and summary.rounds == [DEFAULT_ROUND]
+    for projection in (False, True):
+        assert "mette-hansen" not in classroom.render_report(summary, with_text=True, projection=projection)
 
 
 class TestNoNameInSkipped:
