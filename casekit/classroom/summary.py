@@ -432,8 +432,8 @@ def _poles_of_every_edition(case_id: str) -> dict[tuple[str, str], frozenset[str
     found: dict[tuple[str, str], set[str]] = {}
     for lang in LANGUAGES:
         poles = load_case(case_id, lang).activity("dilemmas")
-        for key, sides in (poles.items() if isinstance(poles, Mapping) else ()):
-            for part, text in (sides.items() if isinstance(sides, Mapping) else ()):
+        for key, sides in poles.items() if isinstance(poles, Mapping) else ():
+            for part, text in sides.items() if isinstance(sides, Mapping) else ():
                 if part in ("left", "right") and isinstance(text, str):
                     found.setdefault((key, part), set()).add(text.strip())
     return {where: frozenset(texts) for where, texts in found.items()}
