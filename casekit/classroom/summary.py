@@ -477,6 +477,8 @@ def _doc_lang(docs: Sequence[Doc], case_id: str) -> str | None:
 
 
 def _nothing(where: str, skips: Sequence[tuple[str, str]], lang: str) -> ClassFolderError:
+    if not skips:  # an empty ZIP or folder: no list of skipped files to announce
+        return ClassFolderError(t("class.error.nothing_empty", lang, path=where))
     lines = [f"  {name}: {why}" for name, why in skips[:10]]
     more = [t("class.error.more", lang, count=len(skips) - 10)] if len(skips) > 10 else []
     head = t("class.error.nothing", lang, path=where, count=len(skips))

@@ -78,6 +78,16 @@ class TestCli:
         assert "Ingen svar kunne læses" in err and "Traceback" not in err
         assert not out.exists()
 
+    def test_an_empty_zip_or_folder_says_so(self, tmp_path: Path, capsys):
+        """Nothing in the input: one sentence that says so, not a list of skipped files with none in it."""
+        empty_zip, empty_folder = tmp_path / "tom.zip", tmp_path / "tom"
+        empty_zip.write_bytes(zip_bytes({}))
+        empty_folder.mkdir()
+        for source in (empty_zip, empty_folder):
+            assert _run(["class", "summarize", str(source), "-o", str(tmp_path / "r.html")]) == 1
+            err = capsys.readouterr().err
+            assert err.strip() == "casekit: " + t("class.error.nothing_empty", "da", path=source)
+
     def test_missing_input_and_unwritable_output(self, tmp_path: Path, lms_zip: Path, capsys):
         """A missing input and an output in a missing folder are exit 1 with a message."""
         assert _run(["class", "summarize", str(tmp_path / "nope.zip"), "-o", str(tmp_path / "r.html")]) == 1
