@@ -19,13 +19,20 @@ from casekit.answers.store import AnswerStore
 from casekit.errors import AnswerStoreBusyError, AnswerStoreError, AnswerTooBigError
 from casekit.i18n import t, ui_lang
 
-__all__ = ["OnDone", "SaveQueue", "save_queue"]
+__all__ = ["BasedOn", "OnDone", "SaveQueue", "save_queue"]
 
 log = logging.getLogger(__name__)
 
 OnDone = Callable[[Revision | None, BaseException | None], Any]
 """Called as ``on_done(revision, None)`` when a queued save is stored, ``on_done(None, error)`` after a
 failed attempt."""
+BasedOn = Callable[[], str | None]
+"""Asked at each try of a save: the ``based_on`` of :meth:`AnswerStore.save` as it is then (a save queued
+behind another of the same control is based on what that one stored)."""
+
+
+def _unchecked() -> None:
+    return None
 
 
 class SaveQueue:
@@ -50,14 +57,20 @@ class SaveQueue:
         self.wait = wait
         self.retry = retry
         self.max_backoff = max_backoff
-        self._items: deque[tuple[str, Any, OnDone]] = deque()
+        self._items: deque[tuple[str, Any, OnDone, BasedOn]] = deque()
         self._cond = threading.Condition()
         self._submitting = threading.Lock()  # submits are tried one at a time, in the order they came
         self._worker: threading.Thread | None = None
 
-    def submit(self, key: str, value: Any, on_done: OnDone) -> Revision | None:
+    def submit(
+        self, key: str, value: Any, on_done: OnDone, *, based_on: BasedOn = _unchecked
+    ) -> Revision | None:
         """Save now if the store is free within ``wait`` seconds (returns the revision; ``on_done`` is not
         called), else queue the save and return ``None`` (``on_done`` is called when it is stored).
+
+        ``based_on()`` is asked at each try, for :meth:`AnswerStore.save`'s ``based_on``: the revision the
+        value was edited from, as the caller knows it then; the returned revision's ``superseded`` says
+        whether another program saved the key meanwhile. By default nothing is checked.
 
         Raises
         ------
@@ -81,7 +94,7 @@ class SaveQueue:
                 queued = bool(self._items)
             if not queued:
                 try:
-                    return store.save(key, value, wait=self.wait)
+                    return store.save(key, value, wait=self.wait, based_on=based_on())
                 except AnswerStoreBusyError:
                     pass
                 except AnswerTooBigError:
@@ -90,7 +103,7 @@ class SaveQueue:
                     log.warning("save of %s failed, queued for retrying: %s", key, exc)
                     self._call(on_done, None, exc)
             with self._cond:
-                self._items.append((key, value, on_done))
+                self._items.append((key, value, on_done, based_on))
                 self._start()
                 self._cond.notify_all()
             return None
@@ -116,9 +129,9 @@ class SaveQueue:
         while True:
             with self._cond:
                 self._cond.wait_for(lambda: bool(self._items))
-                key, value, on_done = self._items[0]
+                key, value, on_done, based_on = self._items[0]
             try:
-                revision = self.store.save(key, value, wait=self.wait)
+                revision = self.store.save(key, value, wait=self.wait, based_on=based_on())
             except AnswerStoreBusyError:
                 time.sleep(self.retry)
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from casekit import registry
@@ -69,6 +69,11 @@ class Revision:
     replaced : int
         How many characters of the value as given could not be stored (lone UTF-16 surrogates, e.g. half
         of a pasted emoji) and were saved as U+FFFD ``�``; ``0`` normally. Tell the learner if not ``0``.
+    superseded : Revision or None
+        Set only on what :meth:`AnswerStore.save` returns when it was given ``based_on``: the key's latest
+        revision at the moment of the save, if that was not the one the saved value was edited from (another
+        notebook or tab saved meanwhile). The save still became the answer; ``superseded`` is kept in the
+        store's history. Tell the learner. Not compared: a revision is the same with or without it.
     """
 
     key: str
@@ -79,6 +84,7 @@ class Revision:
     lang: str
     source: str = SOURCE_LOCAL
     replaced: int = 0
+    superseded: Revision | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -503,11 +503,21 @@ def merge_rows(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], keep_numbe
     return added
 
 
-def insert_local(conn: sqlite3.Connection, key: str, text: str, *, case_version: str, lang: str) -> Revision:
+def insert_local(
+    conn: sqlite3.Connection,
+    key: str,
+    text: str,
+    *,
+    case_version: str,
+    lang: str,
+    based_on: str | None = None,
+) -> Revision:
     """Append a revision typed here (``text`` is its JSON) and return it; call inside :func:`write`.
 
     Its ``saved_at`` is now, or just after the key's newest revision if that is later (see
-    :func:`save_time`).
+    :func:`save_time`). With ``based_on`` (the ``saved_at`` of the revision the value was edited from,
+    ``""`` for none), the key's latest revision is read in the same transaction and, if it is another, set
+    as the returned revision's ``superseded``.
 
     Raises
     ------
@@ -515,6 +525,14 @@ def insert_local(conn: sqlite3.Connection, key: str, text: str, *, case_version:
         ``key`` is new and the store already holds :data:`~casekit.answers.MAX_KEYS` answers.
     """
     saved_at = now()
+    superseded = None
+    if based_on is not None:
+        latest = conn.execute(
+            f"SELECT {COLUMNS} FROM revisions WHERE key = ? ORDER BY saved_at DESC, revision DESC LIMIT 1",
+            (key,),
+        ).fetchone()
+        if latest is not None and latest[3] != based_on:
+            superseded = revision_of(latest)
     (newest,) = conn.execute("SELECT max(saved_at) FROM revisions WHERE key = ?", (key,)).fetchone()
     if newest is None:
         (count,) = conn.execute("SELECT count(DISTINCT key) FROM revisions").fetchone()
@@ -527,7 +545,7 @@ def insert_local(conn: sqlite3.Connection, key: str, text: str, *, case_version:
         (key, text, saved_at, case_version, lang, SOURCE_LOCAL),
     )
     revision = int(cursor.lastrowid or 0)
-    return Revision(key, json.loads(text), saved_at, revision, case_version, lang)
+    return Revision(key, json.loads(text), saved_at, revision, case_version, lang, superseded=superseded)
 
 
 def insert_imported(

@@ -485,7 +485,9 @@ class AnswerStore:
         """
         return encode(key, value, self.lang)[0]
 
-    def save(self, key: str, value: Any, *, wait: float | None = None) -> Revision:
+    def save(
+        self, key: str, value: Any, *, wait: float | None = None, based_on: str | None = None
+    ) -> Revision:
         """Append a new revision of ``key``; empty or whitespace-only text is saved too.
 
         The revision's ``saved_at`` is the current UTC time, or 1 µs after the key's newest revision if an
@@ -499,6 +501,10 @@ class AnswerStore:
         wait : float, optional
             The longest time in seconds to wait for another process's (or thread's) hold on the store;
             ``None``: the default busy timeout with retries (over a minute).
+        based_on : str, optional
+            The ``saved_at`` of the revision ``value`` was edited from (``""``: none). If the key's latest is
+            another when the write's transaction reads it, the save is made all the same and the revision
+            returned has it as ``superseded``. ``None``: not checked.
 
         Returns
         -------
@@ -523,14 +529,9 @@ class AnswerStore:
         try:
             with self._connection(writing=True, wait=wait) as conn:
                 remaining = None if wait is None else max(0.0, wait - (time.monotonic() - started))
+                local = {"case_version": self.case_version, "lang": self.lang, "based_on": based_on}
                 revision: Revision = self._write(
-                    conn,
-                    sqlite.insert_local,
-                    key,
-                    text,
-                    case_version=self.case_version,
-                    lang=self.lang,
-                    wait=remaining,
+                    conn, sqlite.insert_local, key, text, wait=remaining, **local
                 )
         except sqlite.Busy as exc:
             raise sqlite.busy_error(self.path, key, wait, self.lang) from exc.__cause__

@@ -99,7 +99,7 @@ def decision_point(case: Case, store: AnswerStore | None) -> Activity:
     children = [*intro(case, DECISION_KEY), choice]
     if prompt:
         children.append(paragraph(str(prompt)))
-    children += [justification, saver.status]
+    children += [justification, saver.bar]
     return Activity(DECISION_KEY, children, {"choice": choice, "justification": justification}, saver.status)
 
 
@@ -173,7 +173,7 @@ def goal_divergence(case: Case, store: AnswerStore | None) -> Activity:
     for control in inputs.values():
         control.observe(changed, names="value")
     return Activity(
-        GOALS_KEY, [*intro(case, GOALS_KEY), *rows, saver.status, chart], inputs, saver.status, chart
+        GOALS_KEY, [*intro(case, GOALS_KEY), *rows, saver.bar, chart], inputs, saver.status, chart
     )
 
 
@@ -302,7 +302,7 @@ def dilemma(case: Case, store: AnswerStore | None, n: int) -> Activity | HTML:
         justification,
         paragraphs,
         missing,
-        saver.status,
+        saver.bar,
     ]
     inputs = {
         "left": left,
@@ -360,10 +360,10 @@ def questions(case: Case, store: AnswerStore | None, group: str | None = None) -
             children += [
                 W.HTML(piece("question", number=question.number, text=question.text), layout=WIDE),
                 box,
-                saver.status,
+                saver.bar,
             ]
     status = statuses[0] if statuses else W.HTML()
-    return Activity("questions", children, inputs, status)
+    return Activity("questions", children, inputs, status, statuses=statuses)
 
 
 # -- capstone ------------------------------------------------------------------------------------------------
@@ -396,7 +396,7 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
         saver.follow(key, functools.partial(load_text, box))
         inputs[key] = box
         statuses.append(saver.status)
-        children += [box, saver.status]
+        children += [box, saver.bar]
 
     saver = Saver(store, case)
     saved = saver.restore(PLAN_KEY) or {}
@@ -436,5 +436,5 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
     saver.follow(PLAN_KEY, load_plan)
     for control in plan.values():
         control.observe(plan_changed, names="value")
-    children.append(saver.status)
-    return Activity("proposal", children, inputs, saver.status)
+    children.append(saver.bar)
+    return Activity("proposal", children, inputs, saver.status, statuses=[*statuses, saver.status])

@@ -84,7 +84,10 @@ class Activity(W.VBox):
     inputs : dict
         The controls by name, e.g. ``inputs["kim.power"]``; tests and instructors can set ``.value``.
     status : ipywidgets.HTML
-        The "saved" line (``role="status"``).
+        The "saved" line (``role="status"``): the first question's in the questions, the plan's in the
+        proposal.
+    statuses : tuple of ipywidgets.HTML
+        Every "saved" line of the activity, one per answer it saves (the questions have one each).
     chart : ipywidgets.HTML or None
         The chart, redrawn on every change, if the activity has one.
     """
@@ -96,6 +99,8 @@ class Activity(W.VBox):
         inputs: dict[str, W.Widget],
         status: W.HTML,
         chart: W.HTML | None = None,
+        *,
+        statuses: Iterable[W.HTML] = (),
     ) -> None:
         # The stylesheet goes last, so that the activity's parts keep their places (tests and scripts count
         # them); a <style> applies to the whole page wherever it stands.
@@ -103,11 +108,18 @@ class Activity(W.VBox):
         self.key = key
         self.inputs = inputs
         self.status = status
+        self.statuses = tuple(statuses) or (status,)
         self.chart = chart
 
 
 class Saver:
     """Saves to the store and keeps the status line honest about what happened.
+
+    Another notebook or tab may show the same answer (each in its own kernel, on the same store): a save
+    says which revision the controls showed (:meth:`AnswerStore.save`'s ``based_on``). If the store's
+    latest is another by then, this save is still the answer, the status line says that an answer from
+    elsewhere was saved meanwhile, and a button under it brings that one back (and then this one again):
+    both stay in the store, and the learner chooses which is the answer.
 
     Parameters
     ----------
@@ -120,6 +132,11 @@ class Saver:
     ----------
     status : ipywidgets.HTML
         The status line (``role="status"``, or ``role="alert"`` on failure).
+    bar : ipywidgets.VBox
+        The status line, and under it the button that brings back the other answer after a save met one
+        from elsewhere (:attr:`other`); an activity shows this where it shows its status.
+    other : ipywidgets.Button or None
+        That button, made the first time it is needed.
     """
 
     def __init__(self, store: AnswerStore | None, case: Case) -> None:
@@ -127,6 +144,12 @@ class Saver:
         self.case = case
         self.lang = case.lang
         self.status = W.HTML(status_html(t("widgets.not_saved_yet", self.lang)))
+        self.bar = W.VBox([self.status], layout=WIDE)
+        self.other: W.Button | None = None
+        self._seen: dict[str, str] = {}  # key -> saved_at of the revision the controls show ("" none)
+        self._shown: Revision | None = None  # that revision of the followed key
+        self._kept: Revision | None = None  # the answer the button brings back
+        self._chosen = False  # the learner chose with the button; their next change settles it
         self._restores_seen = store.restored if store is not None else 0
         self._loading_thread: int | None = None  # the thread filling the controls from the store
         self._reload_lock = threading.Lock()
@@ -170,11 +193,18 @@ class Saver:
             value = self.restore(self._key)
             if value is None:  # an import never removes an answer: nothing new for this one
                 return
-            self._loading_thread = threading.get_ident()
-            try:
-                self._load(value)
-            finally:
-                self._loading_thread = None
+            self._keep(None)
+            self._fill(value)
+
+    def _fill(self, value: Any) -> None:
+        """Put ``value`` into the followed answer's controls; what they then change is not saved."""
+        if self._load is None:
+            return
+        self._loading_thread = threading.get_ident()
+        try:
+            self._load(value)
+        finally:
+            self._loading_thread = None
 
     def restore(self, key: str) -> Any:
         """The saved answer for ``key`` as far as it fits the activity (``None`` if none), and say so.
@@ -190,6 +220,9 @@ class Saver:
         except CasekitError as exc:
             self.status.value = status_html(t("widgets.save_failed", self.lang, reason=exc), error=True)
             return None
+        self._seen[key] = revision.saved_at if revision is not None else ""
+        if key == self._key or self._key is None:
+            self._shown = revision
         if revision is None:
             return None
         value = registry.clean(key, revision.value, self.case)
@@ -206,11 +239,17 @@ class Saver:
         """
         if self.loading:
             return True  # the controls show what the store holds: it is saved already
+        return self._submit(key, value, chosen=False)
+
+    def _submit(self, key: str, value: Any, *, chosen: bool) -> bool:
+        """Save ``value`` (``chosen``: the button put it into the controls) and say so."""
         if self.store is None:
             self.status.value = status_html(t("widgets.no_store_short", self.lang), error=True)
             return False
         try:
-            revision = save_queue(self.store).submit(key, value, self._when_saved(value))
+            revision = save_queue(self.store).submit(
+                key, value, self._when_saved(value, chosen), based_on=lambda: self._seen.get(key)
+            )
         except CasekitError as exc:
             self.status.value = status_html(t("widgets.save_failed", self.lang, reason=exc), error=True)
             return False
@@ -221,23 +260,46 @@ class Saver:
         if revision is None:
             self.status.value = status_html(t("widgets.waiting", self.lang))
         else:
-            self._show_saved(revision, value)
+            self._show_saved(revision, value, chosen)
         return True
 
-    def _when_saved(self, value: Any) -> Callable[[Revision | None, BaseException | None], None]:
+    def _when_saved(
+        self, value: Any, chosen: bool
+    ) -> Callable[[Revision | None, BaseException | None], None]:
         """What the save queue calls when a queued save is stored, or a try failed (it keeps trying)."""
 
         def done(revision: Revision | None, error: BaseException | None) -> None:
             if revision is not None:
-                self._show_saved(revision, value)
+                self._show_saved(revision, value, chosen)
             else:
                 reason = error if isinstance(error, CasekitError) else type(error).__name__
                 self.status.value = status_html(t("widgets.retrying", self.lang, reason=reason), error=True)
 
         return done
 
-    def _show_saved(self, revision: Revision, value: Any) -> None:
-        line = t("widgets.saved", self.lang, time=local_clock(revision.saved_at))
+    def _show_saved(self, revision: Revision, value: Any, chosen: bool = False) -> None:
+        self._seen[revision.key] = revision.saved_at  # a save queued behind this one is based on it
+        followed = revision.key == self._key
+        if followed:
+            self._shown = revision
+        saved = local_clock(revision.saved_at)
+        superseded = revision.superseded
+        alert = superseded is not None
+        if superseded is not None:  # another notebook or tab saved this answer after the controls showed it
+            line = t("widgets.conflict", self.lang, time=local_clock(superseded.saved_at), saved=saved)
+            if followed:
+                self._keep(superseded)
+                line += " " + t("widgets.conflict.button_hint", self.lang)
+        elif chosen and self._kept is not None:
+            line = t("widgets.conflict.chosen", self.lang, saved=saved, time=local_clock(self._kept.saved_at))
+        else:
+            line = t("widgets.saved", self.lang, time=saved)
+            if followed and self._kept is not None:
+                if self._chosen:  # the learner changed the answer they chose: that settles it
+                    self._keep(None)
+                else:
+                    line += " " + t("widgets.conflict.kept", self.lang, time=local_clock(self._kept.saved_at))
+        self._chosen = chosen and not alert
         if isinstance(value, str) and not value.strip():
             line += " " + t("widgets.empty_answer", self.lang)
         if revision.replaced:
@@ -246,9 +308,48 @@ class Saver:
         if store is not None and store.restored > self._restores_seen:
             self._restores_seen = store.restored
             line += " " + (store.restore_message(self.lang) or "")
-        self.status.value = status_html(line)
+        self.status.value = status_html(line, error=alert)
         if store is not None:
             live.saved(store)  # the browser's copy, the share preview
+
+    def _keep(self, revision: Revision | None) -> None:
+        """The answer the button under the status line brings back (``None``: no button)."""
+        self._kept = revision
+        if revision is None or self._load is None:
+            self._chosen = False
+            if self.other is not None:
+                self.other.layout.display = "none"
+            return
+        if self.other is None:
+            self.other = W.Button(layout=W.Layout(width="auto", max_width="100%", align_self="flex-start"))
+            self.other.on_click(guarded(self.lang, self.status)(self._clicked))
+            self.bar.children = (self.status, self.other)
+        when = local_clock(revision.saved_at)
+        text = revision.value.strip() if isinstance(revision.value, str) else ""
+        if text:  # two answers of the same second are told apart by their words
+            start = text if len(text) <= 40 else text[:39].rstrip() + "…"
+            self.other.description = t("widgets.conflict.button_text", self.lang, time=when, start=start)
+        else:
+            self.other.description = t("widgets.conflict.button", self.lang, time=when)
+        self.other.tooltip = ""
+        self.other.layout.display = None
+
+    def _clicked(self, _button: W.Button) -> None:
+        self.bring_back()
+
+    def bring_back(self) -> bool:
+        """Make the answer the button offers (:attr:`other`) the answer again: into the controls, and saved
+        as the newest revision; the one the controls showed is what the button then offers. Whether there
+        was one to bring back."""
+        kept, shown, key = self._kept, self._shown, self._key
+        if kept is None or key is None or self._load is None:
+            return False
+        value = registry.clean(key, kept.value, self.case)
+        with self._reload_lock:
+            self._fill(value)
+        self._keep(shown)
+        self._submit(key, value, chosen=True)
+        return True
 
 
 def guarded(lang: str, status: W.HTML) -> Callable[[Callable[..., None]], Callable[..., None]]:

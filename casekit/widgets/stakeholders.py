@@ -63,7 +63,7 @@ class StakeholderMap:
         title = piece("heading", text=t("widgets.map.relations_heading", self.lang), level=3)
         relations = W.HTML(title + relations_html(case), layout=WIDE)
         hint = paragraph(t("map.hint", self.lang))  # full size: how to leave one out, how to add one's own
-        box = W.VBox([*intro(case, MAP_KEY), hint, self.grid, saver.status], layout=WIDE)
+        box = W.VBox([*intro(case, MAP_KEY), hint, self.grid, saver.bar], layout=WIDE)
         box.add_class("casekit-map-box")
         self.activity = Activity(MAP_KEY, [box, relations], {"grid": self.grid}, saver.status)
         self.activity.add_class("casekit-map")

@@ -67,11 +67,13 @@ class TestSaveQueue:
         real = store.save
         failures = iter([AnswerStoreBusyError("busy"), AnswerStoreError("disk"), AnswerStoreError("disk")])
 
-        def flaky(key: str, value: object, *, wait: float | None = None) -> Revision:
+        def flaky(
+            key: str, value: object, *, wait: float | None = None, based_on: str | None = None
+        ) -> Revision:
             error = next(failures, None)
             if error is not None:
                 raise error
-            return real(key, value, wait=wait)
+            return real(key, value, wait=wait, based_on=based_on)
 
         monkeypatch.setattr(store, "save", flaky)
         seen: list[tuple[object, object]] = []

@@ -344,9 +344,7 @@ class TestSavingAtTheEdges:
             started = time.monotonic()
             box.value = "skrevet mens filen var optaget"
             assert time.monotonic() - started < 2.0
-            status = next(
-                w for w in activity.children if isinstance(w, ipywidgets.HTML) and "Venter" in w.value
-            )
+            status = next(w for w in activity.statuses if "Venter" in w.value)
             assert "Venter på at gemme" in status.value
         finally:
             blocker.execute("ROLLBACK")
@@ -360,9 +358,7 @@ class TestSavingAtTheEdges:
         activity = widgets.questions(case, store)
         activity.inputs["organisering-1"].value = "godt \ud83d svar"
         assert store.get("organisering-1") == "godt \ufffd svar"
-        statuses = [
-            w.value for w in activity.children if isinstance(w, ipywidgets.HTML) and "Gemt" in w.value
-        ]
+        statuses = [w.value for w in activity.statuses if "Gemt" in w.value]
         assert any("1 tegn" in html.unescape(s) for s in statuses)
 
     def test_a_deleted_store_is_put_back_and_the_learner_told(self, case, store):
@@ -373,11 +369,7 @@ class TestSavingAtTheEdges:
             Path(f"{store.path}{extra}").unlink(missing_ok=True)
         activity.inputs["organisering-2"].value = "andet"
         assert rebuilt(store, case).as_dict() == {"organisering-1": "første", "organisering-2": "andet"}
-        assert any(
-            "lagt tilbage" in html.unescape(w.value)
-            for w in activity.children
-            if isinstance(w, ipywidgets.HTML)
-        )
+        assert any("lagt tilbage" in html.unescape(w.value) for w in activity.statuses)
 
 
 def test_the_record_activities_save_the_fields_their_schema_lists(case, store):
