@@ -84,10 +84,10 @@ class SaveQueue:
         if store.read_only:
             raise AnswerStoreError(t("store.error.read_only", ui_lang(store.lang), key=key, path=store.path))
         try:  # a read works under another process's write lock
-            keys = store.keys()
+            keys, local = store.keys(), store.keys(local=True)
         except AnswerStoreError:
-            keys = []
-        if key not in keys and len(keys) >= MAX_KEYS:
+            keys, local = [], []
+        if key not in keys and len(local) >= MAX_KEYS:  # as AnswerStore.save counts
             raise too_many_keys(key, store.lang)
         with self._submitting:
             with self._cond:

@@ -522,7 +522,8 @@ def insert_local(
     Raises
     ------
     AnswerTooBigError
-        ``key`` is new and the store already holds :data:`~casekit.answers.MAX_KEYS` answers.
+        ``key`` is new and the store already holds :data:`~casekit.answers.MAX_KEYS` answers saved here
+        (keys an import brought do not count: a file of unknown keys never stops the learner's own saves).
     """
     saved_at = now()
     superseded = None
@@ -535,8 +536,8 @@ def insert_local(
             superseded = revision_of(latest)
     (newest,) = conn.execute("SELECT max(saved_at) FROM revisions WHERE key = ?", (key,)).fetchone()
     if newest is None:
-        (count,) = conn.execute("SELECT count(DISTINCT key) FROM revisions").fetchone()
-        if count >= MAX_KEYS:
+        local = "SELECT count(DISTINCT key) FROM revisions WHERE source = ?"
+        if conn.execute(local, (SOURCE_LOCAL,)).fetchone()[0] >= MAX_KEYS:
             raise too_many_keys(key, lang)
     elif newest >= saved_at:
         saved_at = save_time(newest, saved_at)

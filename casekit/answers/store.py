@@ -6,8 +6,7 @@
 >>> store.get("organisering-1")                                # doctest: +SKIP
 'Mit svar'
 
-How the store keeps its promises (append-only, any thread or process, durable, damage survived) is told
-in :mod:`casekit.answers`.
+Its promises (append-only, any thread or process, durable, damage survived): :mod:`casekit.answers`.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from casekit.answers.location import (
     resolve_file,
 )
 from casekit.answers.netfs import WAL, journal_mode_wanted
-from casekit.answers.record import KEY_PATTERN, ImportResult, Revision, encode, validate_key
+from casekit.answers.record import KEY_PATTERN, SOURCE_LOCAL, ImportResult, Revision, encode, validate_key
 from casekit.case import DEFAULT_CASE
 from casekit.clock import now
 from casekit.errors import AnswerStoreBusyError, AnswerStoreError
@@ -632,9 +631,10 @@ class AnswerStore:
         rows = self._query(f"SELECT {_COLUMNS} FROM revisions ORDER BY key, saved_at, revision")
         return [sqlite.revision_of(row) for row in rows]
 
-    def keys(self) -> list[str]:
-        """The keys that have at least one revision, sorted."""
-        return [row[0] for row in self._query("SELECT DISTINCT key FROM revisions ORDER BY key")]
+    def keys(self, *, local: bool = False) -> list[str]:
+        """The keys that have at least one revision (``local``: one saved here, not imported), sorted."""
+        sql = "SELECT DISTINCT key FROM revisions WHERE ? OR source = ? ORDER BY key"
+        return [row[0] for row in self._query(sql, (not local, SOURCE_LOCAL))]
 
     def as_dict(self) -> dict[str, Any]:
         """``{key: latest value}`` for every key, sorted by key."""

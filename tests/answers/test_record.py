@@ -101,6 +101,21 @@ class TestSizeLimits:
             SaveQueue(store).submit("k-ny", "x", lambda *a: None)
         assert store.save("k0", "y").value == "y"
 
+    def test_keys_an_import_brought_never_stop_the_learners_own_saves(self, store: AnswerStore, case):
+        """A file of MAX_KEYS keys the case does not have (a newer edition's, or junk) is imported and kept,
+        and every answer the learner can give still saves, at once and through the save queue."""
+        from casekit import registry
+
+        at = "2025-03-01T10:00:00.000000+00:00"
+        store.import_revisions([Revision(f"ukendt-{n}", "x", at, 0, "2", "da") for n in range(MAX_KEYS)])
+        assert len(store.keys()) == MAX_KEYS and store.keys(local=True) == []
+        for key in registry.answer_keys(case)[:-1]:
+            assert store.save(key, "mit svar").value == "mit svar"
+        last = registry.answer_keys(case)[-1]
+        assert SaveQueue(store).submit(last, "mit svar", lambda *a: None) is not None
+        assert store.keys(local=True) == sorted(registry.answer_keys(case))
+        assert len(store.keys()) == MAX_KEYS + len(registry.answer_keys(case))  # nothing imported is dropped
+
     def test_import_over_the_limits_writes_nothing(self, store: AnswerStore):
         """An import with a value too big, or too many new keys, is refused whole, the key named."""
         store.save("etik-1", "mit svar")
