@@ -192,6 +192,16 @@ class AnswerExport:
     revisions: tuple[Revision, ...] = field(default=())
     #: When the exported store was created ("" in exports older than this field, or when not a valid time).
     created_at: str = ""
+    #: With ``parse_import(ahead=True)``: the refusal a time further ahead of this machine's clock than
+    #: :data:`~casekit.clock.MAX_AHEAD` gets, if the file has one (see :meth:`check_ahead`).
+    ahead: AnswerImportError | None = field(default=None, compare=False, repr=False)
+
+    def check_ahead(self, identity: tuple[str, str] | None) -> None:
+        """Raise :attr:`ahead` unless the file is the importing store's own copy (its ``learner`` and
+        ``created_at`` are ``identity``) or the store holds no answers yet (``identity`` ``None``): a
+        learner's own answers, saved while their clock ran days ahead, always come back."""
+        if self.ahead is not None and identity is not None and identity != (self.learner, self.created_at):
+            raise self.ahead
 
     def identity(self, learner: str) -> dict[str, str] | None:
         """The exported store's identity (``learner`` and ``created_at``) for a store of ``learner`` to take
@@ -213,7 +223,12 @@ class AnswerExport:
 
 
 def read_import_file(
-    path: str | os.PathLike[str], *, case_id: str, lang: str = "da", case: Case | None = None
+    path: str | os.PathLike[str],
+    *,
+    case_id: str,
+    lang: str = "da",
+    case: Case | None = None,
+    ahead: bool = False,
 ) -> AnswerExport:
     """Read and check an export file; its size is checked before it is read.
 
@@ -232,7 +247,7 @@ def read_import_file(
     except OSError as exc:
         reason = exc.strerror or exc
         raise AnswerImportError(t("import.error.not_found", ui, name=target.name, reason=reason)) from exc
-    return parse_import(content, case_id=case_id, lang=lang, name=target.name, case=case)
+    return parse_import(content, case_id=case_id, lang=lang, name=target.name, case=case, ahead=ahead)
 
 
 def parse_import(
@@ -243,6 +258,7 @@ def parse_import(
     name: str = "upload.json",
     case: Case | None = None,
     latest: bool = False,
+    ahead: bool = False,
 ) -> AnswerExport:
     """Check an export document and return its revisions; nothing is written.
 
@@ -261,6 +277,9 @@ def parse_import(
     latest : bool
         Return only each answer's latest revision (the newest ``saved_at``; ties: later in the file), and
         check only its value: what a class report needs. Every revision's time is checked all the same.
+    ahead : bool
+        A time further ahead than :data:`~casekit.clock.MAX_AHEAD` is not refused here but kept in the
+        result's ``ahead``, for the store to decide (:meth:`AnswerExport.check_ahead`).
 
     Raises
     ------
@@ -272,7 +291,7 @@ def parse_import(
     """
     if case is None:
         case = _case_quietly(case_id, lang)
-    return _Reader(name, ui_lang(lang), case_id, case, latest).read(content)
+    return _Reader(name, ui_lang(lang), case_id, case, latest, ahead).read(content)
 
 
 def _case_quietly(case_id: str, lang: str) -> Case | None:
@@ -337,12 +356,16 @@ def _refuse_constant(name: str) -> Any:
 class _Reader:
     """Checks one export document; the first problem raises."""
 
-    def __init__(self, name: str, lang: str, case_id: str, case: Case | None, latest: bool = False) -> None:
+    def __init__(
+        self, name: str, lang: str, case_id: str, case: Case | None, latest: bool = False, ahead: bool = False
+    ) -> None:
         self.name = name
         self.lang = lang
         self.case_id = case_id
         self.case = case
         self.latest = latest
+        self.ahead_ok = ahead
+        self.ahead: AnswerImportError | None = None
 
     def fail(self, message: str, /, **fields: object) -> AnswerImportError:
         return AnswerImportError(t(message, self.lang, name=self.name, **fields))
@@ -432,6 +455,7 @@ class _Reader:
             doc.get("exported_at", ""),
             tuple(revisions),
             created_at(doc.get("created_at")),
+            self.ahead,
         )
 
     def schema_failure(self, doc: dict[str, Any], problem: registry.ShapeProblem) -> AnswerImportError:
@@ -457,7 +481,12 @@ class _Reader:
         if not is_plausible(saved_at):
             found = json.dumps(item["saved_at"], ensure_ascii=False)[:80]
             days = MAX_AHEAD.days
-            raise self.fail("import.error.saved_at_future", field=f"{where}.saved_at", found=found, days=days)
+            refusal = self.fail(
+                "import.error.saved_at_future", field=f"{where}.saved_at", found=found, days=days
+            )
+            if not self.ahead_ok:
+                raise refusal
+            self.ahead = self.ahead or refusal
         return saved_at
 
     def revision(self, key: str, item: dict[str, Any], where: str, case: dict[str, Any]) -> Revision:

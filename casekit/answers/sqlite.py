@@ -41,6 +41,7 @@ __all__ = [
     "BUSY_TIMEOUT_S",
     "COLUMNS",
     "JOURNAL_MAGIC",
+    "LATEST",
     "RETRIES",
     "SCHEMA",
     "STORE_FORMAT",
@@ -117,6 +118,8 @@ CREATE TRIGGER IF NOT EXISTS revisions_no_delete BEFORE DELETE ON revisions
 
 COLUMNS = "revision, key, value, saved_at, case_version, lang, source"
 """The columns of a revision row, in the order :func:`revision_of` reads them."""
+LATEST = f"SELECT {COLUMNS} FROM revisions WHERE key = ? ORDER BY saved_at DESC, revision DESC LIMIT 1"
+"""A key's latest revision (newest ``saved_at``, then highest number): the answer."""
 
 
 class Busy(Exception):
@@ -528,10 +531,7 @@ def insert_local(
     saved_at = now()
     superseded = None
     if based_on is not None:
-        latest = conn.execute(
-            f"SELECT {COLUMNS} FROM revisions WHERE key = ? ORDER BY saved_at DESC, revision DESC LIMIT 1",
-            (key,),
-        ).fetchone()
+        latest = conn.execute(LATEST, (key,)).fetchone()
         if latest is not None and latest[3] != based_on:
             superseded = revision_of(latest)
     (newest,) = conn.execute("SELECT max(saved_at) FROM revisions WHERE key = ?", (key,)).fetchone()

@@ -50,8 +50,6 @@ __all__ = ["AnswerStore"]
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = sqlite.COLUMNS
-
 
 class _Damaged(Exception):
     """The store file is not a readable SQLite database (raised inside :meth:`AnswerStore.open`)."""
@@ -302,7 +300,7 @@ class AnswerStore:
                 self._write(conn, self._create_schema, learner)
                 meta = sqlite.read_meta(conn)
             # A probe of every column: a file with our marker but another layout must not be written to.
-            conn.execute(f"SELECT {_COLUMNS} FROM revisions LIMIT 1").fetchall()
+            conn.execute(f"SELECT {sqlite.COLUMNS} FROM revisions LIMIT 1").fetchall()
         self._check_meta(meta)
 
     def _create_schema(self, conn: sqlite3.Connection, learner: str | None) -> None:
@@ -385,7 +383,7 @@ class AnswerStore:
             return
         assert self._conn is not None
         old = self._conn
-        rows = old.execute(f"SELECT {_COLUMNS} FROM revisions ORDER BY revision").fetchall()
+        rows = old.execute(f"SELECT {sqlite.COLUMNS} FROM revisions ORDER BY revision").fetchall()
         private_folder(self.path.parent)
         placed = False
         if identity is None:
@@ -585,22 +583,24 @@ class AnswerStore:
     def import_file(self, path: str | os.PathLike[str]) -> ImportResult:
         """Merge an exported JSON file into the store (see :meth:`import_revisions`).
 
-        The whole file is checked before anything is written
-        (:func:`casekit.answers.document.read_import_file`).
+        The whole file is checked before anything is written (:func:`.document.read_import_file`).
 
         Raises
         ------
         AnswerImportError
             The file is missing, too big (> 20 MB), not UTF-8 or JSON, not a casekit answer export, of
-            another case, or has a field of the wrong type; the message (in the store's language) says
-            what and where. The store is unchanged.
+            another case, has a field of the wrong type, or (unless it is the store's own copy, or the
+            store holds no answers) a time days ahead of this clock; the message (in the store's
+            language) says what and where. The store is unchanged.
         """
-        data = document.read_import_file(path, case_id=self.case_id, lang=self.lang)
+        data = document.read_import_file(path, case_id=self.case_id, lang=self.lang, ahead=True)
+        data.check_ahead(self.identity() if self.count() else None)
         return self.import_revisions(data.revisions, identity=data.identity(self.learner))
 
     def import_bytes(self, content: bytes, name: str = "upload.json") -> ImportResult:
         """Like :meth:`import_file`, for the bytes of an uploaded file; ``name`` is used in messages."""
-        data = document.parse_import(content, case_id=self.case_id, lang=self.lang, name=name)
+        data = document.parse_import(content, case_id=self.case_id, lang=self.lang, name=name, ahead=True)
+        data.check_ahead(self.identity() if self.count() else None)
         return self.import_revisions(data.revisions, identity=data.identity(self.learner))
 
     # -- reading ---------------------------------------------------------------------------------------------
@@ -612,23 +612,20 @@ class AnswerStore:
     def latest(self, key: str) -> Revision | None:
         """The latest revision of ``key`` (newest ``saved_at``, then highest number), or ``None``."""
         validate_key(key, self.lang)
-        rows = self._query(
-            f"SELECT {_COLUMNS} FROM revisions WHERE key = ? ORDER BY saved_at DESC, revision DESC LIMIT 1",
-            (key,),
-        )
+        rows = self._query(sqlite.LATEST, (key,))
         return sqlite.revision_of(rows[0]) if rows else None
 
     def history(self, key: str) -> list[Revision]:
         """Every revision of ``key``, oldest first; the last one is the answer."""
         validate_key(key, self.lang)
         rows = self._query(
-            f"SELECT {_COLUMNS} FROM revisions WHERE key = ? ORDER BY saved_at, revision", (key,)
+            f"SELECT {sqlite.COLUMNS} FROM revisions WHERE key = ? ORDER BY saved_at, revision", (key,)
         )
         return [sqlite.revision_of(row) for row in rows]
 
     def revisions(self) -> list[Revision]:
         """Every revision of every key, grouped by key (sorted), each key's oldest first."""
-        rows = self._query(f"SELECT {_COLUMNS} FROM revisions ORDER BY key, saved_at, revision")
+        rows = self._query(f"SELECT {sqlite.COLUMNS} FROM revisions ORDER BY key, saved_at, revision")
         return [sqlite.revision_of(row) for row in rows]
 
     def keys(self, *, local: bool = False) -> list[str]:

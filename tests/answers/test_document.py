@@ -319,10 +319,30 @@ class TestEdges:
         "saved_at", ["9999-12-31T23:59:59.999999Z", "0001-01-01T00:00:00+01:00", "2400-01-01T00:00:00Z"]
     )
     def test_times_beyond_the_calendar_or_far_ahead_are_refused(self, store: AnswerStore, saved_at: str):
-        """A time at the calendar's edge or years ahead is refused with the field named; nothing is stored."""
+        """In a file that is not the store's own copy, a time at the calendar's edge or years ahead is refused
+        with the field named; nothing is stored."""
+        store.save("etik-2", "mit svar")
         with pytest.raises(AnswerImportError, match=r"history\[0\]\.saved_at"):
             store.import_bytes(self._doc(saved_at), name="f.json")
-        assert store.count() == 0
+        assert store.count() == 1
+
+    def test_a_learners_own_copy_saved_days_ahead_comes_back(self, store: AnswerStore, tmp_path: Path):
+        """Answers saved while the learner's clock ran days ahead are in their export and browser copy; once
+        the clock is right they import into the store they came from, and into a new store (a Binder session
+        that died), but a store of other answers still refuses another's file with such times."""
+        ahead = (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()
+        store.save("etik-2", "i dag")
+        store.import_revisions([Revision("etik-1", "skrevet med uret foran", ahead, 0, "1", "da")])
+        own = export_json(store).encode("utf-8")
+        assert store.import_bytes(own).already_present == 2  # its own copy: nothing refused, nothing twice
+        with AnswerStore.open(tmp_path / "ny", case_id="samskabelse") as fresh:
+            assert fresh.import_bytes(own).added == 2
+            assert fresh.get("etik-1") == "skrevet med uret foran" and fresh.identity() == store.identity()
+        with AnswerStore.open(tmp_path / "en-anden", case_id="samskabelse") as other:
+            other.save("etik-3", "mit eget")
+            with pytest.raises(AnswerImportError, match=r"etik-1\.history\[0\]\.saved_at"):
+                other.import_bytes(own, name="f.json")
+            assert other.count() == 1
 
     def test_a_clock_a_day_ahead_is_accepted(self, store: AnswerStore):
         """Another machine's clock a day ahead is honest: its revision is taken."""
