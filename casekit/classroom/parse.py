@@ -100,7 +100,9 @@ def first_look(item: Item, lang: str) -> Doc | str:
         return t("class.skip.not_casekit", lang)
     if version != supported or isinstance(version, bool):
         found = clip(json.dumps(version, ensure_ascii=False), 20)
-        return t("class.skip.schema_version", lang, found=found, supported=supported)
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > supported
+        key = "class.skip.schema_newer" if newer else "class.skip.schema_version"
+        return t(key, lang, found=found, supported=supported)
     case = doc.get("case")
     case_id = case.get("id") if isinstance(case, dict) else None
     if not isinstance(case_id, str):

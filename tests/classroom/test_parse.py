@@ -25,3 +25,20 @@ class TestBadInput:
             assert skipped.name.endswith(f"(.{name.rsplit('.', 1)[1]})")  # its kind, never its name
             assert word.lower() in skipped.reason.lower(), (name, skipped.reason)
         assert "elev-sneaky" not in all_strings(summary)
+
+
+def test_a_newer_format_says_to_update_casekit(tmp_path: Path, case):
+    """A hand-in from a newer casekit says to update casekit; a version that never was says only that."""
+    from casekit.i18n import t
+
+    from .support import export_doc, json_bytes
+
+    (tmp_path / "S0_0_0").mkdir()
+    (tmp_path / "S0_0_0" / "svar.json").write_bytes(good_export(case))
+    for version, key in ((2, "class.skip.schema_newer"), (0, "class.skip.schema_version")):
+        doc = export_doc("x1", {"organisering-1": "svar"})
+        doc["schema_version"] = version
+        (tmp_path / "S1_1_1").mkdir(exist_ok=True)
+        (tmp_path / "S1_1_1" / "svar.json").write_bytes(json_bytes(doc))
+        (skipped,) = classroom.summarize(tmp_path).skipped
+        assert skipped.reason == t(key, "da", found=version, supported=1), version
