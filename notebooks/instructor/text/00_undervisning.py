@@ -144,6 +144,9 @@ teaching.rolecards_link(case)
 # 5. sekund, mens den er på skærmen (eller med knappen).
 # Brug runden **"før"**, inden I diskuterer en aktivitet, og runden **"efter"**, når I har diskuteret: forskellen
 # mellem de to er et godt udgangspunkt for spørgsmålet "hvad fik jer til at flytte jer – eller blive?".
+# Anonymt betyder uden navne, men visningen er direkte: ser man én studerende trykke "Del med holdet" og et nyt
+# punkt dukke op lige efter, kan man kæde de to sammen. Lad derfor hele holdet dele på én gang, og vis
+# visningen, når de fleste har delt.
 
 # %% [markdown]
 # Skal visningen op på lærredet? Slå projektionstilstand til: stor skrift og figurerne i hele skærmens bredde,

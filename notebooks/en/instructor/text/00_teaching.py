@@ -149,6 +149,9 @@ teaching.rolecards_link(case)
 # and updates itself every 5 seconds while it is on the screen (or with the button). Use the round **"before"** before you discuss an activity, and the round
 # **"after"** when you have discussed it: the difference between the two is a good starting point for the
 # question "what made you move – or stay?".
+# Anonymous means without names, but the view is live: someone who sees one student press "Share with the
+# class" and a new point appear right after can link the two. So let the whole class share at once, and show
+# the view when most have shared.
 
 # %% [markdown]
 # Is the view going up on the screen? Turn on projection mode: large type and the figures across the whole
