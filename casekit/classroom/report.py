@@ -202,6 +202,7 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
         with_text=with_text,
         texts=texts,
         skipped=summary.skipped,
+        stopped=summary.stopped,
     )
 
 

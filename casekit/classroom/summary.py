@@ -134,6 +134,9 @@ class ClassSummary:
         level a learner gave an own stakeholder their map does not name is left out.
     skipped : list[Skipped]
         The files not summarized, each with its reason.
+    stopped : Skipped or None
+        Where reading stopped, :data:`~casekit.classroom.intake.MAX_ENTRIES` files having been looked at (that
+        line of :attr:`skipped`); ``None`` when every file was looked at.
     """
 
     case: Case
@@ -150,6 +153,7 @@ class ClassSummary:
     answered: pd.DataFrame
     texts: pd.DataFrame
     skipped: list[Skipped] = field(default_factory=list)
+    stopped: Skipped | None = None
 
     def moves(self, first_round: str, second_round: str) -> list[Move]:
         """Per speaking actor, how the learners present in both rounds moved on the goal scale.
@@ -378,9 +382,10 @@ def _summarize(
             skips.append((item.label, found))
         else:
             docs.append(found)
+    stopped = Skipped(*intake.stopped) if intake.stopped is not None else None
     if case is None or isinstance(case, str):
         if not docs:
-            raise _nothing(where, skips, ui)
+            raise _nothing(where, skips, ui, stopped)
         case_id = case if isinstance(case, str) else _which_case(docs)
         try:
             case = load_case(case_id, lang or _doc_lang(docs, case_id))
@@ -406,14 +411,14 @@ def _summarize(
         else:
             skips.append((entry.label, t("class.skip.older", ui, newer=held.label)))
     if not latest:
-        raise _nothing(where, skips, ui)
+        raise _nothing(where, skips, ui, stopped)
     skips.sort(key=lambda s: _position(s[0]))
     chosen = list(latest.values())
     round_ids, round_names = _round_order(opened, {e.round for e in chosen}, ui)
     # A skipped file is named by its position and kind only, never with its learner's "Studerende N": the
     # position leads back to the file in the ZIP, and so to the student whose answers carry that label.
     skipped = [Skipped(n, r) for n, r in skips]
-    return _build_summary(case, ui, chosen, skipped, round_ids, round_names)
+    return _build_summary(case, ui, chosen, skipped, round_ids, round_names, stopped)
 
 
 def _a_default_pole(case: Case, key: str, part: str, text: str, default: Any) -> bool:
@@ -476,11 +481,16 @@ def _doc_lang(docs: Sequence[Doc], case_id: str) -> str | None:
     return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
 
-def _nothing(where: str, skips: Sequence[tuple[str, str]], lang: str) -> ClassFolderError:
+def _nothing(
+    where: str, skips: Sequence[tuple[str, str]], lang: str, stopped: Skipped | None = None
+) -> ClassFolderError:
     if not skips:  # an empty ZIP or folder: no list of skipped files to announce
         return ClassFolderError(t("class.error.nothing_empty", lang, path=where))
-    lines = [f"  {name}: {why}" for name, why in skips[:10]]
+    first = list(skips[:10])
+    lines = [f"  {name}: {why}" for name, why in first]
     more = [t("class.error.more", lang, count=len(skips) - 10)] if len(skips) > 10 else []
+    if stopped is not None and (stopped.name, stopped.reason) not in first:  # said, wherever it is
+        more.append(f"  {stopped.name}: {stopped.reason}")
     head = t("class.error.nothing", lang, path=where, count=len(skips))
     return ClassFolderError("\n".join([head, *lines, *more]))
 
@@ -504,6 +514,7 @@ def _build_summary(
     skipped: list[Skipped],
     round_ids: list[str],
     round_names: dict[str, str],
+    stopped: Skipped | None = None,
 ) -> ClassSummary:
     """The frames: one row per learner × item, learners labelled in the order of their identity's sha256."""
     import pandas as pd
@@ -604,6 +615,7 @@ def _build_summary(
         answered=frame("an", ("learner", "round", "key", "answered")).astype({"answered": bool}),
         texts=frame("tx", ("learner", "round", "key", "text")),
         skipped=skipped,
+        stopped=stopped,
     )
 
 

@@ -94,6 +94,9 @@ def summarize(args: argparse.Namespace) -> int:
     for item in summary.skipped:
         line = t("class.cli.skipped_line", lang, name=item.name, reason=item.reason)
         say(line, err=True)
+    if summary.stopped is not None:  # said last, however long the list before it
+        stopped = summary.stopped
+        say(t("class.cli.stopped", lang, name=stopped.name, reason=stopped.reason), err=True)
     say(
         t("class.cli.wrote", lang, path=out, learners=len(summary.learners), skipped=len(summary.skipped)),
     )

@@ -1,0 +1,142 @@
+"""Many files: a total cap on the entries looked at, across folders and ZIPs nested in each other."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from casekit import classroom
+from casekit.classroom import intake as intake_module
+from casekit.classroom.errors import ClassFolderError
+from casekit.i18n import t
+
+from .support import good_export, zip_bytes
+from .test_cli_summarize import _run
+
+CAP = 60
+
+
+def _many(n: int, kinds: tuple[str, ...] = ("pdf",), inside: bytes | None = None) -> bytes:
+    """A ZIP of ``n`` empty entries, ``0.pdf``, ``1.png``…, cycling through ``kinds``; ``inside`` last."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for i in range(n):
+            archive.writestr(f"{i}.{kinds[i % len(kinds)]}", b"")
+        if inside is not None:
+            archive.writestr("inner.zip", inside)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def small_cap(monkeypatch: pytest.MonkeyPatch) -> int:
+    """The total cap on entries, small, so a hostile ZIP is quick to build and to read."""
+    monkeypatch.setattr(intake_module, "MAX_ENTRIES", CAP, raising=False)
+    return CAP
+
+
+class TestEntryCap:
+    """A hostile ZIP stops at MAX_ENTRIES entries in all, with the reason; what was read is summarised."""
+
+    def test_nested_zips_stop_at_the_total_cap(self, tmp_path: Path, case, small_cap: int):
+        """Four students' ZIPs of 50 entries each: the cap is reached in the second, the other two are not
+        opened, and the hand-ins beside them (before and after) are summarised."""
+        members = {"A_1_1/svar.json": good_export(case, 1)}
+        members |= {f"H{k}_2{k}_3{k}/x.zip": _many(50) for k in range(4)}
+        members["Z_9_9/svar.json"] = good_export(case, 2)
+        path = tmp_path / "hostile.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 2
+        assert len(summary.skipped) <= small_cap
+        here = t(
+            "class.skip.entry_limit_here",
+            "da",
+            limit=small_cap,
+            where=t("class.where.nested_zip", "da", depth=2),
+        )
+        assert summary.stopped is not None and summary.stopped.reason == here
+        assert [s.reason for s in summary.skipped].count(here) == 1
+        unopened = t("class.skip.entry_limit", "da", limit=small_cap)
+        assert [s.name for s in summary.skipped if s.reason == unopened] == [
+            t("class.file_label", "da", n=n, name=".zip") for n in (57, 58)
+        ]
+
+    def test_every_level_of_nesting_counts(self, tmp_path: Path, case, small_cap: int):
+        """ZIPs three deep (the most read), 25 and 40 entries: the cap is reached at the third level."""
+        inner = _many(25, inside=_many(40))
+        path = tmp_path / "deep.zip"
+        path.write_bytes(zip_bytes({"A_1_1/svar.json": good_export(case, 1), "B_2_2/x.zip": inner}))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 1
+        assert summary.stopped is not None
+        assert summary.stopped.reason == t(
+            "class.skip.entry_limit_here",
+            "da",
+            limit=small_cap,
+            where=t("class.where.nested_zip", "da", depth=3),
+        )
+        assert len(summary.skipped) <= small_cap
+
+    def test_the_zip_given_stops_too(self, tmp_path: Path, case, small_cap: int):
+        path = tmp_path / "flat.zip"
+        path.write_bytes(
+            zip_bytes({"A_1_1/svar.json": good_export(case, 1), **{f"B_2_2/{i}.pdf": b"" for i in range(99)}})
+        )
+        summary = classroom.summarize(path, lang="en")
+        assert len(summary.learners) == 1 and len(summary.skipped) == small_cap
+        assert summary.stopped == summary.skipped[-1]
+        where = t("class.where.zip", "en")
+        assert summary.stopped.reason == t("class.skip.entry_limit_here", "en", limit=small_cap, where=where)
+
+    def test_a_folder_stops_too(self, tmp_path: Path, case, small_cap: int):
+        """A folder of files (a class folder anyone may drop files in) stops at the cap as well."""
+        (tmp_path / "a.json").write_bytes(good_export(case, 1))
+        for i in range(30):
+            sub = tmp_path / f"s{i:02d}"
+            sub.mkdir()
+            for j in range(3):
+                (sub / f"{j}.pdf").write_bytes(b"")
+        summary = classroom.summarize(tmp_path)
+        assert len(summary.learners) == 1
+        assert summary.stopped is not None
+        assert summary.stopped.reason == t(
+            "class.skip.entry_limit_here", "da", limit=small_cap, where=t("class.where.folder", "da")
+        )
+        assert len(summary.skipped) <= small_cap
+
+    def test_nothing_readable_names_the_stop(self, tmp_path: Path, small_cap: int):
+        """A hostile ZIP alone: the error says where it stopped, after the first reasons."""
+        path = tmp_path / "only.zip"
+        path.write_bytes(zip_bytes({f"H{k}_2{k}_3{k}/x.zip": _many(50) for k in range(3)}))
+        with pytest.raises(ClassFolderError) as caught:
+            classroom.summarize(path)
+        here = t(
+            "class.skip.entry_limit_here",
+            "da",
+            limit=small_cap,
+            where=t("class.where.nested_zip", "da", depth=2),
+        )
+        assert here in str(caught.value)
+        assert len(str(caught.value).splitlines()) < 20
+
+    def test_the_report_and_command_line_say_where_it_stopped(
+        self, tmp_path: Path, case, small_cap: int, capsys
+    ):
+        members = {"A_1_1/svar.json": good_export(case, 1), "H_2_2/x.zip": _many(100, ("pdf", "png"))}
+        path = tmp_path / "hostile.zip"
+        path.write_bytes(zip_bytes(members))
+        out = tmp_path / "report.html"
+        assert _run(["class", "summarize", str(path), "-o", str(out), "--lang", "en"]) == 0
+        summary = classroom.summarize(path, lang="en")
+        assert summary.stopped is not None
+        stopped = {"name": summary.stopped.name, "reason": summary.stopped.reason}
+        assert str(escape(t("class.report.stopped", "en", **stopped))) in out.read_text(encoding="utf-8")
+        assert capsys.readouterr().err.splitlines()[-1] == t("class.cli.stopped", "en", **stopped)
+
+    def test_under_the_cap_nothing_stops(self, lms_zip: Path):
+        summary = classroom.summarize(lms_zip)
+        assert summary.stopped is None and summary.skipped == []
