@@ -66,8 +66,10 @@ MAX_MEMBERS = 100_000
 """At most this many entries of one ZIP are looked at."""
 MAX_ENTRIES = 100_000
 """At most this many entries are looked at in all: files and folders found in folders and the members of
-every ZIP, ZIPs nested in others included. A ZIP of ZIPs of many tiny entries (a megabyte can hold 400,000)
-stops here, with one line saying where; a ZIP listed before then but not yet opened is skipped unopened."""
+every ZIP, ZIPs nested in others included (a megabyte of ZIPs in a ZIP can hold 400,000). A ZIP in another
+that says it holds more than are left is not opened, as a file over the bytes left is not read; where the
+count runs out all the same (in the folder or the ZIP given, or a ZIP whose end record lied), the intake
+stops there with one line saying where, and a ZIP listed before then is skipped unopened."""
 MAX_FOLDER_DEPTH = 12
 """How deeply folders are walked below the folder given."""
 
@@ -216,6 +218,10 @@ class Intake:
                 self.add(shown, own, data)
             elif depth >= MAX_ZIP_DEPTH:
                 self.skip(shown, "class.skip.too_deep", depth=MAX_ZIP_DEPTH)
+            elif (declared := _declared_entries(data)) is not None and declared > MAX_ENTRIES - self.examined:
+                # Not opened, as a file over the bytes left is not read (zipfile parses every entry first).
+                room = MAX_ENTRIES - self.examined
+                self.skip(shown, "class.skip.entry_limit_zip", count=declared, left=room, limit=MAX_ENTRIES)
             else:
                 try:
                     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -439,6 +445,29 @@ def file_kind(name: str, lang: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     ext = base.rpartition(".")[2].lower() if "." in base else ""
     return f".{ext}" if _KIND.fullmatch(ext) else t("class.file_kind_none", lang)
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """How many entries a ZIP's end record says it holds (its ZIP64 record's, if it has one), read without
+    its directory; ``None`` if there is no end record to read (:mod:`zipfile` then says what is wrong).
+
+    A record may lie; the entries are counted again as they are looked at (:data:`MAX_ENTRIES`).
+    """
+    at = data.rfind(_END, max(0, len(data) - _END_SIZE - 0xFFFF))  # a comment may follow it
+    if at < 0 or len(data) < at + _END_SIZE:
+        return None
+    count = int.from_bytes(data[at + 10 : at + 12], "little")
+    locator = at - _LOCATOR_SIZE
+    if count == 0xFFFF and locator >= 0 and data[locator : locator + 4] == _LOCATOR:
+        where = int.from_bytes(data[locator + 8 : locator + 16], "little")
+        if data[where : where + 4] == _END64:
+            count = int.from_bytes(data[where + 32 : where + 40], "little")
+    return count
+
+
+_END, _END_SIZE = b"PK\x05\x06", 22
+_LOCATOR, _LOCATOR_SIZE = b"PK\x06\x07", 20
+_END64 = b"PK\x06\x06"
 
 
 def _read_chunk(fh: IO[bytes]) -> bytes:

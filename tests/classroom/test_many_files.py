@@ -31,6 +31,12 @@ def _many(n: int, kinds: tuple[str, ...] = ("pdf",), inside: bytes | None = None
     return buffer.getvalue()
 
 
+def _lying(data: bytes) -> bytes:
+    """A ZIP whose end record says it holds one entry, whatever it holds."""
+    at = data.rfind(b"PK\x05\x06")
+    return data[: at + 8] + (1).to_bytes(2, "little") * 2 + data[at + 12 :]
+
+
 @pytest.fixture
 def small_cap(monkeypatch: pytest.MonkeyPatch) -> int:
     """The total cap on entries, small, so a hostile ZIP is quick to build and to read."""
@@ -39,11 +45,12 @@ def small_cap(monkeypatch: pytest.MonkeyPatch) -> int:
 
 
 class TestEntryCap:
-    """A hostile ZIP stops at MAX_ENTRIES entries in all, with the reason; what was read is summarised."""
+    """At most MAX_ENTRIES entries in all are looked at: a ZIP in a ZIP that holds more than are left is not
+    opened, and where the count runs out all the same the intake stops, saying where; what was read counts."""
 
-    def test_nested_zips_stop_at_the_total_cap(self, tmp_path: Path, case, small_cap: int):
-        """Four students' ZIPs of 50 entries each: the cap is reached in the second, the other two are not
-        opened, and the hand-ins beside them (before and after) are summarised."""
+    def test_nested_zips_over_what_is_left_are_not_opened(self, tmp_path: Path, case, small_cap: int):
+        """Four students' ZIPs of 50 entries each: the first is looked into, the other three hold more than
+        the cap leaves and are not opened, and the hand-ins beside them (before and after) are summarised."""
         members = {"A_1_1/svar.json": good_export(case, 1)}
         members |= {f"H{k}_2{k}_3{k}/x.zip": _many(50) for k in range(4)}
         members["Z_9_9/svar.json"] = good_export(case, 2)
@@ -51,7 +58,33 @@ class TestEntryCap:
         path.write_bytes(zip_bytes(members))
         summary = classroom.summarize(path)
         assert len(summary.learners) == 2
-        assert len(summary.skipped) <= small_cap
+        assert len(summary.skipped) == 50 + 3 and summary.stopped is None
+        unopened = t("class.skip.entry_limit_zip", "da", count=50, left=small_cap - 56, limit=small_cap)
+        assert [s.name for s in summary.skipped if s.reason == unopened] == [
+            t("class.file_label", "da", n=n, name=".zip") for n in (52, 53, 54)
+        ]
+
+    def test_every_level_of_nesting_counts(self, tmp_path: Path, case, small_cap: int):
+        """ZIPs three deep (the most read): 26 entries at the second level leave too few for 40 below."""
+        inner = _many(25, inside=_many(40))
+        path = tmp_path / "deep.zip"
+        path.write_bytes(zip_bytes({"A_1_1/svar.json": good_export(case, 1), "B_2_2/x.zip": inner}))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 1
+        unopened = t("class.skip.entry_limit_zip", "da", count=40, left=small_cap - 28, limit=small_cap)
+        assert [s.reason for s in summary.skipped].count(unopened) == 1
+
+    def test_a_zip_that_lies_about_its_entries_stops_where_they_run_out(
+        self, tmp_path: Path, case, small_cap: int
+    ):
+        """A ZIP whose end record says it holds one entry, and holds 100: the count stops at the cap there,
+        with one line saying where; a ZIP listed before then is not opened; the hand-ins read count."""
+        members = {"A_1_1/svar.json": good_export(case, 1), "H_2_2/x.zip": _lying(_many(100))}
+        members |= {"I_3_3/y.zip": _many(2), "Z_9_9/svar.json": good_export(case, 2)}
+        path = tmp_path / "lying.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        assert len(summary.learners) == 2
         here = t(
             "class.skip.entry_limit_here",
             "da",
@@ -62,23 +95,8 @@ class TestEntryCap:
         assert [s.reason for s in summary.skipped].count(here) == 1
         unopened = t("class.skip.entry_limit", "da", limit=small_cap)
         assert [s.name for s in summary.skipped if s.reason == unopened] == [
-            t("class.file_label", "da", n=n, name=".zip") for n in (57, 58)
+            t("class.file_label", "da", n=59, name=".zip")
         ]
-
-    def test_every_level_of_nesting_counts(self, tmp_path: Path, case, small_cap: int):
-        """ZIPs three deep (the most read), 25 and 40 entries: the cap is reached at the third level."""
-        inner = _many(25, inside=_many(40))
-        path = tmp_path / "deep.zip"
-        path.write_bytes(zip_bytes({"A_1_1/svar.json": good_export(case, 1), "B_2_2/x.zip": inner}))
-        summary = classroom.summarize(path)
-        assert len(summary.learners) == 1
-        assert summary.stopped is not None
-        assert summary.stopped.reason == t(
-            "class.skip.entry_limit_here",
-            "da",
-            limit=small_cap,
-            where=t("class.where.nested_zip", "da", depth=3),
-        )
         assert len(summary.skipped) <= small_cap
 
     def test_the_zip_given_stops_too(self, tmp_path: Path, case, small_cap: int):
@@ -109,24 +127,19 @@ class TestEntryCap:
         assert len(summary.skipped) <= small_cap
 
     def test_nothing_readable_names_the_stop(self, tmp_path: Path, small_cap: int):
-        """A hostile ZIP alone: the error says where it stopped, after the first reasons."""
+        """No hand-in at all: the error says where it stopped, after the first reasons."""
         path = tmp_path / "only.zip"
-        path.write_bytes(zip_bytes({f"H{k}_2{k}_3{k}/x.zip": _many(50) for k in range(3)}))
+        path.write_bytes(zip_bytes({f"H_2_2/{i}.pdf": b"" for i in range(99)}))
         with pytest.raises(ClassFolderError) as caught:
             classroom.summarize(path)
-        here = t(
-            "class.skip.entry_limit_here",
-            "da",
-            limit=small_cap,
-            where=t("class.where.nested_zip", "da", depth=2),
-        )
+        here = t("class.skip.entry_limit_here", "da", limit=small_cap, where=t("class.where.zip", "da"))
         assert here in str(caught.value)
         assert len(str(caught.value).splitlines()) < 20
 
     def test_the_report_and_command_line_say_where_it_stopped(
         self, tmp_path: Path, case, small_cap: int, capsys
     ):
-        members = {"A_1_1/svar.json": good_export(case, 1), "H_2_2/x.zip": _many(100, ("pdf", "png"))}
+        members = {"A_1_1/svar.json": good_export(case, 1), **{f"H_2_2/{i}.png": b"" for i in range(99)}}
         path = tmp_path / "hostile.zip"
         path.write_bytes(zip_bytes(members))
         out = tmp_path / "report.html"
