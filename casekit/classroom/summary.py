@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 __all__ = [
     "OWN_GROUP",
     "OWN_SPREAD_MIN",
+    "SKIPPED_KINDS",
+    "SKIPPED_REASONS",
+    "SKIPPED_SHOWN",
     "ClassSummary",
     "Move",
     "Placed",
@@ -53,6 +56,15 @@ __all__ = [
     "goal_poles",
     "summarize",
 ]
+
+
+SKIPPED_SHOWN = 100
+"""The report and ``casekit class summarize`` list this many skipped files one by one, and count the rest by
+reason and kind of file (:meth:`ClassSummary.skipped_digest`): a hostile ZIP can hold 100,000."""
+SKIPPED_REASONS = 10
+"""Of the files not listed, this many reasons (the most common) are counted each; the others together."""
+SKIPPED_KINDS = 5
+"""Per reason, this many kinds of file (the most common) are counted each; the others together."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,37 @@ class ClassSummary:
     texts: pd.DataFrame
     skipped: list[Skipped] = field(default_factory=list)
     stopped: Skipped | None = None
+
+    def skipped_digest(self, shown: int | None = None) -> tuple[list[Skipped], int, list[str]]:
+        """The skipped files made short: the first ``shown`` (default :data:`SKIPPED_SHOWN`), how many more
+        there are, and those counted in the catalog's words, one line per reason (the most common first) with
+        its count per kind of file ("… : 300 filer (.pdf: 200, .png: 100)"). The files not listed are never
+        named, nor put beside a learner: only counted by their kind.
+
+        Returns
+        -------
+        tuple[list[Skipped], int, list[str]]
+            The files listed, how many are not, and the lines counting those (none if every one is listed).
+        """
+        limit = SKIPPED_SHOWN if shown is None else max(shown, 0)
+        first, rest = self.skipped[:limit], self.skipped[limit:]
+        by_reason: dict[str, Counter[str]] = {}
+        for item in rest:
+            by_reason.setdefault(item.reason, Counter())[_kind_in(item.name, self.lang)] += 1
+        ranked = sorted(by_reason.items(), key=lambda pair: -pair[1].total())  # ties: the first found first
+        lines = []
+        for why, kinds in ranked[:SKIPPED_REASONS]:
+            common = kinds.most_common()
+            counted = [t("class.skipped.kind", self.lang, kind=k, count=c) for k, c in common[:SKIPPED_KINDS]]
+            if other := sum(c for _, c in common[SKIPPED_KINDS:]):
+                counted.append(t("class.skipped.other_kinds", self.lang, count=other))
+            count = kinds.total()
+            lines.append(
+                t("class.skipped.group", self.lang, reason=why, count=count, kinds=", ".join(counted))
+            )
+        if others := sum(kinds.total() for _, kinds in ranked[SKIPPED_REASONS:]):
+            lines.append(t("class.skipped.other_reasons", self.lang, count=others))
+        return first, len(rest), lines
 
     def moves(self, first_round: str, second_round: str) -> list[Move]:
         """Per speaking actor, how the learners present in both rounds moved on the goal scale.
@@ -448,6 +491,15 @@ def _learner_labels(identities: set[str], lang: str) -> dict[str, str]:
     """Identity → "Studerende N", numbered in the order of the identities' sha256 (never names or order)."""
     ordered = sorted(identities, key=lambda i: hashlib.sha256(i.encode("utf-8")).hexdigest())
     return {i: t("class.learner", lang, n=n) for n, i in enumerate(ordered, start=1)}
+
+
+def _kind_in(label: str, lang: str) -> str:
+    """The kind of file a label ends with, ``fil 3 (.pdf)`` -> ``.pdf`` (the catalog's word if none)."""
+    found = _LABEL_KIND.search(label)
+    return found.group(1) if found else t("class.file_kind_none", lang)
+
+
+_LABEL_KIND = re.compile(r"\(([^()]*)\)\s*$")
 
 
 def _position(label: str) -> tuple[int, str]:

@@ -1,8 +1,10 @@
-"""Many files: a total cap on the entries looked at, across folders and ZIPs nested in each other."""
+"""Many files: a total cap on the entries looked at, across folders and ZIPs nested in each other, and a
+long list of skipped files counted by reason and kind in the report and on the command line."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -11,13 +13,15 @@ from markupsafe import escape
 
 from casekit import classroom
 from casekit.classroom import intake as intake_module
+from casekit.classroom import summary as summary_module
 from casekit.classroom.errors import ClassFolderError
 from casekit.i18n import t
 
-from .support import good_export, zip_bytes
+from .support import NAMES, good_export, zip_bytes
 from .test_cli_summarize import _run
 
 CAP = 60
+SHOWN = 20
 
 
 def _many(n: int, kinds: tuple[str, ...] = ("pdf",), inside: bytes | None = None) -> bytes:
@@ -42,6 +46,19 @@ def small_cap(monkeypatch: pytest.MonkeyPatch) -> int:
     """The total cap on entries, small, so a hostile ZIP is quick to build and to read."""
     monkeypatch.setattr(intake_module, "MAX_ENTRIES", CAP, raising=False)
     return CAP
+
+
+@pytest.fixture
+def few_shown(monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many skipped files are listed one by one, small."""
+    monkeypatch.setattr(summary_module, "SKIPPED_SHOWN", SHOWN, raising=False)
+    return SHOWN
+
+
+def _skipped_section(page: str) -> str:
+    found = re.search(r'<section class="casekit-report-skipped".*?</section>', page, re.S)
+    assert found is not None
+    return found.group(0)
 
 
 class TestEntryCap:
@@ -153,3 +170,86 @@ class TestEntryCap:
     def test_under_the_cap_nothing_stops(self, lms_zip: Path):
         summary = classroom.summarize(lms_zip)
         assert summary.stopped is None and summary.skipped == []
+
+
+class TestLongSkippedList:
+    """A long list of skipped files: the first are listed, the rest counted by reason and kind."""
+
+    @pytest.fixture
+    def many(self, tmp_path: Path, case) -> Path:
+        """One hand-in, and 120 files that are not: 60 .pdf, 30 .png, 30 without a type, names hidden."""
+        members = {"A_1_1/svar.json": good_export(case, 1)}
+        members |= {f"{NAMES[0]}/bilag-{i}.pdf": b"" for i in range(60)}
+        members |= {f"{NAMES[1]}/foto-{i}.png": b"" for i in range(30)}
+        members |= {f"C_3_3/README-{i}": b"" for i in range(30)}
+        path = tmp_path / "many.zip"
+        path.write_bytes(zip_bytes(members))
+        return path
+
+    def test_the_report_lists_the_first_and_counts_the_rest(self, many: Path, few_shown: int):
+        summary = classroom.summarize(many)
+        assert len(summary.skipped) == 120  # the summary keeps them all
+        section = _skipped_section(classroom.render_report(summary))
+        assert section.count('<span class="casekit-report-file">') == few_shown
+        assert t("class.file_label", "da", n=few_shown + 1, name=".pdf") in section
+        assert t("class.file_label", "da", n=few_shown + 2, name=".pdf") not in section
+        assert t("class.report.skipped_more", "da", count=120 - few_shown) in section
+        reason = t("class.skip.not_json_file", "da")
+        kinds = ", ".join(
+            t("class.skipped.kind", "da", kind=k, count=c)
+            for k, c in ((".pdf", 60 - few_shown), (".png", 30), (t("class.file_kind_none", "da"), 30))
+        )
+        group = t("class.skipped.group", "da", reason=reason, count=120 - few_shown, kinds=kinds)
+        assert group in section
+        for word in ("bilag", "foto", "README", "Jens", "Mette", "Studerende"):
+            assert word not in section  # by position and kind only, never by name or beside a label
+
+    def test_the_command_line_lists_the_first_and_counts_the_rest(
+        self, many: Path, tmp_path: Path, few_shown: int, capsys
+    ):
+        out = tmp_path / "report.html"
+        assert _run(["class", "summarize", str(many), "-o", str(out), "--lang", "en"]) == 0
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == few_shown + 2  # the first, then how many more, and their one reason
+        assert err[few_shown] == t("class.cli.skipped_more", "en", count=120 - few_shown)
+        assert t("class.skip.not_json_file", "en") in err[-1] and ".png" in err[-1]
+        assert not any(word in line for line in err for word in ("bilag", "foto", "README", "Student"))
+
+    def test_many_reasons_and_kinds_are_counted_in_a_few_lines(self, tmp_path: Path, case, few_shown: int):
+        """A reason per file ("older than file N") and a kind per file stay a few lines."""
+        members = {"A_1_1/svar.json": good_export(case, 1)}
+        members |= {f"B_2_2/{i}.k{i}": b"" for i in range(200)}
+        members |= {f"C_3_3/{i}.json": good_export(case, 3) for i in range(40)}
+        path = tmp_path / "varied.zip"
+        path.write_bytes(zip_bytes(members))
+        summary = classroom.summarize(path)
+        _, more, groups = summary.skipped_digest()
+        assert more == len(summary.skipped) - few_shown
+        assert len(groups) <= summary_module.SKIPPED_REASONS + 1
+        assert all(line.count(",") <= summary_module.SKIPPED_KINDS for line in groups)
+
+
+class TestNormalClass:
+    """A class with a few skipped files: the report and the command line list each, exactly as before."""
+
+    def test_the_report_and_command_line_are_unchanged(self, lms_zip: Path, tmp_path: Path, capsys):
+        with zipfile.ZipFile(lms_zip, "a") as archive:
+            archive.writestr(f"{NAMES[1]}/bad.json", b"{")
+            archive.writestr(f"{NAMES[0]}/rapport.pdf", b"%PDF")
+        summary = classroom.summarize(lms_zip)
+        items = "".join(
+            f'<li><span class="casekit-report-file">{s.name}</span>: {s.reason}</li>\n'
+            for s in summary.skipped
+        )
+        heading = t("class.report.skipped", "da", count=2)
+        expected = (
+            '<section class="casekit-report-skipped" aria-labelledby="skipped">\n'
+            f'<h2 id="skipped">{heading}</h2>\n<ul>\n{items}</ul>\n</section>'
+        )
+        assert _skipped_section(classroom.render_report(summary)) == expected
+        out = tmp_path / "report.html"
+        assert _run(["class", "summarize", str(lms_zip), "-o", str(out)]) == 0
+        err = capsys.readouterr().err.splitlines()
+        assert err == [
+            t("class.cli.skipped_line", "da", name=s.name, reason=s.reason) for s in summary.skipped
+        ]
