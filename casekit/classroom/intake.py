@@ -9,7 +9,9 @@ and kind only (``fil 3 (.html)``): a name can hold a learner's name.
 
 **Limits.** A file over :data:`~casekit.importer.MAX_IMPORT_BYTES` is skipped unread; at most
 :data:`MAX_LEARNER_BYTES` are read of one learner's files and :data:`MAX_TOTAL_BYTES` in all; ZIPs nest
-at most :data:`MAX_ZIP_DEPTH` deep; a ZIP member compressed more than :data:`MAX_RATIO` times is skipped;
+at most :data:`MAX_ZIP_DEPTH` deep; a ZIP member compressed more than :data:`MAX_RATIO` times is skipped; at
+most :data:`MAX_MEMBERS` entries of one ZIP and :data:`MAX_ENTRIES` in all (in folders and every ZIP, nested
+or not) are looked at, and there the intake stops (:attr:`Intake.stopped`): what it read is summarised;
 symbolic links (in folders and in ZIPs), unsafe member names (``../x``, ``/etc/passwd``, ``C:\\x``) and
 encrypted members are skipped.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import os
 import re
 import stat
@@ -35,6 +38,7 @@ from casekit.i18n import format_size, reason, t
 from casekit.importer import IMPORT_SUFFIXES, MAX_IMPORT_BYTES
 
 __all__ = [
+    "MAX_ENTRIES",
     "MAX_FOLDER_DEPTH",
     "MAX_LEARNER_BYTES",
     "MAX_MEMBERS",
@@ -60,6 +64,12 @@ MAX_RATIO = 200
 """A ZIP member that unpacks to more than this many times its compressed size (and over 1 MiB) is a bomb."""
 MAX_MEMBERS = 100_000
 """At most this many entries of one ZIP are looked at."""
+MAX_ENTRIES = 100_000
+"""At most this many entries are looked at in all: files and folders found in folders and the members of
+every ZIP, ZIPs nested in others included (a megabyte of ZIPs in a ZIP can hold 400,000). A ZIP in another
+that says it holds more than are left is not opened, as a file over the bytes left is not read; where the
+count runs out all the same (in the folder or the ZIP given, or a ZIP whose end record lied), the intake
+stops there with one line saying where, and a ZIP listed before then is skipped unopened."""
 MAX_FOLDER_DEPTH = 12
 """How deeply folders are walked below the folder given."""
 
@@ -72,6 +82,13 @@ _RATIO_FROM = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _KIND = re.compile(r"[a-z0-9]{1,8}")
 _ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError)
+
+
+class _Stop(str):
+    """The reason of the line saying :data:`MAX_ENTRIES` were reached (:attr:`Intake.stopped`): a reason a
+    file was refused when listed, like any other, that the intake also keeps as where it stopped."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,11 @@ class Intake:
         The files read.
     skipped : list[tuple[str, str]]
         The files not read: their label and the reason.
+    stopped : tuple[str, str] or None
+        Where the intake stopped looking at entries, :data:`MAX_ENTRIES` being looked at (the label and
+        reason of that line of :attr:`skipped`); ``None`` when every entry was looked at.
+    examined : int
+        How many entries have been looked at (of :data:`MAX_ENTRIES`).
     """
 
     def __init__(self, lang: str) -> None:
@@ -116,6 +138,9 @@ class Intake:
         self.count = 0
         self.spent: dict[str, int] = {}  # bytes read per learner (owner), or per entry without one
         self.cut = "class.skip.total_limit"  # which budget a read that is stopped short names
+        self.examined = 0
+        self.stopped: tuple[str, str] | None = None
+        self._stop_listed = False
 
     def label(self, shown: str) -> str:
         """The next position's label, ``fil 3 (.json)``: the kind of file, never its name; counts the file.
@@ -164,12 +189,17 @@ class Intake:
             shown_parts = [lms.strip_prefix(p) or "?" for p in [*prefix, *rest]]
             shown = clip(("…/" if in_folder else "") + "/".join(shown_parts))
             if isinstance(handle, str):
-                self.skip(shown, "class.skip.reason", reason=handle)
+                self.skip(shown, "class.skip.reason", reason=str(handle))
+                if isinstance(handle, _Stop):
+                    self.stopped = self.skipped[-1]
                 continue
             name = parts[-1].lower()
             is_zip = name.endswith(".zip")
             if not (is_zip or name.endswith(READ_SUFFIXES)):
                 self.skip(shown, "class.skip.not_json_file")
+                continue
+            if is_zip and self._capped():  # listed before the cap was reached: not opened, nor read
+                self.skip(shown, "class.skip.entry_limit", limit=MAX_ENTRIES)
                 continue
             whose = own if own is not None else f"{scope}\0{parts[0]}"  # a learner's budget, else the entry's
             mine = MAX_LEARNER_BYTES - self.spent.get(whose, 0)
@@ -188,6 +218,10 @@ class Intake:
                 self.add(shown, own, data)
             elif depth >= MAX_ZIP_DEPTH:
                 self.skip(shown, "class.skip.too_deep", depth=MAX_ZIP_DEPTH)
+            elif (declared := _declared_entries(data)) is not None and declared > MAX_ENTRIES - self.examined:
+                # Not opened, as a file over the bytes left is not read (zipfile parses every entry first).
+                room = MAX_ENTRIES - self.examined
+                self.skip(shown, "class.skip.entry_limit_zip", count=declared, left=room, limit=MAX_ENTRIES)
             else:
                 try:
                     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -212,14 +246,19 @@ class Intake:
         ignore: Collection[str],
     ) -> None:
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:  # never more of a huge folder than the cap leaves
+                entries = list(itertools.islice(listing, max(MAX_ENTRIES - self.examined, 0) + 1))
         except OSError as exc:
             found.append(
                 ([*prefix, "."], t("class.skip.unreadable", self.lang, reason=reason(exc, self.lang)))
             )
             return
+        entries.sort(key=lambda e: e.name)
         for entry in entries:
             parts = [*prefix, utf8_safe(entry.name)]  # an undecodable name is shown with U+FFFD
+            if not self._examine():
+                found.extend(self._stop([*prefix, "…"]))
+                return
             if (
                 entry.name.startswith(".")
                 or entry.name == "__MACOSX"
@@ -250,6 +289,32 @@ class Intake:
         else:
             handle = t("class.skip.symlink", self.lang) if stat.S_ISLNK(st.st_mode) else (path, st)
         self._container([([utf8_safe(path.name)], handle)], self._read_path, MAX_ZIP_DEPTH, None, "", [])
+
+    # -- the cap on entries --------------------------------------------------------------------------------
+    def _examine(self) -> bool:
+        """Count one more entry looked at; false (and nothing counted) once :data:`MAX_ENTRIES` have been."""
+        if self._capped():
+            return False
+        self.examined += 1
+        return True
+
+    def _capped(self) -> bool:
+        return self.examined >= MAX_ENTRIES
+
+    def _stop(self, parts: list[str], depth: int = 0) -> list[tuple[list[str], Any]]:
+        """The one line saying the cap was reached, and where: in the folder given (``depth`` 0), the ZIP
+        given (1) or a ZIP ``depth`` levels in. Only the first container to reach the cap lists it; those
+        after list nothing more (the intake has stopped)."""
+        if self._stop_listed:
+            return []
+        self._stop_listed = True
+        if depth == 0:
+            where = t("class.where.folder", self.lang)
+        elif depth == 1:
+            where = t("class.where.zip", self.lang)
+        else:
+            where = t("class.where.nested_zip", self.lang, depth=depth)
+        return [(parts, _Stop(t("class.skip.entry_limit_here", self.lang, limit=MAX_ENTRIES, where=where)))]
 
     def _read_path(self, source: tuple[Path, os.stat_result], limit: int) -> bytes | str:
         """A regular file's bytes (never following a link), at most ``limit``; else the reason."""
@@ -301,6 +366,9 @@ class Intake:
             for n, info in enumerate(archive.infolist()):
                 if n >= MAX_MEMBERS:
                     entries.append(([f"{n + 1}…"], t("class.skip.too_many", self.lang, limit=MAX_MEMBERS)))
+                    break
+                if not self._examine():
+                    entries.extend(self._stop([f"{n + 1}…"], depth))
                     break
                 parts = _parts(info.filename)
                 if (
@@ -377,6 +445,29 @@ def file_kind(name: str, lang: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     ext = base.rpartition(".")[2].lower() if "." in base else ""
     return f".{ext}" if _KIND.fullmatch(ext) else t("class.file_kind_none", lang)
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """How many entries a ZIP's end record says it holds (its ZIP64 record's, if it has one), read without
+    its directory; ``None`` if there is no end record to read (:mod:`zipfile` then says what is wrong).
+
+    A record may lie; the entries are counted again as they are looked at (:data:`MAX_ENTRIES`).
+    """
+    at = data.rfind(_END, max(0, len(data) - _END_SIZE - 0xFFFF))  # a comment may follow it
+    if at < 0 or len(data) < at + _END_SIZE:
+        return None
+    count = int.from_bytes(data[at + 10 : at + 12], "little")
+    locator = at - _LOCATOR_SIZE
+    if count == 0xFFFF and locator >= 0 and data[locator : locator + 4] == _LOCATOR:
+        where = int.from_bytes(data[locator + 8 : locator + 16], "little")
+        if data[where : where + 4] == _END64:
+            count = int.from_bytes(data[where + 32 : where + 40], "little")
+    return count
+
+
+_END, _END_SIZE = b"PK\x05\x06", 22
+_LOCATOR, _LOCATOR_SIZE = b"PK\x06\x07", 20
+_END64 = b"PK\x06\x06"
 
 
 def _read_chunk(fh: IO[bytes]) -> bytes:

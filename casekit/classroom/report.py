@@ -176,6 +176,7 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
         )
     )
     texts = _text_sections(summary) if with_text else []
+    skipped_first, skipped_more, skipped_counts = summary.skipped_digest()
     return render(
         "class_report.html.j2",
         lang=lang,
@@ -202,6 +203,10 @@ def render_report(summary: ClassSummary, *, with_text: bool = False, projection:
         with_text=with_text,
         texts=texts,
         skipped=summary.skipped,
+        skipped_first=skipped_first,
+        skipped_more=skipped_more,
+        skipped_counts=skipped_counts,
+        stopped=summary.stopped,
     )
 
 

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 __all__ = [
     "OWN_GROUP",
     "OWN_SPREAD_MIN",
+    "SKIPPED_KINDS",
+    "SKIPPED_REASONS",
+    "SKIPPED_SHOWN",
     "ClassSummary",
     "Move",
     "Placed",
@@ -53,6 +56,15 @@ __all__ = [
     "goal_poles",
     "summarize",
 ]
+
+
+SKIPPED_SHOWN = 100
+"""The report and ``casekit class summarize`` list this many skipped files one by one, and count the rest by
+reason and kind of file (:meth:`ClassSummary.skipped_digest`): a hostile ZIP can hold 100,000."""
+SKIPPED_REASONS = 10
+"""Of the files not listed, this many reasons (the most common) are counted each; the others together."""
+SKIPPED_KINDS = 5
+"""Per reason, this many kinds of file (the most common) are counted each; the others together."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,9 @@ class ClassSummary:
         level a learner gave an own stakeholder their map does not name is left out.
     skipped : list[Skipped]
         The files not summarized, each with its reason.
+    stopped : Skipped or None
+        Where reading stopped, :data:`~casekit.classroom.intake.MAX_ENTRIES` files having been looked at (that
+        line of :attr:`skipped`); ``None`` when every file was looked at.
     """
 
     case: Case
@@ -150,6 +165,38 @@ class ClassSummary:
     answered: pd.DataFrame
     texts: pd.DataFrame
     skipped: list[Skipped] = field(default_factory=list)
+    stopped: Skipped | None = None
+
+    def skipped_digest(self, shown: int | None = None) -> tuple[list[Skipped], int, list[str]]:
+        """The skipped files made short: the first ``shown`` (default :data:`SKIPPED_SHOWN`), how many more
+        there are, and those counted in the catalog's words, one line per reason (the most common first) with
+        its count per kind of file ("… : 300 filer (.pdf: 200, .png: 100)"). The files not listed are never
+        named, nor put beside a learner: only counted by their kind.
+
+        Returns
+        -------
+        tuple[list[Skipped], int, list[str]]
+            The files listed, how many are not, and the lines counting those (none if every one is listed).
+        """
+        limit = SKIPPED_SHOWN if shown is None else max(shown, 0)
+        first, rest = self.skipped[:limit], self.skipped[limit:]
+        by_reason: dict[str, Counter[str]] = {}
+        for item in rest:
+            by_reason.setdefault(item.reason, Counter())[_kind_in(item.name, self.lang)] += 1
+        ranked = sorted(by_reason.items(), key=lambda pair: -pair[1].total())  # ties: the first found first
+        lines = []
+        for why, kinds in ranked[:SKIPPED_REASONS]:
+            common = kinds.most_common()
+            counted = [t("class.skipped.kind", self.lang, kind=k, count=c) for k, c in common[:SKIPPED_KINDS]]
+            if other := sum(c for _, c in common[SKIPPED_KINDS:]):
+                counted.append(t("class.skipped.other_kinds", self.lang, count=other))
+            count = kinds.total()
+            lines.append(
+                t("class.skipped.group", self.lang, reason=why, count=count, kinds=", ".join(counted))
+            )
+        if others := sum(kinds.total() for _, kinds in ranked[SKIPPED_REASONS:]):
+            lines.append(t("class.skipped.other_reasons", self.lang, count=others))
+        return first, len(rest), lines
 
     def moves(self, first_round: str, second_round: str) -> list[Move]:
         """Per speaking actor, how the learners present in both rounds moved on the goal scale.
@@ -378,9 +425,10 @@ def _summarize(
             skips.append((item.label, found))
         else:
             docs.append(found)
+    stopped = Skipped(*intake.stopped) if intake.stopped is not None else None
     if case is None or isinstance(case, str):
         if not docs:
-            raise _nothing(where, skips, ui)
+            raise _nothing(where, skips, ui, stopped)
         case_id = case if isinstance(case, str) else _which_case(docs)
         try:
             case = load_case(case_id, lang or _doc_lang(docs, case_id))
@@ -406,14 +454,14 @@ def _summarize(
         else:
             skips.append((entry.label, t("class.skip.older", ui, newer=held.label)))
     if not latest:
-        raise _nothing(where, skips, ui)
+        raise _nothing(where, skips, ui, stopped)
     skips.sort(key=lambda s: _position(s[0]))
     chosen = list(latest.values())
     round_ids, round_names = _round_order(opened, {e.round for e in chosen}, ui)
     # A skipped file is named by its position and kind only, never with its learner's "Studerende N": the
     # position leads back to the file in the ZIP, and so to the student whose answers carry that label.
     skipped = [Skipped(n, r) for n, r in skips]
-    return _build_summary(case, ui, chosen, skipped, round_ids, round_names)
+    return _build_summary(case, ui, chosen, skipped, round_ids, round_names, stopped)
 
 
 def _a_default_pole(case: Case, key: str, part: str, text: str, default: Any) -> bool:
@@ -443,6 +491,15 @@ def _learner_labels(identities: set[str], lang: str) -> dict[str, str]:
     """Identity → "Studerende N", numbered in the order of the identities' sha256 (never names or order)."""
     ordered = sorted(identities, key=lambda i: hashlib.sha256(i.encode("utf-8")).hexdigest())
     return {i: t("class.learner", lang, n=n) for n, i in enumerate(ordered, start=1)}
+
+
+def _kind_in(label: str, lang: str) -> str:
+    """The kind of file a label ends with, ``fil 3 (.pdf)`` -> ``.pdf`` (the catalog's word if none)."""
+    found = _LABEL_KIND.search(label)
+    return found.group(1) if found else t("class.file_kind_none", lang)
+
+
+_LABEL_KIND = re.compile(r"\(([^()]*)\)\s*$")
 
 
 def _position(label: str) -> tuple[int, str]:
@@ -476,11 +533,16 @@ def _doc_lang(docs: Sequence[Doc], case_id: str) -> str | None:
     return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
 
-def _nothing(where: str, skips: Sequence[tuple[str, str]], lang: str) -> ClassFolderError:
+def _nothing(
+    where: str, skips: Sequence[tuple[str, str]], lang: str, stopped: Skipped | None = None
+) -> ClassFolderError:
     if not skips:  # an empty ZIP or folder: no list of skipped files to announce
         return ClassFolderError(t("class.error.nothing_empty", lang, path=where))
-    lines = [f"  {name}: {why}" for name, why in skips[:10]]
+    first = list(skips[:10])
+    lines = [f"  {name}: {why}" for name, why in first]
     more = [t("class.error.more", lang, count=len(skips) - 10)] if len(skips) > 10 else []
+    if stopped is not None and (stopped.name, stopped.reason) not in first:  # said, wherever it is
+        more.append(f"  {stopped.name}: {stopped.reason}")
     head = t("class.error.nothing", lang, path=where, count=len(skips))
     return ClassFolderError("\n".join([head, *lines, *more]))
 
@@ -504,6 +566,7 @@ def _build_summary(
     skipped: list[Skipped],
     round_ids: list[str],
     round_names: dict[str, str],
+    stopped: Skipped | None = None,
 ) -> ClassSummary:
     """The frames: one row per learner × item, learners labelled in the order of their identity's sha256."""
     import pandas as pd
@@ -604,6 +667,7 @@ def _build_summary(
         answered=frame("an", ("learner", "round", "key", "answered")).astype({"answered": bool}),
         texts=frame("tx", ("learner", "round", "key", "text")),
         skipped=skipped,
+        stopped=stopped,
     )
 
 

@@ -2,8 +2,9 @@
 from a class folder, a folder of exports, an LMS ZIP or the class's JupyterHub service (``hub``);
 ``casekit class service``: run that service (as the hub does).
 
-Exit 0 when a report was written (the files that were skipped, with their reasons, go to stderr); exit 1
-with one clear message when nothing could be read or the report cannot be written; never a traceback.
+Exit 0 when a report was written (the files that were skipped, with their reasons, go to stderr: the first
+:data:`~casekit.classroom.summary.SKIPPED_SHOWN`, then the rest counted by reason and kind); exit 1 with one
+clear message when nothing could be read or the report cannot be written; never a traceback.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def init(args: argparse.Namespace) -> int:
 
 
 def summarize(args: argparse.Namespace) -> int:
-    """Write the class report of ``args.input`` to ``args.output``; list the skipped files on stderr.
+    """Write the class report of ``args.input`` to ``args.output``; list the skipped files on stderr (a long
+    list made short: :meth:`~casekit.classroom.ClassSummary.skipped_digest`).
 
     ``hub`` (or ``hub:<service>``) reads the class's JupyterHub service with this session's hub token.
     """
@@ -91,9 +93,17 @@ def summarize(args: argparse.Namespace) -> int:
     lang = summary.lang
     page = render_report(summary, with_text=args.with_text, projection=args.projection)
     atomic_write_text(out, page, mode=ordinary_mode())  # no half-written report; readable like any file
-    for item in summary.skipped:
+    first, more, counts = summary.skipped_digest()  # a long list: the first, then the rest counted
+    for item in first:
         line = t("class.cli.skipped_line", lang, name=item.name, reason=item.reason)
         say(line, err=True)
+    if more:
+        say(t("class.cli.skipped_more", lang, count=more), err=True)
+        for line in counts:
+            say(f"  {line}", err=True)
+    if summary.stopped is not None:  # said last, however long the list before it
+        stopped = summary.stopped
+        say(t("class.cli.stopped", lang, name=stopped.name, reason=stopped.reason), err=True)
     say(
         t("class.cli.wrote", lang, path=out, learners=len(summary.learners), skipped=len(summary.skipped)),
     )
