@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["SLUG_PATTERN", "SURROGATE", "lower_first", "slug", "transliterate", "utf8_safe"]
+__all__ = ["SLUG_PATTERN", "SURROGATE", "excerpt", "lower_first", "slug", "transliterate", "utf8_safe"]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """An id casekit makes or checks: a case's, an actor's, a round's (words of a-z and 0-9 joined by ``-``).
@@ -55,3 +55,24 @@ def lower_first(text: str) -> str:
     """A phrase (a pole of a scale) as it reads inside a sentence: its first letter lower-case, unless the
     first word is an acronym or a single letter that is all capitals ("IT-afdelingen" stays)."""
     return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+_JOINING = frozenset("\u200d\ufe0e\ufe0f")  # a joiner and the variation selectors: they belong to a neighbour
+
+
+def excerpt(text: str, limit: int) -> str:
+    """The start of ``text`` to show in ``limit`` characters or fewer: white space as single spaces, cut at a
+    word's end where one fits (else within the word, never between a letter and its accent or inside an
+    emoji's sequence), with ``…`` where cut; ``""`` for text of white space only."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1]
+    if " " in cut.strip():
+        cut = cut[: cut.rstrip().rfind(" ")]
+    else:
+        while cut and (
+            unicodedata.combining(words[len(cut)]) or words[len(cut)] in _JOINING or cut[-1] in _JOINING
+        ):
+            cut = cut[:-1]
+    return cut.rstrip() + "…"

@@ -16,6 +16,7 @@ __all__ = [
     "is_plausible",
     "later",
     "local_clock",
+    "local_day",
     "normalise_time",
     "now",
     "parse_time",
@@ -85,6 +86,16 @@ def display_time(stored: str | None) -> str:
     except ValueError:
         return stored
     return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def local_day(stored: str) -> str:
+    """The day of a stored time on the learner's own calendar (``2025-03-01``), or ``""`` if it is today (or
+    not a time): with :func:`local_clock`, for a status line that speaks of an answer from another day."""
+    try:
+        day = parse_time(stored).astimezone().date()
+    except ValueError:
+        return ""
+    return "" if day == datetime.now().astimezone().date() else day.isoformat()
 
 
 def local_clock(stored: str) -> str:

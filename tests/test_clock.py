@@ -47,3 +47,11 @@ def test_shown_times():
     assert clock.later("2025-03-01T09:15:02.000000+00:00") == "2025-03-01T09:15:02.000001+00:00"
     assert clock.later("9999-12-31T23:59:59.999999+00:00") == "9999-12-31T23:59:59.999999+00:00"
     assert len(clock.local_clock(clock.now())) == 8
+
+
+def test_the_day_is_named_only_when_it_is_not_today():
+    """A status line names the day of an answer from another day, and not of one from today."""
+    assert clock.local_day(clock.now()) == ""
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=2)).isoformat()
+    assert clock.local_day(yesterday) == (datetime.now().astimezone() - timedelta(days=2)).date().isoformat()
+    assert clock.local_day("odd") == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,41 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casekit import _files, _text
+
+
+class TestExcerpt:
+    """The start of a learner's text on a button: short, cut between words, never inside a letter."""
+
+    def test_short_text_is_whole_and_white_space_single(self):
+        assert _text.excerpt("  første\n udkast  ", 40) == "første udkast"
+        assert _text.excerpt(" \n ", 40) == ""
+
+    def test_long_text_is_cut_at_a_word(self):
+        assert (
+            _text.excerpt("Samskabelse kræver at alle parter får ejerskab", 30)
+            == "Samskabelse kræver at alle…"
+        )
+
+    def test_one_long_word_is_never_cut_inside_an_accent_or_an_emoji(self):
+        accented = "e\u0301" * 30
+        family = "👨\u200d👩\u200d👧" * 10
+        for text in (accented, family):
+            for limit in range(3, 20):
+                cut = _text.excerpt(text, limit)
+                assert cut.endswith("…") and len(cut) <= limit
+                kept = cut[:-1]
+                assert text.startswith(kept)
+                following = text[len(kept)]
+                assert (
+                    not unicodedata.combining(following) and following != "\u200d" and kept[-1:] != "\u200d"
+                )
+
+    @given(st.text(), st.integers(2, 80))
+    def test_any_text_fits_and_is_its_own_start(self, text: str, limit: int):
+        cut = _text.excerpt(text, limit)
+        assert len(cut) <= limit
+        words = " ".join(text.split())
+        assert words.startswith(cut.removesuffix("…").rstrip())
 
 
 class TestSlug:

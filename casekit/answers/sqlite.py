@@ -33,7 +33,7 @@ from casekit.answers.record import (
     Revision,
     too_many_keys,
 )
-from casekit.clock import MAX_AHEAD, later, now, parse_time
+from casekit.clock import later, now
 from casekit.errors import AnswerStoreBusyError, AnswerStoreError
 from casekit.i18n import reason, t, ui_lang
 
@@ -594,13 +594,11 @@ def insert_imported(
 
 
 def save_time(newest: str, current: str) -> str:
-    """The time for a save when the key's newest revision is at or after ``current``: 1 µs after it, or the
-    same time if it is far ahead of this clock or at the end of the calendar (the higher revision wins)."""
+    """The time for a save when the key's newest revision is at or after ``current`` (``current`` unused):
+    1 µs after it, however far ahead it is, so that each save of a key has a time of its own (a control's
+    ``based_on`` names the revision it showed by its time); the same time only at the end of the calendar,
+    where the higher revision number wins the tie."""
     try:
-        # Further ahead than any honest clock (clock.MAX_AHEAD): not followed by 1 µs steps; the same time,
-        # and the higher revision number wins the tie.
-        if parse_time(newest) - parse_time(current) > MAX_AHEAD:
-            return newest
         return later(newest)
     except (ValueError, OverflowError):
         return newest

@@ -681,7 +681,7 @@ class GridView {
     }
     if (message.type === "done" && typeof message.status === "string") {
       this.saved.textContent = message.status;
-      this.saved.classList.remove("casekit-grid-saved-error");
+      this.saved.classList.toggle("casekit-grid-saved-error", message.error === true);
     }
     if (mine && mine.kind === "place") {
       this.alert.textContent = message.type === "refused" ? message.message || "" : "";

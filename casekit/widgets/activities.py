@@ -430,6 +430,8 @@ def proposal(case: Case, store: AnswerStore | None) -> Activity:
         saver.save(PLAN_KEY, {**kept, **{key: c.value for key, c in plan.items() if c.value}})
 
     def load_plan(value: Mapping[str, Any]) -> None:
+        kept.clear()  # the levels of the loaded answer the map no longer names are what a change keeps now
+        kept.update({key: level for key, level in value.items() if key not in plan})
         for actor_id, control in plan.items():
             control.value = value.get(actor_id) if value.get(actor_id) in levels else ""
 

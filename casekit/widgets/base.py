@@ -22,9 +22,10 @@ from IPython.display import HTML
 from ipywidgets.widgets.widget_description import DescriptionStyle
 
 from casekit import _html, _templates, registry
+from casekit._text import excerpt
 from casekit.answers import AnswerStore, Revision, save_queue
 from casekit.case import Case
-from casekit.clock import local_clock
+from casekit.clock import local_clock, local_day
 from casekit.errors import CasekitError
 from casekit.i18n import t
 from casekit.registry import SCALE
@@ -152,7 +153,9 @@ class Saver:
         self._chosen = False  # the learner chose with the button; their next change settles it
         self._restores_seen = store.restored if store is not None else 0
         self._loading_thread: int | None = None  # the thread filling the controls from the store
-        self._reload_lock = threading.Lock()
+        # Held while the saver's state changes: the kernel's thread (a change, a click, an import) and the
+        # save queue's (a queued save stored) both change it.
+        self._reload_lock = threading.RLock()
         self._generation = live.generation(store) if store is not None else 0
         self._key: str | None = None
         self._load: Callable[[Any], None] | None = None
@@ -190,9 +193,14 @@ class Saver:
         with self._reload_lock:
             if self.store is not None:
                 self._generation = live.generation(self.store)
+                if save_queue(self.store).pending():
+                    # What the learner typed is on its way to the store: the controls keep it, and its save
+                    # is checked against the store's answer when it lands (and says so if that changed).
+                    return
+            before = self._seen.get(self._key)
             value = self.restore(self._key)
-            if value is None:  # an import never removes an answer: nothing new for this one
-                return
+            if value is None or self._seen.get(self._key) == before:
+                return  # nothing new for this answer: the controls, and an answer on offer, stay
             self._keep(None)
             self._fill(value)
 
@@ -219,6 +227,7 @@ class Saver:
             revision = self.store.latest(key)
         except CasekitError as exc:
             self.status.value = status_html(t("widgets.save_failed", self.lang, reason=exc), error=True)
+            self._seen.setdefault(key, "")  # the controls show nothing: a save over an answer is told
             return None
         self._seen[key] = revision.saved_at if revision is not None else ""
         if key == self._key or self._key is None:
@@ -278,6 +287,10 @@ class Saver:
         return done
 
     def _show_saved(self, revision: Revision, value: Any, chosen: bool = False) -> None:
+        with self._reload_lock:
+            self._saved(revision, value, chosen)
+
+    def _saved(self, revision: Revision, value: Any, chosen: bool) -> None:
         self._seen[revision.key] = revision.saved_at  # a save queued behind this one is based on it
         followed = revision.key == self._key
         if followed:
@@ -286,19 +299,19 @@ class Saver:
         superseded = revision.superseded
         alert = superseded is not None
         if superseded is not None:  # another notebook or tab saved this answer after the controls showed it
-            line = t("widgets.conflict", self.lang, time=local_clock(superseded.saved_at), saved=saved)
+            line = t("widgets.conflict", self.lang, when=self._when(superseded), saved=saved)
             if followed:
                 self._keep(superseded)
                 line += " " + t("widgets.conflict.button_hint", self.lang)
         elif chosen and self._kept is not None:
-            line = t("widgets.conflict.chosen", self.lang, saved=saved, time=local_clock(self._kept.saved_at))
+            line = t("widgets.conflict.chosen", self.lang, saved=saved, when=self._when(self._kept))
         else:
             line = t("widgets.saved", self.lang, time=saved)
             if followed and self._kept is not None:
                 if self._chosen:  # the learner changed the answer they chose: that settles it
                     self._keep(None)
                 else:
-                    line += " " + t("widgets.conflict.kept", self.lang, time=local_clock(self._kept.saved_at))
+                    line += " " + t("widgets.conflict.kept", self.lang, when=self._when(self._kept))
         self._chosen = chosen and not alert
         if isinstance(value, str) and not value.strip():
             line += " " + t("widgets.empty_answer", self.lang)
@@ -324,31 +337,44 @@ class Saver:
             self.other = W.Button(layout=W.Layout(width="auto", max_width="100%", align_self="flex-start"))
             self.other.on_click(guarded(self.lang, self.status)(self._clicked))
             self.bar.children = (self.status, self.other)
-        when = local_clock(revision.saved_at)
-        text = revision.value.strip() if isinstance(revision.value, str) else ""
-        if text:  # two answers of the same second are told apart by their words
-            start = text if len(text) <= 40 else text[:39].rstrip() + "…"
-            self.other.description = t("widgets.conflict.button_text", self.lang, time=when, start=start)
+        when = self._when(revision)
+        start = excerpt(revision.value, 40) if isinstance(revision.value, str) else ""
+        if start:  # two answers of the same second are told apart by their words
+            self.other.description = t("widgets.conflict.button_text", self.lang, when=when, start=start)
         else:
-            self.other.description = t("widgets.conflict.button", self.lang, time=when)
+            self.other.description = t("widgets.conflict.button", self.lang, when=when)
         self.other.tooltip = ""
         self.other.layout.display = None
 
     def _clicked(self, _button: W.Button) -> None:
         self.bring_back()
 
+    def _when(self, revision: Revision) -> str:
+        """When ``revision`` was saved, for the learner: the clock time, and the day if not today."""
+        day = local_day(revision.saved_at)
+        time = local_clock(revision.saved_at)
+        return (
+            t("widgets.when.day", self.lang, day=day, time=time)
+            if day
+            else t("widgets.when", self.lang, time=time)
+        )
+
     def bring_back(self) -> bool:
         """Make the answer the button offers (:attr:`other`) the answer again: into the controls, and saved
         as the newest revision; the one the controls showed is what the button then offers. Whether there
-        was one to bring back."""
-        kept, shown, key = self._kept, self._shown, self._key
-        if kept is None or key is None or self._load is None:
-            return False
-        value = registry.clean(key, kept.value, self.case)
+        was one to bring back (``False`` also while what the learner typed last is still being saved: the
+        status line says to try again)."""
+        if self.store is not None and not save_queue(self.store).flush(timeout=2.0):
+            self.status.value = status_html(t("widgets.conflict.busy", self.lang), error=True)
+            return False  # the controls' own newest words are not stored yet: they must be on offer next
         with self._reload_lock:
+            kept, shown, key = self._kept, self._shown, self._key
+            if kept is None or key is None or self._load is None:
+                return False
+            value = registry.clean(key, kept.value, self.case)
             self._fill(value)
-        self._keep(shown)
-        self._submit(key, value, chosen=True)
+            self._keep(shown)
+            self._submit(key, value, chosen=True)
         return True
 
 

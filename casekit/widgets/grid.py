@@ -319,14 +319,15 @@ class StakeholderGrid(anywidget.AnyWidget):
         if not saved:
             return self._refused(seq, t("map.grid.not_saved", self.lang), resend=quiet)
         self._publish(candidate, quiet=quiet)
-        status = _plain(self.saver.status.value)
+        shown = self.saver.status.value
         done: DoneReply = {
             "type": "done",
             "seq": seq,
             "id": key,
             "place": candidate.get(key),
             "message": line,
-            "status": status,
+            "status": _plain(shown),
+            "error": 'role="alert"' in shown,
         }
         return done
 

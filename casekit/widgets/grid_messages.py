@@ -84,7 +84,8 @@ Message: TypeAlias = PlaceMessage | AddMessage | RemoveMessage
 class DoneReply(TypedDict):
     """Saved: ``place`` is what the map now holds for ``id`` (``None``: not on the map), ``message`` a line
     for the learner after an addition or a removal (empty after a move), ``status`` what the activity's
-    status line says now ("✓ Gemt 10:15:02"), shown beside the grid too."""
+    status line says now ("✓ Gemt 10:15:02"), shown beside the grid too; ``error``: that line is a warning
+    (the save went over a map saved elsewhere meanwhile)."""
 
     type: Literal["done"]
     seq: int | None
@@ -92,6 +93,7 @@ class DoneReply(TypedDict):
     place: dict[str, Any] | None
     message: str
     status: str
+    error: bool
 
 
 class StatusMessage(TypedDict):

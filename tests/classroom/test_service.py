@@ -237,17 +237,22 @@ class TestApi:
         size = 1_000_000
         hostile = [{**doc, "case": {**doc["case"], "id": f"{n}" + "x" * size}} for n in range(3)]
         hostile.append({**doc, "case": {**doc["case"], "lang": "y" * size}, "answers": {}})
+        warm_up = {**doc, "case": {**doc["case"], "id": "x" * size}}  # what any first request loads
+        assert _call(url, "PUT", "api/entry", warm_up, "t-anna")[0] == 400
         gc.collect()
-        tracemalloc.start()
+        tracemalloc.start(8)
         try:
-            before = tracemalloc.get_traced_memory()[0]
+            before = tracemalloc.take_snapshot()
+            start = tracemalloc.get_traced_memory()[0]
             codes = [_call(url, "PUT", "api/entry", body, "t-anna")[0] for body in hostile]
             gc.collect()
-            kept = tracemalloc.get_traced_memory()[0] - before
+            kept = tracemalloc.get_traced_memory()[0] - start
+            where = tracemalloc.take_snapshot().compare_to(before, "traceback")[:3] if kept >= size else []
         finally:
             tracemalloc.stop()
         assert codes == [400] * len(hostile)
-        assert kept < size, f"{kept:,} bytes kept after {len(hostile)} refused shares"
+        sites = "\n".join(f"{stat}\n" + "\n".join(stat.traceback.format()) for stat in where)
+        assert kept < size, f"{kept:,} bytes kept after {len(hostile)} refused shares:\n{sites}"
 
     def test_too_big_and_too_often(self, service, tmp_path: Path, case):
         _state, url = service

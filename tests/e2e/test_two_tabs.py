@@ -42,7 +42,7 @@ def answer_box(page: Page, lang: str) -> Locator:
 
 
 def before_time(key: str, lang: str) -> str:
-    return t(key, lang, time="\x00", saved="", start="").split("\x00")[0]
+    return t(key, lang, when="\x00", saved="", start="").split("\x00")[0]
 
 
 def test_an_answer_changed_in_another_notebook_is_told_and_brought_back(

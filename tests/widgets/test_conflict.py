@@ -10,7 +10,9 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +33,13 @@ KEY = "organisering-1"
 
 
 def before_time(key: str, lang: str = "da") -> str:
-    """The words of catalog text ``key`` before its ``{time}``."""
-    return t(key, lang, time="\x00", saved="", start="").split("\x00")[0]
+    """The words of catalog text ``key`` before its ``{when}``."""
+    return t(key, lang, when="\x00", saved="", start="").split("\x00")[0]
+
+
+def when(revision: Revision, lang: str = "da") -> str:
+    """A revision of today, as the status line and the button name it."""
+    return t("widgets.when", lang, time=local_clock(revision.saved_at))
 
 
 def shown(activity: Activity) -> str:
@@ -119,13 +126,11 @@ class TestTwoTabs:
 
         assert store.get(KEY) == "første udkast!"
         assert 'role="alert"' in here.status.value
-        assert shown(here).startswith(before_time("widgets.conflict") + local_clock(newer.saved_at))
+        assert shown(here).startswith(before_time("widgets.conflict") + when(newer))
         other = button(bar_of(here))
         assert other is not None
         # named by its time and its first words (two answers of one second are told apart)
-        assert other.description.startswith(
-            before_time("widgets.conflict.button") + local_clock(newer.saved_at)
-        )
+        assert other.description.startswith(before_time("widgets.conflict.button") + when(newer))
         assert newer.value[:30] in other.description and len(other.description) < 80
 
         mine = store.latest(KEY)
@@ -313,9 +318,138 @@ def test_two_tabs_in_any_order_lose_nothing_and_warn_exactly_when_stale(
                 if stale:
                     other = button(bar)
                     assert other is not None and before is not None
-                    assert other.description.startswith(
-                        before_time("widgets.conflict.button") + local_clock(before.saved_at)
-                    )
+                    assert other.description.startswith(before_time("widgets.conflict.button") + when(before))
             showing[who] = stores[who].latest(KEY)
             assert stores[who].get(KEY) == tabs[who].inputs[KEY].value
         assert typed <= {r.value for r in one.history(KEY)}
+
+
+# -- what a review found -------------------------------------------------------------------------------------
+def test_saves_after_an_answer_days_ahead_are_told_apart(case: casekit.Case, store: AnswerStore, second):
+    """An answer saved while the clock ran days ahead is the key's newest: each save after it still gets a
+    time of its own, so a stale notebook is warned all the same."""
+    ahead = (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()
+    store.import_revisions([Revision(KEY, "med uret foran", ahead, 0, "1", "da")])
+    here, there = widgets.questions(case, store), widgets.questions(case, second)
+    there.inputs[KEY].value = "derfra"
+    here.inputs[KEY].value = "herfra"
+    times = [r.saved_at for r in store.history(KEY)]
+    assert len(set(times)) == len(times) == 3
+    assert 'role="alert"' in here.status.value and store.get(KEY) == "herfra"
+    other = button(bar_of(here))
+    assert other is not None and "»derfra«" in other.description
+
+
+def test_the_button_waits_for_what_was_typed_last(case: casekit.Case, store: AnswerStore, second):
+    """Typed while another program held the store, then the button: the typed words are stored first, and
+    they are what the button offers back; while they cannot be stored, the button says to wait."""
+    here, there = widgets.questions(case, store), widgets.questions(case, second)
+    there.inputs[KEY].value = "derfra"
+    here.inputs[KEY].value = "herfra"
+    blocker = sqlite3.connect(store.path, timeout=0, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    here.inputs[KEY].value = "herfra og meget mere tekst"  # queued
+    other = button(bar_of(here))
+    assert other is not None
+    other.click()  # still held: nothing changes, and the line says to wait
+    assert here.inputs[KEY].value == "herfra og meget mere tekst"
+    assert t("widgets.conflict.busy", "da") in shown(here)
+    threading.Timer(0.3, lambda: (blocker.execute("ROLLBACK"), blocker.close())).start()
+    other.click()
+    assert here.inputs[KEY].value == "derfra" == store.get(KEY)
+    back = button(bar_of(here))
+    assert back is not None and "»herfra og meget mere tekst«" in back.description
+    back.click()
+    assert store.get(KEY) == "herfra og meget mere tekst"
+
+
+def test_a_plan_brought_back_keeps_its_own_stakeholders(case: casekit.Case, store: AnswerStore, second):
+    """05's plan was shown before the map named an own stakeholder; in another notebook that one got a
+    level. Brought back, the plan keeps that level through the learner's next change."""
+    from casekit import registry
+
+    here = widgets.proposal(case, store)
+    second.save(registry.STAKEHOLDER_MAP, {"own-1": {"name": "Lærerne", "at_table": True}})
+    there = widgets.proposal(case, second)
+    there.inputs["proposal.participation.own-1"].value = "involve"
+    here.inputs["proposal.participation.kim"].value = "inform"
+    assert 'role="alert"' in here.status.value
+    assert here.status is not None and bar_of(here) is not None
+    assert next(b for w in _walk(here) if isinstance(w, ipywidgets.VBox) and (b := button(w))).click() is None
+    assert store.get(registry.PARTICIPATION_PLAN) == {"own-1": "involve"}
+    here.inputs["proposal.participation.kim"].value = "consult"
+    assert store.get(registry.PARTICIPATION_PLAN) == {"own-1": "involve", "kim": "consult"}
+
+
+def test_a_failed_read_still_warns_of_the_answer_it_could_not_show(
+    case: casekit.Case, store: AnswerStore, monkeypatch: pytest.MonkeyPatch
+):
+    """The store could not be read when the notebook ran (the box is empty): the first save over the answer
+    it holds is told, and that answer is offered back."""
+    from casekit.errors import AnswerStoreError
+
+    store.save(KEY, "gemt i går")
+    real = AnswerStore.latest
+    monkeypatch.setattr(
+        AnswerStore, "latest", lambda self, key: (_ for _ in ()).throw(AnswerStoreError("nej"))
+    )
+    here = widgets.questions(case, store)
+    monkeypatch.setattr(AnswerStore, "latest", real)
+    here.inputs[KEY].value = "ny"
+    assert 'role="alert"' in here.status.value
+    other = button(bar_of(here))
+    assert other is not None and "»gemt i går«" in other.description
+
+
+def test_a_restore_that_brings_nothing_new_keeps_the_offer(
+    case: casekit.Case, store: AnswerStore, second: AnswerStore, tmp_path: Path
+):
+    """After a warning, a restore in the same notebook that holds nothing new for the answer leaves the
+    other answer one click away; a restore that does bring a newer one shows it and ends the offer."""
+    from casekit.export import export_json
+
+    here, there = widgets.questions(case, store), widgets.questions(case, second)
+    there.inputs[KEY].value = "derfra"
+    here.inputs[KEY].value = "herfra"
+    own = store.import_bytes(export_json(store).encode())  # the browser's copy of this very store
+    assert KEY in own.keys and own.added == 0
+    live.imported(store, own)
+    assert button(bar_of(here)) is not None and here.inputs[KEY].value == "herfra"
+    with AnswerStore.open(tmp_path / "fil", case=case) as elsewhere:
+        elsewhere.save(KEY, "fra filen")
+        newer = export_json(elsewhere)
+    live.imported(store, store.import_bytes(newer.encode()))
+    assert button(bar_of(here)) is None and here.inputs[KEY].value == "fra filen"
+
+
+def test_a_restore_while_a_save_waits_keeps_the_typed_words(
+    case: casekit.Case, store: AnswerStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A restore in the same notebook while the last keystroke's save waits for the store: the box keeps
+    what was typed, and when that save lands over the restored answer the learner is told."""
+    from casekit.errors import AnswerStoreBusyError
+    from casekit.export import export_json
+
+    here = widgets.questions(case, store)
+    here.inputs[KEY].value = "abc"
+    with AnswerStore.open(tmp_path / "fil", case=case) as elsewhere:
+        elsewhere.save(KEY, "fra filen")
+        newer = export_json(elsewhere).encode()
+    held = threading.Event()
+    held.set()
+    real = store.save
+
+    def busy(*args: Any, **kwargs: Any) -> Revision:  # another program holds the store, for saves only
+        if held.is_set():
+            raise AnswerStoreBusyError("optaget")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "save", busy)
+    here.inputs[KEY].value = "abcd"  # queued
+    live.imported(store, store.import_bytes(newer))  # the restore lands while the save waits
+    assert here.inputs[KEY].value == "abcd"
+    held.clear()
+    assert save_queue(store).flush(timeout=10)
+    assert store.get(KEY) == "abcd" and 'role="alert"' in here.status.value
+    other = button(bar_of(here))
+    assert other is not None and "»fra filen«" in other.description

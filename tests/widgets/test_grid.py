@@ -95,9 +95,26 @@ class TestPlacing:
             "place": {"power": 5, "interest": 4},
             "message": "",
             "status": page.status,
+            "error": False,
         }
         assert page.status.startswith(t("widgets.saved", "da", time="").strip())
         assert page.grid.placements == {"majbritt": {"power": 5, "interest": 4}}
+
+    def test_a_move_over_a_map_saved_elsewhere_is_a_warning_beside_the_grid(
+        self, case: casekit.Case, page: Page, store: AnswerStore
+    ):
+        """Another notebook moved a stakeholder after this map was shown: this move is saved, and the line
+        beside the grid says so as a warning (``error``), as the status line does, with the other map one
+        click away."""
+        with AnswerStore.open(store.path, case=case) as second:
+            elsewhere = Page(case, second)
+            elsewhere.place("kim", 1, 1)
+            reply = page.place("majbritt", 5, 4)
+        assert reply["error"] is True and 'role="alert"' in page.activity.status.value
+        assert page.activity.inputs["grid"] is page.grid
+        saver = page.grid.saver
+        assert saver.other is not None and saver.bring_back()
+        assert store.get(MAP) == {"kim": {"power": 1, "interest": 1}} == page.grid.placements
 
     def test_a_move_sends_one_small_message_not_the_map(self, page: Page, store: AnswerStore):
         """With every stakeholder placed, a move sends the page only its answer (well under 1 KB), not the
