@@ -9,6 +9,8 @@
 * :func:`orphan_side_file` finds a ``-wal`` or ``-journal`` beside an empty or missing main file (SQLite
   would throw it away); :func:`recover_wal` and :func:`recover_journal` read the revisions it holds,
   without changing it.
+* :func:`inspect_setting_journal_aside` checks a file before it is opened; a stray ``-journal`` beside an
+  intact store is kept, renamed (:func:`set_aside_journal`), where SQLite would delete it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from casekit.i18n import reason, t, ui_lang
 
 __all__ = [
     "has_side_file",
+    "inspect_setting_journal_aside",
     "message",
     "move_aside",
     "move_aside_if_damaged",
@@ -42,6 +45,7 @@ __all__ = [
     "recover_wal",
     "refuse_unreadable",
     "rename_no_overwrite",
+    "set_aside_journal",
     "stamp",
     "vacuum_copy",
     "vacuum_into_place",
@@ -97,6 +101,49 @@ def move_aside(file: Path, lang: str) -> Path:
     All or nothing: if one of them cannot be moved (a read-only folder), those already moved are moved
     back and :class:`AnswerStoreError` says so; nothing is changed.
     """
+    target = _set_aside(file, ("", *SIDE_FILES), lang)
+    log.warning(t("answers.recovered_log", "en", path=file, moved=target))
+    return target
+
+
+def inspect_setting_journal_aside(file: Path, lang: str) -> None:
+    """:func:`casekit.answers.sqlite.inspect` ``file``; a stray ``-journal`` beside it (SQLite would delete
+    it) is first set aside (:func:`set_aside_journal`), and the file used as it is.
+
+    Raises
+    ------
+    sqlite3.DatabaseError
+        The file is damaged.
+    AnswerStoreError
+        The file is not an answer store, or the ``-journal`` cannot be renamed (a read-only folder).
+    """
+    try:
+        sqlite.inspect(file, lang)
+    except sqlite.StrayJournal:
+        set_aside_journal(file, lang)
+        sqlite.inspect(file, lang)
+
+
+def set_aside_journal(file: Path, lang: str) -> Path | None:
+    """Rename the ``-journal`` beside ``file`` to ``<stem>.corrupt-<UTC time>[-n].sqlite-journal`` (the
+    main file stays) if it is still one SQLite cannot roll back into ``file``
+    (:func:`~casekit.answers.sqlite.stray_journal`: SQLite would delete it); return where it went without
+    the ``-journal``, or ``None``.
+
+    Raises
+    ------
+    AnswerStoreError
+        It cannot be renamed (a read-only folder); nothing is changed.
+    """
+    if not sqlite.stray_journal(file):  # gone, or another process made a new one meanwhile
+        return None
+    target = _set_aside(file, ("-journal",), lang)
+    log.warning(t("store.journal_set_aside_log", "en", path=file, moved=f"{target}-journal"))
+    return target
+
+
+def _set_aside(file: Path, extras: tuple[str, ...], lang: str) -> Path:
+    """Rename ``file`` + each of ``extras`` to a ``.corrupt-`` name no file has yet, all or nothing."""
     when = stamp()
     for n in range(1000):
         counter = "" if n == 0 else f"-{n}"
@@ -110,7 +157,7 @@ def move_aside(file: Path, lang: str) -> Path:
         )
     moved: list[tuple[Path, Path]] = []
     try:
-        for extra in ("", *SIDE_FILES):
+        for extra in extras:
             source, kept = Path(f"{file}{extra}"), Path(f"{target}{extra}")
             if rename_no_overwrite(source, kept):
                 moved.append((source, kept))
@@ -122,7 +169,6 @@ def move_aside(file: Path, lang: str) -> Path:
         raise AnswerStoreError(
             t("store.error.cannot_move_aside", ui_lang(lang), path=file, reason=reason(exc, lang))
         ) from exc
-    log.warning(t("answers.recovered_log", "en", path=file, moved=target))
     return target
 
 

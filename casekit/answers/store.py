@@ -291,7 +291,7 @@ class AnswerStore:
         """Inspect an existing file read-only, put it in the journal mode wanted (if it can be switched),
         then create the schema if missing and read the meta table."""
         if self.path.exists():
-            sqlite.inspect(self.path, self.lang)
+            recovery.inspect_setting_journal_aside(self.path, self.lang)
         with self._connection() as conn:
             clean = sqlite.set_journal_mode(conn, self._wanted, self.path, why)[1]
         if not clean:  # a failed switch leaves nothing behind: a fresh connection reads the file's mode

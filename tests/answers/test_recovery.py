@@ -9,6 +9,7 @@ import random
 import re
 import sqlite3
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -82,6 +83,56 @@ class TestDamagedFile:
             assert store.recovery_message() is None
             store.save("etik-3", "ok")
         assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
+
+
+class TestStrayJournal:
+    """A -journal SQLite cannot roll back (no journal header, or one of another page size) beside an intact
+    store is set aside, renamed and kept; the store is used as it is."""
+
+    JUNK: ClassVar[dict[str, bytes]] = {
+        "text": b"ikke en journal " * 40,
+        # A journal header (magic, 0 records, sector size 512) of 1024-byte pages, beside a 4096-byte store.
+        "other-page-size": bytes.fromhex("d9d505f920a163d7")
+        + bytes(12)
+        + bytes.fromhex("0000020000000400")
+        + b"\x01" * 2000,
+    }
+
+    @staticmethod
+    def _store(tmp_path: Path) -> tuple[Path, dict]:
+        folder = tmp_path / "answers"
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            for n in range(40):
+                store.save(f"etik-{n % 5}", f"svar {n}")
+            return folder, store.as_dict()
+
+    @pytest.mark.parametrize("junk", sorted(JUNK))
+    def test_stray_journal_is_set_aside(self, tmp_path: Path, junk: str, journal_mode: str):
+        folder, answers = self._store(tmp_path)
+        file = folder / "samskabelse.sqlite"
+        Path(f"{file}-journal").write_bytes(self.JUNK[junk])
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.recovered_from is None and store.recovery_message() is None
+            assert store.as_dict() == answers and store.count() == 40
+            assert store.journal_mode == journal_mode
+            store.save("etik-9", "videre")
+        kept = [p for p in folder.iterdir() if p.name.endswith(".sqlite-journal")]
+        assert len(kept) == 1 and re.fullmatch(
+            r"samskabelse\.corrupt-\d{8}T\d{6}Z\.sqlite-journal", kept[0].name
+        )
+        assert kept[0].read_bytes() == self.JUNK[junk]
+        assert not Path(f"{file}-journal").exists()
+        with AnswerStore.open(folder, case_id="samskabelse") as again:
+            assert again.count() == 41
+
+    def test_read_only_reads_around_a_stray_journal(self, tmp_path: Path, journal_mode: str):
+        """Opened read-only, a store beside a stray -journal is read as it is; nothing is moved."""
+        folder, answers = self._store(tmp_path)
+        Path(f"{folder / 'samskabelse.sqlite'}-journal").write_bytes(self.JUNK["text"])
+        before = folder_state(folder)
+        with AnswerStore.open(folder, case_id="samskabelse", read_only=True) as store:
+            assert store.as_dict() == answers
+        assert folder_state(folder) == before
 
 
 @pytest.mark.usefixtures("journal_mode")
