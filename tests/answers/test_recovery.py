@@ -16,7 +16,17 @@ import pytest
 from casekit.answers import AnswerStore, recovery
 from casekit.errors import AnswerStoreError
 
-from .support import IS_ROOT, all_values, folder_files, folder_state, read_only_folder, wal_only
+from .support import (
+    IS_ROOT,
+    all_values,
+    folder_files,
+    folder_state,
+    page_of,
+    read_only_folder,
+    readable_rows,
+    stored_rows,
+    wal_only,
+)
 
 pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
@@ -83,6 +93,84 @@ class TestDamagedFile:
             assert store.recovery_message() is None
             store.save("etik-3", "ok")
         assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
+
+
+@pytest.mark.usefixtures("journal_mode")
+class TestSalvage:
+    """A damaged store file is moved aside unchanged, and every revision that can still be read from it is
+    put into the new store; the learner is told how many, and which answers lost revisions."""
+
+    TOTAL = 300
+
+    @classmethod
+    def _damaged(cls, tmp_path: Path, kind: str) -> tuple[Path, set, bytes, str]:
+        """A store of TOTAL revisions (some over a page long) with one page overwritten by garbage; returns
+        its folder, the rows it held, the damaged bytes and its learner."""
+        with AnswerStore.open(tmp_path / "source", case_id="samskabelse") as source:
+            for i in range(cls.TOTAL):
+                source.save(f"etik-{i % 20}", f"svar {i} æøå " + "x" * (i * 17 % 6000))
+            learner = source.learner
+        rows = stored_rows(source.path)
+        page, size = page_of(source.path, kind), 4096
+        data = bytearray(source.path.read_bytes())
+        data[(page - 1) * size : page * size] = random.Random(page).randbytes(size)
+        folder = tmp_path / "answers"
+        folder.mkdir()
+        (folder / "samskabelse.sqlite").write_bytes(data)
+        return folder, rows, bytes(data), learner
+
+    @pytest.mark.parametrize("kind", ["leaf", "root", "index", "first"])
+    def test_every_readable_revision_is_put_back(self, tmp_path: Path, kind: str):
+        """One page of garbage in a leaf of the revisions table loses only that page's revisions, named by
+        answer; in the table's root page, the first page or the index, none (the leaf pages are read one by
+        one). The damaged file is kept byte for byte."""
+        folder, rows, damaged, learner = self._damaged(tmp_path, kind)
+        readable = readable_rows(folder / "samskabelse.sqlite", self.TOTAL)
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.recovered_from is not None and store.recovered_from.read_bytes() == damaged
+            recovered = stored_rows(store.path)
+            assert readable <= recovered <= rows
+            assert store.recovered_count == len(recovered) == store.count()
+            assert store.learner == learner
+            missing = rows - recovered
+            assert sum(store.unrecovered.values()) == len(missing)
+            assert set(store.unrecovered) == {key for key, _, _ in missing}
+            message = store.recovery_message() or ""
+            assert str(len(recovered)) in message and store.recovered_from.name in message
+            if kind == "leaf":
+                assert 0 < len(missing) < 20 and "kunne ikke læses" in message
+                assert all(key in message for key in store.unrecovered)
+            else:
+                assert recovered == rows and "mangler der ingen" in message
+            store.save("etik-1", "videre")
+        with AnswerStore.open(folder, case_id="samskabelse") as again:
+            assert again.recovered_from is None and again.get("etik-1") == "videre"
+
+    def test_truncated_file_keeps_its_first_half(self, tmp_path: Path):
+        """A file cut in half (a sync tool, a full disk) gives back the revisions in the half that is left."""
+        with AnswerStore.open(tmp_path / "source", case_id="samskabelse") as source:
+            for i in range(self.TOTAL):
+                source.save(f"k{i % 20}", "x" * 400 + str(i))
+        rows = stored_rows(source.path)
+        data = source.path.read_bytes()
+        (tmp_path / "samskabelse.sqlite").write_bytes(data[: len(data) // 2])
+        with AnswerStore.open(tmp_path, case_id="samskabelse") as store:
+            assert store.recovered_from is not None
+            assert stored_rows(store.path) <= rows and store.count() > self.TOTAL // 3
+            assert str(store.count()) in (store.recovery_message() or "")
+
+    def test_another_case_is_not_put_back(self, tmp_path: Path):
+        """A damaged store of another case at this path stays aside; its answers are not taken in."""
+        with AnswerStore.open(tmp_path / "source", case_id="andet") as source:
+            for i in range(self.TOTAL):
+                source.save(f"k{i % 20}", "x" * 400 + str(i))
+        data = bytearray(source.path.read_bytes())
+        data[20 * 4096 : 21 * 4096] = bytes(4096)
+        (tmp_path / "samskabelse.sqlite").write_bytes(data)
+        with AnswerStore.open(tmp_path, case_id="samskabelse") as store:
+            assert store.recovered_from is not None and store.recovered_from.read_bytes() == data
+            assert store.count() == 0 and store.unrecovered == {}
+            assert "tom svarfil" in (store.recovery_message() or "")
 
 
 class TestStrayJournal:
