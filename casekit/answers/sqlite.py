@@ -49,6 +49,7 @@ __all__ = [
     "Busy",
     "StrayJournal",
     "busy_error",
+    "check_rows",
     "check_store",
     "connect",
     "connect_read_only",
@@ -393,8 +394,32 @@ def check_store(conn: sqlite3.Connection, path: Path, lang: str) -> dict[str, st
     meta = read_meta(conn)
     if meta.get("format") != STORE_FORMAT or "revisions" not in tables:
         raise AnswerStoreError(t("answers.error.not_a_store", ui_lang(lang), path=path))
-    conn.execute(f"SELECT {COLUMNS} FROM revisions LIMIT 1").fetchall()
+    check_rows(conn)
     return meta
+
+
+def check_rows(conn: sqlite3.Connection) -> None:
+    """Check that every revision reads back as a save wrote it: its texts are UTF-8 and its value is JSON.
+
+    ``PRAGMA quick_check`` checks the structure of the pages, not what they hold: an overflow page of a
+    long answer overwritten with zeros passes it, and the revision would then fail every read of the store.
+
+    Raises
+    ------
+    sqlite3.DatabaseError
+        A revision that does not read back ("malformed revision": :func:`is_corruption`).
+    """
+    try:
+        for number, key, value, *texts in conn.execute(f"SELECT {COLUMNS} FROM revisions"):
+            if not all(isinstance(text, str) for text in (key, value, *texts)):
+                raise sqlite3.DatabaseError(f"malformed revision {number}")  # a field is not text
+            json.loads(value)
+    except ValueError as exc:
+        raise sqlite3.DatabaseError(f"malformed revision: {exc}") from exc
+    except sqlite3.OperationalError as exc:  # "Could not decode to UTF-8 column ..."
+        if "decode" not in str(exc).lower():
+            raise
+        raise sqlite3.DatabaseError(f"malformed revision: {exc}") from exc
 
 
 def stray_journal(path: Path) -> bool:
@@ -427,10 +452,12 @@ def _inspect_once(path: Path, lang: str, *, immutable: bool = False) -> None:
             raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no result'}")
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         meta = read_meta(conn)
+        if tables - {"sqlite_sequence"} and meta.get("format") != STORE_FORMAT:
+            raise AnswerStoreError(t("answers.error.not_a_store", ui_lang(lang), path=path))
+        if "revisions" in tables:
+            check_rows(conn)
     finally:
         conn.close()
-    if tables - {"sqlite_sequence"} and meta.get("format") != STORE_FORMAT:
-        raise AnswerStoreError(t("answers.error.not_a_store", ui_lang(lang), path=path))
 
 
 def is_busy(exc: sqlite3.OperationalError) -> bool:

@@ -172,6 +172,33 @@ class TestSalvage:
             assert store.count() == 0 and store.unrecovered == {}
             assert "tom svarfil" in (store.recovery_message() or "")
 
+    def test_revision_garbled_where_quick_check_does_not_look(self, tmp_path: Path):
+        """The last overflow page of a long answer overwritten with zeros passes PRAGMA quick_check, but that
+        revision no longer reads back: the file counts as damaged, every other revision is put back, the
+        answer is named, and reading the store works."""
+        folder = tmp_path / "answers"
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            for n in range(10):
+                store.save(f"etik-{n % 3}", f"svar {n}")
+            store.save("lang-1", "y" * 9000)
+            path = store.path
+        data = bytearray(path.read_bytes())
+        last = next(
+            n
+            for n in range(len(data) // 4096)
+            if data[n * 4096 : n * 4096 + 4] == bytes(4) and b"y" * 500 in data[n * 4096 : (n + 1) * 4096]
+        )
+        data[last * 4096 + 4 : (last + 1) * 4096] = bytes(4092)  # the chain still ends here: only text lost
+        path.write_bytes(data)
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        conn.close()
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.recovered_from is not None and store.recovered_from.read_bytes() == data
+            assert store.count() == 10 and store.unrecovered == {"lang-1": 1}
+            assert len(store.revisions()) == 10 and store.get("lang-1") is None
+            assert "lang-1" in (store.recovery_message() or "")
+
 
 class TestStrayJournal:
     """A -journal SQLite cannot roll back (no journal header, or one of another page size) beside an intact
