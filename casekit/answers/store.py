@@ -251,8 +251,10 @@ class AnswerStore:
             store._check_meta(meta)
         except sqlite3.DatabaseError as exc:
             store.close()
-            if sqlite.is_corruption(exc):
-                raise AnswerStoreError(t("store.error.damaged_read_only", ui, path=file)) from exc
+            if sqlite.is_corruption(exc):  # opened to save in, it would be moved aside only if named as ours
+                ours = file.suffix in STORE_SUFFIXES
+                key = "store.error.damaged_read_only" if ours else "store.error.not_a_store_file"
+                raise AnswerStoreError(t(key, ui, path=file)) from exc
             if sqlite.needs_rollback(exc):
                 raise AnswerStoreError(t("journal.error.needs_recovery", ui, path=file)) from exc
             raise sqlite.open_failed(file, lang, exc) from exc

@@ -199,6 +199,43 @@ class TestSalvage:
             assert len(store.revisions()) == 10 and store.get("lang-1") is None
             assert "lang-1" in (store.recovery_message() or "")
 
+    @pytest.mark.parametrize(
+        ("lang", "words"),
+        [
+            ("da", ["intet er ændret", "notesbøger", "ny svarfil"]),
+            ("en", ["nothing has been changed", "notebooks", "new answer file"]),
+        ],
+    )
+    def test_read_only_advice_is_what_opening_to_save_does(self, tmp_path: Path, lang: str, words: list[str]):
+        """Opened read-only, a damaged store is refused with advice; doing what it says (opening the store to
+        save in, as a notebook does) keeps the damaged file unchanged under a new name, carries the answers
+        that can be read into a new file, and says what could not be read."""
+        folder, rows, damaged, _ = self._damaged(tmp_path, "leaf")
+        with pytest.raises(AnswerStoreError) as info:
+            AnswerStore.open(folder, case_id="samskabelse", lang=lang, read_only=True)
+        assert all(word in str(info.value) for word in words)
+        assert folder_files(folder) == ["samskabelse.sqlite"]
+        with AnswerStore.open(folder, case_id="samskabelse", lang=lang) as store:
+            assert store.recovered_from is not None and store.recovered_from.read_bytes() == damaged
+            assert 0 < store.count() < len(rows) and store.unrecovered
+            assert all(key in (store.recovery_message() or "") for key in store.unrecovered)
+
+    def test_damaged_file_not_named_as_a_store(self, tmp_path: Path):
+        """A damaged SQLite file not named like a store is refused read-only just as opening it to save in
+        refuses it (never moved), not with advice to open it to save in."""
+        folder, _, damaged, _ = self._damaged(tmp_path, "leaf")
+        odd = folder / "svar.bin"
+        (folder / "samskabelse.sqlite").rename(odd)
+        messages = []
+        for read_only in (True, False):
+            with pytest.raises(AnswerStoreError) as info:
+                AnswerStore.open(odd, case_id="samskabelse", read_only=read_only)
+            messages.append(str(info.value))
+        assert messages[0] == messages[1] and "ikke en svarfil" in messages[0]
+        assert (
+            not [name for name in folder_files(folder) if "corrupt" in name] and odd.read_bytes() == damaged
+        )
+
 
 class TestStrayJournal:
     """A -journal SQLite cannot roll back (no journal header, or one of another page size) beside an intact
