@@ -35,10 +35,13 @@ Design
   ``.sqlite`` file on its own (copied, synced, downloaded without its ``-wal``) holds every answer; with a
   rollback journal the ``.sqlite`` always does.
 * **Damage is survived, never destroyed.** A file that is not a readable SQLite database is renamed to
-  ``<name>.corrupt-<UTC time>.sqlite`` (with its ``-wal``/``-shm``/``-journal``), a fresh store starts, and
-  :attr:`AnswerStore.recovered_from` says where the old file went. An empty or missing main file beside a
-  ``-wal`` or ``-journal`` is damage too: both are moved aside and what the side file holds is put back
-  into the new store (:mod:`casekit.answers.recovery`).
+  ``<name>.corrupt-<UTC time>.sqlite`` (with its ``-wal``/``-shm``/``-journal``), a fresh store starts with
+  every revision that can still be read from it (:mod:`casekit.answers.pages` reads it page by page), and
+  :attr:`AnswerStore.recovered_from` says where the old file went, :attr:`AnswerStore.unrecovered` which
+  answers lost revisions. An empty or missing main file beside a ``-wal`` or ``-journal`` is damage too:
+  both are moved aside and what the side file holds is put back into the new store
+  (:mod:`casekit.answers.recovery`). A ``-journal`` SQLite cannot roll back beside an intact store is
+  renamed and kept, and the store used as it is.
 * **A deleted store is put back.** If the file is deleted while a notebook runs, the next save writes
   everything the open connection still reads back to the path (or merges it into a store another notebook
   started there meanwhile) before saving.

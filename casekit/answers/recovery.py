@@ -9,11 +9,17 @@
 * :func:`orphan_side_file` finds a ``-wal`` or ``-journal`` beside an empty or missing main file (SQLite
   would throw it away); :func:`recover_wal` and :func:`recover_journal` read the revisions it holds,
   without changing it.
+* :func:`inspect_setting_journal_aside` checks a file before it is opened; a stray ``-journal`` beside an
+  intact store is kept, renamed (:func:`set_aside_journal`), where SQLite would delete it.
+* :func:`salvage_file` reads every revision a damaged file moved aside still holds (through SQLite around
+  its damaged pages, and page by page: :mod:`casekit.answers.pages`), and names the answers whose
+  revisions could not be read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -26,14 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from casekit._files import fsync_folder, make_private
-from casekit.answers import sqlite
+from casekit.answers import pages, sqlite
 from casekit.answers.location import SIDE_FILES, SQLITE_MAGIC, STORE_SUFFIX, STORE_SUFFIXES
 from casekit.answers.record import KEY_PATTERN
 from casekit.errors import AnswerStoreError
 from casekit.i18n import reason, t, ui_lang
 
 __all__ = [
+    "Salvaged",
     "has_side_file",
+    "inspect_setting_journal_aside",
     "message",
     "move_aside",
     "move_aside_if_damaged",
@@ -42,6 +50,9 @@ __all__ = [
     "recover_wal",
     "refuse_unreadable",
     "rename_no_overwrite",
+    "salvage",
+    "salvage_file",
+    "set_aside_journal",
     "stamp",
     "vacuum_copy",
     "vacuum_into_place",
@@ -50,14 +61,41 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _WAL_MAGIC = (0x377F0682, 0x377F0683)
+# How many reads of a damaged revisions table may fail before reading around the damage stops, when the
+# highest revision number is not known (each costs microseconds; a table whose root page is garbage fails
+# them all).
+_MAX_FAILED_READS = 20_000
+# The largest file read page by page (into memory): far beyond any store (64 answers of at most 64 KiB).
+_MAX_SCAN_BYTES = 256 * 2**20
 Salvage = tuple[list[tuple[Any, ...]], dict[str, str]]
 
 
-def message(moved: Path, side: str | None, count: int, lang: str) -> str:
+@dataclasses.dataclass(frozen=True)
+class Salvaged:
+    """What :func:`salvage_file` could read from a damaged store file."""
+
+    #: The revisions read, as rows of :data:`~casekit.answers.sqlite.COLUMNS`, by revision number.
+    rows: list[tuple[Any, ...]]
+    #: The ``meta`` table, as far as it could be read.
+    meta: dict[str, str]
+    #: ``key → how many`` of the revisions the file's index lists that could not be read.
+    unread: dict[str, int]
+
+
+def message(
+    moved: Path, side: str | None, count: int, lang: str, unread: dict[str, int] | None = None
+) -> str:
     """The learner's sentence for a store file moved aside on open: ``side`` is ``"-wal"`` or
-    ``"-journal"`` when answers were recovered from that side file (``count`` of them), else ``None``."""
+    ``"-journal"`` when answers were recovered from that side file (``count`` of them); ``None`` when
+    ``count`` answers were read from the file itself, and ``unread`` (``key → how many``) could not be."""
     if side is None:
-        return t("answers.recovered", lang, moved=moved.name)
+        if not count:
+            return t("answers.recovered", lang, moved=moved.name)
+        if not unread:
+            return t("store.recovered_file", lang, moved=moved.name, count=count)
+        keys = ", ".join(sorted(unread))
+        lost = sum(unread.values())
+        return t("store.recovered_file_partly", lang, moved=moved.name, count=count, lost=lost, keys=keys)
     kept = moved.name if moved.exists() else moved.name + side  # main file missing: only the side file kept
     if side == "-journal":
         if count:
@@ -97,6 +135,49 @@ def move_aside(file: Path, lang: str) -> Path:
     All or nothing: if one of them cannot be moved (a read-only folder), those already moved are moved
     back and :class:`AnswerStoreError` says so; nothing is changed.
     """
+    target = _set_aside(file, ("", *SIDE_FILES), lang)
+    log.warning(t("answers.recovered_log", "en", path=file, moved=target))
+    return target
+
+
+def inspect_setting_journal_aside(file: Path, lang: str) -> None:
+    """:func:`casekit.answers.sqlite.inspect` ``file``; a stray ``-journal`` beside it (SQLite would delete
+    it) is first set aside (:func:`set_aside_journal`), and the file used as it is.
+
+    Raises
+    ------
+    sqlite3.DatabaseError
+        The file is damaged.
+    AnswerStoreError
+        The file is not an answer store, or the ``-journal`` cannot be renamed (a read-only folder).
+    """
+    try:
+        sqlite.inspect(file, lang)
+    except sqlite.StrayJournal:
+        set_aside_journal(file, lang)
+        sqlite.inspect(file, lang)
+
+
+def set_aside_journal(file: Path, lang: str) -> Path | None:
+    """Rename the ``-journal`` beside ``file`` to ``<stem>.corrupt-<UTC time>[-n].sqlite-journal`` (the
+    main file stays) if it is still one SQLite cannot roll back into ``file``
+    (:func:`~casekit.answers.sqlite.stray_journal`: SQLite would delete it); return where it went without
+    the ``-journal``, or ``None``.
+
+    Raises
+    ------
+    AnswerStoreError
+        It cannot be renamed (a read-only folder); nothing is changed.
+    """
+    if not sqlite.stray_journal(file):  # gone, or another process made a new one meanwhile
+        return None
+    target = _set_aside(file, ("-journal",), lang)
+    log.warning(t("store.journal_set_aside_log", "en", path=file, moved=f"{target}-journal"))
+    return target
+
+
+def _set_aside(file: Path, extras: tuple[str, ...], lang: str) -> Path:
+    """Rename ``file`` + each of ``extras`` to a ``.corrupt-`` name no file has yet, all or nothing."""
     when = stamp()
     for n in range(1000):
         counter = "" if n == 0 else f"-{n}"
@@ -110,7 +191,7 @@ def move_aside(file: Path, lang: str) -> Path:
         )
     moved: list[tuple[Path, Path]] = []
     try:
-        for extra in ("", *SIDE_FILES):
+        for extra in extras:
             source, kept = Path(f"{file}{extra}"), Path(f"{target}{extra}")
             if rename_no_overwrite(source, kept):
                 moved.append((source, kept))
@@ -122,7 +203,6 @@ def move_aside(file: Path, lang: str) -> Path:
         raise AnswerStoreError(
             t("store.error.cannot_move_aside", ui_lang(lang), path=file, reason=reason(exc, lang))
         ) from exc
-    log.warning(t("answers.recovered_log", "en", path=file, moved=target))
     return target
 
 
@@ -332,8 +412,87 @@ def recover_journal(journal: Path) -> Salvage:
         return [], {}
 
 
-def _salvage(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
-    """Every readable, well-formed revision row: all at once, else one by one around damaged pages."""
+def salvage(moved: Path, side: str | None) -> Salvaged:
+    """What a damaged store file moved aside to ``moved`` still holds: the revisions of its orphan ``side``
+    file (``"-wal"``: :func:`recover_wal`, ``"-journal"``: :func:`recover_journal`), or with ``None``
+    every revision it and its side files can still be read for (:func:`salvage_file`)."""
+    if side is None:
+        return salvage_file(moved)
+    rows, meta = (recover_wal if side == "-wal" else recover_journal)(Path(f"{moved}{side}"))
+    return Salvaged(rows, meta, {})
+
+
+def salvage_file(moved: Path) -> Salvaged:
+    """Every revision a damaged store file (moved aside) and its ``-wal``/``-journal`` still hold; they are
+    only read.
+
+    Read three ways, and the answers put together: through SQLite (``immutable=1``: nothing is written or
+    locked), the whole table at once or range by range around the pages that fail; its side files as
+    :func:`recover_wal` and :func:`recover_journal` do; and page by page (:func:`casekit.answers.pages.scan`),
+    which finds the rows of leaf pages that SQLite cannot reach because a page above them is garbage. The
+    revisions the file's index lists but none of these could read are counted by key in ``unread``.
+    """
+    wal, journal = Path(f"{moved}-wal"), Path(f"{moved}-journal")
+    found = pages.Scan()
+    try:
+        if moved.stat().st_size + (wal.stat().st_size if wal.exists() else 0) <= _MAX_SCAN_BYTES:
+            found = pages.scan(moved.read_bytes(), wal.read_bytes() if wal.exists() else b"")
+        else:
+            log.warning("%s is too big to be read page by page", moved)
+    except OSError as exc:
+        log.warning("the pages of %s could not be read: %s", moved, exc)
+    rows: list[tuple[Any, ...]] = []
+    meta: dict[str, str] = {}
+    try:
+        conn = sqlite3.connect(f"{moved.resolve().as_uri()}?immutable=1", uri=True)  # read-only
+        try:
+            highest = max([row[0] for row, _ in found.rows] + list(found.listed), default=None)
+            rows, meta = _salvage(conn, highest), _salvage_meta(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        log.warning("%s could not be read by SQLite: %s", moved, exc)
+    for side, recover in ((wal, recover_wal), (journal, recover_journal)):
+        if side.exists():
+            more, more_meta = recover(side)
+            rows += more
+            meta = {**more_meta, **meta}
+    # Rows SQLite read first; a row read page by page whose text had bytes that are not text (U+FFFD)
+    # only if no clean copy of that revision was read.
+    candidates = [(row, True) for row in rows] + sorted(found.rows, key=lambda found_row: not found_row[1])
+    kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    read_cleanly: set[tuple[Any, ...]] = set()
+    for row, clean in candidates:
+        number, key, value, saved_at, *rest = row
+        if not _well_formed(row) or (key, saved_at, value) in kept:
+            continue
+        if not clean and (
+            (number, key, saved_at) in read_cleanly or any("\ufffd" in f for f in (saved_at, *rest))
+        ):
+            continue
+        kept[(key, saved_at, value)] = row
+        if clean:
+            read_cleanly.add((number, key, saved_at))
+    for name, values in found.meta.items():
+        if name not in meta and len(values) == 1:  # a name seen with two values (an old page) is left out
+            meta[name] = next(iter(values))
+    numbers = {row[0] for row in kept.values()}
+    unread: dict[str, int] = {}
+    for number, key in found.listed.items():
+        if number not in numbers:
+            unread[key] = unread.get(key, 0) + 1
+    return Salvaged(sorted(kept.values(), key=lambda row: row[0]), meta, unread)
+
+
+def _salvage(conn: sqlite3.Connection, highest: int | None = None) -> list[tuple[Any, ...]]:
+    """Every readable, well-formed revision row: all at once, else range by range around damaged pages.
+
+    A range that fails is halved until the halves read, or hold a single revision that cannot be read.
+    ``highest``: the highest revision number the file is known to hold; the numbers above it are tried in
+    one read. Without it the halving goes on to the end of the numbers, the lower half first, so every
+    readable row is read before the reads above the last revision (which fail when the last leaf page is
+    damaged) use up :data:`_MAX_FAILED_READS`.
+    """
     columns = sqlite.COLUMNS
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -344,22 +503,20 @@ def _salvage(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
     try:
         rows = conn.execute(f"SELECT {columns} FROM revisions ORDER BY revision").fetchall()
     except sqlite3.DatabaseError:
-        rows = []
-        misses = 0
-        for number in range(1, 1_000_000):
+        rows, end, failures = [], 2**63 - 1, 0
+        ranges = [(1, end, True)] if highest is None else [(highest + 1, end, False), (1, highest, True)]
+        while ranges and failures < _MAX_FAILED_READS:
+            low, high, halve = ranges.pop()
             try:
-                row = conn.execute(
-                    f"SELECT {columns} FROM revisions WHERE revision = ?", (number,)
-                ).fetchone()
+                rows += conn.execute(
+                    f"SELECT {columns} FROM revisions WHERE revision BETWEEN ? AND ? ORDER BY revision",
+                    (low, high),
+                ).fetchall()
             except sqlite3.DatabaseError:
-                row = None
-            if row is None:
-                misses += 1
-                if misses > 2000:
-                    break
-                continue
-            misses = 0
-            rows.append(row)
+                failures += 1
+                if halve and low < high:
+                    middle = (low + high) // 2
+                    ranges += [(middle + 1, high, True), (low, middle, True)]
     return [row for row in rows if _well_formed(row)]
 
 

@@ -6,7 +6,8 @@ build a store file by hand); the format itself is described in ``docs/answers-fo
 * :func:`connect` opens a connection for writing (``synchronous=EXTRA``), :func:`connect_read_only` one
   that cannot change, create or delete anything.
 * :func:`set_journal_mode` switches a file between WAL and a rollback journal when it can.
-* :func:`inspect` checks an existing file without changing a byte of it.
+* :func:`inspect` checks an existing file without changing a byte of it; :func:`stray_journal` tells a
+  ``-journal`` SQLite cannot roll back from one it can.
 * :func:`write` runs one ``BEGIN IMMEDIATE`` transaction with retries, then checkpoints; inside it
   :func:`insert_local`, :func:`insert_imported` and :func:`merge_rows` append revisions.
 * :func:`is_busy`, :func:`is_corruption` and :func:`needs_rollback` sort SQLite's errors.
@@ -47,7 +48,9 @@ __all__ = [
     "STORE_FORMAT",
     "STORE_SCHEMA",
     "Busy",
+    "StrayJournal",
     "busy_error",
+    "check_rows",
     "check_store",
     "connect",
     "connect_read_only",
@@ -68,6 +71,7 @@ __all__ = [
     "set_journal_mode",
     "set_meta",
     "split_sql",
+    "stray_journal",
     "write",
     "write_failed",
 ]
@@ -124,6 +128,11 @@ LATEST = f"SELECT {COLUMNS} FROM revisions WHERE key = ? ORDER BY saved_at DESC,
 
 class Busy(Exception):
     """Another process (or thread) held the store longer than the caller would wait."""
+
+
+class StrayJournal(sqlite3.DatabaseError):
+    """Beside an intact main file, a ``-journal`` SQLite cannot roll back (:func:`stray_journal`); raised by
+    :func:`inspect`, so that the caller sets it aside. Uncaught, it is damage (:func:`is_corruption`)."""
 
 
 def split_sql(script: str) -> list[str]:
@@ -198,6 +207,9 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the -shm is opened here
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if needs_rollback(exc) and stray_journal(path):  # nothing to roll back: read the file as it is
+                failure = exc
+                continue
             if is_corruption(exc) or needs_rollback(exc):  # immutable=1 would read a half-made write
                 raise
             failure = exc
@@ -330,10 +342,13 @@ def inspect(path: Path, lang: str) -> None:
 
     A hot ``-journal`` (a write interrupted in rollback-journal mode) cannot be rolled back by a read-only
     connection; it is rolled back first by an ordinary one, as SQLite would at the first read, so the file
-    is inspected as it was before the interrupted write.
+    is inspected as it was before the interrupted write. A ``-journal`` that is not one SQLite can roll back
+    (:func:`stray_journal`) is left alone and the main file inspected on its own.
 
     Raises
     ------
+    StrayJournal
+        The main file is intact, beside a stray ``-journal`` (set it aside and inspect again).
     sqlite3.DatabaseError
         The file is damaged (see :func:`is_corruption`).
     AnswerStoreError
@@ -351,13 +366,11 @@ def inspect(path: Path, lang: str) -> None:
                 time.sleep(0.05 * (attempt + 1))
                 continue
             raise
-    try:
-        with open(f"{path}-journal", "rb") as fh:
-            valid = fh.read(len(JOURNAL_MAGIC)) == JOURNAL_MAGIC
-    except OSError:
-        valid = False
-    if not valid:  # SQLite would delete a -journal it cannot read: keep it, moved aside with the file
-        raise sqlite3.DatabaseError("malformed -journal")
+    if stray_journal(path):
+        # SQLite would delete it (or roll garbage in) and use the main file as it is: check the main file on
+        # its own; if it is damaged, the -journal is moved aside with it.
+        _inspect_once(path, lang, immutable=True)
+        raise StrayJournal("malformed -journal")
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls the -journal back
@@ -384,22 +397,70 @@ def check_store(conn: sqlite3.Connection, path: Path, lang: str) -> dict[str, st
     meta = read_meta(conn)
     if meta.get("format") != STORE_FORMAT or "revisions" not in tables:
         raise AnswerStoreError(t("answers.error.not_a_store", ui_lang(lang), path=path))
-    conn.execute(f"SELECT {COLUMNS} FROM revisions LIMIT 1").fetchall()
+    check_rows(conn)
     return meta
 
 
-def _inspect_once(path: Path, lang: str) -> None:
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+def check_rows(conn: sqlite3.Connection) -> None:
+    """Check that every revision reads back as a save wrote it: its texts are UTF-8 and its value is JSON.
+
+    ``PRAGMA quick_check`` checks the structure of the pages, not what they hold: an overflow page of a
+    long answer overwritten with zeros passes it, and the revision would then fail every read of the store.
+
+    Raises
+    ------
+    sqlite3.DatabaseError
+        A revision that does not read back ("malformed revision": :func:`is_corruption`).
+    """
+    try:
+        for number, key, value, *texts in conn.execute(f"SELECT {COLUMNS} FROM revisions"):
+            if not all(isinstance(text, str) for text in (key, value, *texts)):
+                raise sqlite3.DatabaseError(f"malformed revision {number}")  # a field is not text
+            json.loads(value)
+    except ValueError as exc:
+        raise sqlite3.DatabaseError(f"malformed revision: {exc}") from exc
+    except sqlite3.OperationalError as exc:  # "Could not decode to UTF-8 column ..."
+        if "decode" not in str(exc).lower():
+            raise
+        raise sqlite3.DatabaseError(f"malformed revision: {exc}") from exc
+
+
+def stray_journal(path: Path) -> bool:
+    """Whether the ``-journal`` beside ``path`` is one SQLite takes for an interrupted write (its first byte
+    is not 0) but cannot roll back into ``path``: it has no journal header, or one of another page size.
+    SQLite would delete it (or, of another page size, roll its pages in)."""
+    try:
+        with open(f"{path}-journal", "rb") as fh:
+            header = fh.read(28)
+        with path.open("rb") as fh:
+            main = fh.read(18)
+    except OSError:
+        return False
+    if not header or header[0] == 0:  # SQLite ignores it
+        return False
+    if len(header) < 28 or header[:8] != JOURNAL_MAGIC:
+        return True
+    sector, page = int.from_bytes(header[20:24], "big"), int.from_bytes(header[24:28], "big")
+    main_page = int.from_bytes(main[16:18], "big") if len(main) == 18 else 0
+    sizes = {2**n for n in range(5, 17)}
+    return sector not in sizes or page not in sizes or page != (65536 if main_page == 1 else main_page)
+
+
+def _inspect_once(path: Path, lang: str, *, immutable: bool = False) -> None:
+    mode = "immutable=1" if immutable else "mode=ro"  # immutable=1 opens read-only, ignores side files
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=BUSY_TIMEOUT_S)
     try:
         check = conn.execute("PRAGMA quick_check").fetchone()
         if check is None or check[0] != "ok":
             raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no result'}")
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         meta = read_meta(conn)
+        if tables - {"sqlite_sequence"} and meta.get("format") != STORE_FORMAT:
+            raise AnswerStoreError(t("answers.error.not_a_store", ui_lang(lang), path=path))
+        if "revisions" in tables:
+            check_rows(conn)
     finally:
         conn.close()
-    if tables - {"sqlite_sequence"} and meta.get("format") != STORE_FORMAT:
-        raise AnswerStoreError(t("answers.error.not_a_store", ui_lang(lang), path=path))
 
 
 def is_busy(exc: sqlite3.OperationalError) -> bool:

@@ -78,9 +78,11 @@ class AnswerStore:
         self.lang = lang
         #: Where a damaged store file was moved when this store was opened, else ``None``.
         self.recovered_from = recovered_from
-        #: How many revisions were recovered from the damaged file's ``-wal`` into this store.
+        #: How many revisions were read from the damaged file (or its ``-wal``/``-journal``) into this store.
         self.recovered_count = 0
-        self._from_wal = False
+        #: ``key → how many`` of the revisions the damaged file listed could not be read.
+        self.unrecovered: dict[str, int] = {}
+        self._side: str | None = None  # the orphan side file the revisions came from, if they did
         #: Opened with ``read_only=True``: nothing is ever written, created or moved.
         self.read_only = read_only
         #: How many times the store file was found deleted or replaced and its answers put back.
@@ -90,7 +92,6 @@ class AnswerStore:
         #: the file is in.
         self.journal_mode = WAL
         self._wanted = WAL
-        self._side = "-wal"
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
@@ -138,7 +139,8 @@ class AnswerStore:
         -------
         AnswerStore
             ``recovered_from`` is set if a damaged file had to be moved aside (``recovered_count`` says how
-            many revisions could be put back from its ``-wal``).
+            many revisions could be read from it or its ``-wal``/``-journal`` into the new file,
+            ``unrecovered`` which of its answers had revisions that could not).
 
         Raises
         ------
@@ -167,51 +169,26 @@ class AnswerStore:
             raise sqlite.open_failed(file, lang, exc) from exc
         make_store_private(file)  # a store an older casekit made readable to all: the learner's own now
         # A -wal or -journal beside an empty or missing main file: SQLite would discard it. Move both
-        # aside, recover what it holds.
+        # aside, recover what it holds. Damage the header shows (random bytes, a text file) is moved aside
+        # before SQLite sees it.
         side = recovery.orphan_side_file(file)
-        if side is not None:
-            return cls._open_orphan(file, side, case_id, learner, str(case_version), lang)
-        # Damage the header shows (random bytes, a text file) is moved aside before SQLite sees it.
-        recovered = recovery.move_aside_if_damaged(file, lang)
+        moved = recovery.move_aside(file, lang) if side else recovery.move_aside_if_damaged(file, lang)
+        if moved is None:
+            try:
+                return cls._open_file(file, case_id, learner, str(case_version), lang, None)
+            except _Damaged:
+                pass
+            if file.suffix not in STORE_SUFFIXES:  # a damaged SQLite file not named as ours: not ours to move
+                raise AnswerStoreError(t("store.error.not_a_store_file", ui_lang(lang), path=file))
+            # Damage only SQLite sees (a truncated file, a page of garbage): move it aside once.
+            moved = recovery.move_aside(file, lang)
+        # A fresh store, with every revision that can still be read from what was moved aside.
+        salvaged = recovery.salvage(moved, side)
         try:
-            return cls._open_file(file, case_id, learner, str(case_version), lang, recovered)
-        except _Damaged:
-            if recovered is not None:  # pragma: no cover - a fresh file cannot be damaged
-                raise
-        if file.suffix not in STORE_SUFFIXES:  # a damaged SQLite file not named as ours: not ours to move
-            raise AnswerStoreError(t("store.error.not_a_store_file", ui_lang(lang), path=file))
-        # Damage only SQLite sees (e.g. a truncated file): move it aside once and start afresh.
-        moved = recovery.move_aside(file, lang)
-        try:
-            return cls._open_file(file, case_id, learner, str(case_version), lang, moved)
+            store = cls._open_file(file, case_id, learner, str(case_version), lang, moved)
         except _Damaged as exc:  # pragma: no cover - a fresh file cannot be damaged
             raise sqlite.open_failed(file, lang, exc) from exc
-
-    @classmethod
-    def _open_orphan(
-        cls, file: Path, side: str, case_id: str, learner: str | None, case_version: str, lang: str
-    ) -> AnswerStore:
-        """Move ``file`` and its orphan ``side`` file aside; start a new store with what ``side`` holds."""
-        moved = recovery.move_aside(file, lang)
-        recover = recovery.recover_wal if side == "-wal" else recovery.recover_journal
-        rows, meta = recover(Path(f"{moved}{side}"))
-        store = cls._open_file(file, case_id, learner, case_version, lang, moved)
-        try:
-            store._put_back(rows, meta)
-        except BaseException:
-            store.close()
-            raise
-        store._side = side
-        if side == "-wal":
-            log.warning(t("store.recovered_wal_log", "en", path=file, moved=moved, count=len(rows)))
-        else:
-            log.warning(
-                "answer file %s was empty or missing beside its -journal; both were moved to %s and %d "
-                "revisions were recovered into a new file",
-                file,
-                moved,
-                len(rows),
-            )
+        store._put_back(salvaged, side)
         return store
 
     @classmethod
@@ -271,8 +248,10 @@ class AnswerStore:
             store._check_meta(meta)
         except sqlite3.DatabaseError as exc:
             store.close()
-            if sqlite.is_corruption(exc):
-                raise AnswerStoreError(t("store.error.damaged_read_only", ui, path=file)) from exc
+            if sqlite.is_corruption(exc):  # opened to save in, it would be moved aside only if named as ours
+                ours = file.suffix in STORE_SUFFIXES
+                key = "store.error.damaged_read_only" if ours else "store.error.not_a_store_file"
+                raise AnswerStoreError(t(key, ui, path=file)) from exc
             if sqlite.needs_rollback(exc):
                 raise AnswerStoreError(t("journal.error.needs_recovery", ui, path=file)) from exc
             raise sqlite.open_failed(file, lang, exc) from exc
@@ -288,7 +267,7 @@ class AnswerStore:
         """Inspect an existing file read-only, put it in the journal mode wanted (if it can be switched),
         then create the schema if missing and read the meta table."""
         if self.path.exists():
-            sqlite.inspect(self.path, self.lang)
+            recovery.inspect_setting_journal_aside(self.path, self.lang)
         with self._connection() as conn:
             clean = sqlite.set_journal_mode(conn, self._wanted, self.path, why)[1]
         if not clean:  # a failed switch leaves nothing behind: a fresh connection reads the file's mode
@@ -333,19 +312,29 @@ class AnswerStore:
         self.learner = meta.get("learner", "")
         self.created_at = meta.get("created_at", "")
 
-    def _put_back(self, rows: list[tuple[Any, ...]], meta: dict[str, str]) -> None:
-        """Start a fresh store with what was recovered from a damaged file: its revisions (numbers kept),
-        and its learner and creation time if it was a store of this case."""
+    def _put_back(self, salvaged: recovery.Salvaged, side: str | None) -> None:
+        """Fill a fresh store with what was recovered from a damaged file (from its orphan ``side`` file, if
+        not ``None``): its revisions (numbers kept), and its learner and creation time if it was a store of
+        this case. Closes the store if that fails."""
+        rows, meta, unread = salvaged.rows, salvaged.meta, salvaged.unread
         if meta.get("case_id") not in (None, self.case_id):
-            rows = []  # another case's answers stay in the moved-aside file, untouched
-        with self._connection() as conn:
-            self._write(conn, sqlite.merge_rows, rows, True)
-            if meta.get("case_id") == self.case_id:
-                keep = {name: meta[name] for name in ("learner", "created_at") if meta.get(name)}
-                self._write(conn, sqlite.set_meta, keep)
-                self._check_meta(sqlite.read_meta(conn))
-        self.recovered_count = len(rows)
-        self._from_wal = True
+            rows, unread = [], {}  # another case's answers stay in the moved-aside file, untouched
+        try:
+            with self._connection() as conn:
+                added = self._write(conn, sqlite.merge_rows, rows, True)
+                if meta.get("case_id") == self.case_id:
+                    keep = {name: meta[name] for name in ("learner", "created_at") if meta.get(name)}
+                    self._write(conn, sqlite.set_meta, keep)
+                    self._check_meta(sqlite.read_meta(conn))
+        except BaseException:
+            self.close()
+            raise
+        self.recovered_count, self.unrecovered, self._side = added, dict(unread), side
+        key = {None: "store.recovered_file_log", "-wal": "store.recovered_wal_log"}.get(
+            side, "journal.recovered_log"
+        )
+        lost = sum(unread.values())
+        log.warning(t(key, "en", path=self.path, moved=self.recovered_from, count=added, lost=lost))
 
     # -- connection handling ---------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -688,9 +677,10 @@ class AnswerStore:
 
     def recovery_message(self, lang: str | None = None) -> str | None:
         """A sentence for the learner if a damaged file was moved aside on open, else ``None``."""
-        side = self._side if self._from_wal else None
-        moved, count = self.recovered_from, self.recovered_count
-        return None if moved is None else recovery.message(moved, side, count, ui_lang(lang or self.lang))
+        moved, ui = self.recovered_from, ui_lang(lang or self.lang)
+        if moved is None:
+            return None
+        return recovery.message(moved, self._side, self.recovered_count, ui, self.unrecovered)
 
     def restore_message(self, lang: str | None = None) -> str | None:
         """A sentence for the learner if the store file was deleted while in use and put back, else None."""

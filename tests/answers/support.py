@@ -97,3 +97,59 @@ def wal_only(tmp_path: Path, values: list[str]) -> bytes:
     wal = Path(f"{source}-wal").read_bytes()
     conn.close()
     return wal
+
+
+def stored_rows(path: Path) -> set[tuple[str, str, str]]:
+    """``(key, saved_at, value JSON)`` of every revision a healthy store file holds."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return set(conn.execute("SELECT key, saved_at, value FROM revisions").fetchall())
+    finally:
+        conn.close()
+
+
+def readable_rows(path: Path, upto: int) -> set[tuple[str, str, str]]:
+    """``(key, saved_at, value JSON)`` of every revision numbered 1 to ``upto`` that SQLite itself can
+    still read from a damaged file (the whole table at once, else one revision at a time); the file is not
+    changed."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+    except sqlite3.Error:
+        return set()
+    query = "SELECT key, saved_at, value FROM revisions"
+    try:
+        try:
+            return set(conn.execute(query).fetchall())
+        except sqlite3.DatabaseError:
+            pass
+        found = set()
+        for number in range(1, upto + 1):
+            try:
+                found.update(conn.execute(f"{query} WHERE revision = ?", (number,)).fetchall())
+            except sqlite3.DatabaseError:
+                continue
+        return found
+    finally:
+        conn.close()
+
+
+def page_of(path: Path, kind: str) -> int:
+    """The number of a page of a store file: ``"first"``; the ``"root"`` page of its revisions table (with
+    this many revisions, an interior page); a ``"leaf"`` page of that table half-way through the file; a
+    page of the index ``revisions_by_key``."""
+    conn = sqlite3.connect(path)
+    try:
+        roots = dict(conn.execute("SELECT name, rootpage FROM sqlite_master").fetchall())
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    data = path.read_bytes()
+    if kind == "first":
+        return 1
+    if kind == "root":
+        assert data[(roots["revisions"] - 1) * size] == 5  # an interior table page
+        return int(roots["revisions"])
+    if kind == "index":
+        return int(roots["revisions_by_key"])
+    leaves = [n + 1 for n in range(len(data) // size) if n and data[n * size] == 13]  # table leaf pages
+    return leaves[len(leaves) // 2]

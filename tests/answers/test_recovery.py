@@ -9,13 +9,24 @@ import random
 import re
 import sqlite3
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from casekit.answers import AnswerStore, recovery
 from casekit.errors import AnswerStoreError
 
-from .support import IS_ROOT, all_values, folder_files, folder_state, read_only_folder, wal_only
+from .support import (
+    IS_ROOT,
+    all_values,
+    folder_files,
+    folder_state,
+    page_of,
+    read_only_folder,
+    readable_rows,
+    stored_rows,
+    wal_only,
+)
 
 pytestmark = pytest.mark.usefixtures("every_revision_exported")
 
@@ -82,6 +93,198 @@ class TestDamagedFile:
             assert store.recovery_message() is None
             store.save("etik-3", "ok")
         assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
+
+
+@pytest.mark.usefixtures("journal_mode")
+class TestSalvage:
+    """A damaged store file is moved aside unchanged, and every revision that can still be read from it is
+    put into the new store; the learner is told how many, and which answers lost revisions."""
+
+    TOTAL = 300
+
+    @classmethod
+    def _damaged(cls, tmp_path: Path, kind: str) -> tuple[Path, set, bytes, str]:
+        """A store of TOTAL revisions (some over a page long) with one page overwritten by garbage; returns
+        its folder, the rows it held, the damaged bytes and its learner."""
+        with AnswerStore.open(tmp_path / "source", case_id="samskabelse") as source:
+            for i in range(cls.TOTAL):
+                source.save(f"etik-{i % 20}", f"svar {i} æøå " + "x" * (i * 17 % 6000))
+            learner = source.learner
+        rows = stored_rows(source.path)
+        page, size = page_of(source.path, kind), 4096
+        data = bytearray(source.path.read_bytes())
+        data[(page - 1) * size : page * size] = random.Random(page).randbytes(size)
+        folder = tmp_path / "answers"
+        folder.mkdir()
+        (folder / "samskabelse.sqlite").write_bytes(data)
+        return folder, rows, bytes(data), learner
+
+    @pytest.mark.parametrize("kind", ["leaf", "root", "index", "first"])
+    def test_every_readable_revision_is_put_back(self, tmp_path: Path, kind: str):
+        """One page of garbage in a leaf of the revisions table loses only that page's revisions, named by
+        answer; in the table's root page, the first page or the index, none (the leaf pages are read one by
+        one). The damaged file is kept byte for byte."""
+        folder, rows, damaged, learner = self._damaged(tmp_path, kind)
+        readable = readable_rows(folder / "samskabelse.sqlite", self.TOTAL)
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.recovered_from is not None and store.recovered_from.read_bytes() == damaged
+            recovered = stored_rows(store.path)
+            assert readable <= recovered <= rows
+            assert store.recovered_count == len(recovered) == store.count()
+            assert store.learner == learner
+            missing = rows - recovered
+            assert sum(store.unrecovered.values()) == len(missing)
+            assert set(store.unrecovered) == {key for key, _, _ in missing}
+            message = store.recovery_message() or ""
+            assert str(len(recovered)) in message and store.recovered_from.name in message
+            if kind == "leaf":
+                assert 0 < len(missing) < 20 and "kunne ikke læses" in message
+                assert all(key in message for key in store.unrecovered)
+            else:
+                assert recovered == rows and "mangler der ingen" in message
+            store.save("etik-1", "videre")
+        with AnswerStore.open(folder, case_id="samskabelse") as again:
+            assert again.recovered_from is None and again.get("etik-1") == "videre"
+
+    def test_truncated_file_keeps_its_first_half(self, tmp_path: Path):
+        """A file cut in half (a sync tool, a full disk) gives back the revisions in the half that is left."""
+        with AnswerStore.open(tmp_path / "source", case_id="samskabelse") as source:
+            for i in range(self.TOTAL):
+                source.save(f"k{i % 20}", "x" * 400 + str(i))
+        rows = stored_rows(source.path)
+        data = source.path.read_bytes()
+        (tmp_path / "samskabelse.sqlite").write_bytes(data[: len(data) // 2])
+        with AnswerStore.open(tmp_path, case_id="samskabelse") as store:
+            assert store.recovered_from is not None
+            assert stored_rows(store.path) <= rows and store.count() > self.TOTAL // 3
+            assert str(store.count()) in (store.recovery_message() or "")
+
+    def test_another_case_is_not_put_back(self, tmp_path: Path):
+        """A damaged store of another case at this path stays aside; its answers are not taken in."""
+        with AnswerStore.open(tmp_path / "source", case_id="andet") as source:
+            for i in range(self.TOTAL):
+                source.save(f"k{i % 20}", "x" * 400 + str(i))
+        data = bytearray(source.path.read_bytes())
+        data[20 * 4096 : 21 * 4096] = bytes(4096)
+        (tmp_path / "samskabelse.sqlite").write_bytes(data)
+        with AnswerStore.open(tmp_path, case_id="samskabelse") as store:
+            assert store.recovered_from is not None and store.recovered_from.read_bytes() == data
+            assert store.count() == 0 and store.unrecovered == {}
+            assert "tom svarfil" in (store.recovery_message() or "")
+
+    def test_revision_garbled_where_quick_check_does_not_look(self, tmp_path: Path):
+        """The last overflow page of a long answer overwritten with zeros passes PRAGMA quick_check, but that
+        revision no longer reads back: the file counts as damaged, every other revision is put back, the
+        answer is named, and reading the store works."""
+        folder = tmp_path / "answers"
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            for n in range(10):
+                store.save(f"etik-{n % 3}", f"svar {n}")
+            store.save("lang-1", "y" * 9000)
+            path = store.path
+        data = bytearray(path.read_bytes())
+        last = next(
+            n
+            for n in range(len(data) // 4096)
+            if data[n * 4096 : n * 4096 + 4] == bytes(4) and b"y" * 500 in data[n * 4096 : (n + 1) * 4096]
+        )
+        data[last * 4096 + 4 : (last + 1) * 4096] = bytes(4092)  # the chain still ends here: only text lost
+        path.write_bytes(data)
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        conn.close()
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.recovered_from is not None and store.recovered_from.read_bytes() == data
+            assert store.count() == 10 and store.unrecovered == {"lang-1": 1}
+            assert len(store.revisions()) == 10 and store.get("lang-1") is None
+            assert "lang-1" in (store.recovery_message() or "")
+
+    @pytest.mark.parametrize(
+        ("lang", "words"),
+        [
+            ("da", ["intet er ændret", "notesbøger", "ny svarfil"]),
+            ("en", ["nothing has been changed", "notebooks", "new answer file"]),
+        ],
+    )
+    def test_read_only_advice_is_what_opening_to_save_does(self, tmp_path: Path, lang: str, words: list[str]):
+        """Opened read-only, a damaged store is refused with advice; doing what it says (opening the store to
+        save in, as a notebook does) keeps the damaged file unchanged under a new name, carries the answers
+        that can be read into a new file, and says what could not be read."""
+        folder, rows, damaged, _ = self._damaged(tmp_path, "leaf")
+        with pytest.raises(AnswerStoreError) as info:
+            AnswerStore.open(folder, case_id="samskabelse", lang=lang, read_only=True)
+        assert all(word in str(info.value) for word in words)
+        assert folder_files(folder) == ["samskabelse.sqlite"]
+        with AnswerStore.open(folder, case_id="samskabelse", lang=lang) as store:
+            assert store.recovered_from is not None and store.recovered_from.read_bytes() == damaged
+            assert 0 < store.count() < len(rows) and store.unrecovered
+            assert all(key in (store.recovery_message() or "") for key in store.unrecovered)
+
+    def test_damaged_file_not_named_as_a_store(self, tmp_path: Path):
+        """A damaged SQLite file not named like a store is refused read-only just as opening it to save in
+        refuses it (never moved), not with advice to open it to save in."""
+        folder, _, damaged, _ = self._damaged(tmp_path, "leaf")
+        odd = folder / "svar.bin"
+        (folder / "samskabelse.sqlite").rename(odd)
+        messages = []
+        for read_only in (True, False):
+            with pytest.raises(AnswerStoreError) as info:
+                AnswerStore.open(odd, case_id="samskabelse", read_only=read_only)
+            messages.append(str(info.value))
+        assert messages[0] == messages[1] and "ikke en svarfil" in messages[0]
+        assert (
+            not [name for name in folder_files(folder) if "corrupt" in name] and odd.read_bytes() == damaged
+        )
+
+
+class TestStrayJournal:
+    """A -journal SQLite cannot roll back (no journal header, or one of another page size) beside an intact
+    store is set aside, renamed and kept; the store is used as it is."""
+
+    JUNK: ClassVar[dict[str, bytes]] = {
+        "text": b"ikke en journal " * 40,
+        # A journal header (magic, 0 records, sector size 512) of 1024-byte pages, beside a 4096-byte store.
+        "other-page-size": bytes.fromhex("d9d505f920a163d7")
+        + bytes(12)
+        + bytes.fromhex("0000020000000400")
+        + b"\x01" * 2000,
+    }
+
+    @staticmethod
+    def _store(tmp_path: Path) -> tuple[Path, dict]:
+        folder = tmp_path / "answers"
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            for n in range(40):
+                store.save(f"etik-{n % 5}", f"svar {n}")
+            return folder, store.as_dict()
+
+    @pytest.mark.parametrize("junk", sorted(JUNK))
+    def test_stray_journal_is_set_aside(self, tmp_path: Path, junk: str, journal_mode: str):
+        folder, answers = self._store(tmp_path)
+        file = folder / "samskabelse.sqlite"
+        Path(f"{file}-journal").write_bytes(self.JUNK[junk])
+        with AnswerStore.open(folder, case_id="samskabelse") as store:
+            assert store.recovered_from is None and store.recovery_message() is None
+            assert store.as_dict() == answers and store.count() == 40
+            assert store.journal_mode == journal_mode
+            store.save("etik-9", "videre")
+        kept = [p for p in folder.iterdir() if p.name.endswith(".sqlite-journal")]
+        assert len(kept) == 1 and re.fullmatch(
+            r"samskabelse\.corrupt-\d{8}T\d{6}Z\.sqlite-journal", kept[0].name
+        )
+        assert kept[0].read_bytes() == self.JUNK[junk]
+        assert not Path(f"{file}-journal").exists()
+        with AnswerStore.open(folder, case_id="samskabelse") as again:
+            assert again.count() == 41
+
+    def test_read_only_reads_around_a_stray_journal(self, tmp_path: Path, journal_mode: str):
+        """Opened read-only, a store beside a stray -journal is read as it is; nothing is moved."""
+        folder, answers = self._store(tmp_path)
+        Path(f"{folder / 'samskabelse.sqlite'}-journal").write_bytes(self.JUNK["text"])
+        before = folder_state(folder)
+        with AnswerStore.open(folder, case_id="samskabelse", read_only=True) as store:
+            assert store.as_dict() == answers
+        assert folder_state(folder) == before
 
 
 @pytest.mark.usefixtures("journal_mode")
