@@ -36,7 +36,13 @@ from casekit.classroom.folder import (
     rounds,
 )
 from casekit.classroom.hub import HubTransport
-from casekit.classroom.intake import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES, MAX_ZIP_DEPTH
+from casekit.classroom.intake import (
+    MAX_ENTRIES,
+    MAX_LEARNER_ENTRIES,
+    MAX_RATIO,
+    MAX_TOTAL_BYTES,
+    MAX_ZIP_DEPTH,
+)
 from casekit.classroom.report import render_report
 from casekit.classroom.snapshot import (
     SHARE_FORMAT,
@@ -52,6 +58,7 @@ from casekit.classroom.transport import CLASS_ENV, Transport
 __all__ = [
     "CLASS_ENV",
     "MAX_ENTRIES",
+    "MAX_LEARNER_ENTRIES",
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
     "MAX_ZIP_DEPTH",

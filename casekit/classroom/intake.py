@@ -41,6 +41,7 @@ __all__ = [
     "MAX_ENTRIES",
     "MAX_FOLDER_DEPTH",
     "MAX_LEARNER_BYTES",
+    "MAX_LEARNER_ENTRIES",
     "MAX_MEMBERS",
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
@@ -70,6 +71,11 @@ every ZIP, ZIPs nested in others included (a megabyte of ZIPs in a ZIP can hold 
 that says it holds more than are left is not opened, as a file over the bytes left is not read; where the
 count runs out all the same (in the folder or the ZIP given, or a ZIP whose end record lied), the intake
 stops there with one line saying where, and a ZIP listed before then is skipped unopened."""
+MAX_LEARNER_ENTRIES = 2_000
+"""At most this many entries of one learner's ZIPs are looked at (a hand-in is a few files): one student's
+ZIP of a hundred thousand empty files uses their own share, not the class's :data:`MAX_ENTRIES`, so the ZIPs
+of the students after them are still opened. A ZIP that says it holds more than the learner has left is not
+opened; one that lied is read up to the learner's share."""
 MAX_FOLDER_DEPTH = 12
 """How deeply folders are walked below the folder given."""
 
@@ -139,6 +145,7 @@ class Intake:
         self.spent: dict[str, int] = {}  # bytes read per learner (owner), or per entry without one
         self.cut = "class.skip.total_limit"  # which budget a read that is stopped short names
         self.examined = 0
+        self.looked: dict[str, int] = {}  # entries of ZIPs looked at per learner (owner), as ``spent``
         self.stopped: tuple[str, str] | None = None
         self._stop_listed = False
 
@@ -222,13 +229,17 @@ class Intake:
                 # Not opened, as a file over the bytes left is not read (zipfile parses every entry first).
                 room = MAX_ENTRIES - self.examined
                 self.skip(shown, "class.skip.entry_limit_zip", count=declared, left=room, limit=MAX_ENTRIES)
+            elif declared is not None and declared > MAX_LEARNER_ENTRIES - self.looked.get(whose, 0):
+                room = MAX_LEARNER_ENTRIES - self.looked.get(whose, 0)
+                limit = MAX_LEARNER_ENTRIES
+                self.skip(shown, "class.skip.learner_entries_zip", count=declared, left=room, limit=limit)
             else:
                 try:
                     archive = zipfile.ZipFile(io.BytesIO(data))
                 except _ZIP_ERRORS:
                     self.skip(shown, "class.skip.bad_zip")
                     continue
-                self.zip(archive, depth + 1, own, f"{scope}\0{self.count}", [*prefix, *rest])
+                self.zip(archive, depth + 1, own, f"{scope}\0{self.count}", [*prefix, *rest], budget=whose)
 
     # -- folders -------------------------------------------------------------------------------------------
     def folder(self, root: Path, *, ignore: Collection[str] = ()) -> None:
@@ -355,11 +366,13 @@ class Intake:
         owner: str | None = None,
         scope: str = "",
         prefix: Sequence[str] = (),
+        budget: str | None = None,
     ) -> None:
         """The members of a ZIP (closed after): links, unsafe names and encrypted members refused when listed.
 
         ``depth`` is the ZIP's own depth (1 for the ZIP given); ``owner``, ``scope`` and ``prefix`` carry a
-        student folder, and the names shown, into a ZIP found inside another.
+        student folder, and the names shown, into a ZIP found inside another; ``budget`` is whose share of
+        :data:`MAX_LEARNER_ENTRIES` its entries use (none for the ZIP given).
         """
         entries: list[tuple[list[str], Any]] = []
         with archive:
@@ -367,9 +380,15 @@ class Intake:
                 if n >= MAX_MEMBERS:
                     entries.append(([f"{n + 1}…"], t("class.skip.too_many", self.lang, limit=MAX_MEMBERS)))
                     break
+                if budget is not None and self.looked.get(budget, 0) >= MAX_LEARNER_ENTRIES:
+                    skipped = t("class.skip.learner_entries", self.lang, limit=MAX_LEARNER_ENTRIES)
+                    entries.append(([f"{n + 1}…"], skipped))
+                    break
                 if not self._examine():
                     entries.extend(self._stop([f"{n + 1}…"], depth))
                     break
+                if budget is not None:
+                    self.looked[budget] = self.looked.get(budget, 0) + 1
                 parts = _parts(info.filename)
                 if (
                     info.is_dir()

@@ -253,3 +253,49 @@ class TestNormalClass:
         assert err == [
             t("class.cli.skipped_line", "da", name=s.name, reason=s.reason) for s in summary.skipped
         ]
+
+
+class TestLearnerEntries:
+    """One student's ZIPs are looked into up to MAX_LEARNER_ENTRIES entries: a hostile hand-in uses its own
+    share, and the ZIPs of the students after it are still opened and read."""
+
+    @pytest.fixture
+    def small_share(self, monkeypatch: pytest.MonkeyPatch) -> int:
+        monkeypatch.setattr(intake_module, "MAX_LEARNER_ENTRIES", 40, raising=False)
+        return 40
+
+    def _class(self, tmp_path: Path, case, hostile: bytes) -> classroom.ClassSummary:
+        members = {"A_1_1/x.zip": hostile}
+        members |= {
+            f"B{k}_2{k}_3{k}/svar.zip": zip_bytes({"svar.json": good_export(case, k)}) for k in range(3)
+        }
+        path = tmp_path / "class.zip"
+        path.write_bytes(zip_bytes(members))
+        return classroom.summarize(path)
+
+    def test_a_zip_over_the_students_share_is_not_opened(self, tmp_path: Path, case, small_share: int):
+        summary = self._class(tmp_path, case, _many(500))
+        assert len(summary.learners) == 3 and summary.stopped is None
+        (skipped,) = summary.skipped
+        assert skipped.reason == t(
+            "class.skip.learner_entries_zip", "da", count=500, left=small_share, limit=small_share
+        )
+
+    def test_a_zip_that_lies_stops_at_the_students_share(self, tmp_path: Path, case, small_share: int):
+        summary = self._class(tmp_path, case, _lying(_many(500)))
+        assert len(summary.learners) == 3 and summary.stopped is None
+        reasons = [s.reason for s in summary.skipped]
+        assert reasons.count(t("class.skip.learner_entries", "da", limit=small_share)) == 1
+        assert (
+            len(reasons) == small_share + 1
+        )  # the entries looked at (not casekit files), and where it stopped
+
+    def test_the_share_is_the_whole_hand_ins_not_each_zips(self, tmp_path: Path, case, small_share: int):
+        """Two ZIPs in one student's folder, and a ZIP inside the first, share one student's entries."""
+        hostile = zip_bytes({"a.zip": _many(30), "b.zip": _many(30)})
+        summary = self._class(tmp_path, case, hostile)
+        assert len(summary.learners) == 3
+        left = small_share - 2 - 30  # the outer ZIP's two entries, then the first inner ZIP's thirty
+        assert t("class.skip.learner_entries_zip", "da", count=30, left=left, limit=small_share) in [
+            s.reason for s in summary.skipped
+        ]
