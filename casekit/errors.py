@@ -80,7 +80,13 @@ class AnswerTooBigError(AnswerStoreError):
 
 
 class AnswerImportError(CasekitError):
-    """A file offered for import is not a casekit answer export this store can take."""
+    """A file offered for import is not a casekit answer export this store can take.
+
+    ``key`` is the catalog key of the message (``"import.error.not_json"``…) where the importer set it,
+    for a caller that words the refusal its own way (the browser's copy is no file); else ``""``.
+    """
+
+    key: str = ""
 
 
 class UnknownIdError(CasekitError, KeyError):

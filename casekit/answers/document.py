@@ -308,7 +308,7 @@ def _case_quietly(case_id: str, lang: str) -> Case | None:
 def too_big(name: str, size: int, lang: str) -> AnswerImportError:
     """The refusal of a file of ``size`` bytes, over :data:`MAX_IMPORT_BYTES`."""
 
-    return AnswerImportError(
+    refusal = AnswerImportError(
         t(
             "import.error.too_big",
             lang,
@@ -317,6 +317,8 @@ def too_big(name: str, size: int, lang: str) -> AnswerImportError:
             limit=format_size(MAX_IMPORT_BYTES, lang, "MB"),
         )
     )
+    refusal.key = "import.error.too_big"
+    return refusal
 
 
 def depth(value: Any) -> int:
@@ -368,7 +370,9 @@ class _Reader:
         self.ahead: AnswerImportError | None = None
 
     def fail(self, message: str, /, **fields: object) -> AnswerImportError:
-        return AnswerImportError(t(message, self.lang, name=self.name, **fields))
+        refusal = AnswerImportError(t(message, self.lang, name=self.name, **fields))
+        refusal.key = message
+        return refusal
 
     def read(self, content: bytes | str) -> AnswerExport:
         if isinstance(content, str):

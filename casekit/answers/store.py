@@ -604,6 +604,12 @@ class AnswerStore:
         rows = self._query(sqlite.LATEST, (key,))
         return sqlite.revision_of(rows[0]) if rows else None
 
+    def holds(self, key: str, saved_at: str) -> bool:
+        """Whether the store has a revision of ``key`` saved at ``saved_at`` (casekit's stored form)."""
+        validate_key(key, self.lang)
+        sql = "SELECT 1 FROM revisions WHERE key = ? AND saved_at = ? LIMIT 1"
+        return bool(self._query(sql, (key, saved_at)))
+
     def history(self, key: str) -> list[Revision]:
         """Every revision of ``key``, oldest first; the last one is the answer."""
         validate_key(key, self.lang)

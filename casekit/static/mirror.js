@@ -30,14 +30,14 @@ function reasonOf(error) {
   return "error";
 }
 
-// The browser's localStorage, or the reason it cannot be used (blocked, full, absent, another error).
+// The browser's localStorage, or the reason it cannot be used (blocked, absent, another error). Nothing is
+// written to find out: with the storage full (Binder's origin is shared by every repository's sessions) a
+// test write fails, yet the copy already there can still be read, removed or replaced; each operation
+// says for itself whether it worked.
 function openStorage() {
   try {
     const storage = window.localStorage;
     if (!storage) return { reason: "missing" };
-    const probe = "casekit:probe";
-    storage.setItem(probe, "1");
-    storage.removeItem(probe);
     return { storage };
   } catch (error) {
     return { reason: reasonOf(error) };
@@ -117,13 +117,48 @@ function lookOnce(model) {
   look(model);
 }
 
+// The revisions (answer key and save time) of an export document's text; null if it cannot be read.
+function revisionsOf(text) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (_error) {
+    return null;
+  }
+  const answers = doc && typeof doc === "object" ? doc.answers : null;
+  if (!answers || typeof answers !== "object") return null;
+  const found = new Set();
+  for (const [key, entry] of Object.entries(answers)) {
+    const history = entry && Array.isArray(entry.history) ? entry.history : [];
+    for (const item of history) found.add(`${key}\u0000${item && item.saved_at}`);
+  }
+  return found;
+}
+
+// Whether the copy in the browser holds a revision the new payload lacks: another session of the same
+// learner (a second Binder tab) wrote it since this page reported what the browser holds.
+function holdsMore(stored, payload) {
+  if (stored === null || stored === payload) return false;
+  const old = revisionsOf(stored);
+  const next = revisionsOf(payload);
+  if (old === null || next === null) return false; // an unreadable copy was reported and refused before
+  for (const revision of old) if (!next.has(revision)) return true;
+  return false;
+}
+
 function write(model) {
   const payload = model.get("payload");
   if (!payload) return;
   const { storage, reason } = openStorage();
   if (!storage) return report(model, { state: "unavailable", reason });
+  const key = model.get("storage_key");
   try {
-    storage.setItem(model.get("storage_key"), payload);
+    const stored = storage.getItem(key);
+    if (holdsMore(stored, payload)) {
+      // Not overwritten: the kernel is told what the copy holds now, and offers to restore it.
+      return report(model, summarise(stored, model.get("max_keys"), model.get("max_field")));
+    }
+    storage.setItem(key, payload);
   } catch (error) {
     report(model, { state: "unavailable", reason: reasonOf(error) });
   }

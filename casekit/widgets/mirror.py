@@ -45,7 +45,7 @@ import traitlets
 
 from casekit.answers import KEY_PATTERN, AnswerStore, ImportResult
 from casekit.clock import display_time, normalise_time
-from casekit.errors import CasekitError
+from casekit.errors import AnswerImportError, CasekitError
 from casekit.i18n import t, ui_lang
 from casekit.importer import MAX_IMPORT_BYTES, parse_import, too_big
 from casekit.widgets import live
@@ -104,19 +104,18 @@ def storage_key(case_id: str, environ: Mapping[str, str] | None = None) -> str:
 
 # -- what the copy lacks -----------------------------------------------------------------------------------
 def missing_keys(store: AnswerStore, report: BrowserReport) -> list[str]:
-    """The answers the browser's copy has and the store lacks: keys it does not have, or whose newest
-    revision in the copy is newer than the store's (a time that cannot be read counts as newer: the
-    importer then says what is wrong with it)."""
+    """The answers the browser's copy has and the store lacks: keys whose newest revision in the copy the
+    store does not hold (by its time), whatever the store saved since. An answer typed in a new session
+    after an old one in the copy is newer, yet the old one is not in the store: copying the store over the
+    copy would lose it. (A time that cannot be read counts as missing: the importer then says what is wrong
+    with it.)"""
     missing = []
     for key, newest in report.keys.items():
-        revision = store.latest(key) if _fits_store(key) else None
-        if revision is None:
-            missing.append(key)
-            continue
         try:
-            if normalise_time(newest) > normalise_time(revision.saved_at):
-                missing.append(key)
+            held = _fits_store(key) and store.holds(key, normalise_time(newest))
         except ValueError:
+            held = False
+        if not held:
             missing.append(key)
     return sorted(missing)
 
@@ -446,11 +445,14 @@ class BrowserCopy(anywidget.AnyWidget):
         perhaps the only place they are, after a second press that the line asks for), then keep copying
         this session's answers."""
         self._pressed = True
-        if self._go(Event.PRESSED_FORGET) is Phase.CONFIRMING_FORGET:
+        phase = self._go(Event.PRESSED_FORGET)
+        if phase is Phase.CONFIRMING_FORGET:
             count = self._offer.missing if self._offer is not None else 0
             self.forget_button.description = t("mirror.forget_confirm", self.lang, count=count)
             self._show(t("mirror.forget_warning", self.lang, count=count), error=True)
-        else:
+        elif (
+            phase not in WAITING_FOR_TEXT
+        ):  # while the copy's text is read for a restore, nothing is forgotten
             self._forgetting()
 
     def ask_restore(self) -> None:
@@ -479,7 +481,10 @@ class BrowserCopy(anywidget.AnyWidget):
         refused."""
         try:
             result = self.store.import_bytes(self._content(text), name=self._name())
-        except CasekitError as exc:  # AnswerImportError (what the browser holds) or AnswerStoreError (disk)
+        except AnswerImportError as exc:  # what the browser holds: said of a copy, not of a file
+            self._refused(self._why(exc))
+            return None
+        except CasekitError as exc:  # AnswerStoreError (the disk): its own words
             self._refused(str(exc))
             return None
         except Exception as exc:  # never a traceback in front of a learner; the log keeps the details
@@ -503,6 +508,9 @@ class BrowserCopy(anywidget.AnyWidget):
             export = parse_import(
                 self._content(text), case_id=self.store.case_id, lang=self.lang, name=self._name()
             )
+        except AnswerImportError as exc:
+            self._refused(self._why(exc))
+            return
         except CasekitError as exc:
             self._refused(str(exc))
             return
@@ -524,7 +532,13 @@ class BrowserCopy(anywidget.AnyWidget):
         return text.encode("utf-8", "surrogatepass")  # a lone surrogate stays invalid UTF-8: refused
 
     def _name(self) -> str:
-        return t("mirror.source_name", self.lang, key=self.storage_key)
+        return t("mirror.source_name", self.lang)
+
+    def _why(self, refusal: AnswerImportError) -> str:
+        """Why the copy cannot come back, said of a copy in the browser (the importer speaks of a file the
+        learner chose): another case, a newer casekit, or not a whole copy."""
+        log.warning("the browser copy was refused: %s", refusal)  # the details, for whoever helps
+        return t(_WHY.get(refusal.key, "mirror.why.damaged"), self.lang)
 
     def _refused(self, reason: str) -> None:
         """What the copy holds cannot come back: the line says so (and points to the download); "Glem"."""
@@ -541,6 +555,9 @@ class BrowserCopy(anywidget.AnyWidget):
             return
         if self.phase is Phase.READING:
             self._show(t("mirror.reading", self.lang))
+            self._buttons(
+                restore=False, forget=False
+            )  # pressed again, or "Glem", mid-restore: not in the page
         self._request({"type": "read"})
 
     def _on_message(self, content: Any) -> None:
@@ -587,6 +604,16 @@ class BrowserCopy(anywidget.AnyWidget):
             if removed and self._pressed:  # the pressed button left the page, and the focus with it
                 self._pressed = False
                 self._request({"type": "focus"})
+
+
+_WHY = {
+    "import.error.other_case": "mirror.why.other_case",
+    "import.error.schema_newer": "mirror.why.newer",
+    "import.error.too_big": "mirror.why.too_big",
+    "import.error.too_many_revisions": "mirror.why.too_big",
+}
+"""The importer's refusals that say something a learner can act on, said of the browser's copy; any other
+means the copy is not whole."""
 
 
 def _sortable_time(text: str) -> str:

@@ -127,8 +127,9 @@ def advance(phase: Phase, event: Event) -> Phase:
       back on the same screen; only retiring ends it (and 06_aflevering's "Glem", pressed again, stays).
     - A save changes only an offer (:attr:`Phase.OFFERING` → :attr:`Phase.OFFER_UNCOPIED`); elsewhere it
       is copied or not, but the phase stays.
-    - The first "Glem" during an offer asks again (:attr:`Phase.CONFIRMING_FORGET`); anywhere else (the
-      second press, or after a refusal) it forgets.
+    - The first "Glem" during an offer asks again (:attr:`Phase.CONFIRMING_FORGET`); while the copy's text
+      is being read (:data:`WAITING_FOR_TEXT`: "Gendan" was pressed) it does nothing, and the restore
+      finishes; anywhere else (the second press, or after a refusal) it forgets.
     """
     if phase is Phase.RETIRED:
         return phase
@@ -140,4 +141,6 @@ def advance(phase: Phase, event: Event) -> Phase:
         return Phase.OFFER_UNCOPIED if phase is Phase.OFFERING else phase
     if event is Event.PRESSED_FORGET and phase in _OFFERS:
         return Phase.CONFIRMING_FORGET
+    if event is Event.PRESSED_FORGET and phase in WAITING_FOR_TEXT:
+        return phase  # the copy's text is on its way (a restore, a check): "Glem" is offered after it
     return _TARGET[event]

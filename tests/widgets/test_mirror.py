@@ -165,10 +165,13 @@ class TestOffer:
         assert copy.sends == 0, "the copy waiting for a restore was overwritten"
 
     def test_the_offer_counts_only_what_the_store_lacks(self, store: AnswerStore, case: Any):
-        """The copy's newest answer is one the store has a newer revision of: the offer names only the
-        answer the store lacks, and that answer's save time."""
+        """The copy's newest revision of one answer is in the store (which saved a newer one since): the
+        offer names only the answer the store lacks, and that answer's save time."""
+        from casekit.answers import Revision
         from casekit.clock import display_time
 
+        held = "2026-05-02T10:00:00.000000+00:00"
+        store.import_revisions([Revision("organisering-1", "fra kopien", held, 0, "1", "da")])
         store.save("organisering-1", "i svarfilen")  # now: newer than the copy's revision of it
         lacking = "2026-04-01T09:30:00+00:00"
         copy, _sent = mirror(store, case)
@@ -182,6 +185,21 @@ class TestOffer:
             }
         )
         assert status_text(copy) == t("mirror.offer", "da", count=1, when=display_time(lacking))
+
+    def test_an_answer_typed_after_the_offer_never_hides_the_old_one(
+        self, store: AnswerStore, case: Any, earlier: str
+    ):
+        """A new session: the copy holds last session's answer, the learner types a new one to the same task
+        before choosing, and runs the notebook again. The old answer is still offered (the store does not
+        hold it, though its own answer is newer), and the copy is not overwritten."""
+        first, _sent = mirror(store, case)
+        first.received(summary(earlier))
+        assert first.phase.value == "offering"
+        store.save("organisering-1", "kort")  # typed in the new session
+        again, _sent = mirror(store, case)  # the notebook runs again: a new copy widget, the same browser
+        again.received(summary(earlier))
+        assert again.phase.value == "offering" and again.sends == 0
+        assert "organisering-1" in missing_keys(store, read_report(summary(earlier)))
 
     def test_answers_given_while_the_offer_waits(self, store: AnswerStore, case: Any, earlier: str):
         """A learner who answers without choosing is told, once, that the new answers are not copied to
@@ -247,7 +265,7 @@ class TestRestore:
         copy, sent = mirror(store, case)
         copy.received(summary(earlier))
         copy.restore_button.click()
-        assert sent == [{"type": "read"}]
+        assert sent == [{"type": "focus"}, {"type": "read"}]  # the buttons leave; the focus goes to the line
         reply(copy, earlier)
         assert store.get("organisering-1") == "Svar fra sidste session æøå"
         assert store.get("dilemma-1") == {"position": 2, "justification": "fordi"}
@@ -340,9 +358,19 @@ def _hostile(earlier: str) -> dict[str, str]:
 class TestHostile:
     """What the browser sends is refused with the importer's message, shown as text; the store is kept."""
 
-    @pytest.mark.parametrize("kind", ["not JSON", "another case", "huge", "wrong schema", "script in JSON"])
-    def test_refused_on_restore(self, store: AnswerStore, case: Any, earlier: str, kind: str):
-        """Clicking restore on a hostile copy shows the importer's refusal, escaped, and imports nothing."""
+    @pytest.mark.parametrize(
+        ("kind", "why"),
+        [
+            ("not JSON", "damaged"),
+            ("another case", "other_case"),
+            ("huge", "too_big"),
+            ("wrong schema", "damaged"),
+            ("script in JSON", "damaged"),
+        ],
+    )
+    def test_refused_on_restore(self, store: AnswerStore, case: Any, earlier: str, kind: str, why: str):
+        """Clicking restore on a hostile copy says why, of a copy (not of a file to choose), and imports
+        nothing; nothing the browser sent is on screen."""
         payload = _hostile(earlier)[kind]
         copy, _sent = mirror(store, case)
         copy.received(summary(earlier))
@@ -351,11 +379,8 @@ class TestHostile:
         assert store.count() == 0 and copy.last_result is None
         assert "<script" not in copy.status.value
         assert 'role="alert"' in copy.status.value
-        text = status_text(copy)
-        assert text.startswith("Kopien i denne browser kan ikke hentes tilbage.")
-        with pytest.raises(Exception) as refusal:
-            store.import_bytes(payload.encode(), name=t("mirror.source_name", "da", key=copy.storage_key))
-        assert str(refusal.value) in text
+        assert status_text(copy) == t("mirror.refused", "da", reason=t(f"mirror.why.{why}", "da"))
+        assert copy.storage_key not in status_text(copy)
         assert not shown(copy, copy.restore_button) and shown(copy, copy.forget_button)
 
     def test_unreadable_is_checked_at_once(self, store: AnswerStore, case: Any):
@@ -364,7 +389,7 @@ class TestHostile:
         copy.received({"state": "unreadable"})
         assert sent == [{"type": "read"}]
         reply(copy, "not json {")
-        assert "ikke gyldig JSON" in status_text(copy)
+        assert t("mirror.why.damaged", "da") in status_text(copy)
         assert not shown(copy, copy.restore_button)
 
     def test_other_case_in_the_summary(self, store: AnswerStore, case: Any, earlier: str):
@@ -373,7 +398,7 @@ class TestHostile:
         hostile = _hostile(earlier)["another case"]
         copy.received(summary(hostile))
         reply(copy, hostile)
-        assert "en-anden-case" in status_text(copy) and not shown(copy, copy.restore_button)
+        assert t("mirror.why.other_case", "da") in status_text(copy) and not shown(copy, copy.restore_button)
 
     def test_lone_surrogate(self, store: AnswerStore, case: Any, earlier: str):
         """Text that is not valid Unicode (a lone surrogate from JavaScript) is refused, not a crash."""
@@ -381,7 +406,7 @@ class TestHostile:
         copy.received(summary(earlier))
         copy.ask_restore()
         reply(copy, earlier.replace("æøå", "\ud800"))
-        assert "UTF-8" in status_text(copy) and store.count() == 0
+        assert t("mirror.why.damaged", "da") in status_text(copy) and store.count() == 0
 
 
 class TestUnavailable:

@@ -142,9 +142,22 @@ class TestTheCopysPhase:
         copy, sent = copy_of(store, case)
         copy.received(held(earlier))
         copy.restore_button.click()
-        assert copy.phase is Phase.READING and sent == [{"type": "read"}]
+        assert copy.phase is Phase.READING and sent == [{"type": "focus"}, {"type": "read"}]
         copy._handle_custom_msg({"type": "copy", "text": earlier, "reason": ""}, [])
         assert copy.phase is Phase.MIRRORING and store.get("organisering-1") == "fra sidste gang"
+
+    def test_forget_while_the_copy_is_read_forgets_nothing(self, store: AnswerStore, case: Any, earlier: str):
+        """ "Glem" pressed after "Gendan", before the text came back (a busy kernel): the buttons are gone
+        from the page, nothing is forgotten without the second press, and the restore finishes."""
+        copy, sent = copy_of(store, case)
+        copy.received(held(earlier))
+        copy.restore_button.click()
+        assert list(copy.actions.children) == []
+        copy.forget_button.click()  # a press that was on its way
+        assert copy.phase is Phase.READING and {"type": "forget"} not in sent
+        copy._handle_custom_msg({"type": "copy", "text": earlier, "reason": ""}, [])
+        assert copy.phase is Phase.MIRRORING and store.get("organisering-1") == "fra sidste gang"
+        assert {"type": "forget"} not in sent
 
     def test_unreadable_is_checked_then_refused(self, store: AnswerStore, case: Any):
         """Something unreadable is checked (CHECKING); the importer's refusal leaves the copy REFUSED, and
