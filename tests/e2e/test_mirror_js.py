@@ -118,33 +118,29 @@ def test_a_full_storage_still_gives_the_copy_back(page: Page) -> None:
     assert result["sent"] == [{"type": "copy", "text": copy, "reason": ""}]
 
 
-def test_a_copy_another_session_wrote_is_not_overwritten(page: Page) -> None:
-    """Two sessions of one learner: the copy now holds a revision this session's store lacks. Writing is
-    held back, and the page reports what the copy holds (the kernel then offers to restore it)."""
-    theirs = export(
-        {
-            "organisering-1": ["2026-01-01T10:00:00.000000+00:00"],
-            "organisering-2": ["2026-01-01T11:00:00.000000+00:00"],
-        }
-    )
-    mine = export(
-        {
-            "organisering-1": ["2026-01-01T10:00:00.000000+00:00"],
-            "organisering-3": ["2026-01-01T12:00:00.000000+00:00"],
-        }
-    )
-    result = run(
+def write_over(page: Page, stored: str, payload: str) -> dict[str, Any]:
+    """The copy holds ``stored``; the kernel sends ``payload``: what the copy then holds, and the reports."""
+    return run(
         page,
-        """([key, theirs, mine]) => {
-          localStorage.setItem(key, theirs);
-          const model = makeModel("two");
-          model.set("payload", mine);
+        """([key, stored, payload]) => {
+          localStorage.setItem(key, stored);
+          const model = makeModel("write");
+          model.set("payload", payload);
           return {stored: localStorage.getItem(key), reports: model.reports};
         }""",
         KEY,
-        theirs,
-        mine,
+        stored,
+        payload,
     )
+
+
+def test_a_copy_another_session_wrote_is_not_overwritten(page: Page) -> None:
+    """Two sessions of one learner: the copy now holds a revision this session's store lacks. Writing is
+    held back, and the page reports what the copy holds (the kernel then offers to restore it)."""
+    first = "2026-01-01T10:00:00.000000+00:00"
+    theirs = export({"organisering-1": [first], "organisering-2": ["2026-01-01T11:00:00.000000+00:00"]})
+    mine = export({"organisering-1": [first], "organisering-3": ["2026-01-01T12:00:00.000000+00:00"]})
+    result = write_over(page, theirs, mine)
     assert result["stored"] == theirs
     (report,) = result["reports"]
     assert report["state"] == "held" and set(report["keys"]) == {"organisering-1", "organisering-2"}
@@ -152,20 +148,7 @@ def test_a_copy_another_session_wrote_is_not_overwritten(page: Page) -> None:
 
 def test_a_payload_that_holds_the_copy_replaces_it(page: Page) -> None:
     """This session's store holds every revision of the copy (it restored it, or wrote it): written."""
-    before = export({"organisering-1": ["2026-01-01T10:00:00.000000+00:00"]})
-    after = export(
-        {"organisering-1": ["2026-01-01T10:00:00.000000+00:00", "2026-01-02T10:00:00.000000+00:00"]}
-    )
-    result = run(
-        page,
-        """([key, before, after]) => {
-          localStorage.setItem(key, before);
-          const model = makeModel("grow");
-          model.set("payload", after);
-          return {stored: localStorage.getItem(key), reports: model.reports};
-        }""",
-        KEY,
-        before,
-        after,
-    )
-    assert result == {"stored": after, "reports": []}
+    first = "2026-01-01T10:00:00.000000+00:00"
+    before = export({"organisering-1": [first]})
+    after = export({"organisering-1": [first, "2026-01-02T10:00:00.000000+00:00"]})
+    assert write_over(page, before, after) == {"stored": after, "reports": []}
