@@ -138,12 +138,14 @@ class ClassSummary:
     files : int
         How many files were summarized (after dropping older duplicates).
     stakeholders, goals, dilemmas, decisions, participation, answered, texts : pandas.DataFrame
-        Columns ``learner, round`` and then ``actor, name, own, power, interest`` / ``actor, position`` /
-        ``dilemma, position`` / ``choice`` / ``actor, level, name`` / ``key, answered`` / ``key, text``. In
+        Columns ``learner, round`` and then ``actor, name, own, power, interest, at_table`` /
+        ``actor, position`` / ``dilemma, position`` / ``choice`` / ``actor, level, name`` /
+        ``key, answered`` / ``key, text``. In
         ``stakeholders`` and ``participation``, a stakeholder a learner added (``own`` true) has the
         ``actor`` ``own:`` + its name trimmed and case-folded, so that learners who typed the same name are
         grouped, and the ``name`` the first of them typed; a case actor has its id and the case's name. A
-        level a learner gave an own stakeholder their map does not name is left out.
+        level a learner gave an own stakeholder their map does not name is left out. ``at_table`` is the
+        case's for a case actor, the learner's for one they added (:meth:`placed` draws it as most said).
     skipped : list[Skipped]
         The files not summarized, each with its reason.
     stopped : Skipped or None
@@ -329,25 +331,33 @@ class ClassSummary:
         a class of 2,000 has some 70,000 of them."""
         learners: dict[str, None] = {}  # everyone in the rows, in order: one map each, {} if they left it
         places: dict[str, dict[str, dict[str, Any]]] = {}
-        columns = (rows[name].tolist() for name in ("learner", "actor", "power", "interest"))  # plain lists:
-        for who, key, power, interest in zip(*columns, strict=True):  # 10× faster than pandas' own iterators
-            learners.setdefault(who)
+        absent: dict[str, int] = {}  # how many learners said a stakeholder is not at the table
+        names = ("learner", "actor", "power", "interest", "at_table")
+        columns = (rows[name].tolist() if name in rows else [True] * len(rows) for name in names)
+        for who, key, power, interest, table in zip(*columns, strict=True):  # plain lists: 10× faster than
+            learners.setdefault(who)  # pandas' own iterators
             if only is None or key == only:
                 places.setdefault(key, {})[who] = {"power": int(power), "interest": int(interest)}
+                absent[key] = absent.get(key, 0) + (not table)
         keys = list(places) if only is None else [only]
-        return {key: self._placed(key, places.get(key, {}), learners) for key in keys}
+        return {key: self._placed(key, places.get(key, {}), learners, absent.get(key, 0)) for key in keys}
 
-    def _placed(self, actor: str, places: dict[str, dict[str, Any]], learners: Iterable[str]) -> Placed:
+    def _placed(
+        self, actor: str, places: dict[str, dict[str, Any]], learners: Iterable[str], absent: int = 0
+    ) -> Placed:
         own = actor.startswith(OWN_GROUP) and actor not in self.case.actor_ids
         name = self._first_names.get(actor, actor.removeprefix(OWN_GROUP))
         slot = registry.own_stakeholder_key(1) if own else actor
+        # A stakeholder learners added is at the table or not as most of those who placed it said (a tie:
+        # at the table, as the map's form starts).
+        at_table = absent * 2 <= len(places)
         answers: list[dict[str, dict[str, Any]]] = []
         for who in learners:
             place = places.get(who)
             if place is None:
                 answers.append({})
             else:
-                answers.append({slot: {"name": name, "at_table": True, **place} if own else place})
+                answers.append({slot: {"name": name, "at_table": at_table, **place} if own else place})
         return Placed(actor, name, own, answers, len(places))
 
     @functools.cached_property
@@ -586,15 +596,20 @@ def _build_summary(
     rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in ("st", "go", "di", "de", "pa", "an", "tx")}
     poles = case.activity("dilemmas")
     actor_names = {actor.id: actor.name for actor in case.actors}
+    actor_tables = {actor.id: actor.at_table for actor in case.actors}
     for e in entries:
         who, rnd, a = label[e.identity], e.round, e.answers
         for actor, place in (a.get(registry.STAKEHOLDER_MAP) or {}).items():
             if place.get("power") is not None and place.get("interest") is not None:
                 if registry.is_own_stakeholder(actor) and "name" in place:  # the learner's own: by name
                     typed = str(place["name"]).strip()
-                    rows["st"].append((who, rnd, OWN_GROUP + typed.casefold(), typed, True, *_axes(place)))
+                    table = place.get("at_table", True) is not False
+                    rows["st"].append(
+                        (who, rnd, OWN_GROUP + typed.casefold(), typed, True, *_axes(place), table)
+                    )
                 else:
-                    rows["st"].append((who, rnd, actor, actor_names.get(actor, actor), False, *_axes(place)))
+                    name, table = actor_names.get(actor, actor), actor_tables.get(actor, True)
+                    rows["st"].append((who, rnd, actor, name, False, *_axes(place), table))
         for actor, position in (a.get(registry.GOAL_DIVERGENCE) or {}).items():
             rows["go"].append((who, rnd, actor, position))
         for key in registry.DILEMMAS:
@@ -658,8 +673,10 @@ def _build_summary(
         round_names=round_names,
         files=len(entries),
         stakeholders=frame(
-            "st", ("learner", "round", "actor", "name", "own", "power", "interest"), ("power", "interest")
-        ).astype({"own": bool}),
+            "st",
+            ("learner", "round", "actor", "name", "own", "power", "interest", "at_table"),
+            ("power", "interest"),
+        ).astype({"own": bool, "at_table": bool}),
         goals=frame("go", ("learner", "round", "actor", "position"), ("position",)),
         dilemmas=frame("di", ("learner", "round", "dilemma", "position"), ("position",)),
         decisions=frame("de", ("learner", "round", "choice")),

@@ -302,6 +302,23 @@ class TestPlaced:
         assert grouped.chart(case).table.iloc[:, 1:].to_numpy().sum() == 2
         assert summary.placements(summary.stakeholders, "kim").count == 2
 
+    def test_an_own_stakeholder_is_at_the_table_as_most_learners_said(self, tmp_path: Path, case):
+        """Three learners added "Lærerne", two of them not at the table: the class's maps draw it as not
+        at the table (it was always drawn at the table); a case actor keeps the case's."""
+        folder = tmp_path / "class"
+        folder.mkdir()
+        for i, at_table in enumerate((False, True, False)):
+            teachers = {"name": "Lærerne", "at_table": at_table, "power": 2, "interest": 4}
+            store = learner_store(tmp_path, case, i)
+            store.save(registry.STAKEHOLDER_MAP, {"kim": {"power": 2, "interest": 2}, "own-1": teachers})
+            classroom.share(store, folder, case=case)
+        summary = classroom.summarize(folder, case=case)
+        (teachers_placed,) = [p for p in summary.placed() if p.own]
+        assert {answer["own-1"]["at_table"] for answer in teachers_placed.answers} == {False}
+        rows = summary.stakeholders
+        assert rows[rows["own"]]["at_table"].tolist().count(False) == 2
+        assert rows[rows["actor"] == "kim"]["at_table"].tolist() == [case.actor("kim").at_table] * 3
+
 
 class TestAnonymity:
     """No name, pseudonym or LMS folder name anywhere; labels in a stable order that follows no name."""
