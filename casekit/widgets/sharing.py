@@ -341,6 +341,9 @@ class ClassView:
         self.live.observe(self._guard(lambda _c: self._live_toggled()), names="value")
         self.open_button.on_click(self._guard(lambda _b: self.open_round()))
         self.close_button.on_click(self._guard(lambda _b: self.toggle_round()))
+        self._labels: list[tuple[str, str]] = []
+        self._settling = False
+        self.round.observe(self._guard(lambda _c: self._comparable()), names="value")
         for control in (self.round, self.compare, self.stakeholder):
             control.observe(self._guard(lambda _c: self.draw()), names="value")
         self._title = title
@@ -435,14 +438,11 @@ class ClassView:
         self._current_seen = current
         # Options are set only when they changed: a read every few seconds must not close a list the
         # instructor has open.
+        self._labels = labels
         if _pairs(self.round.options) != labels:
             self.round.options = labels
         self.round.value = chosen if chosen in ids else (current if current in ids else ids[-1])
-        comparable = [(t("classview.no_compare", self.lang), ""), *labels]
-        if _pairs(self.compare.options) != comparable:
-            self.compare.options = comparable
-        if self.compare.value not in ["", *ids]:
-            self.compare.value = ""
+        self._comparable()
         self._hub = isinstance(transport, HubTransport)
         self._closed_note = ""
         if transport.closes_rounds:
@@ -502,11 +502,25 @@ class ClassView:
             transport.reopen_round(lang=self.lang)
         self.refresh()
 
+    def _comparable(self) -> None:
+        """The rounds to compare the chosen one with: every other round (the chosen round itself is no
+        comparison); a choice that is no longer among them goes back to none."""
+        self._settling = True  # the round's own change draws once, after this
+        try:
+            others = [(label, i) for label, i in self._labels if i != self.round.value]
+            comparable = [(t("classview.no_compare", self.lang), ""), *others]
+            if _pairs(self.compare.options) != comparable:
+                self.compare.options = comparable
+            if self.compare.value not in ["", *(i for _label, i in others)]:
+                self.compare.value = ""
+        finally:
+            self._settling = False
+
     def draw(self) -> None:
         """The overview and the charts of the chosen round; with a round to compare with, how the class
         moved since then, in sentences and drawn (:meth:`~casekit.classroom.ClassSummary.move_charts`)."""
         summary = self.summary
-        if not self.round.options:
+        if not self.round.options or self._settling:
             return
         round_id = self.round.value
         if summary is None:

@@ -376,6 +376,18 @@ class TestTheViewReadsTheClassByItself:
         self.tick(view, after=view.LIVE_SECONDS)
         assert view.round.label == "til sidst"
 
+    def test_a_round_is_never_compared_with_itself(self, case, tmp_path, folder):
+        """The list of rounds to compare with holds every round but the one shown; choosing the compared
+        round to show sets the comparison back to none."""
+        view = widgets.class_view(case)
+        _two_learners_then_a_new_round(view, tmp_path, case)
+        view.refresh()
+        assert view.round.value == "efter"
+        assert [i for _label, i in view.compare.options] == ["", "1"]
+        view.compare.value = "1"
+        view.round.value = "1"
+        assert [i for _label, i in view.compare.options] == ["", "efter"] and view.compare.value == ""
+
     def test_a_failing_read_is_a_sentence_and_the_next_tick_reads_again(
         self, case, tmp_path, folder, monkeypatch, caplog
     ):
