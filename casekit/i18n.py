@@ -76,9 +76,12 @@ def ui_lang(lang: str | None) -> str:
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
     """The text for ``key`` in ``lang``, with ``{name}`` fields filled from ``values``.
 
-    Falls back to Danish for a key not yet translated; an unknown key raises ``KeyError`` (a bug, not a
-    user error).
+    Where ``count`` is 1 and the catalog has ``<key>.one``, that text: the singular ("1 answer", "1 fil")
+    where the plural would read wrong. Falls back to Danish for a key not yet translated; an unknown key
+    raises ``KeyError`` (a bug, not a user error).
     """
+    if values.get("count") == 1 and f"{key}.one" in catalog(DEFAULT_LANG):
+        key = f"{key}.one"
     text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT_LANG)[key]

@@ -145,3 +145,17 @@ def test_default_language_follows_casekit_lang(monkeypatch: pytest.MonkeyPatch):
     assert i18n.default_lang() == "en" and i18n.ui_lang(None) == "en"
     monkeypatch.setenv(i18n.LANG_ENV, "fr")
     assert i18n.default_lang() == "da"
+
+
+def test_the_singular_is_chosen_for_one():
+    """A text with ``<key>.one`` reads in the singular for a count of 1 ("1 student", not "1 students"),
+    in the plural for any other count; each singular has its plural."""
+    singulars = [key for key in i18n.catalog("da") if key.endswith(".one")]
+    assert "classview.count.one" in singulars
+    for key in singulars:
+        assert key.removesuffix(".one") in i18n.catalog("da"), key
+    assert i18n.t("classview.count", "en", count=1, round="r") == i18n.catalog("en")[
+        "classview.count.one"
+    ].format(round="r")
+    assert i18n.t("classview.count", "en", count=2, round="r").startswith("2 students")
+    assert i18n.t("mirror.forget_confirm", "en", count=1) == "Yes, delete the copy of 1 answer"
