@@ -139,7 +139,8 @@ teaching.rolecards_link(case)
 # ## Klassens visning: runderne "før" og "efter"
 # Når de studerende deler deres svar, samles de anonymt hos holdet: på en JupyterHub i casekits holdtjeneste
 # (`CASEKIT_CLASS=hub`; kun kursets undervisere kan se holdets svar), ellers i den fælles mappe, som
-# miljøvariablen `CASEKIT_CLASS` peger på (se docs/class-service.md). Visningen nedenfor viser
+# miljøvariablen `CASEKIT_CLASS` peger på (opskriften står i casekits dokumentation,
+# docs/class-service.md i kildekoden). Visningen nedenfor viser
 # spredningen i klassen – hvor placeringerne ligger, ikke hvem der har ret – og opdateres af sig selv hvert
 # 5. sekund, mens den er på skærmen (eller med knappen).
 # Brug runden **"før"**, inden I diskuterer en aktivitet, og runden **"efter"**, når I har diskuteret: forskellen

@@ -144,8 +144,8 @@ teaching.rolecards_link(case)
 # ## The class view: the rounds "before" and "after"
 # When the students share their answers, they are collected anonymously for the class: on a JupyterHub in
 # casekit's class service (`CASEKIT_CLASS=hub`; only the course's instructors can see the class's views),
-# elsewhere in the shared folder the environment variable `CASEKIT_CLASS` points to (see
-# docs/class-service.md). The view below shows the spread in the class – where the placements lie, not who is right –
+# elsewhere in the shared folder the environment variable `CASEKIT_CLASS` points to (the recipe is in
+# casekit's documentation, docs/class-service.md in the source). The view below shows the spread in the class – where the placements lie, not who is right –
 # and updates itself every 5 seconds while it is on the screen (or with the button). Use the round **"before"** before you discuss an activity, and the round
 # **"after"** when you have discussed it: the difference between the two is a good starting point for the
 # question "what made you move – or stay?".
