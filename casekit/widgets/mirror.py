@@ -450,9 +450,8 @@ class BrowserCopy(anywidget.AnyWidget):
             count = self._offer.missing if self._offer is not None else 0
             self.forget_button.description = t("mirror.forget_confirm", self.lang, count=count)
             self._show(t("mirror.forget_warning", self.lang, count=count), error=True)
-        elif (
-            phase not in WAITING_FOR_TEXT
-        ):  # while the copy's text is read for a restore, nothing is forgotten
+        elif phase not in WAITING_FOR_TEXT:
+            # (while the copy's text is read for a restore, nothing is forgotten)
             self._forgetting()
 
     def ask_restore(self) -> None:
@@ -555,9 +554,8 @@ class BrowserCopy(anywidget.AnyWidget):
             return
         if self.phase is Phase.READING:
             self._show(t("mirror.reading", self.lang))
-            self._buttons(
-                restore=False, forget=False
-            )  # pressed again, or "Glem", mid-restore: not in the page
+            # Neither button stays in the page mid-restore: pressed again, or "Glem", they would act on it.
+            self._buttons(restore=False, forget=False)
         self._request({"type": "read"})
 
     def _on_message(self, content: Any) -> None:
