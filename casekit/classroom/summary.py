@@ -333,9 +333,10 @@ class ClassSummary:
         places: dict[str, dict[str, dict[str, Any]]] = {}
         absent: dict[str, int] = {}  # how many learners said a stakeholder is not at the table
         names = ("learner", "actor", "power", "interest", "at_table")
+        # Plain lists: 10× faster than pandas' own iterators.
         columns = (rows[name].tolist() if name in rows else [True] * len(rows) for name in names)
-        for who, key, power, interest, table in zip(*columns, strict=True):  # plain lists: 10× faster than
-            learners.setdefault(who)  # pandas' own iterators
+        for who, key, power, interest, table in zip(*columns, strict=True):
+            learners.setdefault(who)
             if only is None or key == only:
                 places.setdefault(key, {})[who] = {"power": int(power), "interest": int(interest)}
                 absent[key] = absent.get(key, 0) + (not table)
