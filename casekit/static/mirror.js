@@ -117,32 +117,21 @@ function lookOnce(model) {
   look(model);
 }
 
-// The revisions (answer key and save time) of an export document's text; null if it cannot be read.
-function revisionsOf(text) {
-  let doc;
-  try {
-    doc = JSON.parse(text);
-  } catch (_error) {
-    return null;
-  }
-  const answers = doc && typeof doc === "object" ? doc.answers : null;
-  if (!answers || typeof answers !== "object") return null;
-  const found = new Set();
-  for (const [key, entry] of Object.entries(answers)) {
-    const history = entry && Array.isArray(entry.history) ? entry.history : [];
-    for (const item of history) found.add(`${key}\u0000${item && item.saved_at}`);
-  }
-  return found;
-}
-
-// Whether the copy in the browser holds a revision the new payload lacks: another session of the same
-// learner (a second Binder tab) wrote it since this page reported what the browser holds.
-function holdsMore(stored, payload) {
+// Whether the copy in the browser holds an answer the new payload lacks: another session of the same learner
+// (a second Binder tab) wrote it since this page reported what the browser holds. Compared answer by
+// answer, by the newest save time: an answer the payload does not have, or one saved later in the copy
+// than the payload's newest. (Not revision by revision: an export leaves out the keystrokes a moment later
+// overtook, so the copy's last keystroke is rightly missing from the next export.) Whatever this finds,
+// the store cannot hold it, so the kernel offers it back; nothing is held back that is never offered.
+function holdsMore(stored, payload, maxKeys, maxField) {
   if (stored === null || stored === payload) return false;
-  const old = revisionsOf(stored);
-  const next = revisionsOf(payload);
-  if (old === null || next === null) return false; // an unreadable copy was reported and refused before
-  for (const revision of old) if (!next.has(revision)) return true;
+  const old = summarise(stored, maxKeys, maxField);
+  const next = summarise(payload, maxKeys, maxField);
+  if (old.state !== "held" || next.state !== "held") return false; // an unreadable copy was refused before
+  for (const [key, newest] of Object.entries(old.keys)) {
+    if (!(key in next.keys)) return true;
+    if (Date.parse(newest) > Date.parse(next.keys[key])) return true;
+  }
   return false;
 }
 
@@ -154,7 +143,7 @@ function write(model) {
   const key = model.get("storage_key");
   try {
     const stored = storage.getItem(key);
-    if (holdsMore(stored, payload)) {
+    if (holdsMore(stored, payload, model.get("max_keys"), model.get("max_field"))) {
       // Not overwritten: the kernel is told what the copy holds now, and offers to restore it.
       return report(model, summarise(stored, model.get("max_keys"), model.get("max_field")));
     }

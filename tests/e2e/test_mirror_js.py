@@ -152,3 +152,22 @@ def test_a_payload_that_holds_the_copy_replaces_it(page: Page) -> None:
     before = export({"organisering-1": [first]})
     after = export({"organisering-1": [first, "2026-01-02T10:00:00.000000+00:00"]})
     assert write_over(page, before, after) == {"stored": after, "reports": []}
+
+
+def test_a_keystroke_the_next_export_leaves_out_is_no_reason_to_hold_back(page: Page) -> None:
+    """One session typing: an export leaves out a keystroke a later one overtook, so the copy's newest
+    revision is not in the next export, yet the export's answer is newer. Written, and nothing reported
+    (reporting it sent a second message to the kernel with every change, and the copy was never updated)."""
+    first = "2026-01-01T10:00:00.000000+00:00"
+    before = export({"organisering-1": [first, "2026-01-01T10:00:01.000000+00:00"]})
+    after = export({"organisering-1": [first, "2026-01-01T10:00:02.000000+00:00"]})
+    assert write_over(page, before, after) == {"stored": after, "reports": []}
+
+
+def test_an_answer_saved_later_in_the_copy_is_not_overwritten(page: Page) -> None:
+    """The other session saved the same answer later than this session's newest: held back, reported."""
+    first = "2026-01-01T10:00:00.000000+00:00"
+    theirs = export({"organisering-1": [first, "2026-01-01T12:00:00.000000+00:00"]})
+    mine = export({"organisering-1": [first, "2026-01-01T11:00:00.000000+00:00"]})
+    result = write_over(page, theirs, mine)
+    assert result["stored"] == theirs and [r["state"] for r in result["reports"]] == ["held"]
